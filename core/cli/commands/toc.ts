@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { isHubError } from '../../errors/index.ts';
+import { executeTocCommand } from '../../toc/command.ts';
+import { findTocCommand, listTocCommands } from '../../toc/registry.ts';
+
+async function readJsonInput(path: string): Promise<unknown> {
+  const text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function registerTocCommands(program: Command): void {
+  const toc = program.command('toc').description('Theory-of-Constraints engines: JSON in, JSON out');
+  for (const command of listTocCommands()) {
+    toc
+      .command(command.name)
+      .description(command.summary)
+      .requiredOption('-i, --input <file>', 'input JSON file, or - for stdin')
+      .action(async (options: { input: string }) => {
+        try {
+          const raw = await readJsonInput(options.input);
+          const result = executeTocCommand(findTocCommand(command.name), raw);
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        } catch (error) {
+          const message = isHubError(error) ? error.message : (error as Error).message;
+          process.stderr.write(`thub toc ${command.name}: ${message}\n`);
+          process.exitCode = 2;
+        }
+      });
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * One error vocabulary for the whole hub. `kind` decides what the machine does (retry, wait,
+ * stop); `code` is a stable snake_case identifier people can search for; `message` is for the
+ * user, `details` carries structured context (field path, record id) for the log and the API.
+ */
+export const errorKinds = [
+  'config',
+  'auth',
+  'rate_limited',
+  'transient',
+  'invalid_data',
+  'not_found',
+  'conflict',
+  'system',
+] as const;
+export type ErrorKind = (typeof errorKinds)[number];
+
+export interface HubErrorOptions {
+  details?: Record<string, unknown>;
+  /** Dotted path of the offending field, e.g. `lines.2.quantity`. */
+  fieldPath?: string;
+  /** For rate limits: how long the caller asked us to wait. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class HubError extends Error {
+  readonly kind: ErrorKind;
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+  readonly fieldPath?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(kind: ErrorKind, code: string, message: string, options: HubErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'HubError';
+    this.kind = kind;
+    this.code = code;
+    this.details = options.details ?? {};
+    this.fieldPath = options.fieldPath;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'transient' || this.kind === 'rate_limited';
+  }
+
+  toJSON() {
+    return {
+      code: this.code,
+      kind: this.kind,
+      message: this.message,
+      details: { ...this.details, ...(this.fieldPath ? { fieldPath: this.fieldPath } : {}) },
+    };
+  }
+}
+
+export function isHubError(error: unknown): error is HubError {
+  return error instanceof HubError;
+}
+
+/** Wraps anything thrown into a HubError so every layer above deals with one shape. */
+export function toHubError(error: unknown): HubError {
+  if (error instanceof HubError) return error;
+  if (error instanceof Error) return new HubError('system', 'internal_error', error.message, { cause: error });
+  return new HubError('system', 'internal_error', String(error));
+}

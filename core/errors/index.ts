@@ -1,0 +1,2 @@
+export * from './hub-error.ts';
+export * from './validation.ts';

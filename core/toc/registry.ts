@@ -1,0 +1,18 @@
+import { HubError } from '../errors/index.ts';
+import type { TocCommand } from './command.ts';
+
+// One line per engine; the CLI and the API list and run exactly these.
+const commands: TocCommand[] = [];
+
+export function listTocCommands(): TocCommand[] {
+  return [...commands].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function findTocCommand(name: string): TocCommand {
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    const known = listTocCommands().map((c) => c.name).join(', ');
+    throw new HubError('not_found', 'unknown_toc_command', `Unknown TOC command "${name}". Known: ${known}`);
+  }
+  return command;
+}
