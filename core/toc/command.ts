@@ -3,13 +3,14 @@ import { parseOrThrow } from '../errors/index.ts';
 
 /**
  * A TOC engine exposed to the CLI (`thub toc <name>`), the API (POST /api/toc/<name>) and
- * flows. `run` is pure: plain JSON in, plain JSON out, no I/O.
+ * flows. `run` is pure: plain JSON in, plain JSON out, no I/O (it may be async only to load a
+ * WASM solver).
  */
 export interface TocCommand<S extends z.ZodType = z.ZodType, O = unknown> {
   name: string;
   summary: string;
   input: S;
-  run(input: z.output<S>): O;
+  run(input: z.output<S>): O | Promise<O>;
 }
 
 export function defineTocCommand<S extends z.ZodType, O>(command: TocCommand<S, O>): TocCommand<S, O> {
@@ -17,7 +18,7 @@ export function defineTocCommand<S extends z.ZodType, O>(command: TocCommand<S, 
 }
 
 /** Validates raw JSON against the command's schema (error names the field) and runs it. */
-export function executeTocCommand<S extends z.ZodType, O>(command: TocCommand<S, O>, raw: unknown): O {
+export async function executeTocCommand<S extends z.ZodType, O>(command: TocCommand<S, O>, raw: unknown): Promise<O> {
   const input = parseOrThrow(command.input, raw, { what: `toc ${command.name} input` });
-  return command.run(input);
+  return await command.run(input);
 }

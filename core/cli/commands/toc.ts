@@ -29,7 +29,7 @@ export function registerTocCommands(program: Command): void {
       .action(async (options: { input: string }) => {
         try {
           const raw = await readJsonInput(options.input);
-          const result = executeTocCommand(findTocCommand(command.name), raw);
+          const result = await executeTocCommand(findTocCommand(command.name), raw);
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         } catch (error) {
           const message = isHubError(error) ? error.message : (error as Error).message;
