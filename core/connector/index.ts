@@ -1,0 +1,3 @@
+export * from './define.ts';
+export * from './memory-state.ts';
+export * from './types.ts';

@@ -1,0 +1,60 @@
+import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { HubError } from '../errors/index.ts';
+import { classifyHttpError } from './classify.ts';
+import { assertPublicUrl } from './network-guard.ts';
+import { type InRequestRetryOptions, withInRequestRetry } from './retry.ts';
+
+export interface HttpClientOptions {
+  baseURL: string;
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+  /** Injects auth per request (a fresh token after a refresh, for example). */
+  authorize?: (config: AxiosRequestConfig) => Promise<void> | void;
+  allowPrivateNetwork?: boolean;
+  retry?: InRequestRetryOptions;
+  /** Vendor-specific error classification, tried before the generic HTTP one. */
+  classify?: (error: unknown) => HubError | undefined;
+}
+
+export interface HttpClient {
+  axios: AxiosInstance;
+  request<T>(config: AxiosRequestConfig, what?: string): Promise<T>;
+}
+
+// Keep-alive pools: a new TLS handshake per call would cost more than the call itself.
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const instance = axios.create({
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs ?? 30_000,
+    headers: options.headers,
+    httpAgent,
+    httpsAgent,
+  });
+  let guarded: Promise<void> | undefined;
+  const classify = (error: unknown) => options.classify?.(error) ?? classifyHttpError(error);
+
+  async function request<T>(config: AxiosRequestConfig, what?: string): Promise<T> {
+    guarded ??= assertPublicUrl(options.baseURL, options.allowPrivateNetwork);
+    await guarded;
+    return withInRequestRetry(
+      async () => {
+        const perCall: AxiosRequestConfig = { ...config, headers: { ...(config.headers ?? {}) } };
+        await options.authorize?.(perCall);
+        const response = await instance.request<T>(perCall);
+        return response.data;
+      },
+      (error) => {
+        const hubError = classify(error);
+        return what ? Object.assign(hubError, { message: `${what}: ${hubError.message}` }) : hubError;
+      },
+      options.retry,
+    );
+  }
+
+  return { axios: instance, request };
+}
