@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { HubError } from '../errors/index.ts';
+import { validateEntity } from './entities.ts';
+
+function errorOf(fn: () => unknown): HubError {
+  try {
+    fn();
+  } catch (error) {
+    return error as HubError;
+  }
+  throw new Error('expected an error');
+}
+
+const order = {
+  customerId: 'c-1',
+  status: 'confirmed',
+  orderDate: '2026-11-20',
+  currency: 'EUR',
+  lines: [{ itemId: 'i-1', quantity: { value: 5, uom: 'pcs' }, unitPrice: { amountMinor: 1250, currency: 'EUR' } }],
+};
+
+describe('canonical model validation', () => {
+  it('accepts a valid sales order', () => {
+    expect(validateEntity('sales_order', order).lines[0].quantity.value).toBe(5);
+  });
+
+  it('rejects a negative quantity naming the field path and the record', () => {
+    const bad = { ...order, lines: [{ ...order.lines[0], quantity: { value: -1, uom: 'pcs' } }] };
+    const error = errorOf(() => validateEntity('sales_order', bad, 'SO-7'));
+    expect(error.kind).toBe('invalid_data');
+    expect(error.fieldPath).toBe('lines.0.quantity.value');
+    expect(error.message).toContain('SO-7');
+    expect(error.message).toContain('lines.0.quantity.value');
+  });
+
+  it('rejects an unknown currency', () => {
+    const error = errorOf(() => validateEntity('sales_order', { ...order, currency: 'XYZ' }));
+    expect(error.fieldPath).toBe('currency');
+    expect(error.message).toMatch(/ISO 4217/);
+  });
+
+  it('rejects an empty name', () => {
+    const error = errorOf(() => validateEntity('customer', { name: '   ' }, 'acme'));
+    expect(error.fieldPath).toBe('name');
+    expect(error.message).toMatch(/empty/);
+  });
+
+  it('rejects money given as a float of major units', () => {
+    const error = errorOf(() => validateEntity('item', { sku: 'A', name: 'A', uom: 'pcs', listPrice: { amountMinor: 12.5, currency: 'USD' } }));
+    expect(error.fieldPath).toBe('listPrice.amountMinor');
+  });
+});
