@@ -1,8 +1,13 @@
 import { HubError } from '../errors/index.ts';
+import { buffersCommand } from './buffers/buffers-command.ts';
 import type { TocCommand } from './command.ts';
+import { mixCommand } from './throughput/mix.ts';
 
 // One line per engine; the CLI and the API list and run exactly these.
-const commands: TocCommand[] = [];
+const commands: TocCommand[] = [
+  mixCommand,
+  buffersCommand,
+];
 
 export function listTocCommands(): TocCommand[] {
   return [...commands].sort((a, b) => a.name.localeCompare(b.name));

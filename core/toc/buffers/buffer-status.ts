@@ -1,0 +1,79 @@
+import { addDays, type Calendar } from '../calendar.ts';
+import type { BufferItem, BuffersInput } from './buffers-schema.ts';
+import {
+  assessExecution,
+  assessPlanning,
+  computeNetFlowPosition,
+  type Priority,
+  priorityRank,
+  sumIncomingWithin,
+} from './net-flow.ts';
+import { computeQualifiedDemand } from './qualified-demand.ts';
+import { tidy } from './quantities.ts';
+import { recommendQuantity } from './recommendation.ts';
+import { type BufferZones, computeZones } from './zones.ts';
+
+export interface BufferStatus {
+  id: string;
+  zones: BufferZones;
+  qualifiedDemand: number;
+  nfp: number;
+  nfpPct: number;
+  planningPriority: Priority;
+  onHandPct: number;
+  executionPriority: Priority;
+  recommendedQty: number;
+}
+
+/** Window ends repeat across items (same DLTs, same horizons): compute each once per run. */
+function createWindowEnds(asOf: string, calendar?: Calendar): (days: number) => string {
+  const ends = new Map<number, string>();
+  return (days) => {
+    let end = ends.get(days);
+    if (end === undefined) {
+      end = addDays(asOf, days, calendar);
+      ends.set(days, end);
+    }
+    return end;
+  };
+}
+
+export function evaluateBuffer(
+  item: BufferItem,
+  asOf: string,
+  windowEnd: (days: number) => string,
+): BufferStatus {
+  const zones = computeZones(item);
+  // Date windows count whole days, as the reference implementation truncates a fractional DLT.
+  const dltWindowDays = Math.floor(item.dltDays);
+  const qualifiedDemand = computeQualifiedDemand(item.demand, {
+    asOf,
+    horizonEnd: windowEnd(item.spikeHorizonDays ?? dltWindowDays),
+    spikeThreshold: tidy(item.spikeThresholdFactor * zones.red),
+  });
+  const nfp = computeNetFlowPosition({
+    onHand: item.onHand,
+    reservedOutgoing: item.reservedOutgoing,
+    incomingWithinDlt: sumIncomingWithin(item.incoming, windowEnd(dltWindowDays)),
+    qualifiedDemand,
+  });
+  return {
+    id: item.id,
+    zones,
+    qualifiedDemand,
+    nfp,
+    ...assessPlanning(nfp, zones),
+    ...assessExecution(item.onHand, zones),
+    recommendedQty: recommendQuantity(nfp, zones, item),
+  };
+}
+
+/** DDMRP status of every buffer, most urgent first: planning priority, then NFP % ascending. */
+export function computeBufferStatuses(input: BuffersInput): { items: BufferStatus[] } {
+  const windowEnd = createWindowEnds(input.asOf, input.calendar);
+  const items = input.items.map((item) => evaluateBuffer(item, input.asOf, windowEnd));
+  items.sort(
+    (a, b) => priorityRank[a.planningPriority] - priorityRank[b.planningPriority] || a.nfpPct - b.nfpPct,
+  );
+  return { items };
+}
