@@ -2,10 +2,12 @@ import { HubError } from '../errors/index.ts';
 import { buffersCommand } from './buffers/buffers-command.ts';
 import type { TocCommand } from './command.ts';
 import { mixCommand } from './throughput/mix.ts';
+import { reportCommand } from './throughput/report.ts';
 
 // One line per engine; the CLI and the API list and run exactly these.
 const commands: TocCommand[] = [
   mixCommand,
+  reportCommand,
   buffersCommand,
 ];
 
