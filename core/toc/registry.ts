@@ -3,11 +3,13 @@ import { buffersCommand } from './buffers/buffers-command.ts';
 import type { TocCommand } from './command.ts';
 import { mixCommand } from './throughput/mix.ts';
 import { reportCommand } from './throughput/report.ts';
+import { timeBuffersCommand } from './time-buffers/time-buffers.ts';
 
 // One line per engine; the CLI and the API list and run exactly these.
 const commands: TocCommand[] = [
   mixCommand,
   reportCommand,
+  timeBuffersCommand,
   buffersCommand,
 ];
 

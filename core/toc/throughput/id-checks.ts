@@ -32,3 +32,8 @@ export function checkReference(
 export function idSet(records: ReadonlyArray<{ id: string }>): Set<string> {
   return new Set(records.map((record) => record.id));
 }
+
+/** Code-point order, so ties break the same way on every machine and locale. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,3 +1,4 @@
+import { compareIds } from './id-checks.ts';
 import { computeRequiredMinutes, type MixModel } from './mix-model.ts';
 import { floorSafe } from './rounding.ts';
 
@@ -25,9 +26,4 @@ export function chooseNaiveMix(model: MixModel): number[] {
     });
   }
   return quantities;
-}
-
-/** Code-point order, so ties break the same way on every machine. */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,5 +1,5 @@
+import { compareIds } from './id-checks.ts';
 import type { MixModel } from './mix-model.ts';
-import { compareIds } from './naive-mix.ts';
 import { roundTo } from './rounding.ts';
 
 /** The most loaded resource at full demand (first listed on a tie), even when none is overloaded. */
