@@ -1,6 +1,7 @@
 import { HubError } from '../errors/index.ts';
 import { buffersCommand } from './buffers/buffers-command.ts';
 import type { TocCommand } from './command.ts';
+import { quoteCommand } from './dbr/quote.ts';
 import { mixCommand } from './throughput/mix.ts';
 import { reportCommand } from './throughput/report.ts';
 import { timeBuffersCommand } from './time-buffers/time-buffers.ts';
@@ -10,6 +11,7 @@ const commands: TocCommand[] = [
   mixCommand,
   reportCommand,
   timeBuffersCommand,
+  quoteCommand,
   buffersCommand,
 ];
 
