@@ -1,0 +1,48 @@
+import { Umzug } from 'umzug';
+import { logger } from '../log/logger.ts';
+import type { Db } from './db.ts';
+import * as core from './migrations/0001-core.ts';
+import * as sync from './migrations/0002-sync.ts';
+import * as mdmFlows from './migrations/0003-mdm-flows.ts';
+
+const migrations = [core, sync, mdmFlows];
+// Any stable number: every process that migrates the same database takes this advisory lock.
+const MIGRATION_LOCK_ID = 727_001;
+
+function createUmzug(db: Db) {
+  return new Umzug({
+    migrations: migrations.map((migration) => ({
+      name: migration.name,
+      up: () => db.transaction((tx) => tx.exec(migration.up)),
+    })),
+    storage: {
+      async executed() {
+        await db.exec('CREATE TABLE IF NOT EXISTS hub_migrations (name text PRIMARY KEY, run_at timestamptz NOT NULL DEFAULT now())');
+        const { rows } = await db.query<{ name: string }>('SELECT name FROM hub_migrations ORDER BY name');
+        return rows.map((row) => row.name);
+      },
+      async logMigration({ name }) {
+        await db.query('INSERT INTO hub_migrations (name) VALUES ($1)', [name]);
+      },
+      async unlogMigration({ name }) {
+        await db.query('DELETE FROM hub_migrations WHERE name = $1', [name]);
+      },
+    },
+    logger: undefined,
+  });
+}
+
+/** Brings the schema up to date; safe to call from many processes at once. */
+export async function migrate(db: Db): Promise<string[]> {
+  const run = async () => {
+    const applied = await createUmzug(db).up();
+    const names = applied.map((migration) => migration.name);
+    if (names.length > 0) logger.info('migrations applied', { migrations: names, driver: db.driver });
+    return names;
+  };
+  if (db.driver !== 'postgres') return run();
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
+    return run();
+  });
+}

@@ -1,0 +1,144 @@
+import type { z } from 'zod';
+import { secretPaths } from '../../connector/define.ts';
+import { HubError } from '../../errors/index.ts';
+import { registerSecretValue } from '../../log/redact.ts';
+import type { SecretBox } from '../../security/secret-box.ts';
+import type { Queryable } from '../db.ts';
+
+export interface ConnectionOptions {
+  /** Outbound writes allowed per `perMs` (the target's rate limit). */
+  rateLimit?: { max: number; perMs: number };
+  concurrency?: number;
+  allowPrivateNetwork?: boolean;
+  defaultRegion?: string;
+  [key: string]: unknown;
+}
+
+export interface Connection {
+  id: string;
+  kind: string;
+  name: string;
+  /** Full config including decrypted secrets: never send this to a client or a log. */
+  config: Record<string, unknown>;
+  options: ConnectionOptions;
+  status: string;
+  statusMessage: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the API may show: secrets replaced by a marker saying whether they are set. */
+export interface ConnectionView extends Omit<Connection, 'config'> {
+  config: Record<string, unknown>;
+  secretFields: string[];
+}
+
+interface ConnectionRow {
+  id: string;
+  kind: string;
+  name: string;
+  config: Record<string, unknown>;
+  secrets_encrypted: string | null;
+  options: ConnectionOptions;
+  status: string;
+  status_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function getPath(target: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), target);
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    node[key] = typeof node[key] === 'object' && node[key] !== null ? { ...(node[key] as object) } : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = keys[keys.length - 1]!;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+}
+
+/** Splits a config into its public part and its secrets, by the connector's secret() marks. */
+export function splitSecrets(config: Record<string, unknown>, schema: z.ZodType) {
+  const paths = secretPaths(schema);
+  const publicPart: Record<string, unknown> = structuredClone(config);
+  const secrets: Record<string, unknown> = {};
+  for (const path of paths) {
+    const value = getPath(config, path);
+    if (value !== undefined) secrets[path] = value;
+    setPath(publicPart, path, undefined);
+  }
+  return { publicPart, secrets, paths };
+}
+
+export function createConnectionsRepo(db: Queryable, box: SecretBox) {
+  function open(row: ConnectionRow): Connection {
+    const config = structuredClone(row.config);
+    if (row.secrets_encrypted) {
+      const secrets = JSON.parse(box.open(row.secrets_encrypted)) as Record<string, unknown>;
+      for (const [path, value] of Object.entries(secrets)) {
+        setPath(config, path, value);
+        if (typeof value === 'string') registerSecretValue(value);
+      }
+    }
+    return { id: row.id, kind: row.kind, name: row.name, config, options: row.options, status: row.status, statusMessage: row.status_message, createdAt: row.created_at, updatedAt: row.updated_at };
+  }
+
+  return {
+    /** Creates or replaces a connection; the config is validated by its connector's schema first. */
+    async save(input: { id: string; kind: string; name: string; config: Record<string, unknown>; options?: ConnectionOptions }, schema: z.ZodType) {
+      const parsed = schema.safeParse(input.config);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const fieldPath = issue.path.join('.');
+        throw new HubError('invalid_data', 'invalid_connection_config', `connection ${input.id}: config.${fieldPath}: ${issue.message}`, { fieldPath: `config.${fieldPath}` });
+      }
+      const { publicPart, secrets } = splitSecrets(input.config, schema);
+      for (const value of Object.values(secrets)) if (typeof value === 'string') registerSecretValue(value);
+      const sealed = Object.keys(secrets).length > 0 ? box.seal(JSON.stringify(secrets)) : null;
+      await db.query(
+        `INSERT INTO connections (id, kind, name, config, secrets_encrypted, options)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, config = EXCLUDED.config,
+           secrets_encrypted = EXCLUDED.secrets_encrypted, options = EXCLUDED.options, updated_at = now()`,
+        [input.id, input.kind, input.name, JSON.stringify(publicPart), sealed, JSON.stringify(input.options ?? {})],
+      );
+    },
+
+    async get(id: string): Promise<Connection> {
+      const { rows } = await db.query<ConnectionRow>('SELECT * FROM connections WHERE id = $1', [id]);
+      if (!rows[0]) throw new HubError('not_found', 'connection_not_found', `No connection "${id}"`);
+      return open(rows[0]);
+    },
+
+    async list(): Promise<ConnectionView[]> {
+      const { rows } = await db.query<ConnectionRow>('SELECT * FROM connections ORDER BY name');
+      return rows.map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        name: row.name,
+        config: row.config,
+        secretFields: row.secrets_encrypted ? Object.keys(JSON.parse(box.open(row.secrets_encrypted))) : [],
+        options: row.options,
+        status: row.status,
+        statusMessage: row.status_message,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      }));
+    },
+
+    async setStatus(id: string, status: 'active' | 'needs_reauthorization' | 'disabled' | 'error', message?: string) {
+      await db.query('UPDATE connections SET status = $2, status_message = $3, updated_at = now() WHERE id = $1', [id, status, message ?? null]);
+    },
+
+    async remove(id: string) {
+      await db.query('DELETE FROM connections WHERE id = $1', [id]);
+    },
+  };
+}
+
+export type ConnectionsRepo = ReturnType<typeof createConnectionsRepo>;

@@ -1,0 +1,125 @@
+import type { Queryable } from '../db.ts';
+
+export interface GoldenRecord {
+  id: string;
+  entity: string;
+  version: number;
+  body: Record<string, unknown>;
+  displayName: string;
+  naturalKey: string | null;
+  sourceSystem: string;
+  lineage: Record<string, unknown>;
+  mergedInto: string | null;
+  deleted: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface GoldenRow {
+  id: string;
+  entity: string;
+  version: number;
+  body: Record<string, unknown>;
+  display_name: string;
+  natural_key: string | null;
+  source_system: string;
+  lineage: Record<string, unknown>;
+  merged_into: string | null;
+  deleted: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export const toGolden = (row: GoldenRow): GoldenRecord => ({
+  id: row.id,
+  entity: row.entity,
+  version: row.version,
+  body: row.body,
+  displayName: row.display_name,
+  naturalKey: row.natural_key,
+  sourceSystem: row.source_system,
+  lineage: row.lineage,
+  mergedInto: row.merged_into,
+  deleted: row.deleted,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export async function goldenByIds(db: Queryable, ids: string[]): Promise<Map<string, GoldenRecord>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<GoldenRow>('SELECT * FROM golden_records WHERE id = ANY($1::uuid[])', [ids]);
+  return new Map(rows.map((row) => [row.id, toGolden(row)]));
+}
+
+/** A record by id, following merge redirects to the surviving record. */
+export async function getGolden(db: Queryable, id: string): Promise<GoldenRecord | undefined> {
+  let current = id;
+  for (let hops = 0; hops < 10; hops++) {
+    const { rows } = await db.query<GoldenRow>('SELECT * FROM golden_records WHERE id = $1', [current]);
+    const row = rows[0];
+    if (!row) return undefined;
+    if (!row.merged_into) return toGolden(row);
+    current = row.merged_into;
+  }
+  return undefined;
+}
+
+export interface GoldenQuery {
+  entity: string;
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function searchGolden(db: Queryable, query: GoldenQuery): Promise<{ items: GoldenRecord[]; total: number }> {
+  const pattern = query.q ? `%${query.q.toLowerCase()}%` : null;
+  const where = `entity = $1 AND merged_into IS NULL AND NOT deleted
+    AND ($2::text IS NULL OR lower(display_name) LIKE $2 OR lower(coalesce(natural_key, '')) LIKE $2 OR lower(body::text) LIKE $2)`;
+  const [items, total] = await Promise.all([
+    db.query<GoldenRow>(`SELECT * FROM golden_records WHERE ${where} ORDER BY display_name, id LIMIT $3 OFFSET $4`, [
+      query.entity,
+      pattern,
+      query.limit,
+      query.offset,
+    ]),
+    db.query<{ count: number }>(`SELECT count(*)::int AS count FROM golden_records WHERE ${where}`, [query.entity, pattern]),
+  ]);
+  return { items: items.rows.map(toGolden), total: total.rows[0]?.count ?? 0 };
+}
+
+export interface ChangeLogEntry {
+  seq: number;
+  entity: string;
+  canonicalId: string;
+  version: number;
+  operation: string;
+  body: Record<string, unknown> | null;
+  changedFields: string[];
+  sourceSystem: string;
+  createdAt: string;
+}
+
+export async function changeLogOf(db: Queryable, canonicalId: string): Promise<ChangeLogEntry[]> {
+  const { rows } = await db.query<{
+    seq: number;
+    entity: string;
+    canonical_id: string;
+    version: number;
+    operation: string;
+    body: Record<string, unknown> | null;
+    changed_fields: string[];
+    source_system: string;
+    created_at: string;
+  }>('SELECT * FROM change_log WHERE canonical_id = $1 ORDER BY seq', [canonicalId]);
+  return rows.map((row) => ({
+    seq: row.seq,
+    entity: row.entity,
+    canonicalId: row.canonical_id,
+    version: row.version,
+    operation: row.operation,
+    body: row.body,
+    changedFields: row.changed_fields,
+    sourceSystem: row.source_system,
+    createdAt: row.created_at,
+  }));
+}

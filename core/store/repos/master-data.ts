@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import type { CanonicalEntity } from '../../connector/types.ts';
+import { keyColumnsOf } from '../../model/entities.ts';
+import type { Queryable } from '../db.ts';
+import { contentHash, stableStringify } from '../hash.ts';
+import { goldenByIds } from './golden.ts';
+import { canonicalIdsFor, linkXrefs } from './xref.ts';
+
+export interface IncomingRecord {
+  externalId: string;
+  raw: unknown;
+  /** Canonical body produced by the inbound mapping, already validated. */
+  mapped: Record<string, unknown>;
+}
+
+export interface PageWrite {
+  entity: CanonicalEntity;
+  connectionId: string;
+  stream: string;
+  records: IncomingRecord[];
+  deletedExternalIds?: string[];
+  /** Finds an existing golden record for a new source record (master-data matching). */
+  match?: (records: IncomingRecord[]) => Promise<Map<string, string>>;
+}
+
+export type RecordOutcome = 'created' | 'updated' | 'unchanged' | 'echo' | 'deleted';
+
+export interface WrittenRecord {
+  externalId: string;
+  canonicalId: string;
+  version: number;
+  outcome: RecordOutcome;
+  changedFields: string[];
+}
+
+interface PlannedRow {
+  record: IncomingRecord;
+  canonicalId: string;
+  isNew: boolean;
+  body: Record<string, unknown>;
+  version: number;
+  changedFields: string[];
+  outcome: RecordOutcome;
+  hash: string;
+  lineage: Record<string, unknown>;
+}
+
+function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => stableStringify(before[key]) !== stableStringify(after[key])).sort();
+}
+
+async function lastWrittenHashes(db: Queryable, page: PageWrite): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ external_id: string; content_hash: string }>(
+    'SELECT external_id, content_hash FROM last_written WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[])',
+    [page.connectionId, page.stream, page.records.map((r) => r.externalId)],
+  );
+  return new Map(rows.map((row) => [row.external_id, row.content_hash]));
+}
+
+/** Decides, per record, the new golden body and version without writing anything. */
+async function planPage(db: Queryable, page: PageWrite, now: string): Promise<PlannedRow[]> {
+  const externalIds = page.records.map((r) => r.externalId);
+  const known = await canonicalIdsFor(db, page.entity, page.connectionId, externalIds);
+  const unknown = page.records.filter((r) => !known.has(r.externalId));
+  const matched = unknown.length > 0 && page.match ? await page.match(unknown) : new Map<string, string>();
+  const ids = [...new Set([...known.values(), ...matched.values()])];
+  await db.query('SELECT id FROM golden_records WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
+  const golden = await goldenByIds(db, ids);
+  const echoes = await lastWrittenHashes(db, page);
+  const assigned = new Map<string, string>();
+
+  return page.records.map((record) => {
+    const hash = contentHash(record.mapped);
+    const existingId = known.get(record.externalId) ?? matched.get(record.externalId) ?? assigned.get(record.externalId);
+    const current = existingId ? golden.get(existingId) : undefined;
+    const canonicalId = existingId ?? randomUUID();
+    assigned.set(record.externalId, canonicalId);
+    const isNewLink = !known.has(record.externalId);
+    if (!current) {
+      const lineage = Object.fromEntries(
+        Object.keys(record.mapped).map((field) => [field, { connectionId: page.connectionId, externalId: record.externalId, at: now }]),
+      );
+      return { record, canonicalId, isNew: isNewLink, body: record.mapped, version: 1, changedFields: Object.keys(record.mapped).sort(), outcome: 'created', hash, lineage };
+    }
+    const body = { ...current.body, ...record.mapped };
+    const changedFields = changedKeys(current.body, body);
+    const isEcho = echoes.get(record.externalId) === hash;
+    const outcome: RecordOutcome = changedFields.length === 0 ? 'unchanged' : isEcho ? 'echo' : 'updated';
+    const bumps = outcome === 'updated';
+    const lineage = { ...current.lineage };
+    if (bumps) for (const field of changedFields) lineage[field] = { connectionId: page.connectionId, externalId: record.externalId, at: now };
+    return {
+      record,
+      canonicalId,
+      isNew: isNewLink,
+      body: bumps ? body : current.body,
+      version: bumps ? current.version + 1 : current.version,
+      changedFields: bumps ? changedFields : [],
+      outcome,
+      hash,
+      lineage,
+    };
+  });
+}
+
+/**
+ * Writes one page into master data: golden records, xref, source records, change log and outbox,
+ * all through the caller's transaction so that they commit or vanish together.
+ */
+export async function writeMasterData(tx: Queryable, page: PageWrite): Promise<WrittenRecord[]> {
+  const now = new Date().toISOString();
+  const planned = await planPage(tx, page, now);
+  const changed = planned.filter((row) => row.outcome === 'created' || row.outcome === 'updated');
+
+  if (changed.length > 0) {
+    await tx.query(
+      `INSERT INTO golden_records (id, entity, version, body, display_name, natural_key, source_system, lineage, updated_at)
+       SELECT id, $2, version, body, display_name, natural_key, $3, lineage, $4::timestamptz
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version int, body jsonb, display_name text, natural_key text, lineage jsonb)
+       ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, body = EXCLUDED.body, display_name = EXCLUDED.display_name,
+         natural_key = EXCLUDED.natural_key, source_system = EXCLUDED.source_system, lineage = EXCLUDED.lineage,
+         updated_at = EXCLUDED.updated_at, deleted = false`,
+      [
+        JSON.stringify(
+          changed.map((row) => {
+            const keys = keyColumnsOf(page.entity, row.body);
+            return { id: row.canonicalId, version: row.version, body: row.body, display_name: keys.displayName, natural_key: keys.naturalKey ?? null, lineage: row.lineage };
+          }),
+        ),
+        page.entity,
+        page.connectionId,
+        now,
+      ],
+    );
+    await appendChanges(tx, page, changed);
+  }
+  await linkXrefs(
+    tx,
+    planned.filter((row) => row.isNew).map((row) => ({ entity: page.entity, canonicalId: row.canonicalId, connectionId: page.connectionId, externalId: row.record.externalId })),
+  );
+  await upsertSourceRecords(tx, page, planned);
+  const deleted = await markDeleted(tx, page, now);
+  return [
+    ...planned.map((row) => ({ externalId: row.record.externalId, canonicalId: row.canonicalId, version: row.version, outcome: row.outcome, changedFields: row.changedFields })),
+    ...deleted,
+  ];
+}
+
+async function appendChanges(tx: Queryable, page: PageWrite, rows: PlannedRow[]): Promise<void> {
+  const changes = rows.map((row): ChangeRow => ({
+    canonical_id: row.canonicalId,
+    version: row.version,
+    operation: row.outcome === 'created' ? 'create' : 'update',
+    body: row.body,
+    changed_fields: row.changedFields,
+  }));
+  await appendChangeRows(tx, page.entity, page.connectionId, changes);
+}
+
+export interface ChangeRow {
+  canonical_id: string;
+  version: number;
+  operation: 'create' | 'update' | 'delete' | 'merge' | 'unmerge';
+  body: Record<string, unknown> | null;
+  changed_fields: string[];
+}
+
+/** Appends to the change log and, in the same statement batch, the outbox messages for relays. */
+export async function appendChangeRows(tx: Queryable, entity: string, sourceSystem: string, changes: ChangeRow[]): Promise<void> {
+  if (changes.length === 0) return;
+  const json = JSON.stringify(changes);
+  await tx.query(
+    `INSERT INTO change_log (entity, canonical_id, version, operation, body, changed_fields, source_system)
+     SELECT $2, canonical_id, version, operation, body, ARRAY(SELECT jsonb_array_elements_text(changed_fields)), $3
+     FROM jsonb_to_recordset($1::jsonb) AS c(canonical_id uuid, version int, operation text, body jsonb, changed_fields jsonb)`,
+    [json, entity, sourceSystem],
+  );
+  await tx.query(
+    `INSERT INTO outbox (topic, message_key, payload)
+     SELECT 'record.changed', $2 || ':' || canonical_id::text,
+       jsonb_build_object('entity', $2::text, 'canonicalId', canonical_id, 'version', version, 'operation', operation,
+         'changedFields', changed_fields, 'sourceSystem', $3::text)
+     FROM jsonb_to_recordset($1::jsonb) AS c(canonical_id uuid, version int, operation text, changed_fields jsonb)`,
+    [json, entity, sourceSystem],
+  );
+}
+
+async function upsertSourceRecords(tx: Queryable, page: PageWrite, rows: PlannedRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO source_records (connection_id, stream, external_id, entity, canonical_id, raw, mapped, content_hash, deleted, updated_at)
+     SELECT $2, $3, external_id, $4, canonical_id, raw, mapped, content_hash, false, now()
+     FROM jsonb_to_recordset($1::jsonb) AS s(external_id text, canonical_id uuid, raw jsonb, mapped jsonb, content_hash text)
+     ON CONFLICT (connection_id, stream, external_id) DO UPDATE SET canonical_id = EXCLUDED.canonical_id, raw = EXCLUDED.raw,
+       mapped = EXCLUDED.mapped, content_hash = EXCLUDED.content_hash, deleted = false, updated_at = now()`,
+    [
+      JSON.stringify(rows.map((row) => ({ external_id: row.record.externalId, canonical_id: row.canonicalId, raw: row.record.raw, mapped: row.record.mapped, content_hash: row.hash }))),
+      page.connectionId,
+      page.stream,
+      page.entity,
+    ],
+  );
+}
+
+/** A source delete marks the source record; the golden record goes when no live source is left. */
+async function markDeleted(tx: Queryable, page: PageWrite, now: string): Promise<WrittenRecord[]> {
+  const ids = page.deletedExternalIds ?? [];
+  if (ids.length === 0) return [];
+  const { rows } = await tx.query<{ external_id: string; canonical_id: string }>(
+    `UPDATE source_records SET deleted = true, updated_at = now()
+     WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[]) AND NOT deleted
+     RETURNING external_id, canonical_id`,
+    [page.connectionId, page.stream, ids],
+  );
+  const { rows: orphaned } = await tx.query<{ id: string; version: number }>(
+    `UPDATE golden_records g SET deleted = true, version = version + 1, updated_at = $2::timestamptz
+     WHERE g.id = ANY($1::uuid[]) AND NOT g.deleted
+       AND NOT EXISTS (SELECT 1 FROM source_records s WHERE s.canonical_id = g.id AND NOT s.deleted)
+     RETURNING id, version`,
+    [rows.map((row) => row.canonical_id), now],
+  );
+  await appendChangeRows(tx, page.entity, page.connectionId, orphaned.map((row) => ({ canonical_id: row.id, version: row.version, operation: 'delete', body: null, changed_fields: [] })));
+  const versions = new Map(orphaned.map((row) => [row.id, row.version]));
+  return rows.map((row) => ({ externalId: row.external_id, canonicalId: row.canonical_id, version: versions.get(row.canonical_id) ?? 0, outcome: 'deleted', changedFields: [] }));
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { secret } from '../../core/connector/define.ts';
+import type { Store } from '../../core/store/index.ts';
+import { changeLogOf, getGolden } from '../../core/store/repos/golden.ts';
+import { writeMasterData } from '../../core/store/repos/master-data.ts';
+import { linkXrefs } from '../../core/store/repos/xref.ts';
+import { storeDrivers } from '../support/drivers.ts';
+
+const configSchema = z.object({ baseUrl: z.string().url(), auth: z.object({ user: z.string(), apiKey: secret() }) });
+
+describe.each(storeDrivers())('store on $name', (driver) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await driver.open();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  const write = (externalId: string, mapped: Record<string, unknown>) =>
+    store.db.transaction((tx) =>
+      writeMasterData(tx, { entity: 'customer', connectionId: 'crm', stream: 'accounts', records: [{ externalId, raw: { Id: externalId }, mapped }] }),
+    );
+
+  it('creates a golden record at version 1 and bumps the version on change only', async () => {
+    const [created] = await write('001A', { name: 'Ningbo Hengda Auto Parts' });
+    expect(created).toMatchObject({ outcome: 'created', version: 1 });
+    const [unchanged] = await write('001A', { name: 'Ningbo Hengda Auto Parts' });
+    expect(unchanged).toMatchObject({ outcome: 'unchanged', version: 1, canonicalId: created!.canonicalId });
+    const [updated] = await write('001A', { name: 'Ningbo Hengda Auto Parts Co.', phone: '+8657487654321' });
+    expect(updated).toMatchObject({ outcome: 'updated', version: 2, changedFields: ['name', 'phone'] });
+    const golden = await getGolden(store.db, created!.canonicalId);
+    expect(golden?.version).toBe(2);
+    expect(golden?.body.phone).toBe('+8657487654321');
+    expect(golden?.lineage).toHaveProperty('phone.connectionId', 'crm');
+  });
+
+  it('keeps the change log in order and refuses to rewrite it', async () => {
+    const [first] = await write('002B', { name: 'A' });
+    await write('002B', { name: 'B' });
+    await write('002B', { name: 'C' });
+    const log = await changeLogOf(store.db, first!.canonicalId);
+    expect(log.map((entry) => [entry.version, entry.body?.name])).toEqual([
+      [1, 'A'],
+      [2, 'B'],
+      [3, 'C'],
+    ]);
+    expect(log[0]!.seq).toBeLessThan(log[1]!.seq);
+    await expect(store.db.query('DELETE FROM change_log')).rejects.toThrow(/append-only/);
+    const outbox = await store.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE message_key = $1`, [`customer:${first!.canonicalId}`]);
+    expect(outbox.rows[0]!.n).toBe(3);
+  });
+
+  it('gives a clear error on a conflicting xref and writes nothing', async () => {
+    const [record] = await write('003C', { name: 'X' });
+    const other = '00000000-0000-4000-8000-000000000001';
+    await expect(
+      linkXrefs(store.db, [{ entity: 'customer', canonicalId: other, connectionId: 'crm', externalId: '003C' }]),
+    ).rejects.toThrow(`customer 003C in connection crm is already linked to ${record!.canonicalId}`);
+    await expect(
+      linkXrefs(store.db, [{ entity: 'customer', canonicalId: record!.canonicalId, connectionId: 'crm', externalId: '999Z' }]),
+    ).rejects.toThrow(/already has id 003C in connection crm/);
+    const { rows } = await store.db.query('SELECT * FROM xref WHERE external_id = $1', ['999Z']);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('stores connection secrets encrypted and gives them back decrypted', async () => {
+    const apiKey = 'sk-live-5f1e2d3c4b5a69788796a5b4';
+    await store.connections.save({ id: 'erp', kind: 'odoo', name: 'ERP', config: { baseUrl: 'https://erp.example.com', auth: { user: 'hub', apiKey } } }, configSchema);
+    const { rows } = await store.db.query<{ dump: string }>(`SELECT row_to_json(c)::text AS dump FROM connections c WHERE id = 'erp'`);
+    expect(rows[0]!.dump).not.toContain(apiKey);
+    expect(rows[0]!.dump).toContain('v1:');
+    const connection = await store.connections.get('erp');
+    expect(connection.config).toEqual({ baseUrl: 'https://erp.example.com', auth: { user: 'hub', apiKey } });
+    const [view] = await store.connections.list();
+    expect(JSON.stringify(view)).not.toContain(apiKey);
+    expect(view!.secretFields).toEqual(['auth.apiKey']);
+  });
+
+  it('rejects an invalid connection config naming the field', async () => {
+    await expect(
+      store.connections.save({ id: 'bad', kind: 'odoo', name: 'Bad', config: { baseUrl: 'not a url', auth: { user: 'u', apiKey: 'k123' } } }, configSchema),
+    ).rejects.toThrow(/config\.baseUrl/);
+  });
+});
