@@ -2,6 +2,7 @@ import { HubError } from '../errors/index.ts';
 import { buffersCommand } from './buffers/buffers-command.ts';
 import type { TocCommand } from './command.ts';
 import { quoteCommand } from './dbr/quote.ts';
+import { scheduleCommand } from './dbr/schedule.ts';
 import { mixCommand } from './throughput/mix.ts';
 import { reportCommand } from './throughput/report.ts';
 import { timeBuffersCommand } from './time-buffers/time-buffers.ts';
@@ -12,6 +13,7 @@ const commands: TocCommand[] = [
   reportCommand,
   timeBuffersCommand,
   quoteCommand,
+  scheduleCommand,
   buffersCommand,
 ];
 

@@ -3,6 +3,7 @@ import { addDays, calendarSchema, isoDateSchema } from '../calendar.ts';
 import { defineTocCommand } from '../command.ts';
 import { checkUniqueIds } from '../throughput/id-checks.ts';
 import { ceilSafe, roundTo } from '../throughput/rounding.ts';
+import { laterDate } from './later-date.ts';
 
 export const quoteInputSchema = z
   .object({
@@ -26,10 +27,6 @@ function bufferShare(bufferDays: number, tenths: number): number {
   return Math.ceil((bufferDays * tenths) / 10);
 }
 
-function later(a: string, b: string): string {
-  return a > b ? a : b;
-}
-
 /**
  * S-DBR promise dates: each order is quoted against the CCR's planned load, then its hours join
  * that load before the next order is quoted.
@@ -45,7 +42,7 @@ export function quoteOrders(input: QuoteInput) {
   const orders = input.newOrders.map((order) => {
     const plannedLoadDate = loadDate(load);
     const safeDate = addDays(plannedLoadDate, safeOffset, calendar);
-    const quotedDate = later(safeDate, standardDate);
+    const quotedDate = laterDate(safeDate, standardDate);
     const release =
       quotedDate > safeDate
         ? addDays(quotedDate, -buffer, calendar)
@@ -56,7 +53,7 @@ export function quoteOrders(input: QuoteInput) {
       plannedLoadDate,
       safeDate,
       quotedDate,
-      releaseDate: later(release, asOf),
+      releaseDate: laterDate(release, asOf),
       plannedLoadDateAfter: loadDate(load),
     };
   });

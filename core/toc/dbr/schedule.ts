@@ -1,0 +1,156 @@
+import { addDays, diffDays } from '../calendar.ts';
+import { defineTocCommand } from '../command.ts';
+import { compareIds } from '../throughput/id-checks.ts';
+import { ceilSafe } from '../throughput/rounding.ts';
+import { DayAxis } from './day-axis.ts';
+import { type DayAllocation, DrumCapacity } from './drum-capacity.ts';
+import { buildLoadByDay } from './load-by-day.ts';
+import { type ScheduleInput, scheduleInputSchema } from './schedule-schema.ts';
+
+type Order = ScheduleInput['orders'][number];
+
+/** Minutes an order needs on one resource: setup plus run time, for every step on it. */
+function computeItemWork(item: ScheduleInput['items'][number], quantity: number, resource: string): number {
+  let minutes = 0;
+  for (const step of item.routing) {
+    if (step.resource === resource) minutes += step.setupMinutes + quantity * step.minutesPerUnit;
+  }
+  return minutes;
+}
+
+/** The resource with the highest load / (minutes per day × days to the latest due date). */
+export function pickConstraint(
+  input: ScheduleInput,
+  workOf: (order: Order, resource: string) => number,
+): string {
+  const latestDue = input.orders.reduce((latest, order) => laterDate(order.dueDate, latest), input.asOf);
+  const days = Math.max(1, diffDays(input.asOf, latestDue, input.calendar));
+  let best = input.resources[0];
+  let bestRatio = -1;
+  for (const resource of input.resources) {
+    const required = input.orders.reduce((sum, order) => sum + workOf(order, resource.id), 0);
+    const ratio = required / (resource.minutesPerDay * days);
+    if (ratio > bestRatio) [best, bestRatio] = [resource, ratio];
+  }
+  return best.id;
+}
+
+interface DrumJob {
+  order: Order;
+  minutes: number;
+  drumTarget: string;
+  targetDay: number;
+  allocations: DayAllocation[];
+  pass: 'backward' | 'forward';
+}
+
+/** Drum-buffer-rope: drum allocations on the constraint, rope releases and planned ship dates. */
+export function scheduleDrumBufferRope(input: ScheduleInput) {
+  const { calendar, shippingBufferDays, constraintBufferDays } = input;
+  const axis = new DayAxis(input.asOf, calendar);
+  const items = new Map(input.items.map((item) => [item.id, item]));
+  const workOf = (order: Order, resource: string) =>
+    computeItemWork(items.get(order.item)!, order.quantity, resource);
+  const constraint = input.constraint ?? pickConstraint(input, workOf);
+  const perDay = input.resources.find((resource) => resource.id === constraint)!.minutesPerDay;
+
+  const jobs: DrumJob[] = input.orders.map((order) => {
+    const drumTarget = addDays(order.dueDate, -shippingBufferDays, calendar);
+    const targetDay = axis.floorIndex(drumTarget);
+    return {
+      order,
+      minutes: workOf(order, constraint),
+      drumTarget,
+      targetDay,
+      allocations: [],
+      pass: 'backward',
+    };
+  });
+  placeOnDrum(jobs, perDay);
+
+  const day0 = axis.date(0);
+  const orders = jobs.map((job) => {
+    // An order without constraint work passes the drum on its target day (or on day 0).
+    const first = job.allocations[0]?.day ?? Math.max(0, job.targetDay);
+    const last = job.allocations.at(-1)?.day ?? first;
+    const constraintStart = axis.date(first);
+    const rope = addDays(constraintStart, -constraintBufferDays, calendar);
+    const plannedShipDate = addDays(axis.date(last), shippingBufferDays, calendar);
+    const late = plannedShipDate > job.order.dueDate;
+    return {
+      id: job.order.id,
+      dueDate: job.order.dueDate,
+      drumTarget: job.drumTarget,
+      releaseDate: laterDate(rope, day0),
+      constraintStart,
+      constraintEnd: axis.date(last),
+      plannedShipDate,
+      late,
+      projectedLatenessDays: late ? diffDays(job.order.dueDate, plannedShipDate, calendar) : 0,
+      pass: job.pass,
+    };
+  });
+
+  const drum = jobs
+    .filter((job) => job.allocations.length > 0)
+    .sort(
+      (a, b) =>
+        a.allocations[0].day - b.allocations[0].day ||
+        a.allocations.at(-1)!.day - b.allocations.at(-1)!.day ||
+        compareIds(a.order.id, b.order.id),
+    )
+    .map((job) => ({
+      order: job.order.id,
+      minutes: job.minutes,
+      start: axis.date(job.allocations[0].day),
+      end: axis.date(job.allocations.at(-1)!.day),
+      allocations: job.allocations.map((allocation) => ({
+        date: axis.date(allocation.day),
+        minutes: allocation.minutes,
+      })),
+    }));
+
+  const loadByDay = buildLoadByDay({
+    input,
+    axis,
+    constraint,
+    workOf,
+    jobs,
+    releaseDates: orders.map((o) => o.releaseDate),
+  });
+  return { constraint, drum, orders, loadByDay };
+}
+
+/**
+ * Backward pass from each target (latest target first, larger id first on a tie); orders that
+ * would need minutes before day 0 are placed afterwards by a forward pass from day 0 (earliest
+ * target first, smaller id first).
+ */
+function placeOnDrum(jobs: DrumJob[], perDay: number): void {
+  const totalMinutes = jobs.reduce((sum, job) => sum + job.minutes, 0);
+  const lastTarget = jobs.reduce((latest, job) => Math.max(latest, job.targetDay), 0);
+  const drum = new DrumCapacity(lastTarget + 2 + ceilSafe(totalMinutes / perDay), perDay);
+  const byTarget = (a: DrumJob, b: DrumJob) =>
+    compareIds(a.drumTarget, b.drumTarget) || compareIds(a.order.id, b.order.id);
+  const pulled: DrumJob[] = [];
+  for (const job of [...jobs].sort((a, b) => byTarget(b, a))) {
+    if (job.minutes === 0) {
+      job.pass = job.targetDay >= 0 ? 'backward' : 'forward';
+      continue;
+    }
+    const allocations = drum.takeBackward(job.targetDay, job.minutes);
+    if (allocations) job.allocations = allocations;
+    else pulled.push(job);
+  }
+  for (const job of pulled.sort(byTarget)) {
+    job.allocations = drum.takeForward(job.minutes);
+    job.pass = 'forward';
+  }
+}
+
+export const scheduleCommand = defineTocCommand({
+  name: 'schedule',
+  summary: 'Drum-buffer-rope: constraint schedule, release dates (rope) and planned ship dates',
+  input: scheduleInputSchema,
+  run: scheduleDrumBufferRope,
+});
