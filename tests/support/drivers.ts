@@ -3,6 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createBullmqQueue } from '../../core/queue/bullmq-driver.ts';
+import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
+import type { QueuePort } from '../../core/queue/port.ts';
 import { openStore, type Store } from '../../core/store/index.ts';
 
 export const TEST_MASTER_KEY = randomBytes(32).toString('hex');
@@ -54,4 +57,18 @@ export async function tableCounts(store: Store): Promise<Record<string, number>>
     counts[table_name] = result.rows[0]!.n;
   }
   return counts;
+}
+
+export interface QueueDriver {
+  name: 'memory' | 'bullmq';
+  open(): QueuePort;
+}
+
+/** The in-process queue always; BullMQ on the real Redis when REDIS_URL is set (always in CI). */
+export function queueDrivers(): QueueDriver[] {
+  const drivers: QueueDriver[] = [{ name: 'memory', open: () => createMemoryQueue() }];
+  if (process.env.REDIS_URL) {
+    drivers.push({ name: 'bullmq', open: () => createBullmqQueue({ redisUrl: process.env.REDIS_URL!, prefix: `thub-test-${randomBytes(4).toString('hex')}` }) });
+  }
+  return drivers;
 }

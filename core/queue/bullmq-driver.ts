@@ -1,0 +1,122 @@
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { toHubError } from '../errors/index.ts';
+import { type ConsumeOptions, type Consumer, DEFAULT_ATTEMPTS, type JobHandler, type JobOptions, type QueueCounts, type QueuePort } from './port.ts';
+import { decideRetry } from './retry-policy.ts';
+
+/** Carries the delay decideRetry chose to BullMQ's backoff strategy. */
+class RetryLater extends Error {
+  constructor(
+    readonly delayMs: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface BullmqOptions {
+  redisUrl: string;
+  /** Key prefix; tests use their own so they never see each other's jobs. @defaultValue 'thub' */
+  prefix?: string;
+}
+
+export function createBullmqQueue(options: BullmqOptions): QueuePort {
+  const prefix = options.prefix ?? 'thub';
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  connection.on('error', () => undefined);
+  const queues = new Map<string, Queue>();
+  const workers = new Set<Worker>();
+
+  const queueOf = (name: string): Queue => {
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection, prefix });
+      queue.on('error', () => undefined);
+      queues.set(name, queue);
+    }
+    return queue;
+  };
+
+  const jobOptions = (options: JobOptions = {}) => ({
+    jobId: options.jobId,
+    delay: options.delayMs,
+    attempts: options.attempts ?? DEFAULT_ATTEMPTS,
+    backoff: { type: 'hub' },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 5000 },
+  });
+
+  function consume<T>(name: string, handler: JobHandler<T>, consumeOptions: ConsumeOptions<T> = {}): Consumer {
+    const worker = new Worker(
+      name,
+      async (job) => {
+        const view = { id: job.id ?? '', name: job.name, data: job.data as T, attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? DEFAULT_ATTEMPTS };
+        try {
+          await handler(view);
+        } catch (raw) {
+          const error = toHubError(raw);
+          const decision = decideRetry(error, view.attemptsMade, view.maxAttempts);
+          if (decision.retry) throw new RetryLater(decision.delayMs, error.message);
+          await consumeOptions.onFailed?.(view, error);
+          throw new UnrecoverableError(error.message);
+        }
+      },
+      {
+        connection: connection.duplicate(),
+        prefix,
+        concurrency: consumeOptions.concurrency ?? 1,
+        limiter: consumeOptions.limiter ? { max: consumeOptions.limiter.max, duration: consumeOptions.limiter.durationMs } : undefined,
+        settings: { backoffStrategy: (_attempts, _type, err) => (err instanceof RetryLater ? err.delayMs : 1000) },
+      },
+    );
+    worker.on('error', () => undefined);
+    workers.add(worker);
+    return {
+      pause: () => worker.pause(),
+      resume: () => worker.resume(),
+      async close() {
+        workers.delete(worker);
+        await worker.close();
+      },
+    };
+  }
+
+  const counts = async (name: string): Promise<QueueCounts> => {
+    const c = await queueOf(name).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+    return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 };
+  };
+
+  return {
+    driver: 'bullmq',
+    async add(name, jobName, data, options) {
+      await queueOf(name).add(jobName, data, jobOptions(options));
+    },
+    async addBulk(name, jobs) {
+      if (jobs.length === 0) return;
+      await queueOf(name).addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: jobOptions(job.options) })));
+    },
+    consume,
+    counts,
+    async whenIdle(name, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const c = await counts(name);
+        if (c.waiting + c.active + c.delayed === 0) return;
+        if (Date.now() > deadline) throw new Error(`queue ${name} not idle after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async ping() {
+      try {
+        return (await connection.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await Promise.all([...workers].map((worker) => worker.close()));
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { toHubError } from '../errors/index.ts';
+import { type ConsumeOptions, type Consumer, DEFAULT_ATTEMPTS, type JobHandler, type JobOptions, type QueueCounts, type QueuePort } from './port.ts';
+import { decideRetry } from './retry-policy.ts';
+
+interface MemoryJob {
+  id: string;
+  name: string;
+  data: unknown;
+  attemptsMade: number;
+  maxAttempts: number;
+  readyAt: number;
+}
+
+interface MemoryQueue {
+  ready: MemoryJob[];
+  delayed: Set<MemoryJob>;
+  ids: Set<string>;
+  active: number;
+  completed: number;
+  failed: number;
+  wakers: Set<() => void>;
+}
+
+/** In-process queue for the embedded mode: same contract as BullMQ, nothing survives a restart. */
+export function createMemoryQueue(): QueuePort {
+  const queues = new Map<string, MemoryQueue>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  const queueOf = (name: string): MemoryQueue => {
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = { ready: [], delayed: new Set(), ids: new Set(), active: 0, completed: 0, failed: 0, wakers: new Set() };
+      queues.set(name, queue);
+    }
+    return queue;
+  };
+
+  const schedule = (queue: MemoryQueue, job: MemoryJob) => {
+    const wait = job.readyAt - Date.now();
+    if (wait <= 0) {
+      queue.ready.push(job);
+      for (const wake of queue.wakers) wake();
+      return;
+    }
+    queue.delayed.add(job);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      queue.delayed.delete(job);
+      queue.ready.push(job);
+      for (const wake of queue.wakers) wake();
+    }, wait);
+    timers.add(timer);
+  };
+
+  const add = async <T>(name: string, jobName: string, data: T, options: JobOptions = {}) => {
+    const queue = queueOf(name);
+    const id = options.jobId ?? randomUUID();
+    if (queue.ids.has(id)) return;
+    queue.ids.add(id);
+    schedule(queue, { id, name: jobName, data: structuredClone(data), attemptsMade: 0, maxAttempts: options.attempts ?? DEFAULT_ATTEMPTS, readyAt: Date.now() + (options.delayMs ?? 0) });
+  };
+
+  function consume<T>(name: string, handler: JobHandler<T>, options: ConsumeOptions<T> = {}): Consumer {
+    const queue = queueOf(name);
+    const concurrency = options.concurrency ?? 1;
+    const startedAt: number[] = [];
+    let paused = false;
+    let stopped = false;
+
+    const limiterWait = (): number => {
+      if (!options.limiter) return 0;
+      const now = Date.now();
+      while (startedAt.length > 0 && now - startedAt[0]! >= options.limiter.durationMs) startedAt.shift();
+      return startedAt.length < options.limiter.max ? 0 : options.limiter.durationMs - (now - startedAt[0]!);
+    };
+
+    const run = async (job: MemoryJob) => {
+      queue.active++;
+      const view = { id: job.id, name: job.name, data: job.data as T, attemptsMade: job.attemptsMade, maxAttempts: job.maxAttempts };
+      try {
+        await handler(view);
+        queue.completed++;
+        queue.ids.delete(job.id);
+      } catch (raw) {
+        const error = toHubError(raw);
+        const decision = decideRetry(error, job.attemptsMade, job.maxAttempts);
+        if (decision.retry) {
+          schedule(queue, { ...job, attemptsMade: job.attemptsMade + 1, readyAt: Date.now() + decision.delayMs });
+        } else {
+          queue.failed++;
+          queue.ids.delete(job.id);
+          await options.onFailed?.(view, error).catch(() => undefined);
+        }
+      } finally {
+        queue.active--;
+        inFlight.delete(job);
+        pump();
+      }
+    };
+
+    const pump = () => {
+      if (paused || stopped || closed) return;
+      while (queue.ready.length > 0 && running() < concurrency) {
+        const wait = limiterWait();
+        if (wait > 0) {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            pump();
+          }, wait);
+          timers.add(timer);
+          return;
+        }
+        startedAt.push(Date.now());
+        const job = queue.ready.shift()!;
+        inFlight.add(job);
+        void run(job);
+      }
+    };
+    const inFlight = new Set<MemoryJob>();
+    const running = () => inFlight.size;
+
+    queue.wakers.add(pump);
+    queueMicrotask(pump);
+    return {
+      async pause() {
+        paused = true;
+      },
+      resume() {
+        paused = false;
+        pump();
+      },
+      async close() {
+        stopped = true;
+        queue.wakers.delete(pump);
+        while (inFlight.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      },
+    };
+  }
+
+  const counts = async (name: string): Promise<QueueCounts> => {
+    const queue = queueOf(name);
+    return { waiting: queue.ready.length, active: queue.active, delayed: queue.delayed.size, completed: queue.completed, failed: queue.failed };
+  };
+
+  return {
+    driver: 'memory',
+    add,
+    async addBulk(name, jobs) {
+      for (const job of jobs) await add(name, job.name, job.data, job.options);
+    },
+    consume,
+    counts,
+    async whenIdle(name, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const c = await counts(name);
+        if (c.waiting + c.active + c.delayed === 0) return;
+        if (Date.now() > deadline) throw new Error(`queue ${name} not idle after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    async ping() {
+      return !closed;
+    },
+    async close() {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

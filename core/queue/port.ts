@@ -1,0 +1,58 @@
+import type { HubError } from '../errors/index.ts';
+
+export interface JobOptions {
+  /** Same id, same job: a second add while the first exists is ignored (deduplication). */
+  jobId?: string;
+  delayMs?: number;
+  /** Tries in total. @defaultValue 8 */
+  attempts?: number;
+}
+
+export interface QueueJob<T> {
+  id: string;
+  name: string;
+  data: T;
+  /** Tries already made before this one. */
+  attemptsMade: number;
+  maxAttempts: number;
+}
+
+export interface ConsumeOptions<T> {
+  /** Jobs in flight at once in this process. @defaultValue 1 */
+  concurrency?: number;
+  /** At most `max` jobs per `durationMs` across all workers of the queue (the target's rate limit). */
+  limiter?: { max: number; durationMs: number };
+  /** Called once when a job will not be retried again (permanent error or attempts exhausted). */
+  onFailed?: (job: QueueJob<T>, error: HubError) => Promise<void>;
+}
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  completed: number;
+  failed: number;
+}
+
+export interface Consumer {
+  pause(): Promise<void>;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+export type JobHandler<T> = (job: QueueJob<T>) => Promise<void>;
+
+/** The queue the hub talks to; BullMQ on Redis in services mode, in-process when embedded. */
+export interface QueuePort {
+  readonly driver: 'bullmq' | 'memory';
+  add<T>(queue: string, name: string, data: T, options?: JobOptions): Promise<void>;
+  addBulk<T>(queue: string, jobs: Array<{ name: string; data: T; options?: JobOptions }>): Promise<void>;
+  consume<T>(queue: string, handler: JobHandler<T>, options?: ConsumeOptions<T>): Consumer;
+  counts(queue: string): Promise<QueueCounts>;
+  /** Resolves when the queue has nothing waiting, delayed or active. */
+  whenIdle(queue: string, timeoutMs?: number): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_ATTEMPTS = 8;
