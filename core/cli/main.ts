@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerMdmCommands } from './commands/mdm.ts';
 import { registerTocCommands } from './commands/toc.ts';
 
 const program = new Command()
@@ -7,5 +8,6 @@ const program = new Command()
   .version('0.1.0');
 
 registerTocCommands(program);
+registerMdmCommands(program);
 
 await program.parseAsync(process.argv);

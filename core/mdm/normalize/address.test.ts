@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeAddress, toCountryCode } from './address.ts';
+import { latinizeStreet, normalizeAddress, toCountryCode } from './address.ts';
 
 describe('toCountryCode', () => {
   it('resolves codes, English names and Chinese names to ISO alpha-2', () => {
@@ -58,5 +58,13 @@ describe('normalizeAddress', () => {
       postcode: 'SW1A1AA',
       country: 'GB',
     });
+  });
+});
+
+describe('latinizeStreet', () => {
+  it('gives a Chinese street line and its English spelling the same words', () => {
+    expect(latinizeStreet('中山路123号')).toBe('zhongshan rd 123');
+    expect(latinizeStreet('123 Zhongshan Road')).toBe('123 zhongshan rd');
+    expect(latinizeStreet('人民大道８８號')).toBe('renmin ave 88');
   });
 });

@@ -1,3 +1,4 @@
+import { pinyin } from 'pinyin-pro';
 import { countries } from './countries.ts';
 import { collapseSpaces, foldText, isBlank } from './text.ts';
 
@@ -74,6 +75,29 @@ function normalizeStreet(line: string): string {
     .split(' ')
     .map((word) => STREET_WORDS[word] ?? word)
     .join(' ');
+}
+
+const CHINESE_STREET_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/大道/g, ' avenue '],
+  [/大街/g, ' street '],
+  [/路/g, ' road '],
+  [/街/g, ' street '],
+  [/巷/g, ' lane '],
+  [/号/g, ' '],
+];
+
+/**
+ * A street line in Latin letters, so "中山路123号" and "123 Zhongshan Road" share their words:
+ * street-type characters become English words, the names pinyin, then the usual abbreviations.
+ */
+export function latinizeStreet(line: string): string {
+  let text = normalizeStreet(line);
+  for (const [pattern, word] of CHINESE_STREET_WORDS) text = text.replace(pattern, word);
+  const latin = text.replace(
+    /\p{Script=Han}+/gu,
+    (run) => ` ${pinyin(run, { toneType: 'none', type: 'array' }).join('')} `,
+  );
+  return normalizeStreet(latin);
 }
 
 /** Folds an address part by part and resolves the country to its ISO code. */

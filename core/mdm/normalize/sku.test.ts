@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeGtin } from './gtin.ts';
-import { itemSpecKey, normalizeSku, parseItemSpec } from './sku.ts';
+import { itemSpecKey, normalizeSku, parseItemGrade, parseItemSpec } from './sku.ts';
 
 describe('normalizeSku', () => {
   it('removes separators and writes the dimension sign one way', () => {
@@ -25,6 +25,16 @@ describe('parseItemSpec', () => {
     expect(parseItemSpec('NUT-M8')).toEqual({ kind: 'nut', size: 'M8' });
     expect(itemSpecKey('BLT-M8x30')).not.toBe(itemSpecKey('BLT-M8x35'));
     expect(itemSpecKey('SCR-M8x30')).toBe('screw:M8X30');
+  });
+});
+
+describe('parseItemGrade', () => {
+  it('reads property classes and stainless grades without confusing sizes', () => {
+    expect(parseItemGrade('Hex bolt M8x30 8.8 zinc')).toBe('8.8');
+    expect(parseItemGrade('M10*40 螺栓 10.9级')).toBe('10.9');
+    expect(parseItemGrade('BLT-M8X30-A2-70')).toBe('A2');
+    expect(parseItemGrade('M8x30')).toBeNull();
+    expect(parseItemGrade('M18.8x30')).toBeNull();
   });
 });
 

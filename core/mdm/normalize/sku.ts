@@ -53,6 +53,15 @@ export function parseItemSpec(raw: string | null | undefined): ItemSpec {
   return { kind: latin ?? (chinese ? (kindByWord.get(chinese) ?? null) : null), size };
 }
 
+/** Property class of a fastener ("8.8", "10.9") or stainless grade ("A2", "A4"), or null. */
+export function parseItemGrade(raw: string | null | undefined): string | null {
+  if (isBlank(raw)) return null;
+  const match = toHalfWidth(raw).match(
+    /(?:^|[^\d.])(4\.6|4\.8|5\.6|5\.8|6\.8|8\.8|10\.9|12\.9)(?![\d.])|\b(A[24])(?:-\d+)?\b/i,
+  );
+  return match ? (match[1] ?? match[2].toUpperCase()) : null;
+}
+
 /** A key equal for the same kind and size of part however the systems spell it ("bolt:M8X30"). */
 export function itemSpecKey(raw: string | null | undefined): string | null {
   const spec = parseItemSpec(raw);

@@ -1,0 +1,76 @@
+import type { FieldSpec, MatchDecision, MatcherConfig } from './config.ts';
+import type { Features } from './features.ts';
+import { editSimilarity, jaroWinkler, tokenSimilarity } from './similarity.ts';
+
+const COMPARATORS: Readonly<Record<FieldSpec['compare'], (a: string, b: string) => number>> = {
+  exact: (a, b) => (a === b ? 1 : 0),
+  jaroWinkler,
+  tokens: tokenSimilarity,
+  edit: editSimilarity,
+};
+
+export interface PairScore {
+  score: number;
+  /** The rule that decided the pair, when one did. */
+  rule?: string;
+  /** Similarity per compared field (after the floor), for the review screen. */
+  fields: Record<string, number>;
+  vetoed: boolean;
+}
+
+/** The deterministic key of a rule for one record, or null when a feature is missing. */
+export function ruleKey(features: Features, rule: MatcherConfig['rules'][number]): string | null {
+  const parts = rule.features.map((feature) => features[feature]);
+  return parts.every(Boolean) ? `${rule.name}|${parts.join('|')}` : null;
+}
+
+function compareField(field: FieldSpec, a: string, b: string): number {
+  const raw = COMPARATORS[field.compare](a, b);
+  if (raw <= field.floor) return 0;
+  return (raw - field.floor) / (1 - field.floor);
+}
+
+/**
+ * Weighted fuzzy score in [0, 1]: the weighted mean of field similarities over fields both
+ * records have, minus penalties for full disagreements. Fields missing on either side neither
+ * help nor hurt, but the divisor never drops below half the total weight, so two records that
+ * share only one field cannot score high. Rule keys listed as ambiguous (shared by too many
+ * records) decide nothing.
+ */
+export function scorePair(
+  a: Features,
+  b: Features,
+  config: MatcherConfig,
+  ambiguousKeys: ReadonlySet<string> = new Set(),
+): PairScore {
+  const fields: Record<string, number> = {};
+  let total = 0;
+  let present = 0;
+  let earned = 0;
+  for (const field of config.fields) {
+    total += field.weight;
+    const left = a[field.feature];
+    const right = b[field.feature];
+    if (!left || !right) continue;
+    const similarity = compareField(field, left, right);
+    fields[field.feature] = Math.round(similarity * 1000) / 1000;
+    present += field.weight;
+    earned += field.weight * similarity - field.weight * field.penalty * (1 - similarity);
+  }
+  const score = Math.max(0, earned / Math.max(present, total / 2));
+  const vetoed = config.vetoes.some((feature) => a[feature] && b[feature] && a[feature] !== b[feature]);
+  for (const rule of config.rules) {
+    const key = ruleKey(a, rule);
+    if (key !== null && !ambiguousKeys.has(key) && key === ruleKey(b, rule))
+      return { score: 1, rule: rule.name, fields, vetoed: false };
+  }
+  return { score, fields, vetoed };
+}
+
+/** Auto-merge above the high threshold, review between, new below; a veto caps at review. */
+export function decide(pair: PairScore, config: MatcherConfig): MatchDecision {
+  if (pair.rule) return 'merge';
+  if (pair.score >= config.thresholds.merge) return pair.vetoed ? 'review' : 'merge';
+  if (pair.score >= config.thresholds.review) return 'review';
+  return 'new';
+}

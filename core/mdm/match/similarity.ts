@@ -1,0 +1,136 @@
+/** Jaro similarity in [0, 1]. */
+export function jaro(a: string, b: string): number {
+  if (a === b) return a.length === 0 ? 0 : 1;
+  const lengthA = a.length;
+  const lengthB = b.length;
+  if (lengthA === 0 || lengthB === 0) return 0;
+  const window = Math.max(0, Math.floor(Math.max(lengthA, lengthB) / 2) - 1);
+  const matchedB = new Uint8Array(lengthB);
+  const matchedA = new Uint8Array(lengthA);
+  let matches = 0;
+  for (let i = 0; i < lengthA; i += 1) {
+    const start = Math.max(0, i - window);
+    const end = Math.min(lengthB, i + window + 1);
+    for (let j = start; j < end; j += 1) {
+      if (matchedB[j] || a.charCodeAt(i) !== b.charCodeAt(j)) continue;
+      matchedA[i] = 1;
+      matchedB[j] = 1;
+      matches += 1;
+      break;
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  let k = 0;
+  for (let i = 0; i < lengthA; i += 1) {
+    if (!matchedA[i]) continue;
+    while (!matchedB[k]) k += 1;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions += 1;
+    k += 1;
+  }
+  return (matches / lengthA + matches / lengthB + (matches - transpositions / 2) / matches) / 3;
+}
+
+/** Jaro-Winkler: Jaro boosted by a shared prefix of up to 4 characters. */
+export function jaroWinkler(a: string, b: string): number {
+  const score = jaro(a, b);
+  if (score < 0.7) return score;
+  let prefix = 0;
+  const limit = Math.min(4, a.length, b.length);
+  while (prefix < limit && a[prefix] === b[prefix]) prefix += 1;
+  return score + prefix * 0.1 * (1 - score);
+}
+
+/**
+ * Token similarity: each token of the shorter side is paired with its most similar token on the
+ * other side (Jaro-Winkler, so "hengda"/"hengta" still count); the sum is divided by the mean
+ * token count. Word order and one extra word cost little; a missing word costs its share.
+ */
+export function tokenSimilarity(a: string, b: string): number {
+  if (a === b) return a.length === 0 ? 0 : 1;
+  const tokensA = a.split(' ').filter(Boolean);
+  const tokensB = b.split(' ').filter(Boolean);
+  if (tokensA.length === 0 || tokensB.length === 0) return 0;
+  const [short, long] = tokensA.length <= tokensB.length ? [tokensA, tokensB] : [tokensB, tokensA];
+  const used = new Uint8Array(long.length);
+  let total = 0;
+  for (const token of short) {
+    let best = 0;
+    let bestIndex = -1;
+    for (let index = 0; index < long.length; index += 1) {
+      if (used[index]) continue;
+      const score = token === long[index] ? 1 : jaroWinkler(token, long[index]);
+      if (score > best) {
+        best = score;
+        bestIndex = index;
+      }
+    }
+    if (bestIndex >= 0 && best >= 0.85) {
+      used[bestIndex] = 1;
+      total += best;
+    }
+  }
+  return total / ((tokensA.length + tokensB.length) / 2);
+}
+
+/** Levenshtein distance with a single reusable row. */
+export function levenshtein(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  const row = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j += 1) row[j] = j;
+  for (let i = 1; i <= a.length; i += 1) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** 1 - distance / longer length: suits codes and numbers where one typo should cost one character. */
+export function editSimilarity(a: string, b: string): number {
+  const longer = Math.max(a.length, b.length);
+  return longer === 0 ? 0 : 1 - levenshtein(a, b) / longer;
+}
+
+const SOUNDEX_CODES: Readonly<Record<string, string>> = {
+  b: '1',
+  f: '1',
+  p: '1',
+  v: '1',
+  c: '2',
+  g: '2',
+  j: '2',
+  k: '2',
+  q: '2',
+  s: '2',
+  x: '2',
+  z: '2',
+  d: '3',
+  t: '3',
+  l: '4',
+  m: '5',
+  n: '5',
+  r: '6',
+};
+
+/** American Soundex of the letters a-z in the text ("robert" and "rupert" -> "r163"). */
+export function soundex(text: string): string {
+  const letters = text.toLowerCase().replace(/[^a-z]/g, '');
+  if (!letters) return '';
+  let code = letters[0];
+  let previous = SOUNDEX_CODES[letters[0]] ?? '';
+  for (let index = 1; index < letters.length && code.length < 4; index += 1) {
+    const letter = letters[index];
+    const digit = SOUNDEX_CODES[letter] ?? '';
+    if (digit && digit !== previous) code += digit;
+    // h and w do not separate two equal codes; vowels do.
+    if (letter !== 'h' && letter !== 'w') previous = digit;
+  }
+  return code.padEnd(4, '0');
+}
