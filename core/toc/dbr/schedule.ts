@@ -4,6 +4,7 @@ import { compareIds } from '../throughput/id-checks.ts';
 import { ceilSafe } from '../throughput/rounding.ts';
 import { DayAxis } from './day-axis.ts';
 import { type DayAllocation, DrumCapacity } from './drum-capacity.ts';
+import { laterDate } from './later-date.ts';
 import { buildLoadByDay } from './load-by-day.ts';
 import { type ScheduleInput, scheduleInputSchema } from './schedule-schema.ts';
 
