@@ -3,6 +3,7 @@ import { compileExpression } from './expression.ts';
 import { hashMapping } from './hash.ts';
 import { createHelpers, type HelperFn } from './helpers.ts';
 import { assertTimeZone } from './parse-date.ts';
+import type { MappingVersionRef } from './references.ts';
 import type { FieldSpec, MappingDefinition, RefSpec } from './schema.ts';
 import { compileSourcePath, compileTargetSetter } from './source-path.ts';
 import { compileValueMaps, type ValueMapFn } from './value-map.ts';
@@ -151,4 +152,10 @@ export function compileMapping(definition: MappingDefinition, options: CompileOp
   if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value as string);
   cache.set(key, compiled);
   return compiled;
+}
+
+/** What a run, a parked record or a failed sync records about the mapping it used. */
+export function mappingVersionOf(compiled: CompiledMapping): MappingVersionRef {
+  const { connector, stream, direction, version } = compiled.definition;
+  return { connector, stream, direction, version, hash: compiled.hash };
 }

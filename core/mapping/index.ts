@@ -5,6 +5,7 @@ export {
   clearMappingCache,
   compileMapping,
   mappingCacheStats,
+  mappingVersionOf,
 } from './compile.ts';
 export {
   type CanonicalValidator,

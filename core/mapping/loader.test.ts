@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HubError } from '../errors/index.ts';
-import { compileMapping, mappingCacheStats } from './compile.ts';
+import { compileMapping, mappingCacheStats, mappingVersionOf } from './compile.ts';
 import { hashMapping } from './hash.ts';
 import { loadDefaultMapping, loadMappingFile, parseMapping, parseMappingYaml } from './loader.ts';
 
@@ -110,6 +110,13 @@ describe('mapping loader', () => {
     const before = mappingCacheStats();
     const again = compileMapping(structuredClone(definition));
     expect(again).toBe(first);
+    expect(mappingVersionOf(first)).toEqual({
+      connector: 'crm',
+      stream: 'accounts',
+      direction: 'in',
+      version: 7,
+      hash: first.hash,
+    });
     expect(mappingCacheStats().hits).toBe(before.hits + 1);
     const next = compileMapping({ ...definition, version: 8 });
     expect(next).not.toBe(first);
