@@ -1,20 +1,25 @@
 import { z } from 'zod';
 import { calendarSchema, isoDateSchema } from '../calendar.ts';
+import { knownIsoDateSchema } from './known-dates.ts';
 
 const quantity = z.number().min(0);
 
-const receiptSchema = z.object({ date: isoDateSchema, quantity });
+const receiptSchema = z.object({ date: knownIsoDateSchema, quantity });
 
-const demandLineSchema = z
-  .object({
-    date: isoDateSchema,
-    quantity,
-    reserved: z.union([z.boolean(), quantity]).optional(),
-  })
-  .refine((line) => typeof line.reserved !== 'number' || line.reserved <= line.quantity, {
-    message: 'reserved quantity exceeds the demand quantity',
-    path: ['reserved'],
-  });
+/** true: the whole line is reserved; a number: that much of it is. */
+const reservedSchema = z.custom<boolean | number>(
+  (value) =>
+    typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value) && value >= 0),
+  'expected true, false or a non-negative reserved quantity',
+);
+
+// Plain objects only: a refine per line would double the validation time of a large batch, so
+// cross-field checks run once over the whole input below.
+const demandLineSchema = z.object({
+  date: knownIsoDateSchema,
+  quantity,
+  reserved: reservedSchema.optional(),
+});
 
 const bufferItemSchema = z.object({
   id: z.string().min(1),
@@ -57,6 +62,12 @@ export const buffersInputSchema = z
         });
       }
       seen.add(item.id);
+      item.demand.forEach((line, lineIndex) => {
+        if (typeof line.reserved === 'number' && line.reserved > line.quantity) {
+          const path = ['items', index, 'demand', lineIndex, 'reserved'];
+          ctx.addIssue({ code: 'custom', path, message: 'reserved quantity exceeds the demand quantity' });
+        }
+      });
     });
   });
 

@@ -12,9 +12,16 @@ function toleranceFor(...values: number[]): number {
   return RELATIVE_TOLERANCE * scale;
 }
 
-/** Drops representation noise (12 significant digits) and negative zero. */
+const NOISE_SCALE = 1e9;
+const SAFE_TO_SCALE = Number.MAX_SAFE_INTEGER / NOISE_SCALE;
+
+/** Drops representation noise (beyond 9 decimals, or 15 significant digits) and negative zero. */
 export function tidy(value: number): number {
-  const cleaned = Number(value.toPrecision(12));
+  if (Number.isInteger(value)) return value === 0 ? 0 : value;
+  const cleaned =
+    Math.abs(value) < SAFE_TO_SCALE
+      ? Math.round(value * NOISE_SCALE) / NOISE_SCALE
+      : Number(value.toPrecision(15));
   return cleaned === 0 ? 0 : cleaned;
 }
 
