@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerMdmCommands } from './commands/mdm.ts';
+import { registerServeCommands } from './commands/serve.ts';
 import { registerTocCommands } from './commands/toc.ts';
 
 const program = new Command()
@@ -7,6 +9,8 @@ const program = new Command()
   .description('Throughput Hub: CRM, ERP and SCM in one canonical model, with Theory-of-Constraints services')
   .version('0.1.0');
 
+registerServeCommands(program);
+registerDemoCommand(program);
 registerTocCommands(program);
 registerMdmCommands(program);
 

@@ -184,6 +184,8 @@ export async function appendChangeRows(tx: Queryable, entity: string, sourceSyst
      FROM jsonb_to_recordset($1::jsonb) AS c(canonical_id uuid, version int, operation text, changed_fields jsonb)`,
     [json, entity, sourceSystem],
   );
+  // Delivered at commit; wakes the outbox relay without waiting for its next poll.
+  await tx.query("SELECT pg_notify('thub_outbox', '')");
 }
 
 async function upsertSourceRecords(tx: Queryable, page: PageWrite, rows: PlannedRow[]): Promise<void> {

@@ -1,0 +1,76 @@
+import { logger } from '../log/logger.ts';
+import type { Db } from '../store/db.ts';
+import { claimOutbox, markPublished, type OutboxMessage } from '../store/repos/outbox.ts';
+import type { QueuePort } from './port.ts';
+
+export const CHANGES_QUEUE = 'changes';
+export const OUTBOX_CHANNEL = 'thub_outbox';
+
+export interface ChangeBatch {
+  messages: Array<Pick<OutboxMessage, 'id' | 'topic' | 'key' | 'payload'>>;
+}
+
+export interface RelayOptions {
+  batchSize?: number;
+  /** Polling fallback when no NOTIFY arrives. @defaultValue 500 */
+  pollMs?: number;
+}
+
+/**
+ * Moves committed outbox rows to the queue, one job per batch (a job per record would cost more
+ * CPU than the work it carries). Rows are marked published in the same transaction that claimed
+ * them, after the queue accepted the job: a crash in between publishes again (at-least-once), and
+ * the job id built from the row ids lets the queue drop the duplicate.
+ */
+export function startOutboxRelay(db: Db, queue: QueuePort, options: RelayOptions = {}) {
+  const batchSize = options.batchSize ?? 500;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+
+  async function relayOnce(): Promise<number> {
+    return db.transaction(async (tx) => {
+      const messages = await claimOutbox(tx, batchSize);
+      if (messages.length === 0) return 0;
+      const first = messages[0]!.id;
+      const last = messages[messages.length - 1]!.id;
+      const batch: ChangeBatch = { messages: messages.map(({ id, topic, key, payload }) => ({ id, topic, key, payload })) };
+      await queue.add(CHANGES_QUEUE, 'change-batch', batch, { jobId: `outbox-${first}-${last}` });
+      await markPublished(tx, messages.map((message) => message.id));
+      return messages.length;
+    });
+  }
+
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        const moved = await relayOnce();
+        if (moved === batchSize) continue;
+      } catch (error) {
+        logger.warn('outbox relay pass failed; retrying', { error });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.pollMs ?? 500);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  };
+
+  const running = (async () => {
+    unlisten = await db.listen(OUTBOX_CHANNEL, () => wake?.()).catch(() => undefined);
+    await loop();
+  })();
+
+  return {
+    relayOnce,
+    async stop() {
+      stopped = true;
+      wake?.();
+      await running;
+      await unlisten?.();
+    },
+  };
+}
