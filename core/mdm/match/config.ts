@@ -5,6 +5,8 @@ export const featureNormalizers = [
   'digits',
   'companyName',
   'companyLatin',
+  'companyCore',
+  'places',
   'personName',
   'personLatin',
   'email',

@@ -13,18 +13,21 @@ export const customerMatcher: MatcherConfigInput = {
     { name: 'taxId', from: ['taxId'], normalizer: 'taxId', regionField: 'country' },
     { name: 'phone', from: ['phone'], normalizer: 'phone', regionField: 'country', defaultRegion: 'CN' },
     { name: 'domain', from: ['email', 'website'], normalizer: 'emailDomain' },
-    { name: 'street', from: ['street'], normalizer: 'streetLatin' },
-    { name: 'city', from: ['city'], normalizer: 'city' },
+    { name: 'core', from: ['name'], normalizer: 'companyCore' },
+    // A branch in another city is another customer: "Huzhou Kaiyuan" is not "Shantou Kaiyuan".
+    { name: 'places', from: ['name', 'city'], normalizer: 'places' },
+    // Street and city together: systems swap them, and the city also hides in street lines.
+    { name: 'location', from: ['street', 'city'], normalizer: 'streetLatin' },
     { name: 'postcode', from: ['postcode'], normalizer: 'postcode' },
     { name: 'country', from: ['country'], normalizer: 'country' },
   ],
   rules: [{ name: 'same_tax_id', features: ['taxId'] }],
   fields: [
-    { feature: 'name', compare: 'tokens', weight: 4, penalty: 0.5 },
-    { feature: 'phone', compare: 'exact', weight: 1.5 },
-    { feature: 'domain', compare: 'exact', weight: 1 },
-    { feature: 'street', compare: 'tokens', weight: 1 },
-    { feature: 'city', compare: 'jaroWinkler', weight: 1, floor: 0.8, penalty: 0.5 },
+    { feature: 'core', compare: 'tokens', weight: 4, penalty: 1 },
+    { feature: 'phone', compare: 'exact', weight: 3 },
+    { feature: 'domain', compare: 'exact', weight: 2 },
+    { feature: 'location', compare: 'tokens', weight: 1.5 },
+    { feature: 'places', compare: 'tokens', weight: 1, penalty: 2 },
     { feature: 'postcode', compare: 'edit', weight: 0.5, floor: 0.5 },
     { feature: 'country', compare: 'exact', weight: 0.5, penalty: 1 },
   ],
@@ -39,7 +42,7 @@ export const customerMatcher: MatcherConfigInput = {
     maxBlockSize: 30,
     window: 8,
   },
-  thresholds: { merge: 0.8, review: 0.6 },
+  thresholds: { merge: 0.6, review: 0.45 },
 };
 
 /** Contacts and persons (also the FEBRL evaluation data). */

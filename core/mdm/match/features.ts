@@ -1,5 +1,10 @@
 import { latinizeStreet, normalizeAddress, toCountryCode } from '../normalize/address.ts';
-import { latinizeCompanyName, normalizeCompanyName } from '../normalize/company-name.ts';
+import {
+  coreCompanyName,
+  latinizeCompanyName,
+  normalizeCompanyName,
+  placesInName,
+} from '../normalize/company-name.ts';
 import { normalizeEmail } from '../normalize/email.ts';
 import { normalizeGtin } from '../normalize/gtin.ts';
 import { normalizePersonName } from '../normalize/person-name.ts';
@@ -23,6 +28,11 @@ const NORMALIZERS: Readonly<Record<Feature['normalizer'], Normalizer>> = {
   digits: (text) => foldText(text).replace(/\D/g, ''),
   companyName: (text) => normalizeCompanyName(text)?.name,
   companyLatin: (text) => normalizeCompanyName(text)?.latin,
+  places: (text) => placesInName(latinizeStreet(text)),
+  companyCore: (text) => {
+    const latin = normalizeCompanyName(text)?.latin;
+    return latin ? coreCompanyName(latin) : null;
+  },
   personName: (text) => normalizePersonName(text)?.full,
   personLatin: (text) => normalizePersonName(text)?.latin,
   email: (text) => normalizeEmail(text)?.address,

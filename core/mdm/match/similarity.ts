@@ -41,10 +41,14 @@ export function jaroWinkler(a: string, b: string): number {
   return score + prefix * 0.1 * (1 - score);
 }
 
+/** Below this Jaro-Winkler two tokens are different words; above it, credit rises to 1. */
+const TOKEN_FLOOR = 0.85;
+
 /**
  * Token similarity: each token of the shorter side is paired with its most similar token on the
- * other side (Jaro-Winkler, so "hengda"/"hengta" still count); the sum is divided by the mean
- * token count. Word order and one extra word cost little; a missing word costs its share.
+ * other side; the credit is 1 for equal tokens and falls steeply with Jaro-Winkler (a typo such
+ * as "logistiics" keeps most, a different brand such as "hengfu"/"hengyu" about half). The sum
+ * is divided by the mean token count: word order costs nothing, a missing word its share.
  */
 export function tokenSimilarity(a: string, b: string): number {
   if (a === b) return a.length === 0 ? 0 : 1;
@@ -65,9 +69,9 @@ export function tokenSimilarity(a: string, b: string): number {
         bestIndex = index;
       }
     }
-    if (bestIndex >= 0 && best >= 0.85) {
+    if (bestIndex >= 0 && best > TOKEN_FLOOR) {
       used[bestIndex] = 1;
-      total += best;
+      total += (best - TOKEN_FLOOR) / (1 - TOKEN_FLOOR);
     }
   }
   return total / ((tokensA.length + tokensB.length) / 2);

@@ -1,4 +1,4 @@
-import { pinyin } from 'pinyin-pro';
+import { latinizeCompanyName } from './company-name.ts';
 import { countries } from './countries.ts';
 import { collapseSpaces, foldText, isBlank } from './text.ts';
 
@@ -91,13 +91,9 @@ const CHINESE_STREET_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
  * street-type characters become English words, the names pinyin, then the usual abbreviations.
  */
 export function latinizeStreet(line: string): string {
-  let text = normalizeStreet(line);
+  let text = normalizeStreet(line.replace(/市(?=\s|$)/g, ' '));
   for (const [pattern, word] of CHINESE_STREET_WORDS) text = text.replace(pattern, word);
-  const latin = text.replace(
-    /\p{Script=Han}+/gu,
-    (run) => ` ${pinyin(run, { toneType: 'none', type: 'array' }).join('')} `,
-  );
-  return normalizeStreet(latin);
+  return normalizeStreet(latinizeCompanyName(text));
 }
 
 /** Folds an address part by part and resolves the country to its ISO code. */

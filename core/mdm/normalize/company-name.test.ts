@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeCompanyName } from './company-name.ts';
+import { coreCompanyName, normalizeCompanyName, placesInName } from './company-name.ts';
 
 describe('normalizeCompanyName', () => {
   it('removes Chinese legal forms, longest first', () => {
@@ -29,6 +29,13 @@ describe('normalizeCompanyName', () => {
     });
   });
 
+  it('strips legal forms with typing errors', () => {
+    expect(normalizeCompanyName('Zhuoxing Industrial Co. Ldt')?.name).toBe('zhuoxing industrial');
+    expect(normalizeCompanyName('Yikai Technology Company Limmited')?.name).toBe('yikai technology');
+    expect(normalizeCompanyName('Anjia Trading Co Lttd')?.name).toBe('anjia trading');
+    expect(normalizeCompanyName('Tianjia Trading Inr')?.name).toBe('tianjia trading');
+  });
+
   it('does not strip a legal word that is the whole name', () => {
     expect(normalizeCompanyName('Company')?.name).toBe('company');
     expect(normalizeCompanyName('公司')?.name).toBe('公司');
@@ -44,6 +51,17 @@ describe('normalizeCompanyName', () => {
     const en = normalizeCompanyName('Ningbo Hengda Automotive Components Co., Ltd.');
     expect(zh?.latin).toBe('ningbo hengda auto parts');
     expect(en?.latin).toBe('ningbo hengda auto parts');
+  });
+
+  it('reduces a name to its distinctive words by removing places', () => {
+    expect(coreCompanyName('changsha kanghai electric')).toBe('kanghai electric');
+    expect(coreCompanyName(normalizeCompanyName('Kanghai Electric (Changsha) Co Ltd')?.latin ?? '')).toBe(
+      'kanghai electric',
+    );
+    expect(coreCompanyName('ningbo')).toBe('ningbo');
+    expect(coreCompanyName('channgchun shunguang fastener')).toBe('shunguang fastener');
+    expect(coreCompanyName('huzhou kaiyuan precision')).toBe('kaiyuan precision');
+    expect(placesInName('shunguang fastener changchun shanghai')).toBe('changchun shanghai');
   });
 
   it('keeps Latin words inside mixed-script names', () => {

@@ -1,4 +1,5 @@
 import { pinyin } from 'pinyin-pro';
+import { levenshtein } from '../match/similarity.ts';
 import {
   chineseLegalForms,
   chinesePlaces,
@@ -37,6 +38,36 @@ function stripChineseLegalForms(name: string, found: string[]): string {
   return rest;
 }
 
+/**
+ * A legal-form word typed with one error: a swapped pair ("ldt" for "ltd") or one edit
+ * ("limmited", "inr"). Two-letter forms (ag, sa) must match exactly.
+ */
+function resemblesLegalWord(word: string, known: string): boolean {
+  if (word === known) return true;
+  if (known.length < 3) return false;
+  if (word.length === known.length && [...word].sort().join('') === [...known].sort().join('')) return true;
+  return Math.abs(word.length - known.length) <= 1 && levenshtein(word, known) <= 1;
+}
+
+/**
+ * A place name typed with one error. Only long names, with the first letter right: "kaiyuan"
+ * (a brand) must not pass for "taiyuan", nor "tianjia" for "tianjin".
+ */
+function resemblesPlace(word: string, place: string): boolean {
+  if (word === place) return true;
+  return (
+    place.length >= 8 &&
+    word[0] === place[0] &&
+    Math.abs(word.length - place.length) <= 1 &&
+    levenshtein(word, place) <= 1
+  );
+}
+
+function endsWithWords(words: string[], form: string[]): boolean {
+  const tail = words.slice(-form.length);
+  return tail.every((word, index) => resemblesLegalWord(word, form[index]));
+}
+
 function stripLatinLegalForms(name: string, found: string[]): string {
   let words = name.split(' ');
   let changed = true;
@@ -45,7 +76,7 @@ function stripLatinLegalForms(name: string, found: string[]): string {
     for (const [form, canonical] of latinLegalForms) {
       const formWords = form.split(' ');
       if (words.length <= formWords.length) continue;
-      if (words.slice(-formWords.length).join(' ') === form) {
+      if (endsWithWords(words, formWords)) {
         words = words.slice(0, -formWords.length);
         found.unshift(canonical);
         changed = true;
@@ -100,6 +131,28 @@ export function latinizeCompanyName(name: string): string {
       .filter((word) => word !== 'and')
       .join(' '),
   );
+}
+
+let placeWords: string[] | undefined;
+
+function isPlaceWord(word: string): boolean {
+  placeWords ??= chinesePlaces.map(romanizeRun);
+  return placeWords.some((place) => resemblesPlace(word, place));
+}
+
+/** Place words in a romanized name or address ("ningbo"), sorted, for telling branches apart. */
+export function placesInName(latin: string): string {
+  return [...new Set(latin.split(' ').filter(isPlaceWord))].sort().join(' ');
+}
+
+/**
+ * The distinctive part of a romanized company name: place words removed, since "Changsha
+ * Kanghai Electric" and "Kanghai Electric (Changsha)" name one company. Keeps the name whole
+ * when it is nothing but a place.
+ */
+export function coreCompanyName(latin: string): string {
+  const words = latin.split(' ').filter((word) => !isPlaceWord(word));
+  return words.length > 0 ? words.join(' ') : latin;
 }
 
 /**
