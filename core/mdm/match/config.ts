@@ -75,6 +75,11 @@ export const matcherConfigSchema = z
     features: z.array(featureSchema).min(1),
     rules: z.array(ruleSchema).default([]),
     fields: z.array(fieldSchema).min(1),
+    /**
+     * Share of the total field weight the score is divided by at least: with 0.5, two records
+     * that agree on one heavy field but share nothing else cannot reach a high score.
+     */
+    minCoverage: z.number().min(0).max(1).default(0.5),
     /** Differing non-empty values of these features cap a pair at "review" (two valid tax ids). */
     vetoes: z.array(z.string()).default([]),
     blocking: z.object({

@@ -124,11 +124,12 @@ export const itemMatcher: MatcherConfigInput = {
   ],
   fields: [
     { feature: 'spec', compare: 'exact', weight: 3, penalty: 1 },
-    { feature: 'grade', compare: 'exact', weight: 1.5, penalty: 1 },
+    { feature: 'grade', compare: 'exact', weight: 2, penalty: 1 },
     { feature: 'sku', compare: 'edit', weight: 2, floor: 0.5 },
-    { feature: 'name', compare: 'tokens', weight: 1.5 },
     { feature: 'unit', compare: 'exact', weight: 0.5 },
   ],
+  // Kind and size alone fit several grades of one part: without a grade a pair goes to review.
+  minCoverage: 0.75,
   vetoes: ['gtin'],
   blocking: {
     keys: [
@@ -139,7 +140,7 @@ export const itemMatcher: MatcherConfigInput = {
     maxBlockSize: 30,
     window: 8,
   },
-  thresholds: { merge: 0.8, review: 0.6 },
+  thresholds: { merge: 0.85, review: 0.6 },
 };
 
 export const entityMatchers: Readonly<Record<string, MatcherConfigInput>> = {

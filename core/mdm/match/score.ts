@@ -33,8 +33,8 @@ function compareField(field: FieldSpec, a: string, b: string): number {
 /**
  * Weighted fuzzy score in [0, 1]: the weighted mean of field similarities over fields both
  * records have, minus penalties for full disagreements. Fields missing on either side neither
- * help nor hurt, but the divisor never drops below half the total weight, so two records that
- * share only one field cannot score high. Rule keys listed as ambiguous (shared by too many
+ * help nor hurt, but the divisor never drops below `minCoverage` of the total weight, so two
+ * records that share only one field cannot score high. Rule keys listed as ambiguous (shared by too many
  * records) decide nothing.
  */
 export function scorePair(
@@ -57,7 +57,7 @@ export function scorePair(
     present += field.weight;
     earned += field.weight * similarity - field.weight * field.penalty * (1 - similarity);
   }
-  const score = Math.max(0, earned / Math.max(present, total / 2));
+  const score = Math.max(0, earned / Math.max(present, total * config.minCoverage));
   const vetoed = config.vetoes.some((feature) => a[feature] && b[feature] && a[feature] !== b[feature]);
   for (const rule of config.rules) {
     const key = ruleKey(a, rule);

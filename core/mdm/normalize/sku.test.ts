@@ -33,7 +33,10 @@ describe('parseItemGrade', () => {
     expect(parseItemGrade('Hex bolt M8x30 8.8 zinc')).toBe('8.8');
     expect(parseItemGrade('M10*40 螺栓 10.9级')).toBe('10.9');
     expect(parseItemGrade('BLT-M8X30-A2-70')).toBe('A2');
+    expect(parseItemGrade('SCR-M10X70-88')).toBe('8.8');
+    expect(parseItemGrade('BLT M8*30/109')).toBe('10.9');
     expect(parseItemGrade('M8x30')).toBeNull();
+    expect(parseItemGrade('BLT-M8X88')).toBeNull();
     expect(parseItemGrade('M18.8x30')).toBeNull();
   });
 });

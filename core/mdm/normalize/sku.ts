@@ -56,10 +56,14 @@ export function parseItemSpec(raw: string | null | undefined): ItemSpec {
 /** Property class of a fastener ("8.8", "10.9") or stainless grade ("A2", "A4"), or null. */
 export function parseItemGrade(raw: string | null | undefined): string | null {
   if (isBlank(raw)) return null;
-  const match = toHalfWidth(raw).match(
+  const text = toHalfWidth(raw);
+  const match = text.match(
     /(?:^|[^\d.])(4\.6|4\.8|5\.6|5\.8|6\.8|8\.8|10\.9|12\.9)(?![\d.])|\b(A[24])(?:-\d+)?\b/i,
   );
-  return match ? (match[1] ?? match[2].toUpperCase()) : null;
+  if (match) return match[1] ?? match[2].toUpperCase();
+  // Codes write the class without its dot as a last segment: "BLT-M8X30-88", "BLT M8*30/109".
+  const coded = text.match(/[-/_](46|48|56|58|68|88|109|129)(?![\d.])/);
+  return coded ? `${coded[1].slice(0, -1)}.${coded[1].slice(-1)}` : null;
 }
 
 /** A key equal for the same kind and size of part however the systems spell it ("bolt:M8X30"). */
