@@ -1,5 +1,8 @@
 import { HubError } from '../errors/index.ts';
+import { aduCommand } from './buffers/adu-command.ts';
 import { buffersCommand } from './buffers/buffers-command.ts';
+import { dbmCommand } from './buffers/dbm-command.ts';
+import { dltCommand } from './buffers/dlt-command.ts';
 import type { TocCommand } from './command.ts';
 import { quoteCommand } from './dbr/quote.ts';
 import { scheduleCommand } from './dbr/schedule.ts';
@@ -15,6 +18,9 @@ const commands: TocCommand[] = [
   quoteCommand,
   scheduleCommand,
   buffersCommand,
+  aduCommand,
+  dltCommand,
+  dbmCommand,
 ];
 
 export function listTocCommands(): TocCommand[] {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { calendarSchema, isoDateSchema } from '../calendar.ts';
+import { collectUniqueIds } from './item-ids.ts';
 import { knownIsoDateSchema } from './known-dates.ts';
 
 const quantity = z.number().min(0);
@@ -52,16 +53,8 @@ export const buffersInputSchema = z
     items: z.array(bufferItemSchema),
   })
   .superRefine((input, ctx) => {
-    const seen = new Set<string>();
+    collectUniqueIds(input.items, ctx);
     input.items.forEach((item, index) => {
-      if (seen.has(item.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['items', index, 'id'],
-          message: `duplicate item id "${item.id}"`,
-        });
-      }
-      seen.add(item.id);
       item.demand.forEach((line, lineIndex) => {
         if (typeof line.reserved === 'number' && line.reserved > line.quantity) {
           const path = ['items', index, 'demand', lineIndex, 'reserved'];
