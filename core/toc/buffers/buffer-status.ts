@@ -68,12 +68,27 @@ export function evaluateBuffer(
   };
 }
 
-/** DDMRP status of every buffer, most urgent first: planning priority, then NFP % ascending. */
+/**
+ * Most urgent first: planning priority, then NFP % ascending, then input order. Sorting an index
+ * over typed keys is several times faster than sorting the result objects for large batches.
+ */
+function sortByUrgency(statuses: readonly BufferStatus[]): BufferStatus[] {
+  const count = statuses.length;
+  const ranks = new Uint8Array(count);
+  const percents = new Float64Array(count);
+  const order = new Uint32Array(count);
+  for (let index = 0; index < count; index++) {
+    ranks[index] = priorityRank[statuses[index].planningPriority];
+    percents[index] = statuses[index].nfpPct;
+    order[index] = index;
+  }
+  order.sort((a, b) => ranks[a] - ranks[b] || percents[a] - percents[b] || a - b);
+  return Array.from(order, (index) => statuses[index]);
+}
+
+/** DDMRP status of every buffer, most urgent first. */
 export function computeBufferStatuses(input: BuffersInput): { items: BufferStatus[] } {
   const windowEnd = createWindowEnds(input.asOf, input.calendar);
-  const items = input.items.map((item) => evaluateBuffer(item, input.asOf, windowEnd));
-  items.sort(
-    (a, b) => priorityRank[a.planningPriority] - priorityRank[b.planningPriority] || a.nfpPct - b.nfpPct,
-  );
-  return { items };
+  const statuses = input.items.map((item) => evaluateBuffer(item, input.asOf, windowEnd));
+  return { items: sortByUrgency(statuses) };
 }

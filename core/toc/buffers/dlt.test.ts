@@ -62,12 +62,12 @@ describe('toc dlt', () => {
       { id: 'C', type: 'manufactured', produceDays: 1, components: ['A'], buffered: false },
     ]);
     expect(error.code).toBe('bom_cycle');
-    expect(error.message).toBe('Bill of materials cycle: A → B → C → A');
+    expect(error.message).toBe('items.0.components: bill of materials cycle A → B → C → A');
     expect(error.fieldPath).toBe('items.0.components');
     const self = await failure([
       { id: 'S', type: 'manufactured', produceDays: 1, components: ['S'], buffered: false },
     ]);
-    expect(self.message).toBe('Bill of materials cycle: S → S');
+    expect(self.message).toBe('items.0.components: bill of materials cycle S → S');
   });
 
   it('rejects missing lead times, unknown components and duplicates, naming the field', async () => {

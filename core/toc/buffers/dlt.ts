@@ -18,11 +18,9 @@ function assertAcyclic(items: readonly DltItem[], byId: ReadonlyMap<string, DltI
     if (state.get(id) === 'done') return;
     if (state.get(id) === 'open') {
       const cycle = [...trail.slice(trail.indexOf(id)), id];
-      const index = items.findIndex((item) => item.id === id);
-      throw new HubError('invalid_data', 'bom_cycle', `Bill of materials cycle: ${cycle.join(' → ')}`, {
-        fieldPath: `items.${index}.components`,
-        details: { cycle },
-      });
+      const fieldPath = `items.${items.findIndex((item) => item.id === id)}.components`;
+      const message = `${fieldPath}: bill of materials cycle ${cycle.join(' → ')}`;
+      throw new HubError('invalid_data', 'bom_cycle', message, { fieldPath, details: { cycle } });
     }
     state.set(id, 'open');
     trail.push(id);
