@@ -1,0 +1,21 @@
+import { defineConnector } from '../../core/connector/index.ts';
+import { checkOdoo } from './check.ts';
+import { createOdooClient } from './client.ts';
+import { type OdooConfig, odooConfigSchema } from './config.ts';
+import { readOdooStream } from './read.ts';
+import { odooStreams } from './streams/index.ts';
+import { writeOdooStream } from './write.ts';
+
+/**
+ * Odoo 17/18 over the external JSON-RPC API (/jsonrpc, common and object services).
+ * @see https://www.odoo.com/documentation/18.0/developer/reference/external_api.html
+ */
+export const odooConnector = defineConnector<OdooConfig>({
+  kind: 'odoo',
+  title: 'Odoo',
+  configSchema: odooConfigSchema,
+  streams: odooStreams.map((stream) => stream.spec),
+  check: checkOdoo,
+  read: (ctx, stream, cursor) => readOdooStream(ctx, createOdooClient(ctx), stream, cursor),
+  write: (ctx, stream, ops) => writeOdooStream(ctx, createOdooClient(ctx), stream, ops),
+});

@@ -1,0 +1,35 @@
+import type { ConnectorContext, Cursor, ReadPage } from '../../core/connector/index.ts';
+import type { OdooClient } from './client.ts';
+import type { OdooConfig } from './config.ts';
+import { advanceCursor, openWindow, parseOdooCursor, windowDomain } from './cursor.ts';
+import { parseRows } from './records.ts';
+import { attachRelations } from './relations.ts';
+import { resolveOdooStream } from './streams/index.ts';
+
+export async function* readOdooStream(
+  ctx: ConnectorContext<OdooConfig>,
+  client: OdooClient,
+  streamName: string,
+  cursor: Cursor | undefined,
+): AsyncIterable<ReadPage> {
+  const stream = resolveOdooStream(ctx.config, streamName);
+  const limit = ctx.config.pageSize;
+  let window = openWindow(parseOdooCursor(cursor), new Date(), ctx.config.lagSeconds);
+  // Called again within the lag of the last window: nothing can be complete yet.
+  if (window.from !== null && window.to <= window.from) return;
+  for (;;) {
+    const domain = [...stream.domain, ...windowDomain(window)];
+    const result = await client.executeKw(stream.model, 'search_read', [domain], {
+      fields: stream.fields,
+      order: 'id asc',
+      limit,
+    });
+    const rows = parseRows(result, `${stream.model}.search_read`);
+    await attachRelations(client, rows, stream.relations);
+    const lastId = rows.reduce((max, row) => Math.max(max, row.id), window.afterId);
+    const next = advanceCursor(window, lastId, rows.length < limit);
+    yield { records: rows, cursor: next };
+    if (next.to === null) return;
+    window = { ...next, to: next.to };
+  }
+}

@@ -1,0 +1,44 @@
+import type { OdooClient } from './client.ts';
+import { many2oneId, type OdooRow, parseRows } from './records.ts';
+import type { OdooRelation } from './streams/types.ts';
+
+function uniqueSorted(ids: Array<number | undefined>): number[] {
+  return [...new Set(ids.filter((id): id is number => id !== undefined))].sort((a, b) => a - b);
+}
+
+/**
+ * Fetches each relation with one search_read for the whole page (never one call per record) and
+ * attaches the rows: children as a list under `as`, a parent row as an object (or null).
+ */
+export async function attachRelations(
+  client: OdooClient,
+  rows: OdooRow[],
+  relations: OdooRelation[] = [],
+): Promise<void> {
+  for (const relation of relations) {
+    const { kind, field } = relation.link;
+    const ids =
+      kind === 'children'
+        ? uniqueSorted(rows.map((row) => row.id))
+        : uniqueSorted(rows.map((row) => many2oneId(row[field])));
+    const related = ids.length === 0 ? [] : await searchRelated(client, relation, ids);
+    await attachRelations(client, related, relation.relations);
+    for (const row of rows) {
+      if (kind === 'children') {
+        row[relation.as] = related.filter((child) => many2oneId(child[field]) === row.id);
+      } else {
+        const parentId = many2oneId(row[field]);
+        row[relation.as] = related.find((parent) => parent.id === parentId) ?? null;
+      }
+    }
+  }
+}
+
+async function searchRelated(client: OdooClient, relation: OdooRelation, ids: number[]): Promise<OdooRow[]> {
+  const { kind, field } = relation.link;
+  const domain = kind === 'children' ? [[field, 'in', ids]] : [['id', 'in', ids]];
+  const kwargs =
+    kind === 'children' ? { fields: relation.fields, order: 'id asc' } : { fields: relation.fields };
+  const result = await client.executeKw(relation.model, 'search_read', [domain], kwargs);
+  return parseRows(result, `${relation.model}.search_read`);
+}

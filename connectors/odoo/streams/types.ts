@@ -1,0 +1,33 @@
+import type { StreamSpec } from '../../../core/connector/index.ts';
+
+/** An Odoo search domain: prefix operators ('|', '&', '!') and [field, operator, value] terms. */
+export type DomainTerm = string | [string, string, unknown];
+export type Domain = DomainTerm[];
+
+/** Related rows fetched in one extra search_read per page and attached to each record. */
+export interface OdooRelation {
+  /** Key the related rows are attached under in the raw record. */
+  as: string;
+  model: string;
+  fields: string[];
+  /** children: rows whose many2one `field` points back at the record; parent: the row the record's many2one `field` points at. */
+  link: { kind: 'children' | 'parent'; field: string };
+  relations?: OdooRelation[];
+}
+
+export interface OdooStream {
+  spec: StreamSpec;
+  model: string;
+  /** The stream's own filter; a connection can replace it. */
+  domain: Domain;
+  fields: string[];
+  relations?: OdooRelation[];
+  /** Field looked up before a create (see write.ts); required for writable streams. */
+  matchField?: string;
+  /** stock.quant writes set a counted quantity and apply it instead of writing the quant. */
+  writeMode?: 'record' | 'inventory';
+}
+
+export function odooSpec(spec: Omit<StreamSpec, 'primaryKey' | 'cursorField'>): StreamSpec {
+  return { primaryKey: 'id', cursorField: 'write_date', ...spec };
+}

@@ -1,0 +1,189 @@
+import nock from 'nock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { odooConnector } from '../../../connectors/odoo/index.ts';
+import type { Cursor, ReadPage } from '../../../core/connector/index.ts';
+import {
+  executeKwParams,
+  expectRpc,
+  loadFixture,
+  odooContext,
+  replay,
+  resultOf,
+  resultResponse,
+  withCachedUid,
+} from './replay.ts';
+
+type Ctx = ReturnType<typeof odooContext>;
+
+async function readAll(ctx: Ctx, stream: string, cursor?: Cursor): Promise<ReadPage[]> {
+  const pages: ReadPage[] = [];
+  for await (const page of odooConnector.read(ctx, stream, cursor)) pages.push(page);
+  return pages;
+}
+
+const windowEnd = '2026-11-21 23:39:37';
+
+/**
+ * Expects the recorded search_read (its model and field list) with the domain and kwargs the
+ * windowed read sends, answered with the recording or, for the page that ends a window, nothing.
+ */
+function windowedCall(
+  number: string,
+  options: { filter?: unknown[]; afterId?: number; limit: number; empty?: boolean },
+) {
+  const fixture = loadFixture(number);
+  const args = fixture.request.body.params.args;
+  const [model, method, recordedKwargs] = [
+    args[3] as string,
+    args[4] as string,
+    args[6] as { fields: string[] },
+  ];
+  const domain = [
+    ...(options.filter ?? []),
+    ['write_date', '<', windowEnd],
+    ['id', '>', options.afterId ?? 0],
+  ];
+  const kwargs = { fields: recordedKwargs.fields, order: 'id asc', limit: options.limit };
+  expectRpc(
+    executeKwParams(model, method, [domain], kwargs),
+    options.empty ? resultResponse([]) : fixture.response,
+  );
+}
+
+beforeAll(() => nock.disableNetConnect());
+// Now is 2026-11-21 23:41:37 UTC: with the default two-minute lag a new window ends at 23:39:37.
+beforeEach(() => vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-21T23:41:37Z') }));
+afterEach(() => {
+  vi.useRealTimers();
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+
+describe('odoo incremental reads', () => {
+  it('pages a write_date window by id across several pages and then closes the window', async () => {
+    const ctx = await withCachedUid(
+      odooContext({
+        pageSize: 10,
+        streams: { contacts: { fields: ['id', 'name', 'write_date'], domain: [] } },
+      }),
+    );
+    replay('43');
+    replay('44');
+    const lastPage = executeKwParams(
+      'res.partner',
+      'search_read',
+      [
+        [
+          ['write_date', '>=', '2026-11-21 23:38:50'],
+          ['write_date', '<', '2026-11-21 23:39:37'],
+          ['id', '>', 28],
+        ],
+      ],
+      { fields: ['id', 'name', 'write_date'], order: 'id asc', limit: 10 },
+    );
+    expectRpc(lastPage, resultResponse([]));
+
+    const pages = await readAll(ctx, 'contacts', { from: '2026-11-21 23:38:50', to: null, afterId: 0 });
+    expect(pages.map((page) => page.records.length)).toEqual([10, 10, 0]);
+    expect(pages.map((page) => page.cursor)).toEqual([
+      { from: '2026-11-21 23:38:50', to: '2026-11-21 23:39:37', afterId: 18 },
+      { from: '2026-11-21 23:38:50', to: '2026-11-21 23:39:37', afterId: 28 },
+      { from: '2026-11-21 23:39:37', to: null, afterId: 0 },
+    ]);
+    expect(pages[0].records).toEqual(resultOf(loadFixture('43')));
+  });
+
+  it('resumes a window that a crash interrupted, with the same end and the last id', async () => {
+    const ctx = await withCachedUid(
+      odooContext({
+        pageSize: 10,
+        streams: { contacts: { fields: ['id', 'name', 'write_date'], domain: [] } },
+      }),
+    );
+    replay('44');
+    expectRpc(
+      executeKwParams(
+        'res.partner',
+        'search_read',
+        [
+          [
+            ['write_date', '>=', '2026-11-21 23:38:50'],
+            ['write_date', '<', '2026-11-21 23:39:37'],
+            ['id', '>', 28],
+          ],
+        ],
+        { fields: ['id', 'name', 'write_date'], order: 'id asc', limit: 10 },
+      ),
+      resultResponse([]),
+    );
+    const pages = await readAll(ctx, 'contacts', {
+      from: '2026-11-21 23:38:50',
+      to: '2026-11-21 23:39:37',
+      afterId: 18,
+    });
+    expect(pages.map((page) => page.records.length)).toEqual([10, 0]);
+  });
+
+  it('reads nothing while the next window would still be inside the lag', async () => {
+    const ctx = await withCachedUid(odooContext());
+    expect(await readAll(ctx, 'customers', { from: '2026-11-21 23:40:00', to: null, afterId: 0 })).toEqual(
+      [],
+    );
+  });
+
+  it('runs the first sync of customers up to the window end, with the recorded field list', async () => {
+    const ctx = await withCachedUid(odooContext({ pageSize: 5 }));
+    windowedCall('10', { filter: [['customer_rank', '>', 0]], limit: 5 });
+    const pages = await readAll(ctx, 'customers');
+    expect(pages).toHaveLength(1);
+    expect(pages[0].records).toEqual(resultOf(loadFixture('10')));
+    expect(pages[0].cursor).toEqual({ from: '2026-11-21 23:39:37', to: null, afterId: 0 });
+  });
+
+  it('attaches sales order lines fetched in one call per page', async () => {
+    const ctx = await withCachedUid(odooContext({ pageSize: 5 }));
+    windowedCall('15', { limit: 5 });
+    replay('16');
+    windowedCall('15', { afterId: 5, limit: 5, empty: true });
+    const pages = await readAll(ctx, 'sales_orders');
+    const orders = pages[0].records as Array<{
+      id: number;
+      order_line: number[];
+      lines: Array<{ id: number; order_id: [number, string] }>;
+    }>;
+    for (const order of orders) {
+      expect(order.lines.map((line) => line.id)).toEqual(order.order_line);
+      expect(order.lines.every((line) => line.order_id[0] === order.id)).toBe(true);
+    }
+    expect(pages[1]).toEqual({ records: [], cursor: { from: '2026-11-21 23:39:37', to: null, afterId: 0 } });
+  });
+
+  it('attaches a work center calendar and its attendances (the calendar is a parent, attendances its children)', async () => {
+    const ctx = await withCachedUid(odooContext());
+    windowedCall('24', { limit: 200 });
+    replay('25');
+    replay('26');
+    const [page] = await readAll(ctx, 'work_centers');
+    const centers = page.records as Array<{
+      resource_calendar_id: [number, string];
+      calendar: { id: number; tz: string; attendances: unknown[] };
+    }>;
+    expect(centers).toHaveLength(3);
+    for (const center of centers) {
+      expect(center.calendar.id).toBe(center.resource_calendar_id[0]);
+      expect(center.calendar.tz).toBe('Europe/Brussels');
+      expect(center.calendar.attendances).toHaveLength(15);
+    }
+  });
+
+  it('attaches the stock moves of each shipment', async () => {
+    const ctx = await withCachedUid(odooContext({ pageSize: 5 }));
+    windowedCall('22', { limit: 5 });
+    replay('23');
+    windowedCall('22', { afterId: 5, limit: 5, empty: true });
+    const pages = await readAll(ctx, 'shipments');
+    const pickings = pages[0].records as Array<{ move_ids: number[]; moves: Array<{ id: number }> }>;
+    for (const picking of pickings) expect(picking.moves.map((move) => move.id)).toEqual(picking.move_ids);
+  });
+});

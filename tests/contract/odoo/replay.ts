@@ -1,0 +1,101 @@
+import './nock-polyfill.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import nock from 'nock';
+import type { OdooConfig } from '../../../connectors/odoo/config.ts';
+import { odooConfigSchema } from '../../../connectors/odoo/config.ts';
+import { createMemoryState } from '../../../core/connector/index.ts';
+import { logger } from '../../../core/log/index.ts';
+
+const fixtureDir = new URL('../../../connectors/odoo/__fixtures__/', import.meta.url);
+export const odooOrigin = 'http://127.0.0.1:8069';
+
+interface RpcBody {
+  jsonrpc: string;
+  method: string;
+  params: { service: string; method: string; args: unknown[] };
+  id: number | null;
+}
+
+export interface OdooFixture {
+  description: string;
+  request: { body: RpcBody };
+  response: { status: number; headers: Record<string, string>; body: unknown };
+}
+
+/** A recorded Odoo 18 request/response pair, by its number ("50" → 50-res.partner-create.json). */
+export function loadFixture(number: string): OdooFixture {
+  const file = readdirSync(fixtureDir).find((name) => name.startsWith(`${number}-`));
+  if (!file) throw new Error(`no Odoo fixture ${number}`);
+  return JSON.parse(readFileSync(new URL(file, fixtureDir), 'utf8')) as OdooFixture;
+}
+
+/** The rows of a recorded search_read/read response. */
+export function resultOf(fixture: OdooFixture): unknown {
+  return (fixture.response.body as { result?: unknown }).result;
+}
+
+/**
+ * Expects exactly one JSON-RPC call whose params equal `params` (the envelope id is a counter and
+ * not compared), and answers with the recorded response, echoing the caller's id as Odoo does.
+ */
+export function expectRpc(params: RpcBody['params'], response: OdooFixture['response']): nock.Scope {
+  let requestId: RpcBody['id'] = null;
+  const matches = (body: RpcBody) => {
+    requestId = body.id;
+    return body.jsonrpc === '2.0' && body.method === 'call' && isDeepStrictEqual(body.params, params);
+  };
+  return nock(odooOrigin)
+    .post('/jsonrpc', matches)
+    .reply(() => {
+      const recorded = response.body;
+      const echoed =
+        typeof recorded === 'object' && recorded !== null ? { ...recorded, id: requestId } : recorded;
+      return [response.status, echoed as nock.Body, response.headers];
+    });
+}
+
+/** Replays a fixture exactly as recorded. */
+export function replay(number: string): nock.Scope {
+  const fixture = loadFixture(number);
+  return expectRpc(fixture.request.body.params, fixture.response);
+}
+
+/**
+ * A response of the recorded shape ({"jsonrpc", "id", "result"}) for a call the recordings do
+ * not hold, such as the empty page that ends a window (84 shows Odoo's empty list).
+ */
+export function resultResponse(result: unknown): OdooFixture['response'] {
+  const template = loadFixture('84').response;
+  return { ...template, body: { jsonrpc: '2.0', id: null, result } };
+}
+
+/** The args of execute_kw as the recorded admin session sends them. */
+export function executeKwParams(
+  model: string,
+  method: string,
+  args: unknown[],
+  kwargs?: Record<string, unknown>,
+) {
+  const callArgs: unknown[] = ['demo', 2, 'admin', model, method, args];
+  if (kwargs) callArgs.push(kwargs);
+  return { service: 'object', method: 'execute_kw', args: callArgs };
+}
+
+export function odooContext(overrides: Partial<Record<keyof OdooConfig, unknown>> = {}) {
+  const config = odooConfigSchema.parse({
+    url: odooOrigin,
+    database: 'demo',
+    username: 'admin',
+    apiKey: 'admin',
+    ...overrides,
+  });
+  // The recordings come from an on-premise server on the loopback address.
+  return { connectionId: 'odoo-test', config, logger, state: createMemoryState(), allowPrivateNetwork: true };
+}
+
+/** Seeds the uid cache so a test replays only the calls it is about. */
+export async function withCachedUid(ctx: ReturnType<typeof odooContext>, uid = 2) {
+  await ctx.state.set(`odoo.uid:${ctx.config.database}:${ctx.config.username}`, uid);
+  return ctx;
+}
