@@ -6,6 +6,7 @@ import { type Calendar, epochDay, fromEpochDay, isWorkingDay } from '../calendar
  */
 export class DayAxis {
   private readonly days: number[] = [];
+  private readonly labels: string[] = [];
   private readonly calendar?: Calendar;
 
   constructor(asOf: string, calendar?: Calendar) {
@@ -18,7 +19,8 @@ export class DayAxis {
   /** The date of working day `index` (index ≥ 0). */
   date(index: number): string {
     this.extendTo(index);
-    return fromEpochDay(this.days[index]);
+    this.labels[index] ??= fromEpochDay(this.days[index]);
+    return this.labels[index];
   }
 
   /** The last working day on or before `date`; −1 when that is before day 0. */

@@ -9,7 +9,7 @@ interface LoadSources {
   input: ScheduleInput;
   axis: DayAxis;
   constraint: string;
-  workOf: (order: Order, resource: string) => number;
+  itemOf: (order: Order) => ScheduleInput['items'][number];
   jobs: ReadonlyArray<{ order: Order; allocations: ReadonlyArray<DayAllocation> }>;
   /** Aligned with `jobs`: where each order's non-constraint work is placed. */
   releaseDates: readonly string[];
@@ -19,7 +19,7 @@ interface LoadSources {
  * Minutes per working day for every resource, from day 0 to the last loaded day: the drum
  * allocations on the constraint, each order's other work on its release date.
  */
-export function buildLoadByDay({ input, axis, constraint, workOf, jobs, releaseDates }: LoadSources) {
+export function buildLoadByDay({ input, axis, constraint, itemOf, jobs, releaseDates }: LoadSources) {
   const loads = new Map(input.resources.map((resource) => [resource.id, [] as number[]]));
   const add = (resource: string, day: number, minutes: number) => {
     const days = loads.get(resource)!;
@@ -32,11 +32,9 @@ export function buildLoadByDay({ input, axis, constraint, workOf, jobs, releaseD
       lastDay = Math.max(lastDay, allocation.day);
     }
     const releaseDay = axis.floorIndex(releaseDates[j]);
-    for (const resource of input.resources) {
-      if (resource.id === constraint) continue;
-      const minutes = workOf(job.order, resource.id);
-      if (minutes === 0) continue;
-      add(resource.id, releaseDay, minutes);
+    for (const step of itemOf(job.order).routing) {
+      if (step.resource === constraint) continue;
+      add(step.resource, releaseDay, step.setupMinutes + job.order.quantity * step.minutesPerUnit);
       lastDay = Math.max(lastDay, releaseDay);
     }
   });

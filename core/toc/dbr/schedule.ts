@@ -1,7 +1,8 @@
-import { addDays, diffDays } from '../calendar.ts';
+import { diffDays } from '../calendar.ts';
 import { defineTocCommand } from '../command.ts';
 import { compareIds } from '../throughput/id-checks.ts';
 import { ceilSafe } from '../throughput/rounding.ts';
+import { createCachedDates } from './cached-dates.ts';
 import { DayAxis } from './day-axis.ts';
 import { type DayAllocation, DrumCapacity } from './drum-capacity.ts';
 import { laterDate } from './later-date.ts';
@@ -10,8 +11,10 @@ import { type ScheduleInput, scheduleInputSchema } from './schedule-schema.ts';
 
 type Order = ScheduleInput['orders'][number];
 
+type Item = ScheduleInput['items'][number];
+
 /** Minutes an order needs on one resource: setup plus run time, for every step on it. */
-function computeItemWork(item: ScheduleInput['items'][number], quantity: number, resource: string): number {
+function computeItemWork(item: Item, quantity: number, resource: string): number {
   let minutes = 0;
   for (const step of item.routing) {
     if (step.resource === resource) minutes += step.setupMinutes + quantity * step.minutesPerUnit;
@@ -20,17 +23,20 @@ function computeItemWork(item: ScheduleInput['items'][number], quantity: number,
 }
 
 /** The resource with the highest load / (minutes per day × days to the latest due date). */
-export function pickConstraint(
-  input: ScheduleInput,
-  workOf: (order: Order, resource: string) => number,
-): string {
+export function pickConstraint(input: ScheduleInput, itemOf: (order: Order) => Item): string {
   const latestDue = input.orders.reduce((latest, order) => laterDate(order.dueDate, latest), input.asOf);
   const days = Math.max(1, diffDays(input.asOf, latestDue, input.calendar));
+  const required = new Map<string, number>();
+  for (const order of input.orders) {
+    for (const step of itemOf(order).routing) {
+      const minutes = step.setupMinutes + order.quantity * step.minutesPerUnit;
+      required.set(step.resource, (required.get(step.resource) ?? 0) + minutes);
+    }
+  }
   let best = input.resources[0];
   let bestRatio = -1;
   for (const resource of input.resources) {
-    const required = input.orders.reduce((sum, order) => sum + workOf(order, resource.id), 0);
-    const ratio = required / (resource.minutesPerDay * days);
+    const ratio = (required.get(resource.id) ?? 0) / (resource.minutesPerDay * days);
     if (ratio > bestRatio) [best, bestRatio] = [resource, ratio];
   }
   return best.id;
@@ -49,18 +55,18 @@ interface DrumJob {
 export function scheduleDrumBufferRope(input: ScheduleInput) {
   const { calendar, shippingBufferDays, constraintBufferDays } = input;
   const axis = new DayAxis(input.asOf, calendar);
+  const dates = createCachedDates(calendar);
   const items = new Map(input.items.map((item) => [item.id, item]));
-  const workOf = (order: Order, resource: string) =>
-    computeItemWork(items.get(order.item)!, order.quantity, resource);
-  const constraint = input.constraint ?? pickConstraint(input, workOf);
+  const itemOf = (order: Order) => items.get(order.item)!;
+  const constraint = input.constraint ?? pickConstraint(input, itemOf);
   const perDay = input.resources.find((resource) => resource.id === constraint)!.minutesPerDay;
 
   const jobs: DrumJob[] = input.orders.map((order) => {
-    const drumTarget = addDays(order.dueDate, -shippingBufferDays, calendar);
+    const drumTarget = dates.addDays(order.dueDate, -shippingBufferDays);
     const targetDay = axis.floorIndex(drumTarget);
     return {
       order,
-      minutes: workOf(order, constraint),
+      minutes: computeItemWork(itemOf(order), order.quantity, constraint),
       drumTarget,
       targetDay,
       allocations: [],
@@ -75,8 +81,8 @@ export function scheduleDrumBufferRope(input: ScheduleInput) {
     const first = job.allocations[0]?.day ?? Math.max(0, job.targetDay);
     const last = job.allocations.at(-1)?.day ?? first;
     const constraintStart = axis.date(first);
-    const rope = addDays(constraintStart, -constraintBufferDays, calendar);
-    const plannedShipDate = addDays(axis.date(last), shippingBufferDays, calendar);
+    const rope = dates.addDays(constraintStart, -constraintBufferDays);
+    const plannedShipDate = dates.addDays(axis.date(last), shippingBufferDays);
     const late = plannedShipDate > job.order.dueDate;
     return {
       id: job.order.id,
@@ -87,7 +93,7 @@ export function scheduleDrumBufferRope(input: ScheduleInput) {
       constraintEnd: axis.date(last),
       plannedShipDate,
       late,
-      projectedLatenessDays: late ? diffDays(job.order.dueDate, plannedShipDate, calendar) : 0,
+      projectedLatenessDays: late ? dates.diffDays(job.order.dueDate, plannedShipDate) : 0,
       pass: job.pass,
     };
   });
@@ -115,7 +121,7 @@ export function scheduleDrumBufferRope(input: ScheduleInput) {
     input,
     axis,
     constraint,
-    workOf,
+    itemOf,
     jobs,
     releaseDates: orders.map((o) => o.releaseDate),
   });

@@ -20,6 +20,8 @@ export const mixInputSchema = z
     investment: money.positive().optional(),
     resources: z.array(z.object({ id: z.string().min(1), capacity: z.number().finite().positive() })),
     products: z.array(productSchema).min(1),
+    /** Branch-and-bound nodes the solver may use to prove the mix optimal before returning its best. */
+    maxSolverNodes: z.number().int().positive().default(20_000),
     evaluate: z
       .array(z.object({ product: z.string().min(1), quantity: z.number().int().nonnegative() }))
       .optional(),

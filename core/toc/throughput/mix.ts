@@ -28,12 +28,13 @@ export async function planMix(input: MixInput) {
     .filter(({ ratio }) => ratio > 1)
     .sort((a, b) => b.ratio - a.ratio || a.r - b.r);
   const primary = findPrimaryConstraint(model, required);
-  const quantities =
-    overloaded.length === 0
-      ? model.products.map((product) => (product.throughput < 0 ? product.minimum : product.demand))
-      : await solveMixExactly(model);
-  const throughput = computeThroughput(model, quantities);
   const naive = chooseNaiveMix(model);
+  const solution =
+    overloaded.length === 0
+      ? { quantities: chooseFullDemand(model), proven: true, gapPct: 0 }
+      : await solveMixExactly(model, naive, input.maxSolverNodes);
+  const quantities = solution.quantities;
+  const throughput = computeThroughput(model, quantities);
   const naiveThroughput = computeThroughput(model, naive);
   return {
     loads,
@@ -41,6 +42,7 @@ export async function planMix(input: MixInput) {
     primaryConstraint: primary === null ? null : model.resources[primary].id,
     ranking: rankProducts(model, primary),
     method: overloaded.length === 0 ? 'full-demand' : 'integer-program',
+    optimality: { proven: solution.proven, gapPct: solution.gapPct },
     mix: toMixLines(model, quantities),
     mixLoads: computeLoads(model, quantities),
     ...summarize(throughput, input),
@@ -54,6 +56,11 @@ export async function planMix(input: MixInput) {
     },
     ...(input.evaluate ? { evaluation: evaluateMix(model, input) } : {}),
   };
+}
+
+/** Nothing binds: every product that earns throughput is made to demand, a loser only to its minimum. */
+function chooseFullDemand(model: MixModel): number[] {
+  return model.products.map((product) => (product.throughput < 0 ? product.minimum : product.demand));
 }
 
 function summarize(throughput: number, input: Pick<MixInput, 'operatingExpense' | 'investment'>) {

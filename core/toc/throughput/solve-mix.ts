@@ -1,6 +1,7 @@
 import highsExport, { type Highs } from 'highs';
 import { HubError } from '../../errors/index.ts';
 import { computeRequiredMinutes, findViolations, type MixModel } from './mix-model.ts';
+import { roundTo } from './rounding.ts';
 
 type LoadHighs = () => Promise<Highs>;
 // The package's typings are CommonJS (a namespace); its ESM entry default-exports the loader.
@@ -31,31 +32,56 @@ const solverOptions = {
   primal_feasibility_tolerance: 1e-9,
 };
 
+export interface MixSolution {
+  quantities: number[];
+  /** False only when the node limit stopped the proof: the mix is the best found, within gapPct. */
+  proven: boolean;
+  gapPct: number;
+}
+
 /**
  * The product mix with the highest total throughput: an integer program over every resource
- * that demand would overload, with minimum ≤ quantity ≤ demand.
+ * that demand would overload, with minimum ≤ quantity ≤ demand, warm-started from `start`.
  */
-export async function solveMixExactly(model: MixModel): Promise<number[]> {
+export async function solveMixExactly(
+  model: MixModel,
+  start: readonly number[],
+  maxNodes: number,
+): Promise<MixSolution> {
   const highs = await getHighs();
-  const solution = highs.solve(writeMixProgram(model), solverOptions);
-  if (solution.Status !== 'Optimal') {
-    throw new HubError(
-      'system',
-      'mix_solver_failed',
-      `The mix solver stopped with status "${solution.Status}"`,
-    );
+  const program = highs.createModel({ format: 'lp', data: writeMixProgram(model) });
+  try {
+    // A node limit, not a time limit, so the same input always gives the same answer.
+    program.options.set({ ...solverOptions, mip_max_nodes: maxNodes });
+    const columns = model.products.map((_, p) => program.getColByName(`x${p}`));
+    const warm = new Array<number>(columns.length);
+    columns.forEach((column, p) => {
+      warm[column] = start[p];
+    });
+    program.setSolution({ colValue: warm });
+    program.run();
+    const status = program.getModelStatus();
+    const { optimal, solutionLimit } = highs.constants.modelStatus;
+    const found = program.info.get('primal_solution_status') === highs.constants.solutionStatus.feasible;
+    if (status !== optimal && !(status === solutionLimit && found)) {
+      throw new HubError('system', 'mix_solver_failed', `The mix solver stopped with status ${status}`);
+    }
+    const values = program.getSolution().colValue;
+    const quantities = columns.map((column) => Math.round(values[column]));
+    checkFeasible(model, quantities);
+    const gap = status === optimal ? 0 : Number(program.info.get('mip_gap'));
+    return { quantities, proven: status === optimal, gapPct: roundTo(gap * 100, 4) };
+  } finally {
+    program.dispose();
   }
-  const quantities = model.products.map((product, p) => {
-    const column = solution.Columns[`x${p}`];
-    return column && 'Primal' in column ? Math.round(column.Primal) : product.minimum;
-  });
+}
+
+function checkFeasible(model: MixModel, quantities: readonly number[]): void {
   const violations = findViolations(model, quantities);
-  if (violations.length > 0) {
-    const first = violations[0];
-    const message = `The mix solver returned a mix that overloads ${first.resource} (${first.required} > ${first.capacity})`;
-    throw new HubError('system', 'mix_solver_inexact', message, { details: { violations } });
-  }
-  return quantities;
+  if (violations.length === 0) return;
+  const first = violations[0];
+  const message = `The mix solver returned a mix that overloads ${first.resource} (${first.required} > ${first.capacity})`;
+  throw new HubError('system', 'mix_solver_inexact', message, { details: { violations } });
 }
 
 /** CPLEX LP text; resources that full demand cannot overload are left out (they never bind). */
