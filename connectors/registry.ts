@@ -1,12 +1,14 @@
 import type { Connector } from '../core/connector/types.ts';
 import { HubError } from '../core/errors/index.ts';
 import { csv } from './csv/index.ts';
+import { erpnextConnector } from './erpnext/index.ts';
 import { odooConnector } from './odoo/index.ts';
 
 // One line per connector folder; deleting a folder and its line removes the connector entirely.
 // biome-ignore lint/suspicious/noExplicitAny: connectors differ in config type; each validates its own.
 const connectors: Connector<any>[] = [
   csv,
+  erpnextConnector,
   odooConnector,
 ];
 

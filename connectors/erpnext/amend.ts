@@ -1,0 +1,62 @@
+import type { ErpnextClient, FrappeDoc } from './client.ts';
+
+// Set by Frappe on save; an amendment gets its own.
+const systemFields = new Set([
+  'name',
+  'owner',
+  'creation',
+  'modified',
+  'modified_by',
+  'docstatus',
+  'idx',
+  'amended_from',
+  'parent',
+  'parentfield',
+  'parenttype',
+  'doctype',
+  '__last_sync_on',
+]);
+
+function withoutSystemFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSystemFields);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !systemFields.has(key))
+      .map(([key, inner]) => [key, withoutSystemFields(inner)]),
+  );
+}
+
+/**
+ * A submitted document is never edited: it is cancelled (frappe.client.cancel) and a copy with the
+ * changes is created with amended_from pointing at it, as the Amend button does. The copy is a
+ * draft unless the mapped record asks for docstatus 1.
+ * @see https://docs.frappe.io/erpnext/user/manual/en/amend-cancelled-document
+ */
+export async function amendDocument(
+  client: ErpnextClient,
+  doctype: string,
+  submitted: FrappeDoc,
+  changes: Record<string, unknown>,
+): Promise<FrappeDoc> {
+  await client.callMethod('frappe.client.cancel', { doctype, name: submitted.name });
+  const copy = withoutSystemFields(submitted) as Record<string, unknown>;
+  return client.create(doctype, { ...copy, ...changes, amended_from: submitted.name });
+}
+
+/** The live amendment of a cancelled document, if someone (or an earlier try) made one. */
+export async function findAmendment(
+  client: ErpnextClient,
+  doctype: string,
+  name: string,
+): Promise<FrappeDoc | undefined> {
+  const [amendment] = await client.list(doctype, {
+    fields: ['name', 'docstatus'],
+    filters: [
+      ['amended_from', '=', name],
+      ['docstatus', '!=', 2],
+    ],
+    limitPageLength: 1,
+  });
+  return amendment;
+}

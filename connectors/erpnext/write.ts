@@ -1,0 +1,125 @@
+import type { ConnectorContext, WriteOp, WriteResult } from '../../core/connector/index.ts';
+import { HubError, toHubError } from '../../core/errors/index.ts';
+import { amendDocument, findAmendment } from './amend.ts';
+import type { ErpnextClient, FrappeDoc } from './client.ts';
+import type { ErpnextConfig } from './config.ts';
+import { type ErpnextStream, resolveErpnextStream } from './streams.ts';
+
+type Done = { name: string; created: boolean };
+
+/**
+ * Before a create, the document is looked up by the stream's match field (customer_name,
+ * item_code, po_no ...), which carries the mapped value or else the canonical id; a create retried
+ * after a lost response then finds its first attempt instead of making a second document.
+ */
+async function findByMatchField(client: ErpnextClient, stream: ErpnextStream, field: string, value: unknown) {
+  const found = await client.list(stream.doctype, {
+    fields: ['name'],
+    filters: [[field, '=', value]],
+    limitPageLength: 2,
+  });
+  if (found.length > 1) {
+    throw new HubError(
+      'conflict',
+      'erpnext_ambiguous_match',
+      `${stream.doctype}: several documents have ${field} = ${JSON.stringify(value)}`,
+      {
+        fieldPath: field,
+      },
+    );
+  }
+  return found[0]?.name;
+}
+
+/** Draft: PUT. Submitted: cancel and amend. Cancelled: follow its amendment, never edit it. */
+async function updateDocument(
+  client: ErpnextClient,
+  stream: ErpnextStream,
+  name: string,
+  record: Record<string, unknown>,
+): Promise<Done> {
+  if (!stream.submittable)
+    return { name: (await client.update(stream.doctype, name, record)).name, created: false };
+  const current: FrappeDoc = await client.get(stream.doctype, name);
+  if (current.docstatus === 0)
+    return { name: (await client.update(stream.doctype, name, record)).name, created: false };
+  if (current.docstatus === 1)
+    return { name: (await amendDocument(client, stream.doctype, current, record)).name, created: false };
+  const amendment = await findAmendment(client, stream.doctype, name);
+  if (!amendment) {
+    throw new HubError(
+      'conflict',
+      'erpnext_document_cancelled',
+      `${stream.doctype} ${name} is cancelled and is never edited`,
+      {
+        details: { name },
+      },
+    );
+  }
+  return updateDocument(client, stream, amendment.name, record);
+}
+
+async function upsertDocument(client: ErpnextClient, stream: ErpnextStream, op: WriteOp): Promise<Done> {
+  if (op.externalId) return updateDocument(client, stream, op.externalId, op.record);
+  const field = stream.matchField;
+  if (!field) {
+    throw new HubError(
+      'config',
+      'erpnext_no_match_field',
+      `set streams.${stream.spec.name}.matchField so that creates can be retried safely`,
+      {
+        fieldPath: `streams.${stream.spec.name}.matchField`,
+      },
+    );
+  }
+  const mapped = op.record[field];
+  const matchValue = typeof mapped === 'string' && mapped !== '' ? mapped : op.canonicalId;
+  const record = { ...op.record, [field]: matchValue };
+  const existing = await findByMatchField(client, stream, field, matchValue);
+  if (existing) return updateDocument(client, stream, existing, record);
+  return { name: (await client.create(stream.doctype, record)).name, created: true };
+}
+
+async function writeOne(client: ErpnextClient, stream: ErpnextStream, op: WriteOp): Promise<Done> {
+  if (op.action === 'upsert') return upsertDocument(client, stream, op);
+  if (!op.externalId)
+    throw new HubError(
+      'not_found',
+      'erpnext_delete_without_name',
+      `no ERPNext name known for ${op.canonicalId}`,
+    );
+  await client.remove(stream.doctype, op.externalId);
+  return { name: op.externalId, created: false };
+}
+
+/** One document at a time; a failing record fails alone and the rest of the batch goes on. */
+export async function writeErpnextStream(
+  ctx: ConnectorContext<ErpnextConfig>,
+  client: ErpnextClient,
+  streamName: string,
+  ops: WriteOp[],
+): Promise<WriteResult[]> {
+  const stream = resolveErpnextStream(ctx.config, streamName);
+  if (!stream.spec.write)
+    throw new HubError('config', 'stream_read_only', `erpnext stream ${streamName} is read-only`);
+  const results: WriteResult[] = [];
+  for (const op of ops) {
+    try {
+      const done = await writeOne(client, stream, op);
+      results.push({
+        ok: true,
+        idempotencyKey: op.idempotencyKey,
+        externalId: done.name,
+        created: done.created,
+      });
+    } catch (raw) {
+      const { kind, code, message, fieldPath } = toHubError(raw);
+      results.push({
+        ok: false,
+        idempotencyKey: op.idempotencyKey,
+        error: { kind, code, message, ...(fieldPath ? { fieldPath } : {}) },
+      });
+    }
+  }
+  return results;
+}

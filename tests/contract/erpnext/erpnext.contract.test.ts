@@ -1,0 +1,250 @@
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { erpnextConnector } from '../../../connectors/erpnext/index.ts';
+import type { WriteOp } from '../../../core/connector/index.ts';
+import { api, erpnextContext, fixture, listQuery, readAll, site } from './harness.ts';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+
+const soPath = '/api/resource/Sales%20Order';
+const op = (overrides: Partial<WriteOp> & { record: Record<string, unknown> }): WriteOp => ({
+  idempotencyKey: `key-${overrides.canonicalId ?? 'c1'}`,
+  action: 'upsert',
+  canonicalId: 'c1',
+  ...overrides,
+});
+
+describe('erpnext check', () => {
+  it('names the user behind a good API key', async () => {
+    api().get('/api/method/frappe.auth.get_logged_user').reply(200, fixture('logged-user'));
+    const result = await erpnextConnector.check(erpnextContext());
+    expect(result).toEqual({
+      ok: true,
+      checks: [{ name: 'login', ok: true, message: `Signed in to ${site} as hub@example.com` }],
+    });
+  });
+
+  it('reports a refused key in plain words, without retrying', async () => {
+    api('wrong').get('/api/method/frappe.auth.get_logged_user').reply(401, fixture('error-authentication'));
+    const result = await erpnextConnector.check(erpnextContext({ apiSecret: 'wrong' }));
+    expect(result.ok).toBe(false);
+    expect(result.checks[0].message).toMatch(/^ERPNext refused the API key and secret/);
+  });
+});
+
+describe('erpnext incremental reads', () => {
+  it('pages by (modified, name) with filters and or_filters until a short page', async () => {
+    const ctx = erpnextContext({ pageSize: 2 });
+    const base = { fields: ['*'], orderBy: 'modified asc, name asc', limit: 2 };
+    api().get('/api/resource/Customer').query(listQuery(base)).reply(200, fixture('customers-page1'));
+    const after1 = { modified: '2026-11-21 08:00:01.120000', name: 'CUST-2026-00002' };
+    api()
+      .get('/api/resource/Customer')
+      .query(
+        listQuery({
+          ...base,
+          filters: [['modified', '>=', after1.modified]],
+          orFilters: [
+            ['modified', '>', after1.modified],
+            ['name', '>', after1.name],
+          ],
+        }),
+      )
+      .reply(200, fixture('customers-page2'));
+    const after2 = { modified: '2026-11-21 10:02:17.887001', name: 'CUST-2026-00004' };
+    api()
+      .get('/api/resource/Customer')
+      .query(
+        listQuery({
+          ...base,
+          filters: [['modified', '>=', after2.modified]],
+          orFilters: [
+            ['modified', '>', after2.modified],
+            ['name', '>', after2.name],
+          ],
+        }),
+      )
+      .reply(200, fixture('empty-list'));
+    const pages = await readAll(ctx, 'customers');
+    expect(pages.map((page) => page.records.length)).toEqual([2, 2, 0]);
+    expect(pages.map((page) => page.cursor)).toEqual([after1, after2, after2]);
+  });
+
+  it('reads each sales order again by name to get its items', async () => {
+    const ctx = erpnextContext();
+    const submitted = fixture('sales-order-submitted') as { data: Record<string, unknown> };
+    const { items: _items, ...row } = submitted.data;
+    api()
+      .get(soPath)
+      .query(listQuery({ fields: ['*'], orderBy: 'modified asc, name asc', limit: 100 }))
+      .reply(200, { data: [row] });
+    api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, submitted);
+    const [page] = await readAll(ctx, 'sales_orders');
+    expect(page.records).toEqual([submitted.data]);
+    expect(page.cursor).toEqual({ modified: '2026-11-21 10:05:00.000000', name: 'SAL-ORD-2026-00001' });
+  });
+});
+
+describe('erpnext writes', () => {
+  it('creates a customer after a lookup by customer_name finds none', async () => {
+    const record = {
+      customer_name: 'Ningbo Hengda Auto Parts Co., Ltd.',
+      customer_type: 'Company',
+      tax_id: '91330206MA2H4N8K3Q',
+    };
+    api()
+      .get('/api/resource/Customer')
+      .query(
+        listQuery({ fields: ['name'], filters: [['customer_name', '=', record.customer_name]], limit: 2 }),
+      )
+      .reply(200, fixture('empty-list'));
+    api().post('/api/resource/Customer', record).reply(200, fixture('customer-created'));
+    const results = await erpnextConnector.write(erpnextContext(), 'customers', [op({ record })]);
+    expect(results).toEqual([
+      { ok: true, idempotencyKey: 'key-c1', externalId: 'CUST-2026-00005', created: true },
+    ]);
+  });
+
+  it('edits a draft sales order with PUT', async () => {
+    const draft = fixture('sales-order-draft');
+    api().get(`${soPath}/SAL-ORD-2026-00002`).reply(200, draft);
+    api().put(`${soPath}/SAL-ORD-2026-00002`, { delivery_date: '2026-12-05' }).reply(200, draft);
+    const results = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
+      op({ externalId: 'SAL-ORD-2026-00002', record: { delivery_date: '2026-12-05' } }),
+    ]);
+    expect(results[0]).toEqual({
+      ok: true,
+      idempotencyKey: 'key-c1',
+      externalId: 'SAL-ORD-2026-00002',
+      created: false,
+    });
+  });
+
+  it('amends a submitted sales order: cancel, then a copy with amended_from, never a PUT', async () => {
+    const submitted = fixture('sales-order-submitted') as {
+      data: Record<string, unknown> & { items: Array<Record<string, unknown>> };
+    };
+    api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, submitted);
+    api()
+      .post('/api/method/frappe.client.cancel', { doctype: 'Sales Order', name: 'SAL-ORD-2026-00001' })
+      .reply(200, fixture('sales-order-cancel'));
+    api()
+      .post(soPath, (body: Record<string, unknown> & { items: Array<Record<string, unknown>> }) => {
+        expect(body).toMatchObject({
+          amended_from: 'SAL-ORD-2026-00001',
+          delivery_date: '2026-12-05',
+          customer: 'CUST-2026-00001',
+        });
+        expect(body).not.toHaveProperty('name');
+        expect(body).not.toHaveProperty('docstatus');
+        expect(body.items[0]).toMatchObject({ item_code: 'HUB-001', qty: 10 });
+        expect(body.items[0]).not.toHaveProperty('parent');
+        return true;
+      })
+      .reply(200, fixture('sales-order-amended'));
+    const results = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
+      op({ externalId: 'SAL-ORD-2026-00001', record: { delivery_date: '2026-12-05' } }),
+    ]);
+    expect(results[0]).toEqual({
+      ok: true,
+      idempotencyKey: 'key-c1',
+      externalId: 'SAL-ORD-2026-00001-1',
+      created: false,
+    });
+  });
+
+  it('never edits a cancelled order: it follows the amendment, or refuses when there is none', async () => {
+    const cancelledPath = `${soPath}/SAL-ORD-2026-00001`;
+    const amendmentQuery = listQuery({
+      fields: ['name', 'docstatus'],
+      filters: [
+        ['amended_from', '=', 'SAL-ORD-2026-00001'],
+        ['docstatus', '!=', 2],
+      ],
+      limit: 1,
+    });
+    api().get(cancelledPath).reply(200, fixture('sales-order-cancelled'));
+    api()
+      .get(soPath)
+      .query(amendmentQuery)
+      .reply(200, { data: [{ name: 'SAL-ORD-2026-00001-1', docstatus: 0 }] });
+    api().get(`${soPath}/SAL-ORD-2026-00001-1`).reply(200, fixture('sales-order-amended'));
+    api()
+      .put(`${soPath}/SAL-ORD-2026-00001-1`, { delivery_date: '2026-12-06' })
+      .reply(200, fixture('sales-order-amended'));
+    api().get(cancelledPath).reply(200, fixture('sales-order-cancelled'));
+    api().get(soPath).query(amendmentQuery).reply(200, fixture('empty-list'));
+    const ctx = erpnextContext();
+    const followed = await erpnextConnector.write(ctx, 'sales_orders', [
+      op({ externalId: 'SAL-ORD-2026-00001', record: { delivery_date: '2026-12-06' } }),
+    ]);
+    const refused = await erpnextConnector.write(ctx, 'sales_orders', [
+      op({ externalId: 'SAL-ORD-2026-00001', record: { delivery_date: '2026-12-06' } }),
+    ]);
+    expect(followed[0]).toMatchObject({ ok: true, externalId: 'SAL-ORD-2026-00001-1' });
+    expect(refused[0]).toMatchObject({
+      ok: false,
+      error: { kind: 'conflict', code: 'erpnext_document_cancelled' },
+    });
+  });
+
+  it('fails one bad record alone: mandatory field, bad link, duplicate, stale timestamp; the rest are written', async () => {
+    api().put('/api/resource/Customer/CUST-2026-00006').reply(417, fixture('error-mandatory'));
+    api().put('/api/resource/Customer/CUST-2026-00007').reply(417, fixture('error-link-validation'));
+    api().put('/api/resource/Customer/CUST-2026-00008').reply(409, fixture('error-duplicate'));
+    api().put('/api/resource/Customer/CUST-2026-00009').reply(417, fixture('error-timestamp'));
+    api().put('/api/resource/Customer/CUST-2026-00005').reply(200, fixture('customer-created'));
+    const ops = ['00006', '00007', '00008', '00009', '00005'].map((suffix) =>
+      op({
+        canonicalId: suffix,
+        externalId: `CUST-2026-${suffix}`,
+        record: { customer_group: 'Commercial' },
+      }),
+    );
+    const results = await erpnextConnector.write(erpnextContext(), 'customers', ops);
+    expect(results.map((result) => (result.ok ? 'ok' : `${result.error.kind}/${result.error.code}`))).toEqual(
+      [
+        'invalid_data/erpnext_mandatory_missing',
+        'invalid_data/erpnext_link_invalid',
+        'conflict/erpnext_duplicate_entry',
+        'conflict/erpnext_timestamp_mismatch',
+        'ok',
+      ],
+    );
+    expect(results[0]).toMatchObject({
+      error: {
+        fieldPath: 'customer_name',
+        message: expect.stringContaining('Value missing for Customer: Customer Name'),
+      },
+    });
+    expect(results[1]).toMatchObject({
+      error: { message: expect.stringContaining('Could not find Customer Group: Wholesale') },
+    });
+  });
+
+  it('treats a deadlock (5xx) and a 429 as transient / rate limited after the in-request retries', async () => {
+    api().put('/api/resource/Customer/CUST-2026-00001').times(3).reply(500, fixture('error-deadlock'));
+    api()
+      .put('/api/resource/Customer/CUST-2026-00002')
+      .reply(429, 'Too Many Requests', { 'Retry-After': '120' });
+    const results = await erpnextConnector.write(erpnextContext(), 'customers', [
+      op({ canonicalId: 'a', externalId: 'CUST-2026-00001', record: { customer_group: 'Commercial' } }),
+      op({ canonicalId: 'b', externalId: 'CUST-2026-00002', record: { customer_group: 'Commercial' } }),
+    ]);
+    expect(results[0]).toMatchObject({ ok: false, error: { kind: 'transient', code: 'erpnext_deadlock' } });
+    expect(results[1]).toMatchObject({ ok: false, error: { kind: 'rate_limited', code: 'http_429' } });
+  });
+
+  it('reports a missing document as not_found', async () => {
+    api().put('/api/resource/Customer/CUST-2026-09999').reply(404, fixture('error-not-found'));
+    const [result] = await erpnextConnector.write(erpnextContext(), 'customers', [
+      op({ externalId: 'CUST-2026-09999', record: { customer_group: 'Commercial' } }),
+    ]);
+    expect(result).toMatchObject({ ok: false, error: { kind: 'not_found', code: 'erpnext_not_found' } });
+  });
+});

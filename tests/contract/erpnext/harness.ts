@@ -1,0 +1,64 @@
+import './nock-polyfill.ts';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { erpnextConfigSchema } from '../../../connectors/erpnext/config.ts';
+import { erpnextConnector } from '../../../connectors/erpnext/index.ts';
+import type { ReadPage } from '../../../core/connector/index.ts';
+import { createMemoryState } from '../../../core/connector/index.ts';
+import { logger } from '../../../core/log/index.ts';
+
+export const site = 'https://erp.example.com';
+const fixtures = new URL('../../../connectors/erpnext/__fixtures__/', import.meta.url);
+
+export function fixture(name: string): nock.Body {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, fixtures), 'utf8')) as nock.Body;
+}
+
+/** Every call must carry the token header in Frappe's "token key:secret" form. */
+export function api(secret = 'api-secret') {
+  return nock(site, { reqheaders: { authorization: `token api-key:${secret}` } });
+}
+
+export function erpnextContext(overrides: Record<string, unknown> = {}) {
+  const config = erpnextConfigSchema.parse({
+    url: site,
+    apiKey: 'api-key',
+    apiSecret: 'api-secret',
+    ...overrides,
+  });
+  // Skips the SSRF guard's DNS lookup, which tests cannot make; the guard has its own tests.
+  return {
+    connectionId: 'erpnext-test',
+    config,
+    logger,
+    state: createMemoryState(),
+    allowPrivateNetwork: true,
+  };
+}
+
+export async function readAll(
+  ctx: ReturnType<typeof erpnextContext>,
+  stream: string,
+  cursor?: ReadPage['cursor'],
+) {
+  const pages: ReadPage[] = [];
+  for await (const page of erpnextConnector.read(ctx, stream, cursor)) pages.push(page);
+  return pages;
+}
+
+/** The list query Frappe receives: JSON values as query parameters. */
+export function listQuery(params: {
+  fields: string[];
+  filters?: unknown[];
+  orFilters?: unknown[];
+  orderBy?: string;
+  limit: number;
+}) {
+  return {
+    fields: JSON.stringify(params.fields),
+    limit_page_length: String(params.limit),
+    ...(params.filters ? { filters: JSON.stringify(params.filters) } : {}),
+    ...(params.orFilters ? { or_filters: JSON.stringify(params.orFilters) } : {}),
+    ...(params.orderBy ? { order_by: params.orderBy } : {}),
+  };
+}
