@@ -147,6 +147,7 @@ describe('mix: exactness', () => {
     // 6(x + y) ≤ 200 so at most 33 units: T = 990. Naive: 20 X, then only 10 Y fit R1: T = 900.
     expect(result.constraints.map((load) => load.resource)).toEqual(['R1', 'R2']);
     expect(result.throughput).toBe(990);
+    expect(result.optimality).toEqual({ proven: true, gapPct: 0 });
     expect(result.netProfit).toBe(490);
     expect(result.mixLoads.every((load) => load.required <= load.capacity)).toBe(true);
     expect(result.naive.throughput).toBe(900);
@@ -175,6 +176,7 @@ describe('mix: exactness', () => {
       ],
     });
     expect(result.method).toBe('full-demand');
+    expect(result.optimality).toEqual({ proven: true, gapPct: 0 });
     expect(result.constraints).toEqual([]);
     // R2 at 40 / 50 = 80 % is the most loaded even though nothing exceeds capacity.
     expect(result.primaryConstraint).toBe('R2');
