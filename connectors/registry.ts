@@ -3,6 +3,7 @@ import { HubError } from '../core/errors/index.ts';
 import { csv } from './csv/index.ts';
 import { erpnextConnector } from './erpnext/index.ts';
 import { odooConnector } from './odoo/index.ts';
+import { salesforce } from './salesforce/index.ts';
 
 // One line per connector folder; deleting a folder and its line removes the connector entirely.
 // biome-ignore lint/suspicious/noExplicitAny: connectors differ in config type; each validates its own.
@@ -10,6 +11,7 @@ const connectors: Connector<any>[] = [
   csv,
   erpnextConnector,
   odooConnector,
+  salesforce,
 ];
 
 export function listConnectors(): Connector<unknown>[] {

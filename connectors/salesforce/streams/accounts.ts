@@ -1,0 +1,32 @@
+import { defineSObjectStream } from './sobject-stream.ts';
+
+export const accounts = defineSObjectStream({
+  name: 'accounts',
+  entity: 'customer',
+  sobject: 'Account',
+  description: 'Accounts as customers',
+  fields: [
+    'Name',
+    'AccountNumber',
+    'Type',
+    'Industry',
+    'Phone',
+    'Website',
+    'BillingStreet',
+    'BillingCity',
+    'BillingState',
+    'BillingPostalCode',
+    'BillingCountry',
+    'ShippingStreet',
+    'ShippingCity',
+    'ShippingState',
+    'ShippingPostalCode',
+    'ShippingCountry',
+    'NumberOfEmployees',
+    'AnnualRevenue',
+    'ParentId',
+    'OwnerId',
+    'CreatedDate',
+    'LastModifiedDate',
+  ],
+});

@@ -1,0 +1,45 @@
+import { defineSObjectStream } from './sobject-stream.ts';
+
+export const orders = defineSObjectStream({
+  name: 'orders',
+  entity: 'sales_order',
+  sobject: 'Order',
+  description: 'Orders with their order products',
+  fields: [
+    'AccountId',
+    'OpportunityId',
+    'OrderNumber',
+    'Status',
+    'Type',
+    'EffectiveDate',
+    'EndDate',
+    'PoNumber',
+    'TotalAmount',
+    'Pricebook2Id',
+    'ShippingStreet',
+    'ShippingCity',
+    'ShippingState',
+    'ShippingPostalCode',
+    'ShippingCountry',
+    'ActivatedDate',
+    'CreatedDate',
+    'LastModifiedDate',
+  ],
+  children: [
+    {
+      name: 'OrderItems',
+      fields: [
+        'Id',
+        'OrderItemNumber',
+        'Product2Id',
+        'PricebookEntryId',
+        'Quantity',
+        'UnitPrice',
+        'TotalPrice',
+        'ServiceDate',
+        'EndDate',
+        'Description',
+      ],
+    },
+  ],
+});

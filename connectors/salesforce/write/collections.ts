@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import type { WriteResult } from '../../../core/connector/types.ts';
+import { HubError, parseOrThrow } from '../../../core/errors/index.ts';
+import type { SalesforceClient } from '../client.ts';
+import { toWriteError } from '../errors.ts';
+
+/** sObject Collections take at most 200 records a call. */
+export const collectionSize = 200;
+
+const recordErrorSchema = z.object({
+  statusCode: z.string(),
+  message: z.string(),
+  fields: z.array(z.string()).optional(),
+});
+
+/** UpsertResult / SaveResult, one per record in request order. */
+const saveResultsSchema = z.array(
+  z.object({
+    id: z.string().nullish(),
+    success: z.boolean(),
+    created: z.boolean().optional(),
+    errors: z.array(recordErrorSchema),
+  }),
+);
+
+export interface PreparedWrite {
+  idempotencyKey: string;
+  fields: Record<string, unknown>;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+function toResults(keys: string[], body: unknown, what: string): WriteResult[] {
+  const results = parseOrThrow(saveResultsSchema, body, { what: `${what} result` });
+  if (results.length !== keys.length) {
+    throw new HubError(
+      'system',
+      'result_count_mismatch',
+      `${what}: ${results.length} results for ${keys.length} records`,
+    );
+  }
+  return results.map((result, index): WriteResult => {
+    const idempotencyKey = keys[index];
+    if (result.success && result.id)
+      return { ok: true, idempotencyKey, externalId: result.id, created: result.created ?? false };
+    return { ok: false, idempotencyKey, error: toWriteError(result.errors) };
+  });
+}
+
+/**
+ * Upsert on the external id field with allOrNone false, so one bad record fails alone.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
+ */
+export async function upsertCollections(
+  client: SalesforceClient,
+  sobject: string,
+  externalIdField: string,
+  writes: PreparedWrite[],
+): Promise<WriteResult[]> {
+  const results: WriteResult[] = [];
+  for (const batch of chunk(writes, collectionSize)) {
+    const what = `Upsert ${batch.length} ${sobject} on ${externalIdField}`;
+    const records = batch.map((write) => ({ attributes: { type: sobject }, ...write.fields }));
+    const response = await client.send<unknown>(
+      {
+        method: 'PATCH',
+        path: client.dataPath(`/composite/sobjects/${sobject}/${externalIdField}`),
+        json: { allOrNone: false, records },
+      },
+      what,
+    );
+    results.push(
+      ...toResults(
+        batch.map((write) => write.idempotencyKey),
+        response.body,
+        what,
+      ),
+    );
+  }
+  return results;
+}
+
+/** @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_delete.htm */
+export async function deleteCollections(
+  client: SalesforceClient,
+  sobject: string,
+  deletes: Array<{ idempotencyKey: string; id: string }>,
+): Promise<WriteResult[]> {
+  const results: WriteResult[] = [];
+  for (const batch of chunk(deletes, collectionSize)) {
+    const what = `Delete ${batch.length} ${sobject}`;
+    const response = await client.send<unknown>(
+      {
+        method: 'DELETE',
+        path: client.dataPath('/composite/sobjects'),
+        query: { ids: batch.map((item) => item.id).join(','), allOrNone: 'false' },
+      },
+      what,
+    );
+    results.push(
+      ...toResults(
+        batch.map((item) => item.idempotencyKey),
+        response.body,
+        what,
+      ),
+    );
+  }
+  return results;
+}
