@@ -34,13 +34,13 @@ export const customerMatcher: MatcherConfigInput = {
   vetoes: ['taxId', 'country'],
   blocking: {
     keys: [
-      { name: 'name_token', parts: [{ feature: 'name', transform: 'tokens' }] },
-      { name: 'name_prefix', parts: [{ feature: 'name', transform: 'prefix4' }] },
+      { name: 'core_token', parts: [{ feature: 'core', transform: 'tokens' }] },
+      { name: 'core_prefix', parts: [{ feature: 'core', transform: 'prefix4' }] },
       { name: 'phone', parts: [{ feature: 'phone', transform: 'exact' }] },
       { name: 'domain', parts: [{ feature: 'domain', transform: 'exact' }] },
     ],
-    maxBlockSize: 30,
-    window: 8,
+    maxBlockSize: 15,
+    window: 3,
   },
   thresholds: { merge: 0.6, review: 0.45 },
 };

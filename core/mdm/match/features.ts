@@ -28,7 +28,7 @@ const NORMALIZERS: Readonly<Record<Feature['normalizer'], Normalizer>> = {
   digits: (text) => foldText(text).replace(/\D/g, ''),
   companyName: (text) => normalizeCompanyName(text)?.name,
   companyLatin: (text) => normalizeCompanyName(text)?.latin,
-  places: (text) => placesInName(latinizeStreet(text)),
+  places: (text) => placesInName(latinizeCompanyName(foldText(text))),
   companyCore: (text) => {
     const latin = normalizeCompanyName(text)?.latin;
     return latin ? coreCompanyName(latin) : null;

@@ -100,9 +100,12 @@ export function matchRecords(
   const pairs: MatchPair[] = [];
   const step = Math.max(1, Math.floor(candidates.length / 100));
   candidates.forEach(([i, j], index) => {
-    const score = scorePair(features[i], features[j], config, rules.ambiguous);
-    const decision = decide(score, config);
-    if (decision !== 'new') pairs.push({ a: records[i].id, b: records[j].id, decision, ...score });
+    const quick = scorePair(features[i], features[j], config, rules.ambiguous, false);
+    const decision = decide(quick, config);
+    if (decision !== 'new') {
+      const detailed = scorePair(features[i], features[j], config, rules.ambiguous);
+      pairs.push({ a: records[i].id, b: records[j].id, decision, ...detailed });
+    }
     if (options.onProgress && index % step === 0) options.onProgress(index, candidates.length);
   });
   options.onProgress?.(candidates.length, candidates.length);

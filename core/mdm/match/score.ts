@@ -30,18 +30,29 @@ function compareField(field: FieldSpec, a: string, b: string): number {
   return (raw - field.floor) / (1 - field.floor);
 }
 
+function matchingRule(a: Features, b: Features, config: MatcherConfig, ambiguousKeys: ReadonlySet<string>) {
+  for (const rule of config.rules) {
+    if (!rule.features.every((feature) => a[feature] && a[feature] === b[feature])) continue;
+    const key = ruleKey(a, rule);
+    if (key !== null && !ambiguousKeys.has(key)) return rule.name;
+  }
+  return undefined;
+}
+
 /**
  * Weighted fuzzy score in [0, 1]: the weighted mean of field similarities over fields both
  * records have, minus penalties for full disagreements. Fields missing on either side neither
  * help nor hurt, but the divisor never drops below `minCoverage` of the total weight, so two
- * records that share only one field cannot score high. Rule keys listed as ambiguous (shared by too many
- * records) decide nothing.
+ * records that share only one field cannot score high. A matching rule scores 1, unless its
+ * key is ambiguous (shared by too many records). Per-field detail is collected only when asked
+ * for: most candidate pairs are non-matches nobody looks at.
  */
 export function scorePair(
   a: Features,
   b: Features,
   config: MatcherConfig,
   ambiguousKeys: ReadonlySet<string> = new Set(),
+  withFields = true,
 ): PairScore {
   const fields: Record<string, number> = {};
   let total = 0;
@@ -53,17 +64,14 @@ export function scorePair(
     const right = b[field.feature];
     if (!left || !right) continue;
     const similarity = compareField(field, left, right);
-    fields[field.feature] = Math.round(similarity * 1000) / 1000;
+    if (withFields) fields[field.feature] = Math.round(similarity * 1000) / 1000;
     present += field.weight;
     earned += field.weight * similarity - field.weight * field.penalty * (1 - similarity);
   }
+  const rule = config.rules.length > 0 ? matchingRule(a, b, config, ambiguousKeys) : undefined;
+  if (rule) return { score: 1, rule, fields, vetoed: false };
   const score = Math.max(0, earned / Math.max(present, total * config.minCoverage));
   const vetoed = config.vetoes.some((feature) => a[feature] && b[feature] && a[feature] !== b[feature]);
-  for (const rule of config.rules) {
-    const key = ruleKey(a, rule);
-    if (key !== null && !ambiguousKeys.has(key) && key === ruleKey(b, rule))
-      return { score: 1, rule: rule.name, fields, vetoed: false };
-  }
   return { score, fields, vetoed };
 }
 

@@ -41,6 +41,19 @@ export function jaroWinkler(a: string, b: string): number {
   return score + prefix * 0.1 * (1 - score);
 }
 
+const tokenCache = new Map<string, string[]>();
+
+/** Splits on spaces, remembering the result: one record's value is compared with many others. */
+function tokensOf(text: string): string[] {
+  let tokens = tokenCache.get(text);
+  if (!tokens) {
+    tokens = text.split(' ').filter(Boolean);
+    if (tokenCache.size >= 200_000) tokenCache.clear();
+    tokenCache.set(text, tokens);
+  }
+  return tokens;
+}
+
 /** Below this Jaro-Winkler two tokens are different words; above it, credit rises to 1. */
 const TOKEN_FLOOR = 0.85;
 
@@ -52,8 +65,8 @@ const TOKEN_FLOOR = 0.85;
  */
 export function tokenSimilarity(a: string, b: string): number {
   if (a === b) return a.length === 0 ? 0 : 1;
-  const tokensA = a.split(' ').filter(Boolean);
-  const tokensB = b.split(' ').filter(Boolean);
+  const tokensA = tokensOf(a);
+  const tokensB = tokensOf(b);
   if (tokensA.length === 0 || tokensB.length === 0) return 0;
   const [short, long] = tokensA.length <= tokensB.length ? [tokensA, tokensB] : [tokensB, tokensA];
   const used = new Uint8Array(long.length);

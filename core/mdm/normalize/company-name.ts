@@ -7,6 +7,7 @@ import {
   latinLegalForms,
   latinSynonyms,
 } from './company-terms.ts';
+import { memoize } from './memo.ts';
 import { collapseSpaces, foldText, hasHan, isBlank } from './text.ts';
 
 export interface NormalizedCompanyName {
@@ -63,81 +64,93 @@ function resemblesPlace(word: string, place: string): boolean {
   );
 }
 
-function endsWithWords(words: string[], form: string[]): boolean {
-  const tail = words.slice(-form.length);
-  return tail.every((word, index) => resemblesLegalWord(word, form[index]));
+const LEGAL_FORMS = latinLegalForms.map(([form, canonical]) => ({ words: form.split(' '), canonical }));
+
+function findLegalForm(words: string[], match: (word: string, known: string) => boolean) {
+  return LEGAL_FORMS.find(
+    (form) =>
+      words.length > form.words.length &&
+      words.slice(-form.words.length).every((word, index) => match(word, form.words[index])),
+  );
 }
 
 function stripLatinLegalForms(name: string, found: string[]): string {
   let words = name.split(' ');
-  let changed = true;
-  while (changed && words.length > 1) {
-    changed = false;
-    for (const [form, canonical] of latinLegalForms) {
-      const formWords = form.split(' ');
-      if (words.length <= formWords.length) continue;
-      if (endsWithWords(words, formWords)) {
-        words = words.slice(0, -formWords.length);
-        found.unshift(canonical);
-        changed = true;
-        break;
-      }
-    }
+  while (words.length > 1) {
+    // Exact spellings first, so a typo-tolerant match never shadows a correct longer form.
+    const form =
+      findLegalForm(words, (word, known) => word === known) ?? findLegalForm(words, resemblesLegalWord);
+    if (!form) break;
+    words = words.slice(0, -form.words.length);
+    found.unshift(form.canonical);
   }
   return words.join(' ');
 }
 
-function romanizeRun(run: string): string {
-  return pinyin(run, { toneType: 'none', type: 'array', v: true }).join('');
+const romanizeRun = memoize((run: string) =>
+  pinyin(run, { toneType: 'none', type: 'array', v: true }).join(''),
+);
+
+/** Place names and industry words by first character: one lookup per character of a name. */
+const HAN_WORDS = new Map<string, Array<{ zh: string; latin: string | null }>>();
+for (const place of chinesePlaces) addHanWord(place, null);
+for (const [zh, latin] of industryTerms) addHanWord(zh, latin);
+for (const words of HAN_WORDS.values()) words.sort((a, b) => b.zh.length - a.zh.length);
+
+function addHanWord(zh: string, latin: string | null): void {
+  const words = HAN_WORDS.get(zh[0]) ?? [];
+  words.push({ zh, latin });
+  HAN_WORDS.set(zh[0], words);
 }
 
 /** Splits a run of Han characters into place, industry and remaining words, all in Latin script. */
 function latinizeHan(run: string): string {
   const words: string[] = [];
-  let pending = '';
-  const flush = () => {
-    if (pending) words.push(romanizeRun(pending));
-    pending = '';
+  let pendingStart = -1;
+  const flush = (end: number) => {
+    if (pendingStart >= 0) words.push(romanizeRun(run.slice(pendingStart, end)));
+    pendingStart = -1;
   };
   let index = 0;
   while (index < run.length) {
-    const rest = run.slice(index);
-    const place = chinesePlaces.find((candidate) => rest.startsWith(candidate));
-    const term = place ? undefined : industryTerms.find(([zh]) => rest.startsWith(zh));
-    if (place) {
-      flush();
-      words.push(romanizeRun(place));
-      index += place.length;
-    } else if (term) {
-      flush();
-      words.push(term[1]);
-      index += term[0].length;
+    const known = HAN_WORDS.get(run[index])?.find((word) => run.startsWith(word.zh, index));
+    if (known) {
+      flush(index);
+      // Places are romanized as one word; industry words are translated.
+      words.push(known.latin ?? romanizeRun(known.zh));
+      index += known.zh.length;
     } else {
-      pending += run[index];
+      if (pendingStart < 0) pendingStart = index;
       index += 1;
     }
   }
-  flush();
+  flush(run.length);
   return words.join(' ');
 }
 
 /** Romanizes and canonicalizes words so different scripts and spellings of one name meet. */
 export function latinizeCompanyName(name: string): string {
   const latin = hasHan(name) ? name.replace(HAN_RUN, (run) => ` ${latinizeHan(run)} `) : name;
-  return collapseSpaces(
-    collapseSpaces(latin)
-      .split(' ')
-      .map((word) => latinSynonyms[word] ?? word)
-      .filter((word) => word !== 'and')
-      .join(' '),
-  );
+  const words: string[] = [];
+  for (const word of latin.split(' ')) {
+    const canonical = SYNONYMS.get(word) ?? word;
+    if (canonical && canonical !== 'and') words.push(canonical);
+  }
+  return words.join(' ');
 }
 
-let placeWords: string[] | undefined;
+const SYNONYMS = new Map(Object.entries(latinSynonyms));
+
+let placeWords: Set<string> | undefined;
+let longPlaceWords: string[] = [];
 
 function isPlaceWord(word: string): boolean {
-  placeWords ??= chinesePlaces.map(romanizeRun);
-  return placeWords.some((place) => resemblesPlace(word, place));
+  if (!placeWords) {
+    placeWords = new Set(chinesePlaces.map(romanizeRun));
+    longPlaceWords = [...placeWords].filter((place) => place.length >= 8);
+  }
+  if (placeWords.has(word)) return true;
+  return word.length >= 7 && longPlaceWords.some((place) => resemblesPlace(word, place));
 }
 
 /** Place words in a romanized name or address ("ningbo"), sorted, for telling branches apart. */
@@ -161,6 +174,10 @@ export function coreCompanyName(latin: string): string {
  */
 export function normalizeCompanyName(raw: string | null | undefined): NormalizedCompanyName | null {
   if (isBlank(raw)) return null;
+  return normalizeCompanyNameText(raw);
+}
+
+const normalizeCompanyNameText = memoize((raw: string): NormalizedCompanyName | null => {
   const folded = foldText(raw.replace(/&/g, ' and '));
   if (!folded) return null;
   const legalForms: string[] = [];
@@ -172,4 +189,4 @@ export function normalizeCompanyName(raw: string | null | undefined): Normalized
       hasHan(han) && /^[\p{Script=Han}\s]+$/u.test(name) ? han : collapseSpaces(han.replace(HAN_RUN, ' $& '));
   }
   return { name, legalForms, latin: latinizeCompanyName(name) };
-}
+});

@@ -33,7 +33,10 @@ export function collapseSpaces(text: string): string {
  * no accents, punctuation (ASCII and CJK) turned into spaces, single spaces.
  */
 export function foldText(text: string): string {
-  const folded = stripAccents(toSimplified(toHalfWidth(text)).normalize('NFKC')).toLowerCase();
+  // Plain ASCII needs neither width, script nor accent folding: the common case, kept fast.
+  const folded = /^[\x20-\x7e]*$/.test(text)
+    ? text.toLowerCase()
+    : stripAccents(toSimplified(toHalfWidth(text)).normalize('NFKC')).toLowerCase();
   return collapseSpaces(folded.replace(/[^\p{L}\p{N}\s]/gu, ' '));
 }
 
