@@ -1,0 +1,186 @@
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { salesforce } from '../../../connectors/salesforce/index.ts';
+import { accounts } from '../../../connectors/salesforce/streams/accounts.ts';
+import {
+  api,
+  collect,
+  csvFixture,
+  data,
+  fixture,
+  idsOf,
+  makeConfig,
+  makeContext,
+  storeSession,
+} from './harness.ts';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+const accountFields = accounts.fields.join(', ');
+const changedAccounts = (where: string) =>
+  `SELECT ${accountFields} FROM Account${where} ORDER BY SystemModstamp ASC, Id ASC`;
+const deletedAccounts = (since: string) =>
+  `SELECT Id, SystemModstamp FROM Account WHERE IsDeleted = true AND SystemModstamp >= ${since} ORDER BY SystemModstamp ASC, Id ASC`;
+const isDeletedQuery = (query: { q?: unknown }) =>
+  String(query.q).startsWith(
+    'SELECT Id, SystemModstamp FROM Account WHERE IsDeleted = true AND SystemModstamp >= ',
+  );
+
+async function signedIn(overrides: Record<string, unknown> = {}) {
+  const ctx = makeContext(makeConfig(overrides));
+  await storeSession(ctx.state);
+  return ctx;
+}
+
+const previousCursor = {
+  records: {
+    since: '2024-05-01T10:07:30.000Z',
+    seen: [
+      `001Hs00001BbBbBIAB@${Date.UTC(2024, 4, 1, 10, 5)}`,
+      `001Hs00001CcCcCIAC@${Date.UTC(2024, 4, 1, 10, 7, 30)}`,
+    ],
+  },
+  deletes: { since: '2024-05-01T10:10:00.000Z', seen: [] },
+  bulk: null,
+};
+
+describe('Salesforce reads', () => {
+  it('loads every account across nextRecordsUrl pages, then looks for deletions', async () => {
+    const ctx = await signedIn();
+    api()
+      .get(`${data}/query`)
+      .query({ q: 'SELECT COUNT() FROM Account' })
+      .reply(200, { totalSize: 3, done: true, records: [] });
+    api()
+      .get(`${data}/query`)
+      .query({ q: changedAccounts('') })
+      .reply(200, fixture('accounts-page-1'));
+    api().get(`${data}/query/01gHs00000XyZ12IAB-2000`).reply(200, fixture('accounts-page-2'));
+    api().get(`${data}/queryAll`).query(isDeletedQuery).reply(200, fixture('empty-page'));
+    const pages = await collect(salesforce.read(ctx, 'accounts', null));
+    expect(idsOf(pages)).toEqual(['001Hs00001AaAaAIAA', '001Hs00001BbBbBIAB', '001Hs00001CcCcCIAC']);
+    expect(pages.at(-1)?.cursor).toMatchObject({ records: previousCursor.records, bulk: null });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('re-reads the overlap window, drops what it saw, keeps updates and late commits, and reports deletions', async () => {
+    const ctx = await signedIn();
+    api()
+      .get(`${data}/query`)
+      .query({ q: changedAccounts(' WHERE SystemModstamp >= 2024-05-01T10:02:30Z') })
+      .reply(200, fixture('accounts-incremental'));
+    api()
+      .get(`${data}/queryAll`)
+      .query({ q: deletedAccounts('2024-05-01T10:05:00Z') })
+      .reply(200, fixture('accounts-deleted'));
+    const pages = await collect(salesforce.read(ctx, 'accounts', previousCursor));
+    expect(pages[0].records.map((record) => (record as { Name: string }).Name)).toEqual([
+      'Delta Tooling',
+      'Cobalt Gears Inc.',
+    ]);
+    expect(pages[1]).toMatchObject({ records: [], deleted: ['001Hs00001EeEeEIAE'] });
+    expect(pages[1].cursor).toMatchObject({
+      records: { since: '2024-05-01T10:20:00.000Z' },
+      deletes: { since: '2024-05-01T10:15:00.000Z' },
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('brings opportunity line items along, following a paged list of children', async () => {
+    const ctx = await signedIn();
+    api()
+      .get(`${data}/query`)
+      .query((query) =>
+        String(query.q).includes(
+          '(SELECT Id, Product2Id, PricebookEntryId, Quantity, UnitPrice, TotalPrice, Discount, ServiceDate, Description FROM OpportunityLineItems) FROM Opportunity ORDER BY SystemModstamp ASC, Id ASC',
+        ),
+      )
+      .reply(200, fixture('opportunities-page'));
+    api().get(`${data}/query/01gHs00000LiNe1IAA-2`).reply(200, fixture('opportunity-lines-more'));
+    api().get(`${data}/queryAll`).query(true).reply(200, fixture('empty-page'));
+    const [page] = await collect(salesforce.read(ctx, 'opportunities', null));
+    const [first, second] = page.records as Array<{ OpportunityLineItems: Array<{ Id: string }> }>;
+    expect(first.OpportunityLineItems.map((line) => line.Id)).toEqual([
+      '00kHs00000Ln001IAA',
+      '00kHs00000Ln002IAA',
+      '00kHs00000Ln003IAA',
+    ]);
+    expect(second.OpportunityLineItems).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('loads a large object through a Bulk API 2.0 query job, paging results by Sforce-Locator', async () => {
+    const ctx = await signedIn();
+    api().get(`${data}/query`).query({ q: 'SELECT COUNT() FROM Account' }).reply(200, fixture('count'));
+    api()
+      .post(`${data}/jobs/query`, { operation: 'query', query: `SELECT ${accountFields} FROM Account` })
+      .reply(200, fixture('bulk-query-job'));
+    api().get(`${data}/jobs/query/750Hs00000BuLk1IAA`).reply(200, fixture('bulk-query-job-running'));
+    api().get(`${data}/jobs/query/750Hs00000BuLk1IAA`).reply(200, fixture('bulk-query-job-complete'));
+    const results = `${data}/jobs/query/750Hs00000BuLk1IAA/results`;
+    api()
+      .get(results)
+      .query({ maxRecords: '50000' })
+      .reply(200, csvFixture('bulk-query-results-1'), {
+        'Content-Type': 'text/csv',
+        'Sforce-Locator': 'MTAwMDA',
+        'Sforce-NumberOfRecords': '2',
+      });
+    api()
+      .get(results)
+      .query({ maxRecords: '50000', locator: 'MTAwMDA' })
+      .reply(200, csvFixture('bulk-query-results-2'), {
+        'Content-Type': 'text/csv',
+        'Sforce-Locator': 'null',
+        'Sforce-NumberOfRecords': '1',
+      });
+    api()
+      .get(`${data}/query`)
+      .query({ q: changedAccounts(' WHERE SystemModstamp >= 2024-04-03T09:55:00Z') })
+      .reply(200, fixture('empty-page'));
+    api().get(`${data}/queryAll`).query(isDeletedQuery).reply(200, fixture('empty-page'));
+    const pages = await collect(salesforce.read(ctx, 'accounts', null));
+    expect(pages[0]).toMatchObject({
+      records: [],
+      cursor: { bulk: { jobId: '750Hs00000BuLk1IAA', locator: null } },
+    });
+    expect(pages[1].cursor).toMatchObject({ bulk: { jobId: '750Hs00000BuLk1IAA', locator: 'MTAwMDA' } });
+    expect(idsOf(pages)).toEqual(['001Hs00001AaAaAIAA', '001Hs00001BbBbBIAB', '001Hs00001CcCcCIAC']);
+    expect(pages[1].records[1]).toMatchObject({ Name: 'Borg Castings', Phone: null, BillingCity: 'Detroit' });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('stops before the daily API allowance runs out, keeping the page it already has', async () => {
+    const ctx = await signedIn({ apiUsageCeiling: 0.9 });
+    api()
+      .get(`${data}/query`)
+      .query(true)
+      .reply(200, fixture('accounts-page-1'), { 'Sforce-Limit-Info': 'api-usage=4600/5000' });
+    const pages = salesforce.read(ctx, 'accounts', previousCursor)[Symbol.asyncIterator]();
+    expect((await pages.next()).value?.records).toHaveLength(1);
+    await expect(pages.next()).rejects.toMatchObject({
+      kind: 'rate_limited',
+      code: 'api_quota_reached',
+      retryAfterMs: 3_600_000,
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('treats REQUEST_LIMIT_EXCEEDED as rate limited and hands the wait to the queue', async () => {
+    const ctx = await signedIn();
+    api().get(`${data}/query`).query(true).reply(403, fixture('error-request-limit'));
+    const error = await salesforce
+      .read(ctx, 'accounts', previousCursor)
+      [Symbol.asyncIterator]()
+      .next()
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      kind: 'rate_limited',
+      code: 'request_limit_exceeded',
+      retryable: true,
+      retryAfterMs: 3_600_000,
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
