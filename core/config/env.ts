@@ -15,6 +15,8 @@ export const envSchema = z.object({
   REDIS_URL: optionalUrl,
   /** 32 bytes as 64 hex characters or base64; embedded mode generates one into the data folder. */
   HUB_MASTER_KEY: z.string().optional(),
+  /** How long a record may wait for a referenced record before it lands in failed_syncs. */
+  HUB_PENDING_REF_TIMEOUT_MS: z.coerce.number().int().positive().default(3_600_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'debug', 'silent']).default('info'),
   CI: z
     .string()

@@ -1,3 +1,5 @@
+import { type ConnectorCatalog, createCatalog } from '../connector/catalog.ts';
+import type { Connector } from '../connector/types.ts';
 import { type HubEnv, loadEnv } from '../config/env.ts';
 import { logger } from '../log/logger.ts';
 import { openQueue } from '../queue/index.ts';
@@ -9,11 +11,23 @@ export interface Hub {
   env: HubEnv;
   store: Store;
   queue: QueuePort;
+  connectors: ConnectorCatalog;
+  /** Folder of the default mapping files. @defaultValue 'mappings' */
+  mappingsRoot: string;
   mode: 'embedded' | 'services';
   close(): Promise<void>;
 }
 
-export async function openHub(env: HubEnv = loadEnv(), overrides: { store?: Store; queue?: QueuePort } = {}): Promise<Hub> {
+async function defaultConnectors(): Promise<Connector<unknown>[]> {
+  const registry = await import('../../connectors/registry.ts');
+  return registry.listConnectors();
+}
+
+export async function openHub(
+  env: HubEnv = loadEnv(),
+  overrides: { store?: Store; queue?: QueuePort; connectors?: Connector<unknown>[]; mappingsRoot?: string } = {},
+): Promise<Hub> {
+  const connectors = createCatalog(overrides.connectors ?? (await defaultConnectors()));
   const store = overrides.store ?? (await openStore(storeOptionsFromEnv(env)));
   const queue = overrides.queue ?? openQueue({ redisUrl: env.REDIS_URL });
   const mode = env.DATABASE_URL || env.REDIS_URL ? 'services' : 'embedded';
@@ -23,6 +37,8 @@ export async function openHub(env: HubEnv = loadEnv(), overrides: { store?: Stor
     env,
     store,
     queue,
+    connectors,
+    mappingsRoot: overrides.mappingsRoot ?? 'mappings',
     mode,
     async close() {
       if (closed) return;

@@ -1,5 +1,6 @@
 import { logger } from '../log/logger.ts';
 import { startOutboxRelay } from '../queue/outbox-relay.ts';
+import { startSyncServices } from '../sync/service.ts';
 import type { Hub } from './hub.ts';
 
 export interface WorkerService {
@@ -14,6 +15,7 @@ const starters: ServiceStarter[] = [
     const relay = startOutboxRelay(hub.store.db, hub.queue);
     return { name: 'outbox-relay', stop: relay.stop };
   },
+  startSyncServices,
 ];
 
 /** Lets each capability (sync, flows, schedules) plug its consumers into every worker process. */

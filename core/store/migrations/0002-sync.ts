@@ -12,11 +12,14 @@ CREATE TABLE outbound_writes (
   status text NOT NULL,
   written_at timestamptz NOT NULL DEFAULT now()
 );
--- What the hub itself last wrote to each target record: an inbound change with this hash is an echo.
+-- What the hub itself last wrote to each target record: an inbound change equal to it is an echo.
 CREATE TABLE last_written (
   connection_id text NOT NULL,
   stream text NOT NULL,
   external_id text NOT NULL,
+  canonical_id uuid NOT NULL,
+  version integer NOT NULL,
+  body jsonb NOT NULL,
   content_hash text NOT NULL,
   written_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (connection_id, stream, external_id)
@@ -54,6 +57,15 @@ CREATE TABLE mapping_versions (
   created_by text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   UNIQUE (connection_id, stream, direction, version)
+);
+
+-- A lease per stream: one run at a time across every worker on every host.
+CREATE TABLE stream_locks (
+  connection_id text NOT NULL,
+  stream text NOT NULL,
+  owner text NOT NULL,
+  expires_at timestamptz NOT NULL,
+  PRIMARY KEY (connection_id, stream)
 );
 
 CREATE TABLE schedules (

@@ -50,12 +50,19 @@ function changedKeys(before: Record<string, unknown>, after: Record<string, unkn
   return [...keys].filter((key) => stableStringify(before[key]) !== stableStringify(after[key])).sort();
 }
 
-async function lastWrittenHashes(db: Queryable, page: PageWrite): Promise<Map<string, string>> {
-  const { rows } = await db.query<{ external_id: string; content_hash: string }>(
-    'SELECT external_id, content_hash FROM last_written WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[])',
+/** What the hub itself last wrote to these records of this connection and stream. */
+async function lastWrittenBodies(db: Queryable, page: PageWrite): Promise<Map<string, Record<string, unknown>>> {
+  const { rows } = await db.query<{ external_id: string; body: Record<string, unknown> }>(
+    'SELECT external_id, body FROM last_written WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[])',
     [page.connectionId, page.stream, page.records.map((r) => r.externalId)],
   );
-  return new Map(rows.map((row) => [row.external_id, row.content_hash]));
+  return new Map(rows.map((row) => [row.external_id, row.body]));
+}
+
+/** An echo carries exactly the values the hub last wrote, for every field the mapping produces. */
+function isEcho(mapped: Record<string, unknown>, written: Record<string, unknown> | undefined): boolean {
+  if (!written) return false;
+  return Object.keys(mapped).every((key) => stableStringify(mapped[key]) === stableStringify(written[key]));
 }
 
 /** Decides, per record, the new golden body and version without writing anything. */
@@ -67,7 +74,7 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
   const ids = [...new Set([...known.values(), ...matched.values()])];
   await db.query('SELECT id FROM golden_records WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
   const golden = await goldenByIds(db, ids);
-  const echoes = await lastWrittenHashes(db, page);
+  const written = await lastWrittenBodies(db, page);
   const assigned = new Map<string, string>();
 
   return page.records.map((record) => {
@@ -85,8 +92,8 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
     }
     const body = { ...current.body, ...record.mapped };
     const changedFields = changedKeys(current.body, body);
-    const isEcho = echoes.get(record.externalId) === hash;
-    const outcome: RecordOutcome = changedFields.length === 0 ? 'unchanged' : isEcho ? 'echo' : 'updated';
+    const echo = isEcho(record.mapped, written.get(record.externalId));
+    const outcome: RecordOutcome = changedFields.length === 0 ? 'unchanged' : echo ? 'echo' : 'updated';
     const bumps = outcome === 'updated';
     const lineage = { ...current.lineage };
     if (bumps) for (const field of changedFields) lineage[field] = { connectionId: page.connectionId, externalId: record.externalId, at: now };

@@ -1,0 +1,45 @@
+import { BrokenCircuitError, ConsecutiveBreaker, type CircuitBreakerPolicy, circuitBreaker, handleWhen } from 'cockatiel';
+import { HubError, isHubError } from '../errors/index.ts';
+import { logger } from '../log/logger.ts';
+
+export interface CircuitOptions {
+  /** Consecutive transient failures that open the circuit. @defaultValue 5 */
+  threshold?: number;
+  /** How long writes pause before one half-open probe. @defaultValue 10000 */
+  halfOpenAfterMs?: number;
+}
+
+const breakers = new Map<string, CircuitBreakerPolicy>();
+
+/** One breaker per target connection: while a target is down, its writes wait instead of hammering it. */
+export function circuitFor(connectionId: string, options: CircuitOptions = {}): CircuitBreakerPolicy {
+  let breaker = breakers.get(connectionId);
+  if (!breaker) {
+    breaker = circuitBreaker(
+      handleWhen((error) => isHubError(error) && error.kind === 'transient'),
+      { halfOpenAfter: options.halfOpenAfterMs ?? 10_000, breaker: new ConsecutiveBreaker(options.threshold ?? 5) },
+    );
+    breaker.onBreak(() => logger.warn('circuit opened: pausing writes', { connectionId }));
+    breaker.onReset(() => logger.info('circuit closed: writes resume', { connectionId }));
+    breakers.set(connectionId, breaker);
+  }
+  return breaker;
+}
+
+export function resetCircuits(): void {
+  breakers.clear();
+}
+
+/** Runs `fn` through the connection's breaker; an open circuit becomes a retry after the pause. */
+export async function throughCircuit<T>(connectionId: string, fn: () => Promise<T>, options: CircuitOptions = {}): Promise<T> {
+  try {
+    return await circuitFor(connectionId, options).execute(fn);
+  } catch (error) {
+    if (error instanceof BrokenCircuitError) {
+      throw new HubError('transient', 'circuit_open', `writes to ${connectionId} are paused: the target failed repeatedly`, {
+        retryAfterMs: options.halfOpenAfterMs ?? 10_000,
+      });
+    }
+    throw error;
+  }
+}

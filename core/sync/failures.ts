@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { HubError } from '../errors/index.ts';
+import { syncFailures } from '../log/metrics.ts';
+import type { Queryable } from '../store/db.ts';
+import { contentHash } from '../store/hash.ts';
+import { classifyFailure, type ErrorClass } from './error-class.ts';
+
+export type FailureState = 'open' | 'replayed' | 'resolved' | 'ignored';
+export type FailureDirection = 'in' | 'out' | 'flow';
+
+export interface NewFailure {
+  connectionId: string;
+  stream: string;
+  direction: FailureDirection;
+  externalId?: string;
+  canonicalId?: string;
+  rawPayload?: unknown;
+  mappedPayload?: unknown;
+  error: HubError;
+  mappingVersion?: string;
+  context?: Record<string, unknown>;
+}
+
+export interface FailedSync {
+  id: string;
+  connectionId: string;
+  stream: string;
+  direction: FailureDirection;
+  externalId: string | null;
+  canonicalId: string | null;
+  rawPayload: unknown;
+  mappedPayload: unknown;
+  errorClass: ErrorClass;
+  errorCode: string;
+  message: string;
+  fieldPath: string | null;
+  mappingVersion: string | null;
+  attempts: number;
+  context: Record<string, unknown>;
+  state: FailureState;
+  firstSeen: string;
+  lastSeen: string;
+  resolvedAt: string | null;
+}
+
+const columns = `id, connection_id AS "connectionId", stream, direction, external_id AS "externalId", canonical_id AS "canonicalId",
+  raw_payload AS "rawPayload", mapped_payload AS "mappedPayload", error_class AS "errorClass", error_code AS "errorCode", message,
+  field_path AS "fieldPath", mapping_version AS "mappingVersion", attempts, context, state, first_seen AS "firstSeen",
+  last_seen AS "lastSeen", resolved_at AS "resolvedAt"`;
+
+/** The same record failing the same way is one failure seen again, not a new one. */
+function fingerprintOf(failure: NewFailure): string {
+  const record = failure.externalId ?? failure.canonicalId ?? contentHash(failure.rawPayload ?? null);
+  return contentHash([failure.connectionId, failure.stream, failure.direction, record, failure.context?.step ?? null]);
+}
+
+/** Records a failure, or counts another attempt of the open one for the same record. */
+export async function recordFailure(db: Queryable, failure: NewFailure): Promise<string> {
+  const errorClass = classifyFailure(failure.error);
+  syncFailures.inc({ connection: failure.connectionId, stream: failure.stream, error_class: errorClass });
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO failed_syncs (id, connection_id, stream, direction, external_id, canonical_id, raw_payload, mapped_payload,
+       error_class, error_code, message, field_path, mapping_version, fingerprint, context)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+     ON CONFLICT (fingerprint) WHERE state IN ('open', 'replayed') DO UPDATE SET
+       attempts = failed_syncs.attempts + 1, last_seen = now(), state = 'open', raw_payload = EXCLUDED.raw_payload,
+       mapped_payload = EXCLUDED.mapped_payload, error_class = EXCLUDED.error_class, error_code = EXCLUDED.error_code,
+       message = EXCLUDED.message, field_path = EXCLUDED.field_path, mapping_version = EXCLUDED.mapping_version,
+       context = EXCLUDED.context
+     RETURNING id`,
+    [
+      randomUUID(),
+      failure.connectionId,
+      failure.stream,
+      failure.direction,
+      failure.externalId ?? null,
+      failure.canonicalId ?? null,
+      JSON.stringify(failure.rawPayload ?? null),
+      failure.mappedPayload === undefined ? null : JSON.stringify(failure.mappedPayload),
+      errorClass,
+      failure.error.code,
+      failure.error.message,
+      failure.error.fieldPath ?? null,
+      failure.mappingVersion ?? null,
+      fingerprintOf(failure),
+      JSON.stringify({ ...failure.context, kind: failure.error.kind }),
+    ],
+  );
+  return rows[0]!.id;
+}
+
+/** A later success of the same record resolves its open failures: intermittent ones heal themselves. */
+export async function resolveFailuresFor(
+  db: Queryable,
+  where: { connectionId: string; stream: string; direction: FailureDirection; externalIds?: string[]; canonicalIds?: string[] },
+): Promise<number> {
+  const ids = where.externalIds ?? where.canonicalIds ?? [];
+  if (ids.length === 0) return 0;
+  const column = where.externalIds ? 'external_id' : 'canonical_id::text';
+  const { rowCount } = await db.query(
+    `UPDATE failed_syncs SET state = 'resolved', resolved_at = now()
+     WHERE connection_id = $1 AND stream = $2 AND direction = $3 AND state IN ('open', 'replayed') AND ${column} = ANY($4::text[])`,
+    [where.connectionId, where.stream, where.direction, ids],
+  );
+  return rowCount;
+}
+
+export interface FailureFilter {
+  connectionId?: string;
+  stream?: string;
+  state?: FailureState;
+  errorClass?: string;
+  text?: string;
+  ids?: string[];
+}
+
+function whereOf(filter: FailureFilter): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    clauses.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.connectionId) add('connection_id = ?', filter.connectionId);
+  if (filter.stream) add('stream = ?', filter.stream);
+  if (filter.state) add('state = ?', filter.state);
+  if (filter.errorClass) add('error_class = ?', filter.errorClass);
+  if (filter.ids) add('id = ANY(?::uuid[])', filter.ids);
+  if (filter.text) {
+    add(`(message ILIKE ? OR coalesce(external_id, '') ILIKE $${params.length} OR raw_payload::text ILIKE $${params.length})`, `%${filter.text}%`);
+  }
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+export async function listFailures(db: Queryable, filter: FailureFilter, page = { limit: 50, offset: 0 }) {
+  const where = whereOf(filter);
+  const n = where.params.length;
+  const [items, total] = await Promise.all([
+    db.query<FailedSync>(`SELECT ${columns} FROM failed_syncs ${where.sql} ORDER BY last_seen DESC, id LIMIT $${n + 1} OFFSET $${n + 2}`, [
+      ...where.params,
+      page.limit,
+      page.offset,
+    ]),
+    db.query<{ count: number }>(`SELECT count(*)::int AS count FROM failed_syncs ${where.sql}`, where.params),
+  ]);
+  return { items: items.rows, total: total.rows[0]?.count ?? 0 };
+}
+
+export async function getFailure(db: Queryable, id: string): Promise<FailedSync | undefined> {
+  const { rows } = await db.query<FailedSync>(`SELECT ${columns} FROM failed_syncs WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function setFailureState(db: Queryable, id: string, state: FailureState): Promise<void> {
+  await db.query(
+    `UPDATE failed_syncs SET state = $2, resolved_at = CASE WHEN $2 IN ('resolved', 'ignored') THEN now() ELSE resolved_at END WHERE id = $1`,
+    [id, state],
+  );
+}
+
+export async function failureCounts(db: Queryable): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM failed_syncs GROUP BY state');
+  return Object.fromEntries(rows.map((row) => [row.state, row.n]));
+}

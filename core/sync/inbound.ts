@@ -1,0 +1,144 @@
+import { isRecordError } from '../connector/record-error.ts';
+import type { Connector, Cursor, StreamSpec } from '../connector/types.ts';
+import { HubError, isHubError } from '../errors/index.ts';
+import { applyMapping, type PendingRef } from '../mapping/index.ts';
+import { validateEntity } from '../model/entities.ts';
+import type { Queryable } from '../store/db.ts';
+import type { Store } from '../store/index.ts';
+import type { Connection } from '../store/repos/connections.ts';
+import { type IncomingRecord, writeMasterData } from '../store/repos/master-data.ts';
+import { saveCursor } from '../store/repos/sync-state.ts';
+import { type NewFailure, recordFailure, resolveFailuresFor } from './failures.ts';
+import type { ConnectionMapping } from './mapping-source.ts';
+import { parkRecord, parkedWaitingFor, unparkRecords } from './parking.ts';
+import type { RunCounts } from './runs.ts';
+import { createXrefResolver } from './xref-resolver.ts';
+
+export interface InboundStream {
+  store: Store;
+  connection: Connection;
+  connector: Connector<unknown>;
+  spec: StreamSpec;
+  mapping: ConnectionMapping;
+}
+
+export interface PageOutcome {
+  counts: RunCounts;
+  /** External ids written into master data, per entity: parked records waiting for them are retried. */
+  written: string[];
+}
+
+type Prepared =
+  | { kind: 'ok'; record: IncomingRecord }
+  | { kind: 'failed'; failure: NewFailure }
+  | { kind: 'pending'; externalId: string; raw: unknown; refs: PendingRef[] };
+
+export function readPath(record: unknown, path: string): unknown {
+  let node = record;
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function failureOf(stream: InboundStream, raw: unknown, error: HubError, externalId?: string, mapped?: unknown): Prepared {
+  return {
+    kind: 'failed',
+    failure: { connectionId: stream.connection.id, stream: stream.spec.name, direction: 'in', externalId, rawPayload: raw, mappedPayload: mapped, error, mappingVersion: stream.mapping.label },
+  };
+}
+
+/** Maps and validates one raw record; never throws for bad data, which becomes a failure instead. */
+async function prepare(stream: InboundStream, raw: unknown, resolver: ReturnType<typeof createXrefResolver>): Promise<Prepared> {
+  if (isRecordError(raw)) {
+    const { message, fieldPath, fileName, line } = raw.__error;
+    const where = [fileName, line ? `line ${line}` : undefined].filter(Boolean).join(' ');
+    return failureOf(stream, raw.raw, new HubError('invalid_data', 'parse_error', where ? `${where}: ${message}` : message, { fieldPath, details: { fileName, line } }), where || undefined);
+  }
+  const id = readPath(raw, stream.spec.primaryKey);
+  if (id === undefined || id === null || id === '') {
+    return failureOf(stream, raw, new HubError('invalid_data', 'missing_primary_key', `record has no ${stream.spec.primaryKey}`, { fieldPath: stream.spec.primaryKey }));
+  }
+  const externalId = String(id);
+  const result = await applyMapping(stream.mapping.compiled, raw, { resolver });
+  if (result.status === 'pending') return { kind: 'pending', externalId, raw, refs: result.pendingRefs };
+  if (result.status === 'invalid') {
+    const first = result.errors[0]!;
+    const error = new HubError('invalid_data', first.code, `${stream.spec.entity} ${externalId}: ${first.path}: ${first.message}`, { fieldPath: first.path, details: { issues: result.errors } });
+    return failureOf(stream, raw, error, externalId, result.value);
+  }
+  try {
+    const mapped = validateEntity(stream.spec.entity, result.value, externalId) as Record<string, unknown>;
+    return { kind: 'ok', record: { externalId, raw, mapped } };
+  } catch (error) {
+    if (!isHubError(error)) throw error;
+    return failureOf(stream, raw, error, externalId, result.value);
+  }
+}
+
+/**
+ * One page into master data in ONE transaction: golden records, xref, change log, outbox, failed
+ * records, parked records and the cursor commit together or not at all.
+ */
+export async function processInboundPage(
+  stream: InboundStream,
+  page: { records: unknown[]; deleted?: string[]; cursor?: Cursor },
+  hooks: { onCommitted?: (tx: Queryable, counts: RunCounts) => Promise<void> } = {},
+): Promise<PageOutcome> {
+  const { store, connection, spec } = stream;
+  const counts: RunCounts = { read: page.records.length, created: 0, updated: 0, unchanged: 0, echo: 0, deleted: 0, pending: 0, failed: 0 };
+  const resolver = createXrefResolver(store.db, connection.id);
+  const prepared: Prepared[] = [];
+  for (const raw of page.records) prepared.push(await prepare(stream, raw, resolver));
+  const ok = prepared.flatMap((p) => (p.kind === 'ok' ? [p.record] : []));
+  // The last occurrence of an id in a page wins; earlier ones were superseded within the page.
+  const latest = [...new Map(ok.map((record) => [record.externalId, record])).values()];
+
+  await store.db.transaction(async (tx) => {
+    const written = await writeMasterData(tx, { entity: spec.entity, connectionId: connection.id, stream: spec.name, records: latest, deletedExternalIds: page.deleted });
+    for (const row of written) counts[row.outcome] += 1;
+    counts.unchanged += ok.length - latest.length;
+    for (const item of prepared) {
+      if (item.kind === 'failed') {
+        counts.failed += 1;
+        await recordFailure(tx, item.failure);
+      } else if (item.kind === 'pending') {
+        counts.pending += 1;
+        await parkRecord(tx, { connectionId: connection.id, stream: spec.name, externalId: item.externalId, raw: item.raw }, item.refs);
+      }
+    }
+    const succeeded = latest.map((record) => record.externalId);
+    await unparkRecords(tx, connection.id, spec.name, succeeded);
+    await resolveFailuresFor(tx, { connectionId: connection.id, stream: spec.name, direction: 'in', externalIds: succeeded });
+    if (page.cursor !== undefined) await saveCursor(tx, connection.id, spec.name, page.cursor);
+    await hooks.onCommitted?.(tx, counts);
+  });
+  return { counts, written: latest.map((record) => record.externalId) };
+}
+
+export function addCounts(into: RunCounts, from: RunCounts): RunCounts {
+  for (const key of Object.keys(into) as Array<keyof RunCounts>) into[key] += from[key];
+  return into;
+}
+
+/** Retries parked records of this connection that waited for the records just written. */
+export async function releaseParked(
+  db: Queryable,
+  streamOf: (name: string) => Promise<InboundStream>,
+  connectionId: string,
+  entity: string,
+  externalIds: string[],
+  depth = 0,
+): Promise<RunCounts> {
+  const total: RunCounts = { read: 0, created: 0, updated: 0, unchanged: 0, echo: 0, deleted: 0, pending: 0, failed: 0 };
+  if (depth > 5 || externalIds.length === 0) return total;
+  const waiting = await parkedWaitingFor(db, connectionId, entity, externalIds);
+  for (const [name, rows] of waiting) {
+    const stream = await streamOf(name);
+    const outcome = await processInboundPage(stream, { records: rows.map((row) => row.raw) });
+    addCounts(total, outcome.counts);
+    addCounts(total, await releaseParked(db, streamOf, connectionId, stream.spec.entity, outcome.written, depth + 1));
+  }
+  return total;
+}

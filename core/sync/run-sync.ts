@@ -1,0 +1,92 @@
+import { findStream } from '../connector/define.ts';
+import type { Cursor } from '../connector/types.ts';
+import { isHubError, toHubError } from '../errors/index.ts';
+import { logger } from '../log/logger.ts';
+import { syncRecords } from '../log/metrics.ts';
+import type { Hub } from '../runtime/hub.ts';
+import { readCursor } from '../store/repos/sync-state.ts';
+import { contextFor } from './connector-context.ts';
+import { addCounts, type InboundStream, processInboundPage, releaseParked } from './inbound.ts';
+import { mappingFor } from './mapping-source.ts';
+import { abandonStaleRuns, emptyCounts, finishRun, getRun, type RunCounts, type RunStatus, type SyncRun, saveRunProgress, startRun } from './runs.ts';
+import { createFieldTracker, detectSchemaDrift } from './schema-drift.ts';
+import { acquireStreamLease } from './stream-lock.ts';
+
+export interface SyncRequest {
+  connectionId: string;
+  stream: string;
+  /** Ignore the stored cursor and read everything again. */
+  full?: boolean;
+  onProgress?: (counts: RunCounts) => void;
+  signal?: AbortSignal;
+}
+
+export async function inboundStreamFor(hub: Hub, connectionId: string, streamName: string): Promise<InboundStream> {
+  const connection = await hub.store.connections.get(connectionId);
+  const connector = hub.connectors.find(connection.kind);
+  const spec = findStream(connector, streamName);
+  const mapping = await mappingFor(hub.store.db, connection, spec.name, 'in', hub.mappingsRoot);
+  return { store: hub.store, connection, connector, spec, mapping };
+}
+
+function outcomeOf(error: unknown, counts: RunCounts): { status: RunStatus; reason?: string; error?: string } {
+  if (error) {
+    const hubError = toHubError(error);
+    if (hubError.kind === 'rate_limited') {
+      const quota = /quota|limit/i.test(hubError.code) || /quota|daily/i.test(hubError.message);
+      return { status: 'partial', reason: `partially synced: ${quota ? 'quota' : 'rate limited'}`, error: hubError.message };
+    }
+    return { status: 'failed', reason: hubError.code, error: hubError.message };
+  }
+  if (counts.failed > 0) return { status: 'partial', reason: `partially synced: ${counts.failed} records failed` };
+  return { status: 'succeeded' };
+}
+
+/**
+ * Reads pages from the stored cursor on; each page is mapped, validated and written with its
+ * cursor in one transaction, so a crash resumes at the last committed page with no gap and no
+ * duplicate. A quota or rate limit ends the run early and cleanly, keeping the cursor.
+ */
+export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> {
+  const { db } = hub.store;
+  const stream = await inboundStreamFor(hub, request.connectionId, request.stream);
+  const lease = await acquireStreamLease(db, request.connectionId, stream.spec.name);
+  const counts = emptyCounts();
+  let runId: string | undefined;
+  try {
+    await abandonStaleRuns(db, request.connectionId, stream.spec.name);
+    const cursorBefore = request.full ? undefined : await readCursor(db, request.connectionId, stream.spec.name);
+    runId = await startRun(db, { connectionId: request.connectionId, stream: stream.spec.name, mode: request.full ? 'full' : 'incremental', cursorBefore, mappingVersion: stream.mapping.label });
+    const tracker = createFieldTracker();
+    const ctx = contextFor(hub.store, stream.connector, stream.connection, request.signal);
+    const streamOf = (name: string) => (name === stream.spec.name ? Promise.resolve(stream) : inboundStreamFor(hub, request.connectionId, name));
+    let failure: unknown;
+    let cursor: Cursor | undefined = cursorBefore;
+    try {
+      for await (const page of stream.connector.read(ctx, stream.spec.name, cursorBefore)) {
+        tracker.observe(page.records);
+        const id = runId;
+        const outcome = await processInboundPage(stream, page, {
+          onCommitted: (tx, pageCounts) => saveRunProgress(tx, id, addCounts({ ...counts }, pageCounts), page.cursor),
+        });
+        addCounts(counts, outcome.counts);
+        cursor = page.cursor;
+        addCounts(counts, await releaseParked(db, streamOf, request.connectionId, stream.spec.entity, outcome.written));
+        request.onProgress?.({ ...counts });
+        if (request.signal?.aborted) break;
+      }
+    } catch (error) {
+      failure = error;
+      if (!isHubError(error) || error.kind === 'system') logger.error('sync run failed', { connectionId: request.connectionId, stream: request.stream, error });
+    }
+    const schemaDrift = await detectSchemaDrift(db, request.connectionId, stream.spec.name, tracker);
+    await saveRunProgress(db, runId, counts, cursor);
+    await finishRun(db, runId, { ...outcomeOf(failure, counts), counts, schemaDrift });
+    for (const outcome of ['created', 'updated', 'unchanged', 'failed'] as const) {
+      if (counts[outcome]) syncRecords.inc({ connection: request.connectionId, stream: stream.spec.name, outcome }, counts[outcome]);
+    }
+    return (await getRun(db, runId))!;
+  } finally {
+    await lease.release();
+  }
+}

@@ -1,0 +1,87 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { HubError } from '../errors/index.ts';
+import { logger } from '../log/logger.ts';
+import type { Hub } from '../runtime/hub.ts';
+import type { Queryable } from '../store/db.ts';
+import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
+
+export interface Schedule {
+  connectionId: string;
+  stream: string;
+  cron: string;
+  enabled: boolean;
+}
+
+export async function saveSchedule(db: Queryable, schedule: Schedule): Promise<void> {
+  if (!cron.validate(schedule.cron)) {
+    throw new HubError('invalid_data', 'invalid_cron', `"${schedule.cron}" is not a valid cron expression`, { fieldPath: 'cron' });
+  }
+  await db.query(
+    `INSERT INTO schedules (connection_id, stream, cron, enabled) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (connection_id, stream) DO UPDATE SET cron = EXCLUDED.cron, enabled = EXCLUDED.enabled`,
+    [schedule.connectionId, schedule.stream, schedule.cron, schedule.enabled],
+  );
+}
+
+export async function listSchedules(db: Queryable): Promise<Schedule[]> {
+  const { rows } = await db.query<Schedule>(
+    `SELECT connection_id AS "connectionId", stream, cron, enabled FROM schedules ORDER BY connection_id, stream`,
+  );
+  return rows;
+}
+
+/**
+ * Every worker runs the same cron timers; each tick enqueues a job whose id names the stream and
+ * the minute, so however many workers fire, the queue holds one run, and the stream lease keeps a
+ * slow run from overlapping the next tick. A tick missed while no worker was up is not replayed:
+ * the next tick reads from the stored cursor, so no change is lost, only picked up later.
+ */
+export function startScheduler(hub: Hub, reloadMs = 10_000) {
+  const tasks = new Map<string, { cron: string; task: ScheduledTask }>();
+  let stopped = false;
+
+  const tick = (schedule: Schedule) => async () => {
+    const minute = new Date().toISOString().slice(0, 16);
+    const job: SyncRunJob = { connectionId: schedule.connectionId, stream: schedule.stream, reason: 'schedule' };
+    await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', job, { jobId: `sched-${schedule.connectionId}-${schedule.stream}-${minute}` }).catch((error: unknown) => {
+      logger.warn('could not enqueue scheduled run', { ...job, error });
+    });
+  };
+
+  const reload = async () => {
+    const wanted = (await listSchedules(hub.store.db)).filter((schedule) => schedule.enabled);
+    const keys = new Set(wanted.map((s) => `${s.connectionId}/${s.stream}`));
+    for (const [key, entry] of tasks) {
+      if (!keys.has(key)) {
+        await entry.task.stop();
+        tasks.delete(key);
+      }
+    }
+    for (const schedule of wanted) {
+      const key = `${schedule.connectionId}/${schedule.stream}`;
+      const existing = tasks.get(key);
+      if (existing?.cron === schedule.cron) continue;
+      await existing?.task.stop();
+      tasks.set(key, { cron: schedule.cron, task: cron.schedule(schedule.cron, tick(schedule)) });
+    }
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const loop = () => {
+    timer = setTimeout(async () => {
+      await reload().catch((error: unknown) => logger.warn('schedule reload failed', { error }));
+      if (!stopped) loop();
+    }, reloadMs);
+  };
+  const ready = reload().then(loop);
+
+  return {
+    ready,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      for (const entry of tasks.values()) await entry.task.stop();
+      tasks.clear();
+    },
+  };
+}

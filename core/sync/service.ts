@@ -1,0 +1,53 @@
+import { isHubError } from '../errors/index.ts';
+import { logger } from '../log/logger.ts';
+import { CHANGES_QUEUE, type ChangeBatch } from '../queue/outbox-relay.ts';
+import type { Hub } from '../runtime/hub.ts';
+import type { WorkerService } from '../runtime/worker.ts';
+import { deliverChanges, subscribeToChanges } from './change-subscribers.ts';
+import { expireParked } from './parking.ts';
+import { runSync } from './run-sync.ts';
+import { startScheduler } from './schedules.ts';
+import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
+import { processWebhookJob, WEBHOOKS_QUEUE, type WebhookJob } from './webhooks.ts';
+import { startWriteWorkers } from './write-workers.ts';
+import { routeChangesToTargets } from './write-targets.ts';
+
+subscribeToChanges('outbound-sync', routeChangesToTargets);
+
+/** Starts the sync engine's consumers in a worker process. */
+export async function startSyncServices(hub: Hub): Promise<WorkerService> {
+  const changes = hub.queue.consume<ChangeBatch>(CHANGES_QUEUE, (job) => deliverChanges(hub, job.data), { concurrency: 1 });
+  const runs = hub.queue.consume<SyncRunJob>(
+    SYNC_RUNS_QUEUE,
+    async (job) => {
+      try {
+        await runSync(hub, job.data);
+      } catch (error) {
+        // Another worker holds the stream: this request is already being served.
+        if (isHubError(error) && error.code === 'stream_busy') return;
+        throw error;
+      }
+    },
+    { concurrency: 2 },
+  );
+  const webhooks = hub.queue.consume<WebhookJob>(WEBHOOKS_QUEUE, (job) => processWebhookJob(hub, job.data).then(() => undefined), { concurrency: 2 });
+  const writers = startWriteWorkers(hub);
+  const scheduler = startScheduler(hub);
+  await Promise.all([writers.ready, scheduler.ready]);
+  const sweep = setInterval(() => {
+    hub.store.db
+      .transaction((tx) => expireParked(tx, hub.env.HUB_PENDING_REF_TIMEOUT_MS))
+      .catch((error: unknown) => logger.warn('parked-record sweep failed', { error }));
+  }, 30_000);
+  sweep.unref();
+  return {
+    name: 'sync',
+    async stop() {
+      clearInterval(sweep);
+      await scheduler.stop();
+      await Promise.all([changes.close(), runs.close(), webhooks.close()]);
+      await writers.stop();
+    },
+  };
+}
+

@@ -1,0 +1,55 @@
+import type { StreamSpec } from '../connector/types.ts';
+import type { Hub } from '../runtime/hub.ts';
+import type { ConnectionView } from '../store/repos/connections.ts';
+import { contentHash } from '../store/hash.ts';
+import type { RecordChange } from './change-subscribers.ts';
+
+export const writeQueueName = (connectionId: string) => `write.${connectionId}`;
+
+export interface WriteItem {
+  canonicalId: string;
+  version: number;
+}
+
+export interface WriteJob {
+  connectionId: string;
+  stream: string;
+  items: WriteItem[];
+  /** Set by replays and flows: write even if this version was written before. */
+  force?: boolean;
+}
+
+/** Streams a connection pushes canonical changes to: `options.push` lists them by name. */
+export function pushStreams(hub: Hub, connection: Pick<ConnectionView, 'kind' | 'options'>): StreamSpec[] {
+  const names = Array.isArray(connection.options.push) ? (connection.options.push as string[]) : [];
+  const connector = hub.connectors.find(connection.kind);
+  return connector.streams.filter((stream) => stream.write && names.includes(stream.name));
+}
+
+/** Enqueues write jobs in the target's batch size; the job id makes a re-delivered batch a no-op. */
+export async function enqueueWrites(hub: Hub, job: WriteJob, spec: Pick<StreamSpec, 'writeBatchSize'>, idSeed: string): Promise<void> {
+  const size = spec.writeBatchSize ?? 100;
+  const jobs = [];
+  for (let start = 0; start < job.items.length; start += size) {
+    const items = job.items.slice(start, start + size);
+    const jobId = `w-${contentHash([job.connectionId, job.stream, idSeed, items])}`;
+    jobs.push({ name: 'write', data: { ...job, items }, options: { jobId } });
+  }
+  await hub.queue.addBulk(writeQueueName(job.connectionId), jobs);
+}
+
+/** Every canonical change goes to each connection that pushes its entity, except the one it came from. */
+export async function routeChangesToTargets(hub: Hub, changes: RecordChange[]): Promise<void> {
+  const connections = await hub.store.connections.list();
+  for (const connection of connections) {
+    if (connection.status === 'disabled') continue;
+    for (const spec of pushStreams(hub, connection)) {
+      const items = changes
+        .filter((change) => change.entity === spec.entity && change.sourceSystem !== connection.id)
+        .map((change) => ({ canonicalId: change.canonicalId, version: change.version }));
+      if (items.length === 0) continue;
+      const seed = `${changes[0]!.outboxId}-${changes[changes.length - 1]!.outboxId}`;
+      await enqueueWrites(hub, { connectionId: connection.id, stream: spec.name, items }, spec, seed);
+    }
+  }
+}

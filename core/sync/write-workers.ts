@@ -1,0 +1,61 @@
+import { logger } from '../log/logger.ts';
+import type { Consumer } from '../queue/port.ts';
+import type { Hub } from '../runtime/hub.ts';
+import type { ConnectionView } from '../store/repos/connections.ts';
+import { recordFailure } from './failures.ts';
+import { handleWriteJob } from './outbound.ts';
+import { type WriteJob, writeQueueName } from './write-targets.ts';
+
+/**
+ * One write queue per target connection, consumed with that connection's rate limit and
+ * concurrency. New connections get a consumer within `refreshMs`.
+ */
+export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
+  const consumers = new Map<string, Consumer>();
+  let stopped = false;
+
+  const consumerFor = (connection: ConnectionView): Consumer => {
+    const rateLimit = connection.options.rateLimit;
+    return hub.queue.consume<WriteJob>(writeQueueName(connection.id), (job) => handleWriteJob(hub, job.data), {
+      concurrency: connection.options.concurrency ?? 2,
+      limiter: rateLimit ? { max: rateLimit.max, durationMs: rateLimit.perMs } : undefined,
+      onFailed: async (job, error) => {
+        for (const item of job.data.items) {
+          await recordFailure(hub.store.db, {
+            connectionId: job.data.connectionId,
+            stream: job.data.stream,
+            direction: 'out',
+            canonicalId: item.canonicalId,
+            error,
+            context: { attempts: job.attemptsMade + 1 },
+          });
+        }
+      },
+    });
+  };
+
+  const refresh = async () => {
+    const connections = await hub.store.connections.list();
+    for (const connection of connections) {
+      if (!consumers.has(connection.id) && !stopped) consumers.set(connection.id, consumerFor(connection));
+    }
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const loop = () => {
+    timer = setTimeout(async () => {
+      await refresh().catch((error: unknown) => logger.warn('write worker refresh failed', { error }));
+      if (!stopped) loop();
+    }, refreshMs);
+  };
+  const ready = refresh().then(loop);
+
+  return {
+    ready,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await Promise.all([...consumers.values()].map((consumer) => consumer.close()));
+    },
+  };
+}
