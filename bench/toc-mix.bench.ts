@@ -46,13 +46,15 @@ export function buildMixInput(overloadedEvery: number, products = PRODUCTS, reso
   };
 }
 
-// Three overloaded resources (a primary constraint and two interactive ones) is the plant the
-// goal is set for; seven is a stress case whose optimality proof takes ~19,000 branch-and-bound nodes.
+// Three overloaded resources: a primary constraint and two interactive ones. The first solve in a
+// process also compiles the solver's WebAssembly (baseline code first, optimized code once hot), so
+// the cold figure is reported apart from the steady state a running service sees.
 const run: Benchmark = async () => {
   const plant = buildMixInput(7);
-  const ms = await timeMs(() => executeTocCommand(mixCommand, plant));
-  const stress = buildMixInput(3);
-  const stressMs = await timeMs(() => executeTocCommand(mixCommand, stress), false);
+  const solve = () => executeTocCommand(mixCommand, plant);
+  const coldMs = await timeMs(solve, false);
+  for (let warmup = 0; warmup < 3; warmup += 1) await solve();
+  const ms = await timeMs(solve, false);
   return [
     {
       bench: 'toc.mix_ms',
@@ -61,10 +63,10 @@ const run: Benchmark = async () => {
       goal: '< 2000 ms for 200 products on 20 resources, 3 overloaded',
     },
     {
-      bench: 'toc.mix_stress_ms',
-      value: round(stressMs, 1),
+      bench: 'toc.mix_cold_ms',
+      value: round(coldMs, 1),
       unit: 'ms',
-      goal: 'informational: 7 of 20 resources overloaded, proven optimal',
+      goal: 'informational: first solve in a process',
     },
   ];
 };
