@@ -101,17 +101,14 @@ export const csvConfigSchema = z
         message: 'give a password or a private key',
       });
     }
-    const names = new Set<string>();
-    config.streams.forEach((stream, index) => {
-      if (names.has(stream.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['streams', index, 'name'],
-          message: `stream "${stream.name}" declared twice`,
-        });
-      }
-      names.add(stream.name);
-    });
+    const names = config.streams.map((stream) => stream.name);
+    const twice = names.findIndex((name, index) => names.indexOf(name) !== index);
+    if (twice >= 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['streams', twice, 'name'],
+        message: `stream "${names[twice]}" declared twice`,
+      });
   });
 
 export type CsvConfig = z.output<typeof csvConfigSchema>;
