@@ -16,16 +16,14 @@ export async function attachRelations(
   relations: OdooRelation[] = [],
 ): Promise<void> {
   for (const relation of relations) {
-    const { kind, field } = relation.link;
-    const ids =
-      kind === 'children'
-        ? uniqueSorted(rows.map((row) => row.id))
-        : uniqueSorted(rows.map((row) => many2oneId(row[field])));
+    const { kind, field, via } = relation.link;
+    const keyOf = (row: OdooRow) => (via ? many2oneId(row[via]) : row.id);
+    const ids = uniqueSorted(rows.map((row) => (kind === 'children' ? keyOf(row) : many2oneId(row[field]))));
     const related = ids.length === 0 ? [] : await searchRelated(client, relation, ids);
     await attachRelations(client, related, relation.relations);
     for (const row of rows) {
       if (kind === 'children') {
-        row[relation.as] = related.filter((child) => many2oneId(child[field]) === row.id);
+        row[relation.as] = related.filter((child) => many2oneId(child[field]) === keyOf(row));
       } else {
         const parentId = many2oneId(row[field]);
         row[relation.as] = related.find((parent) => parent.id === parentId) ?? null;

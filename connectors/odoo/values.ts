@@ -31,9 +31,15 @@ function toX2many(value: unknown[], path: string): unknown[] {
   });
 }
 
+// Ids resolved through the hub's cross-reference arrive as strings; Odoo's many2one fields
+// (named *_id by convention) need the integer.
+const isMany2oneId = (key: string, value: unknown) =>
+  key.endsWith('_id') && typeof value === 'string' && /^\d+$/.test(value);
+
 /**
  * A mapped record as Odoo `vals`: null becomes false (Odoo's empty value), a many2one read back
- * as [id, name] becomes its id, and lists of lines or ids become x2many commands.
+ * as [id, name] or given as a numeric string becomes its id, and lists of lines or ids become
+ * x2many commands.
  */
 export function toOdooValues(record: Record<string, unknown>, path = ''): Record<string, unknown> {
   const values: Record<string, unknown> = {};
@@ -41,6 +47,7 @@ export function toOdooValues(record: Record<string, unknown>, path = ''): Record
     if (value === undefined || key === 'id') continue;
     const fieldPath = path ? `${path}.${key}` : key;
     if (value === null) values[key] = false;
+    else if (isMany2oneId(key, value)) values[key] = Number(value);
     else if (
       Array.isArray(value) &&
       value.length === 2 &&

@@ -101,6 +101,13 @@ export const routingsStream: OdooStream = {
       ],
     },
     {
+      // Most BoMs name a product template, not a variant: the variants give the items.
+      as: 'variants',
+      model: 'product.product',
+      link: { kind: 'children', field: 'product_tmpl_id', via: 'product_tmpl_id' },
+      fields: ['id', 'default_code', 'product_tmpl_id'],
+    },
+    {
       as: 'components',
       model: 'mrp.bom.line',
       link: { kind: 'children', field: 'bom_id' },

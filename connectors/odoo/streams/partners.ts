@@ -1,4 +1,4 @@
-import { type OdooStream, odooSpec } from './types.ts';
+import { type OdooRelation, type OdooStream, odooSpec } from './types.ts';
 
 const partnerFields = [
   'id',
@@ -26,6 +26,14 @@ const partnerFields = [
   'active',
 ];
 
+// many2one values carry the display name only; the ISO code comes from res.country.
+const countryRelation: OdooRelation = {
+  as: 'country',
+  model: 'res.country',
+  link: { kind: 'parent', field: 'country_id' },
+  fields: ['id', 'name', 'code'],
+};
+
 // customer_rank / supplier_rank are counters, not flags: a partner is a customer once it has
 // been used on a sale. Vendors known only from price lists keep supplier_rank 0.
 export const customersStream: OdooStream = {
@@ -39,6 +47,7 @@ export const customersStream: OdooStream = {
   model: 'res.partner',
   domain: [['customer_rank', '>', 0]],
   fields: partnerFields,
+  relations: [countryRelation],
   matchField: 'ref',
 };
 
@@ -53,6 +62,7 @@ export const suppliersStream: OdooStream = {
   model: 'res.partner',
   domain: [['supplier_rank', '>', 0]],
   fields: [...partnerFields, 'property_supplier_payment_term_id'],
+  relations: [countryRelation],
   matchField: 'ref',
 };
 
@@ -67,4 +77,5 @@ export const contactsStream: OdooStream = {
   model: 'res.partner',
   domain: [['is_company', '=', false]],
   fields: partnerFields,
+  relations: [countryRelation],
 };

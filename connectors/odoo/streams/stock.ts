@@ -33,7 +33,8 @@ export const shipmentsStream: OdooStream = {
     description: 'stock.picking with its moves',
   }),
   model: 'stock.picking',
-  domain: [],
+  // Receipts and deliveries; internal transfers and manufacturing pickings are not shipments.
+  domain: [['picking_type_code', 'in', ['incoming', 'outgoing']]],
   fields: [
     'id',
     'name',

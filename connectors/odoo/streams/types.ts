@@ -10,8 +10,11 @@ export interface OdooRelation {
   as: string;
   model: string;
   fields: string[];
-  /** children: rows whose many2one `field` points back at the record; parent: the row the record's many2one `field` points at. */
-  link: { kind: 'children' | 'parent'; field: string };
+  /**
+   * children: rows whose many2one `field` points at the record (or, with `via`, at what the
+   * record's many2one `via` points at); parent: the row the record's many2one `field` points at.
+   */
+  link: { kind: 'children' | 'parent'; field: string; via?: string };
   relations?: OdooRelation[];
 }
 
