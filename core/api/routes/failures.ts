@@ -1,0 +1,54 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { HubError } from '../../errors/index.ts';
+import type { Hub } from '../../runtime/hub.ts';
+import { errorClassAdvice, errorClasses } from '../../sync/error-class.ts';
+import { failureCounts, getFailure, listFailures, setFailureState } from '../../sync/failures.ts';
+import { replayFailure, replayMatching } from '../../sync/replay.ts';
+import { pageQuerySchema, paged, parseBody, parseQuery } from '../validate.ts';
+
+const filterFields = {
+  connection: z.string().optional(),
+  stream: z.string().optional(),
+  state: z.enum(['open', 'replayed', 'resolved', 'ignored']).optional(),
+  errorClass: z.enum(errorClasses).optional(),
+  text: z.string().optional(),
+};
+const failureQuerySchema = pageQuerySchema.extend(filterFields);
+
+const toFilter = (query: { connection?: string; stream?: string; state?: 'open' | 'replayed' | 'resolved' | 'ignored'; errorClass?: string; text?: string }) => ({
+  connectionId: query.connection,
+  stream: query.stream,
+  state: query.state,
+  errorClass: query.errorClass,
+  text: query.text,
+});
+
+export function failureRoutes(hub: Hub): Router {
+  const router = Router();
+  router.get('/failures', async (req, res) => {
+    const query = parseQuery(failureQuerySchema, req);
+    const { items, total } = await listFailures(hub.store.db, toFilter(query), query);
+    res.json({ ...paged(items, total, query), counts: await failureCounts(hub.store.db) });
+  });
+  router.get('/failures/:id', async (req, res) => {
+    const failure = await getFailure(hub.store.db, req.params.id);
+    if (!failure) throw new HubError('not_found', 'failure_not_found', `No failed sync ${req.params.id}`);
+    res.json({ ...failure, advice: errorClassAdvice[failure.errorClass] });
+  });
+  router.post('/failures/replay', async (req, res) => {
+    const filter = parseBody(z.object(filterFields), req);
+    const results = await replayMatching(hub, toFilter(filter));
+    res.json({ replayed: results.length, results });
+  });
+  router.post('/failures/:id/replay', async (req, res) => {
+    res.json(await replayFailure(hub, req.params.id));
+  });
+  router.post('/failures/:id/ignore', async (req, res) => {
+    const failure = await getFailure(hub.store.db, req.params.id);
+    if (!failure) throw new HubError('not_found', 'failure_not_found', `No failed sync ${req.params.id}`);
+    await setFailureState(hub.store.db, failure.id, 'ignored');
+    res.json({ id: failure.id, state: 'ignored' });
+  });
+  return router;
+}
