@@ -30,9 +30,14 @@ function compareField(field: FieldSpec, a: string, b: string): number {
   return (raw - field.floor) / (1 - field.floor);
 }
 
+const NO_FIELDS: Record<string, number> = Object.freeze({}) as Record<string, number>;
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 function matchingRule(a: Features, b: Features, config: MatcherConfig, ambiguousKeys: ReadonlySet<string>) {
   for (const rule of config.rules) {
-    if (!rule.features.every((feature) => a[feature] && a[feature] === b[feature])) continue;
+    let equal = true;
+    for (const feature of rule.features) equal &&= Boolean(a[feature]) && a[feature] === b[feature];
+    if (!equal) continue;
     const key = ruleKey(a, rule);
     if (key !== null && !ambiguousKeys.has(key)) return rule.name;
   }
@@ -51,10 +56,10 @@ export function scorePair(
   a: Features,
   b: Features,
   config: MatcherConfig,
-  ambiguousKeys: ReadonlySet<string> = new Set(),
+  ambiguousKeys: ReadonlySet<string> = NO_KEYS,
   withFields = true,
 ): PairScore {
-  const fields: Record<string, number> = {};
+  const fields: Record<string, number> = withFields ? {} : NO_FIELDS;
   let total = 0;
   let present = 0;
   let earned = 0;
@@ -71,7 +76,9 @@ export function scorePair(
   const rule = config.rules.length > 0 ? matchingRule(a, b, config, ambiguousKeys) : undefined;
   if (rule) return { score: 1, rule, fields, vetoed: false };
   const score = Math.max(0, earned / Math.max(present, total * config.minCoverage));
-  const vetoed = config.vetoes.some((feature) => a[feature] && b[feature] && a[feature] !== b[feature]);
+  let vetoed = false;
+  for (const feature of config.vetoes)
+    if (a[feature] && b[feature] && a[feature] !== b[feature]) vetoed = true;
   return { score, fields, vetoed };
 }
 

@@ -1,3 +1,14 @@
+// Scratch flags reused across calls: scoring a million pairs should not allocate a million arrays.
+let flagsA = new Uint8Array(64);
+let flagsB = new Uint8Array(64);
+
+function scratch(lengthA: number, lengthB: number): void {
+  if (flagsA.length < lengthA) flagsA = new Uint8Array(lengthA * 2);
+  if (flagsB.length < lengthB) flagsB = new Uint8Array(lengthB * 2);
+  flagsA.fill(0, 0, lengthA);
+  flagsB.fill(0, 0, lengthB);
+}
+
 /** Jaro similarity in [0, 1]. */
 export function jaro(a: string, b: string): number {
   if (a === b) return a.length === 0 ? 0 : 1;
@@ -5,8 +16,9 @@ export function jaro(a: string, b: string): number {
   const lengthB = b.length;
   if (lengthA === 0 || lengthB === 0) return 0;
   const window = Math.max(0, Math.floor(Math.max(lengthA, lengthB) / 2) - 1);
-  const matchedB = new Uint8Array(lengthB);
-  const matchedA = new Uint8Array(lengthA);
+  scratch(lengthA, lengthB);
+  const matchedA = flagsA;
+  const matchedB = flagsB;
   let matches = 0;
   for (let i = 0; i < lengthA; i += 1) {
     const start = Math.max(0, i - window);
@@ -54,6 +66,13 @@ function tokensOf(text: string): string[] {
   return tokens;
 }
 
+/** The highest Jaro-Winkler two strings of these lengths can reach: all of the shorter matching. */
+function maxJaroWinkler(lengthA: number, lengthB: number): number {
+  const shorter = Math.min(lengthA, lengthB);
+  const upper = (shorter / lengthA + shorter / lengthB + 1) / 3;
+  return upper + 0.4 * (1 - upper);
+}
+
 /** Below this Jaro-Winkler two tokens are different words; above it, credit rises to 1. */
 const TOKEN_FLOOR = 0.85;
 
@@ -68,34 +87,42 @@ export function tokenSimilarity(a: string, b: string): number {
   const tokensA = tokensOf(a);
   const tokensB = tokensOf(b);
   if (tokensA.length === 0 || tokensB.length === 0) return 0;
-  const [short, long] = tokensA.length <= tokensB.length ? [tokensA, tokensB] : [tokensB, tokensA];
-  const used = new Uint8Array(long.length);
+  const short = tokensA.length <= tokensB.length ? tokensA : tokensB;
+  const long = short === tokensA ? tokensB : tokensA;
+  // A bit per token of the longer side; values with more than 30 tokens compare their first 30.
+  const limit = Math.min(long.length, 30);
+  let used = 0;
   let total = 0;
   for (const token of short) {
-    let best = 0;
+    let best = TOKEN_FLOOR;
     let bestIndex = -1;
-    for (let index = 0; index < long.length; index += 1) {
-      if (used[index]) continue;
-      const score = token === long[index] ? 1 : jaroWinkler(token, long[index]);
+    for (let index = 0; index < limit; index += 1) {
+      if (used & (1 << index)) continue;
+      const other = long[index];
+      if (token !== other && maxJaroWinkler(token.length, other.length) <= best) continue;
+      const score = token === other ? 1 : jaroWinkler(token, other);
       if (score > best) {
         best = score;
         bestIndex = index;
       }
     }
-    if (bestIndex >= 0 && best > TOKEN_FLOOR) {
-      used[bestIndex] = 1;
+    if (bestIndex >= 0) {
+      used |= 1 << bestIndex;
       total += (best - TOKEN_FLOOR) / (1 - TOKEN_FLOOR);
     }
   }
   return total / ((tokensA.length + tokensB.length) / 2);
 }
 
+let editRow = new Int32Array(64);
+
 /** Levenshtein distance with a single reusable row. */
 export function levenshtein(a: string, b: string): number {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
-  const row = new Array<number>(b.length + 1);
+  if (editRow.length < b.length + 1) editRow = new Int32Array((b.length + 1) * 2);
+  const row = editRow;
   for (let j = 0; j <= b.length; j += 1) row[j] = j;
   for (let i = 1; i <= a.length; i += 1) {
     let diagonal = row[0];
