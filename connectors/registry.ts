@@ -4,6 +4,7 @@ import { csv } from './csv/index.ts';
 import { erpnextConnector } from './erpnext/index.ts';
 import { odooConnector } from './odoo/index.ts';
 import { rest } from './rest/index.ts';
+import { hubspot } from './hubspot/index.ts';
 import { salesforce } from './salesforce/index.ts';
 
 // One line per connector folder; deleting a folder and its line removes the connector entirely.
@@ -13,6 +14,7 @@ const connectors: Connector<any>[] = [
   rest,
   erpnextConnector,
   odooConnector,
+  hubspot,
   salesforce,
 ];
 

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { secret } from '../../core/connector/define.ts';
+
+const privateAppAuth = z.object({
+  type: z.literal('private_app'),
+  accessToken: secret(),
+});
+
+const oauthAuth = z.object({
+  type: z.literal('oauth'),
+  clientId: z.string().min(1),
+  clientSecret: secret(),
+  refreshToken: secret(),
+});
+
+export const hubspotConfigSchema = z.object({
+  baseUrl: z.url().default('https://api.hubapi.com'),
+  auth: z.discriminatedUnion('type', [privateAppAuth, oauthAuth]),
+  /** The app's client secret, which signs webhook requests (X-HubSpot-Signature-v3). */
+  webhookSecret: secret().optional(),
+  /** Unique property that carries the hub's id on every object the hub writes. */
+  idProperty: z.string().min(1).default('hub_id'),
+  /** Search page size; HubSpot allows up to 200. */
+  pageSize: z.number().int().min(1).max(200).default(200),
+  /** Share of the daily API allowance the hub may use before it stops and waits. */
+  dailyUsageCeiling: z.number().gt(0).max(1).default(0.9),
+});
+
+export type HubspotConfig = z.output<typeof hubspotConfigSchema>;

@@ -1,0 +1,78 @@
+import { AxiosError } from 'axios';
+import { HubError } from '../../core/errors/index.ts';
+import { parseRetryAfter } from '../../core/http/index.ts';
+
+/**
+ * HubSpot error bodies: `{ status, message, category, correlationId, errors?, policyName? }`.
+ * @see https://developers.hubspot.com/docs/api/error-handling
+ * @see https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details
+ */
+interface HubspotErrorBody {
+  status?: string;
+  message?: string;
+  category?: string;
+  errorType?: string;
+  policyName?: string;
+}
+
+const hourMs = 3_600_000;
+
+/** How long a 429 asks us to wait: Retry-After, else the policy's own window. */
+export function rateLimitWait(
+  headers: Record<string, unknown>,
+  body: HubspotErrorBody | undefined,
+  now = Date.now(),
+): number {
+  const retryAfter = parseRetryAfter(headers['retry-after'], now);
+  if (retryAfter !== undefined) return retryAfter;
+  if (body?.policyName === 'DAILY') return hourMs;
+  const interval = Number(headers['x-hubspot-ratelimit-interval-milliseconds']);
+  return Number.isFinite(interval) && interval > 0 ? interval : 1_000;
+}
+
+export function classifyHubspotError(error: unknown): HubError | undefined {
+  if (!(error instanceof AxiosError) || !error.response) return undefined;
+  const { status, headers, data } = error.response;
+  const body = (typeof data === 'object' && data !== null ? data : undefined) as HubspotErrorBody | undefined;
+  const message = `HubSpot ${body?.category ?? status}: ${body?.message ?? error.message}`;
+  const details = { status, body: data };
+  if (
+    body?.status === 'BAD_REFRESH_TOKEN' ||
+    (body as { error?: string } | undefined)?.error === 'invalid_grant'
+  ) {
+    return new HubError(
+      'auth',
+      'reauthorization_required',
+      `HubSpot refused the refresh token (${body?.message ?? 'invalid_grant'}); the connection must be authorized again`,
+      { details },
+    );
+  }
+  if (status === 429) {
+    return new HubError(
+      'rate_limited',
+      `rate_limited_${(body?.policyName ?? 'unknown').toLowerCase()}`,
+      message,
+      {
+        retryAfterMs: rateLimitWait(headers as Record<string, unknown>, body),
+        details,
+      },
+    );
+  }
+  if (status === 401)
+    return new HubError('auth', (body?.category ?? 'invalid_authentication').toLowerCase(), message, {
+      details,
+    });
+  if (status === 403)
+    return new HubError(
+      'auth',
+      body?.category === 'MISSING_SCOPES' ? 'missing_scopes' : 'forbidden',
+      message,
+      { details },
+    );
+  if (status === 409) return new HubError('conflict', 'conflict', message, { details });
+  if (status === 404) return new HubError('not_found', 'object_not_found', message, { details });
+  if (status >= 500) return new HubError('transient', `http_${status}`, message, { details });
+  return new HubError('invalid_data', (body?.category ?? `http_${status}`).toLowerCase(), message, {
+    details,
+  });
+}

@@ -1,0 +1,76 @@
+import '../salesforce/nock-polyfill.ts';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { type HubspotConfig, hubspotConfigSchema } from '../../../connectors/hubspot/config.ts';
+import { createMemoryState } from '../../../core/connector/index.ts';
+import type { ReadPage } from '../../../core/connector/types.ts';
+import { logger } from '../../../core/log/index.ts';
+
+export const baseUrl = 'https://api.hubapi.com';
+export const privateToken = 'pat-na1-11111111-2222-3333-4444-555555555555';
+export const oauthAuth = {
+  type: 'oauth' as const,
+  clientId: 'client-id-1',
+  clientSecret: 'client-secret-1',
+  refreshToken: 'na1-refresh',
+};
+
+const fixtures = new URL('../../../connectors/hubspot/__fixtures__/', import.meta.url);
+
+export function fixture(name: string): unknown {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, fixtures), 'utf8'));
+}
+
+export function makeConfig(overrides: Record<string, unknown> = {}): HubspotConfig {
+  return hubspotConfigSchema.parse({
+    auth: { type: 'private_app', accessToken: privateToken },
+    ...overrides,
+  });
+}
+
+export function makeContext(config: HubspotConfig, state = createMemoryState()) {
+  // No DNS here; nock answers every call.
+  return { connectionId: 'hs-1', config, logger, state, allowPrivateNetwork: true };
+}
+
+export function api(token = privateToken) {
+  return nock(baseUrl, { reqheaders: { authorization: `Bearer ${token}` } });
+}
+
+export function tokenEndpoint() {
+  return nock(baseUrl).post('/oauth/v1/token', {
+    grant_type: 'refresh_token',
+    client_id: oauthAuth.clientId,
+    client_secret: oauthAuth.clientSecret,
+    refresh_token: oauthAuth.refreshToken,
+  });
+}
+
+export function searchBody(
+  property: string,
+  properties: string[],
+  since: number | undefined,
+  limit: number,
+  after?: string,
+) {
+  return {
+    filterGroups:
+      since === undefined
+        ? []
+        : [{ filters: [{ propertyName: property, operator: 'GTE', value: String(since) }] }],
+    sorts: [{ propertyName: property, direction: 'ASCENDING' }],
+    properties,
+    limit,
+    ...(after ? { after } : {}),
+  };
+}
+
+export async function collect(pages: AsyncIterable<ReadPage>): Promise<ReadPage[]> {
+  const all: ReadPage[] = [];
+  for await (const page of pages) all.push(page);
+  return all;
+}
+
+export function idsOf(pages: ReadPage[]): string[] {
+  return pages.flatMap((page) => page.records.map((record) => (record as { id: string }).id));
+}
