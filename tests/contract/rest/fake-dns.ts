@@ -5,6 +5,10 @@ export const hosts: Record<string, LookupAddress[]> = {
   'api.supplier.example': [{ address: '93.184.215.14', family: 4 }],
   'auth.supplier.example': [{ address: '93.184.215.15', family: 4 }],
   'cdn.supplier.example': [{ address: '93.184.215.16', family: 4 }],
+  localhost: [
+    { address: '127.0.0.1', family: 4 },
+    { address: '::1', family: 6 },
+  ],
   'internal.supplier.example': [{ address: '127.0.0.1', family: 4 }],
   'mixed.supplier.example': [
     { address: '93.184.215.17', family: 4 },
