@@ -1,0 +1,187 @@
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hubspot } from '../../../connectors/hubspot/index.ts';
+import { signRequest } from '../../../connectors/hubspot/webhook.ts';
+import type { WebhookRequest, WriteOp } from '../../../core/connector/types.ts';
+import { api, fixture, makeConfig, makeContext } from './harness.ts';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+const upsert = (
+  index: number,
+  properties: Record<string, string>,
+): WriteOp & { record: Record<string, string> } => ({
+  idempotencyKey: `key-${index}`,
+  action: 'upsert',
+  canonicalId: `cus_${index}`,
+  record: properties,
+});
+
+describe('HubSpot writes', () => {
+  it('upserts 101 companies in batches of 100 on the unique property, one bad record failing alone', async () => {
+    const ctx = makeContext(makeConfig());
+    const ops = Array.from({ length: 101 }, (_, index) =>
+      upsert(index, { name: `Customer ${index}`, numberofemployees: index === 42 ? 'many' : String(index) }),
+    );
+    const inputs = (from: number, to: number) =>
+      ops.slice(from, to).map((op) => ({
+        idProperty: 'hub_id',
+        id: op.canonicalId,
+        properties: op.record,
+        objectWriteTraceId: op.idempotencyKey,
+      }));
+    const result = (op: WriteOp, index: number) => ({
+      id: String(5000 + index),
+      properties: { hub_id: op.canonicalId, name: String(op.record.name) },
+      createdAt: '2024-05-01T10:00:00.000Z',
+      updatedAt: '2024-05-01T10:00:00.000Z',
+      archived: false,
+      new: index % 2 === 0,
+      objectWriteTraceId: op.idempotencyKey,
+    });
+    const first = ops.slice(0, 100).flatMap((op, index) => (index === 42 ? [] : [result(op, index)]));
+    api()
+      .post('/crm/v3/objects/companies/batch/upsert', { inputs: inputs(0, 100) })
+      .reply(207, {
+        status: 'COMPLETE',
+        results: first,
+        numErrors: 1,
+        errors: [
+          {
+            status: 'error',
+            category: 'VALIDATION_ERROR',
+            message: 'Property values were not valid: numberofemployees "many" is not a number',
+            context: { objectWriteTraceId: ['key-42'], propertyName: ['numberofemployees'] },
+          },
+        ],
+        startedAt: '2024-05-01T10:00:00.000Z',
+        completedAt: '2024-05-01T10:00:01.000Z',
+      });
+    api()
+      .post('/crm/v3/objects/companies/batch/upsert', { inputs: inputs(100, 101) })
+      .reply(200, {
+        status: 'COMPLETE',
+        results: [result(ops[100], 100)],
+        startedAt: '2024-05-01T10:00:02.000Z',
+        completedAt: '2024-05-01T10:00:02.100Z',
+      });
+    const results = await hubspot.write(ctx, 'companies', ops);
+    expect(results.filter((entry) => !entry.ok)).toEqual([
+      {
+        ok: false,
+        idempotencyKey: 'key-42',
+        error: {
+          kind: 'invalid_data',
+          code: 'validation_error',
+          message: 'Property values were not valid: numberofemployees "many" is not a number',
+          fieldPath: 'properties.numberofemployees',
+        },
+      },
+    ]);
+    expect(results[100]).toEqual({ ok: true, idempotencyKey: 'key-100', externalId: '5100', created: true });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('archives by HubSpot id', async () => {
+    const ctx = makeContext(makeConfig());
+    api()
+      .post('/crm/v3/objects/contacts/batch/archive', { inputs: [{ id: '6001' }] })
+      .reply(204);
+    const results = await hubspot.write(ctx, 'contacts', [
+      { idempotencyKey: 'd1', action: 'delete', canonicalId: 'con_1', externalId: '6001', record: {} },
+    ]);
+    expect(results).toEqual([{ ok: true, idempotencyKey: 'd1', externalId: '6001', created: false }]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe('HubSpot webhooks', () => {
+  const secret = 'client-secret-1';
+  const url = 'https://hub.example.com/api/webhooks/hubspot/hs-1';
+  const rawBody = Buffer.from(JSON.stringify(fixture('webhook-events')));
+
+  function request(signature: string, timestamp: string): WebhookRequest {
+    return {
+      method: 'POST',
+      url,
+      rawBody,
+      body: JSON.parse(rawBody.toString('utf8')),
+      headers: {
+        'x-hubspot-signature-v3': signature,
+        'x-hubspot-request-timestamp': timestamp,
+        'content-type': 'application/json',
+      },
+    };
+  }
+
+  const ctx = () => makeContext(makeConfig({ webhookSecret: secret }));
+
+  it('accepts a correctly signed request and turns its events into changes', async () => {
+    const timestamp = String(Date.now());
+    const events = await hubspot.webhook?.(
+      ctx(),
+      request(signRequest(secret, 'POST', url, rawBody.toString('utf8'), timestamp), timestamp),
+    );
+    expect(events).toEqual([
+      {
+        eventId: '62515:2001:1001',
+        stream: 'companies',
+        externalId: '5001',
+        action: 'upsert',
+        occurredAt: '2024-05-01T10:00:00.000Z',
+      },
+      {
+        eventId: '62515:2002:1002',
+        stream: 'contacts',
+        externalId: '6001',
+        action: 'delete',
+        occurredAt: '2024-05-01T10:00:01.000Z',
+      },
+    ]);
+  });
+
+  it('refuses a bad signature', async () => {
+    const timestamp = String(Date.now());
+    const forged = signRequest('another-secret', 'POST', url, rawBody.toString('utf8'), timestamp);
+    await expect(hubspot.webhook?.(ctx(), request(forged, timestamp))).rejects.toMatchObject({
+      kind: 'auth',
+      code: 'signature_invalid',
+    });
+  });
+
+  it('refuses a request signed more than five minutes ago', async () => {
+    const timestamp = String(Date.now() - 6 * 60_000);
+    const signature = signRequest(secret, 'POST', url, rawBody.toString('utf8'), timestamp);
+    await expect(hubspot.webhook?.(ctx(), request(signature, timestamp))).rejects.toMatchObject({
+      kind: 'auth',
+      code: 'signature_expired',
+    });
+  });
+});
+
+describe('HubSpot check', () => {
+  it('says what works and what does not, object by object', async () => {
+    const ctx = makeContext(makeConfig());
+    api().get('/account-info/v3/details').reply(200, fixture('account-details'));
+    for (const type of ['companies', 'contacts', 'products']) {
+      api().get(`/crm/v3/objects/${type}`).query({ limit: '1' }).reply(200, { results: [] });
+    }
+    api().get('/crm/v3/objects/deals').query({ limit: '1' }).reply(403, {
+      status: 'error',
+      message: "This app hasn't been granted all required scopes to make this call.",
+      correlationId: 'c-1',
+      category: 'MISSING_SCOPES',
+    });
+    const result = await hubspot.check(ctx);
+    expect(result.ok).toBe(false);
+    expect(result.checks.map((check) => `${check.ok ? 'ok' : 'FAIL'} ${check.message}`)).toEqual([
+      'ok Signed in to HubSpot account 62515 with the private app token',
+      'ok companies can be read',
+      'ok contacts can be read',
+      'ok products can be read',
+      "FAIL Read deals: HubSpot MISSING_SCOPES: This app hasn't been granted all required scopes to make this call.",
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
