@@ -1,5 +1,7 @@
 import './nock-polyfill.ts';
 import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { afterEach, beforeEach } from 'vitest';
 import { type RestConfig, restConfigSchema } from '../../../connectors/rest/config.ts';
 import { rest } from '../../../connectors/rest/index.ts';
 import { type ConnectionState, createMemoryState } from '../../../core/connector/index.ts';
@@ -52,3 +54,12 @@ export async function readAll(
 
 export const ids = (pages: ReadPage[]) =>
   pages.map((page) => page.records.map((record) => (record as { id: string }).id));
+
+/** No real network in a contract test; every interceptor is dropped after it. */
+export function useNock(): void {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+}

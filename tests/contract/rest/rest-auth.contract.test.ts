@@ -1,9 +1,9 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rest } from '../../../connectors/rest/index.ts';
 import { createMemoryState } from '../../../core/connector/index.ts';
 import { HubError } from '../../../core/errors/index.ts';
-import { api, fixture, ids, makeConfig, makeContext, readAll } from './harness.ts';
+import { api, fixture, ids, makeConfig, makeContext, readAll, useNock } from './harness.ts';
 
 vi.mock('node:dns/promises', async () => (await import('./fake-dns.ts')).fakeDns);
 
@@ -35,11 +35,7 @@ function suppliersWith(header: string, value: string, times = 1) {
 }
 
 describe('REST auth', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('sends a bearer token', async () => {
     suppliersWith('authorization', 'Bearer portal-token');

@@ -1,7 +1,7 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HubError } from '../../../core/errors/index.ts';
-import { api, fixture, ids, makeConfig, readAll, suppliersStream } from './harness.ts';
+import { api, fixture, ids, makeConfig, readAll, suppliersStream, useNock } from './harness.ts';
 
 vi.mock('node:dns/promises', async () => (await import('./fake-dns.ts')).fakeDns);
 
@@ -11,11 +11,7 @@ const withStream = (overrides: Record<string, unknown>) =>
 const portal = () => nock(api).matchHeader('authorization', bearer);
 
 describe('REST reads', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('pages by page number until a short page', async () => {
     const config = withStream({ pagination: { type: 'page', pageParam: 'page', sizeParam: 'per_page' } });

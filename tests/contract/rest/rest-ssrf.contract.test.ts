@@ -1,8 +1,8 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rest } from '../../../connectors/rest/index.ts';
 import { HubError } from '../../../core/errors/index.ts';
-import { fixture, ids, makeConfig, makeContext, readAll } from './harness.ts';
+import { fixture, ids, makeConfig, makeContext, readAll, useNock } from './harness.ts';
 
 vi.mock('node:dns/promises', async () => (await import('./fake-dns.ts')).fakeDns);
 
@@ -15,11 +15,7 @@ async function refusal(baseUrl: string, auth?: Record<string, unknown>): Promise
 }
 
 describe('REST server-side request forgery guard', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it.each([
     ['IPv4 loopback', 'http://127.0.0.1:8080', '127.0.0.1'],

@@ -1,8 +1,8 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rest } from '../../../connectors/rest/index.ts';
 import type { WriteOp } from '../../../core/connector/types.ts';
-import { api, fixture, makeConfig, makeContext } from './harness.ts';
+import { api, fixture, makeConfig, makeContext, useNock } from './harness.ts';
 
 vi.mock('node:dns/promises', async () => (await import('./fake-dns.ts')).fakeDns);
 
@@ -30,11 +30,7 @@ function portal(key: string) {
 }
 
 describe('REST writes', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('creates with POST and updates with PATCH on the templated URL, carrying the idempotency key', async () => {
     const created = { name: 'Acme Components GmbH', email: 'orders@acme.example' };
