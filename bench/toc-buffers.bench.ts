@@ -45,11 +45,34 @@ export function buildInput(count: number) {
   return { asOf, items };
 }
 
+/** Wall and CPU milliseconds of one call; CPU time tells a slow engine from a busy machine. */
+async function measure(run: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  const cpuBefore = process.cpuUsage();
+  const wall = await timeMs(run, false);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wall, cpu: (cpu.user + cpu.system) / 1000 };
+}
+
 const benchmark: Benchmark = async () => {
   const input = buildInput(ITEMS);
-  // Validation included: this is what the CLI and the API pay per call.
-  const ms = await timeMs(() => executeTocCommand(buffersCommand, input));
-  return [{ bench: 'toc.buffers_ms', value: round(ms, 1), unit: 'ms', goal: '< 1000 ms for 100,000 items' }];
+  // Validation included: this is what the CLI and the API pay per call. Best of three runs after
+  // a warm-up, so a busy machine's hiccup does not stand for the engine's speed.
+  const run = () => executeTocCommand(buffersCommand, input);
+  await run();
+  let best = await measure(run);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const next = await measure(run);
+    if (next.wall < best.wall) best = next;
+  }
+  return [
+    { bench: 'toc.buffers_ms', value: round(best.wall, 1), unit: 'ms', goal: '< 1000 ms for 100,000 items' },
+    {
+      bench: 'toc.buffers_cpu_ms',
+      value: round(best.cpu, 1),
+      unit: 'ms',
+      goal: 'informational: process CPU time of the same run (GC threads included)',
+    },
+  ];
 };
 
 export default benchmark;
