@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { CheckResult, ConnectorContext } from '../../core/connector/index.ts';
 import { toHubError } from '../../core/errors/index.ts';
 import { authenticate, rememberUid } from './auth.ts';
-import { createOdooRpc } from './client.ts';
+import { checkStreamModels } from './check-streams.ts';
+import { createOdooClient, createOdooRpc } from './client.ts';
 import type { OdooConfig } from './config.ts';
 
 const versionSchema = z.looseObject({ server_version: z.string(), server_serie: z.string().optional() });
 
-/** Reachability (common.version, no credentials) and then the login, each as a plain-language line. */
+/** Reachability (common.version, no credentials), the login, then each model the streams read. */
 export async function checkOdoo(ctx: ConnectorContext<OdooConfig>): Promise<CheckResult> {
   const rpc = createOdooRpc(ctx);
   const checks: CheckResult['checks'] = [];
@@ -36,6 +37,12 @@ export async function checkOdoo(ctx: ConnectorContext<OdooConfig>): Promise<Chec
     });
   } catch (error) {
     checks.push({ name: 'login', ok: false, message: toHubError(error).message });
+    return { ok: false, checks };
+  }
+  try {
+    checks.push(...(await checkStreamModels(createOdooClient(ctx))));
+  } catch (error) {
+    checks.push({ name: 'models', ok: false, message: toHubError(error).message });
   }
   return { ok: checks.every((check) => check.ok), checks };
 }

@@ -70,14 +70,15 @@ export function resultResponse(result: unknown): OdooFixture['response'] {
   return { ...template, body: { jsonrpc: '2.0', id: null, result } };
 }
 
-/** The args of execute_kw as the recorded admin session sends them. */
+/** The params of execute_kw as the recorded admin session (uid 2) sends them. */
 export function executeKwParams(
   model: string,
   method: string,
   args: unknown[],
   kwargs?: Record<string, unknown>,
+  password = 'admin',
 ) {
-  const callArgs: unknown[] = ['demo', 2, 'admin', model, method, args];
+  const callArgs: unknown[] = ['demo', 2, password, model, method, args];
   if (kwargs) callArgs.push(kwargs);
   return { service: 'object', method: 'execute_kw', args: callArgs };
 }
