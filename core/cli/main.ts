@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerMdmCommands } from './commands/mdm.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerSyncCommand } from './commands/sync.ts';
 import { registerTocCommands } from './commands/toc.ts';
 
 const program = new Command()
@@ -11,6 +12,7 @@ const program = new Command()
 
 registerServeCommands(program);
 registerDemoCommand(program);
+registerSyncCommand(program);
 registerTocCommands(program);
 registerMdmCommands(program);
 

@@ -50,7 +50,7 @@ function outcomeOf(error: unknown, counts: RunCounts): { status: RunStatus; reas
 export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> {
   const { db } = hub.store;
   const stream = await inboundStreamFor(hub, request.connectionId, request.stream);
-  const lease = await acquireStreamLease(db, request.connectionId, stream.spec.name);
+  const lease = await acquireStreamLease(db, request.connectionId, stream.spec.name, hub.env.HUB_STREAM_LEASE_MS);
   const counts = emptyCounts();
   let runId: string | undefined;
   try {
