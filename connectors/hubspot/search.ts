@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Cursor, ReadPage } from '../../core/connector/types.ts';
 import { HubError, parseOrThrow } from '../../core/errors/index.ts';
 import type { HubspotClient } from './client.ts';
-import { attachLineItems } from './line-items.ts';
+import { attachDealAssociations } from './deal-associations.ts';
 import type { CrmObjectStream } from './streams/crm-object.ts';
 
 /**
@@ -95,7 +95,7 @@ export async function* searchChanges(
       else if (ms === cursor.since) cursor = { since: ms, idsAtSince: [...cursor.idsAtSince, record.id] };
     }
     const records = stream.lineItemProperties
-      ? await attachLineItems(client, fresh, stream.lineItemProperties)
+      ? await attachDealAssociations(client, fresh, stream.lineItemProperties)
       : fresh;
     yield { records, cursor: cursor ?? null };
     const next = page.paging?.next?.after;

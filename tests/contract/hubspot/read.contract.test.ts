@@ -92,7 +92,7 @@ describe('HubSpot reads', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  it('reads deals with their line items through associations', async () => {
+  it('reads deals with their company and line items through associations', async () => {
     const ctx = makeContext(makeConfig());
     api()
       .post(
@@ -100,6 +100,9 @@ describe('HubSpot reads', () => {
         searchBody('hs_lastmodifieddate', deals.properties, undefined, 200),
       )
       .reply(200, fixture('deals-search'));
+    api()
+      .post('/crm/v4/associations/deals/companies/batch/read', { inputs: [{ id: '9001' }, { id: '9002' }] })
+      .reply(200, fixture('deal-company-associations'));
     api()
       .post('/crm/v4/associations/deals/line_items/batch/read', { inputs: [{ id: '9001' }, { id: '9002' }] })
       .reply(200, fixture('deal-line-item-associations'));
@@ -118,6 +121,7 @@ describe('HubSpot reads', () => {
       ['7002', '200'],
     ]);
     expect(second.line_items).toEqual([]);
+    expect(page.records.map((deal) => (deal as { company_id: string }).company_id)).toEqual(['5001', '5002']);
     expect(nock.pendingMocks()).toEqual([]);
   });
 
