@@ -16,7 +16,13 @@ import { normalizeUnit } from '../normalize/unit.ts';
 import type { MatcherConfig, MatchInputRecord } from './config.ts';
 
 type Feature = MatcherConfig['features'][number];
-type Normalizer = (text: string, record: MatchInputRecord, feature: Feature) => string | null | undefined;
+/** `parts` are the non-empty source fields that `text` joins, for normalizers that treat them apart. */
+type Normalizer = (
+  text: string,
+  record: MatchInputRecord,
+  feature: Feature,
+  parts: string[],
+) => string | null | undefined;
 
 function regionOf(record: MatchInputRecord, feature: Feature): string | undefined {
   const raw = feature.regionField ? record.values[feature.regionField] : undefined;
@@ -28,7 +34,9 @@ const NORMALIZERS: Readonly<Record<Feature['normalizer'], Normalizer>> = {
   digits: (text) => foldText(text).replace(/\D/g, ''),
   companyName: (text) => normalizeCompanyName(text)?.name,
   companyLatin: (text) => normalizeCompanyName(text)?.latin,
-  places: (text) => placesInName(latinizeCompanyName(foldText(text))),
+  // Each part on its own: a company name's romanization is already cached for the name feature.
+  places: (_text, _record, _feature, parts) =>
+    placesInName(parts.map((part) => normalizeCompanyName(part)?.latin ?? '').join(' ')),
   companyCore: (text) => {
     const latin = normalizeCompanyName(text)?.latin;
     return latin ? coreCompanyName(latin) : null;
@@ -63,6 +71,26 @@ const NORMALIZERS: Readonly<Record<Feature['normalizer'], Normalizer>> = {
 
 export type Features = Record<string, string>;
 
+const CACHE_LIMIT = 200_000;
+const caches = new WeakMap<Feature, Map<string, string | null>>();
+
+/** Normalizes with a per-feature cache: cities, countries and domains repeat across records. */
+function normalizeCached(parts: string[], record: MatchInputRecord, feature: Feature): string | null {
+  let cache = caches.get(feature);
+  if (!cache) {
+    cache = new Map();
+    caches.set(feature, cache);
+  }
+  const text = parts.join(' ');
+  const key = feature.regionField ? `${record.values[feature.regionField] ?? ''}\u0000${text}` : text;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const value = NORMALIZERS[feature.normalizer](text, record, feature, parts) || null;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 /** Normalized matching features of one record; absent or unparseable values are left out. */
 export function extractFeatures(record: MatchInputRecord, config: MatcherConfig): Features {
   const features: Features = {};
@@ -71,7 +99,7 @@ export function extractFeatures(record: MatchInputRecord, config: MatcherConfig)
       .map((field) => record.values[field])
       .filter((value): value is string => !isBlank(value));
     if (parts.length === 0) continue;
-    const value = NORMALIZERS[feature.normalizer](parts.join(' '), record, feature);
+    const value = normalizeCached(parts, record, feature);
     if (value) features[feature.name] = value;
   }
   return features;
