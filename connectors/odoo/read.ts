@@ -26,6 +26,7 @@ export async function* readOdooStream(
     });
     const rows = parseRows(result, `${stream.model}.search_read`);
     await attachRelations(client, rows, stream.relations);
+    await stream.enrich?.(client, rows);
     const lastId = rows.reduce((max, row) => Math.max(max, row.id), window.afterId);
     const next = advanceCursor(window, lastId, rows.length < limit);
     yield { records: rows, cursor: next };

@@ -1,4 +1,32 @@
+import { HubError } from '../../../core/errors/index.ts';
+import type { OdooClient } from '../client.ts';
+import { type OdooRow, parseRows } from '../records.ts';
 import { type OdooStream, odooSpec } from './types.ts';
+
+/**
+ * Flags make-to-order items: those carrying the "Replenish on Order (MTO)" route. The route is
+ * found by its XML id, not its (translatable) name or a database id that differs per database.
+ */
+async function markMakeToOrder(client: OdooClient, rows: OdooRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  let mtoRouteId: unknown;
+  try {
+    const result = await client.executeKw(
+      'ir.model.data',
+      'search_read',
+      [['&', ['module', '=', 'stock'], ['name', '=', 'route_warehouse0_mto']]],
+      { fields: ['module', 'name', 'model', 'res_id'], order: 'id asc' },
+    );
+    mtoRouteId = parseRows(result, 'ir.model.data.search_read')[0]?.res_id;
+  } catch (error) {
+    // A user without access to XML ids still syncs items, just without the flag.
+    if (!(error instanceof HubError && error.kind === 'auth')) throw error;
+    return;
+  }
+  for (const row of rows) {
+    row.make_to_order = Array.isArray(row.route_ids) && row.route_ids.includes(mtoRouteId);
+  }
+}
 
 // Odoo 18: a stock-tracked item is type 'consu' with is_storable true ('product' no longer exists).
 export const itemsStream: OdooStream = {
@@ -29,5 +57,6 @@ export const itemsStream: OdooStream = {
     'product_tmpl_id',
     'active',
   ],
+  enrich: markMakeToOrder,
   matchField: 'default_code',
 };

@@ -1,4 +1,6 @@
 import type { StreamSpec } from '../../../core/connector/index.ts';
+import type { OdooClient } from '../client.ts';
+import type { OdooRow } from '../records.ts';
 
 /** An Odoo search domain: prefix operators ('|', '&', '!') and [field, operator, value] terms. */
 export type DomainTerm = string | [string, string, unknown];
@@ -27,6 +29,8 @@ export interface OdooStream {
   relations?: OdooRelation[];
   /** Field looked up before a create (see write.ts); required for writable streams. */
   matchField?: string;
+  /** Adds derived fields to a page of rows (one extra call per page at most). */
+  enrich?: (client: OdooClient, rows: OdooRow[]) => Promise<void>;
   /** stock.quant writes set a counted quantity and apply it instead of writing the quant. */
   writeMode?: 'record' | 'inventory';
 }

@@ -34,7 +34,7 @@ function samples(): Record<string, Row> {
     customers: { ...supplier, country: { id: 233, name: 'United States', code: 'US' } },
     suppliers: { ...supplier, country: { id: 233, name: 'United States', code: 'US' } },
     contacts: rows('40').find((partner) => partner.is_company === false)!,
-    items: rows('12').find((product) => product.default_code)!,
+    items: { ...rows('12').find((product) => product.default_code)!, make_to_order: true },
     sales_orders: { ...order, lines: rows('16').filter((line) => m2o(line.order_id) === order.id) },
     purchase_orders: { ...purchase, lines: rows('18').filter((line) => m2o(line.order_id) === purchase.id) },
     stock_levels: rows('19')[0],
@@ -79,6 +79,7 @@ describe('odoo default mappings', () => {
     };
     expect(center.calendar.workingWeekdays).toEqual([1, 2, 3, 4, 5]);
     expect(center.minutesPerDay).toBe(480);
+    expect((await mapIn('items', all.items)).value).toMatchObject({ replenishment: 'make_to_order' });
   });
 
   for (const stream of [

@@ -199,4 +199,42 @@ describe('odoo incremental reads', () => {
     const pickings = pages[0].records as Array<{ move_ids: number[]; moves: Array<{ id: number }> }>;
     for (const picking of pickings) expect(picking.moves.map((move) => move.id)).toEqual(picking.move_ids);
   });
+
+  it('flags make-to-order items by the MTO route found through its XML id (as 05 resolves XML ids)', async () => {
+    const ctx = await withCachedUid(odooContext({ pageSize: 20 }));
+    windowedCall('12', { limit: 20 });
+    const products = resultOf(loadFixture('12')) as Array<{ id: number; route_ids: number[] }>;
+    const mtoRouteId = products.find((product) => product.route_ids.length > 0)!.route_ids[0];
+    const xmlIdRow = {
+      id: 29501,
+      module: 'stock',
+      name: 'route_warehouse0_mto',
+      model: 'stock.route',
+      res_id: mtoRouteId,
+    };
+    expectRpc(
+      executeKwParams(
+        'ir.model.data',
+        'search_read',
+        [['&', ['module', '=', 'stock'], ['name', '=', 'route_warehouse0_mto']]],
+        {
+          fields: ['module', 'name', 'model', 'res_id'],
+          order: 'id asc',
+        },
+      ),
+      resultResponse([xmlIdRow]),
+    );
+    windowedCall('12', {
+      afterId: Math.max(...products.map((product) => product.id)),
+      limit: 20,
+      empty: true,
+    });
+    const [page] = await readAll(ctx, 'items');
+    const flags = (page.records as Array<{ route_ids: number[]; make_to_order: boolean }>).map(
+      (row) => row.make_to_order,
+    );
+    expect(flags).toEqual(products.map((product) => product.route_ids.includes(mtoRouteId)));
+    expect(flags).toContain(true);
+    expect(flags).toContain(false);
+  });
 });
