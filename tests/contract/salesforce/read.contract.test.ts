@@ -119,14 +119,11 @@ describe('Salesforce reads', () => {
     api().get(`${data}/jobs/query/750Hs00000BuLk1IAA`).reply(200, fixture('bulk-query-job-running'));
     api().get(`${data}/jobs/query/750Hs00000BuLk1IAA`).reply(200, fixture('bulk-query-job-complete'));
     const results = `${data}/jobs/query/750Hs00000BuLk1IAA/results`;
-    api()
-      .get(results)
-      .query({ maxRecords: '50000' })
-      .reply(200, csvFixture('bulk-query-results-1'), {
-        'Content-Type': 'text/csv',
-        'Sforce-Locator': 'MTAwMDA',
-        'Sforce-NumberOfRecords': '2',
-      });
+    api().get(results).query({ maxRecords: '50000' }).reply(200, csvFixture('bulk-query-results-1'), {
+      'Content-Type': 'text/csv',
+      'Sforce-Locator': 'MTAwMDA',
+      'Sforce-NumberOfRecords': '2',
+    });
     api()
       .get(results)
       .query({ maxRecords: '50000', locator: 'MTAwMDA' })
