@@ -57,13 +57,17 @@ export function evaluateBuffer(
     incomingWithinDlt: sumIncomingWithin(item.incoming, windowEnd(dltWindowDays)),
     qualifiedDemand,
   });
+  const planning = assessPlanning(nfp, zones);
+  const execution = assessExecution(item.onHand, zones);
   return {
     id: item.id,
     zones,
     qualifiedDemand,
     nfp,
-    ...assessPlanning(nfp, zones),
-    ...assessExecution(item.onHand, zones),
+    nfpPct: planning.nfpPct,
+    planningPriority: planning.planningPriority,
+    onHandPct: execution.onHandPct,
+    executionPriority: execution.executionPriority,
     recommendedQty: recommendQuantity(nfp, zones, item),
   };
 }

@@ -33,21 +33,30 @@ export function unreservedQuantity(line: DemandLine): number {
  */
 export function computeQualifiedDemand(demand: readonly DemandLine[], window: QualifiedDemandWindow): number {
   let qualified = 0;
-  let spikeDays: Map<string, number> | undefined;
+  let hasLaterLines = false;
   for (const line of demand) {
-    const quantity = unreservedQuantity(line);
-    if (quantity === 0) continue;
-    if (line.date <= window.asOf) {
-      qualified += quantity;
-    } else if (line.date <= window.horizonEnd) {
-      spikeDays ??= new Map();
-      spikeDays.set(line.date, (spikeDays.get(line.date) ?? 0) + quantity);
-    }
+    if (line.date <= window.asOf) qualified += unreservedQuantity(line);
+    else if (line.date <= window.horizonEnd) hasLaterLines = true;
   }
-  if (spikeDays) {
-    for (const dayTotal of spikeDays.values()) {
-      if (isAtLeast(tidy(dayTotal), window.spikeThreshold)) qualified += dayTotal;
-    }
-  }
+  if (hasLaterLines) qualified += sumSpikeDays(demand, window);
   return tidy(qualified);
+}
+
+function isWithinSpikeHorizon(date: string, window: QualifiedDemandWindow): boolean {
+  return date > window.asOf && date <= window.horizonEnd;
+}
+
+/** Unreserved totals of the later days that reach the threshold; each date is totalled once. */
+function sumSpikeDays(demand: readonly DemandLine[], window: QualifiedDemandWindow): number {
+  const totals = new Map<string, number>();
+  for (const line of demand) {
+    if (isWithinSpikeHorizon(line.date, window)) {
+      totals.set(line.date, (totals.get(line.date) ?? 0) + unreservedQuantity(line));
+    }
+  }
+  let spikes = 0;
+  for (const dayTotal of totals.values()) {
+    if (isAtLeast(tidy(dayTotal), window.spikeThreshold)) spikes += dayTotal;
+  }
+  return spikes;
 }
