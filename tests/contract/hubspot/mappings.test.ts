@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { CanonicalEntity } from '../../../core/connector/index.ts';
+import {
+  applyMapping,
+  compileMapping,
+  loadDefaultMapping,
+  type ReferenceResolver,
+} from '../../../core/mapping/index.ts';
+import { validateEntity } from '../../../core/model/index.ts';
+import { fixture } from './harness.ts';
+
+const resolver: ReferenceResolver = {
+  toCanonical: (entity, id) => `${entity}:${id}`,
+  toExternal: (_entity, id) => id.slice(id.indexOf(':') + 1),
+};
+
+const firstResult = (name: string) =>
+  structuredClone((fixture(name) as { results: Array<Record<string, unknown>> }).results[0]);
+
+/** Objects as the connector yields them; deals carry company_id and line_items. */
+const samples: Record<string, Record<string, unknown>> = {
+  companies: firstResult('companies-search-1'),
+  contacts: firstResult('contacts-search'),
+  products: firstResult('products-search'),
+  deals: {
+    ...firstResult('deals-search'),
+    company_id: '5001',
+    line_items: (fixture('line-items-batch-read') as { results: unknown[] }).results,
+  },
+};
+
+async function mapIn(stream: string) {
+  const definition = await loadDefaultMapping('hubspot', stream, 'in');
+  const result = await applyMapping(compileMapping(definition), structuredClone(samples[stream]), {
+    resolver,
+  });
+  expect(result.errors).toEqual([]);
+  return { entity: definition.entity as CanonicalEntity, value: result.value };
+}
+
+async function mapOut(stream: string, canonical: Record<string, unknown>) {
+  const definition = await loadDefaultMapping('hubspot', stream, 'out');
+  const result = await applyMapping(compileMapping(definition), canonical, { resolver });
+  expect(result.errors).toEqual([]);
+  return result.value;
+}
+
+describe('hubspot default mappings', () => {
+  for (const stream of Object.keys(samples)) {
+    it(`maps a ${stream} object to a valid canonical record and back`, async () => {
+      const { entity, value } = await mapIn(stream);
+      expect(() => validateEntity(entity, value, String(samples[stream].id))).not.toThrow();
+      expect(Object.keys(await mapOut(stream, value)).length).toBeGreaterThan(1);
+    });
+  }
+
+  it('reads string properties into typed canonical values', async () => {
+    expect((await mapIn('companies')).value).toMatchObject({
+      name: 'Acme Machining',
+      phone: '+13125550100',
+      address: { country: 'US' },
+    });
+    expect((await mapIn('contacts')).value).toMatchObject({
+      email: 'dana.whitfield@acmemachining.example',
+      customerId: 'customer:5001',
+    });
+    expect((await mapIn('products')).value).toMatchObject({
+      listPrice: { amountMinor: 8450 },
+      standardCost: { amountMinor: 4120 },
+    });
+    const deal = (await mapIn('deals')).value as {
+      stage: string;
+      customerId: string;
+      lines: Array<{ itemId: string; quantity: { value: number } }>;
+    };
+    expect(deal).toMatchObject({
+      stage: 'negotiation',
+      customerId: 'customer:5001',
+      closeDate: '2024-06-30',
+      amount: { amountMinor: 4_200_000, currency: 'USD' },
+    });
+    expect(deal.lines.map((line) => [line.itemId, line.quantity.value])).toEqual([
+      ['item:3001', 300],
+      ['item:3001', 200],
+    ]);
+  });
+
+  it('writes a deal back into the default pipeline with its stage', async () => {
+    const { value } = await mapIn('deals');
+    expect(await mapOut('deals', value)).toEqual({
+      dealname: 'Acme - 500 housings',
+      pipeline: 'default',
+      dealstage: 'contractsent',
+      closedate: '2024-06-30',
+      amount: 42000,
+      deal_currency_code: 'USD',
+    });
+  });
+});
