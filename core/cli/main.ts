@@ -1,9 +1,11 @@
 import { Command } from 'commander';
+import { registerConnectionCommands } from './commands/connections.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerMdmCommands } from './commands/mdm.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { registerTocCommands } from './commands/toc.ts';
+import { registerUserCommands } from './commands/users.ts';
 
 const program = new Command()
   .name('thub')
@@ -15,5 +17,7 @@ registerDemoCommand(program);
 registerSyncCommand(program);
 registerTocCommands(program);
 registerMdmCommands(program);
+registerUserCommands(program);
+registerConnectionCommands(program);
 
 await program.parseAsync(process.argv);

@@ -4,8 +4,9 @@ import type { Db } from './db.ts';
 import * as core from './migrations/0001-core.ts';
 import * as sync from './migrations/0002-sync.ts';
 import * as mdmFlows from './migrations/0003-mdm-flows.ts';
+import * as adminAuth from './migrations/0004-admin-auth.ts';
 
-const migrations = [core, sync, mdmFlows];
+const migrations = [core, sync, mdmFlows, adminAuth];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;
 

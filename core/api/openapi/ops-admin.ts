@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { auditEntrySchema, auditQuerySchema } from '../routes/audit.ts';
+import { authStatusSchema, loginBodySchema, meSchema } from '../routes/auth.ts';
+import { createTokenBodySchema, tokenQuerySchema, tokenSchema } from '../routes/tokens.ts';
+import { createUserBodySchema, updateUserBodySchema, userSchema } from '../routes/users.ts';
+import { pageQuerySchema } from '../validate.ts';
+import type { ApiOperation } from './operations.ts';
+import { anyObject, pageOf } from './shapes.ts';
+
+/** Sign-in, users, API tokens, the audit log and this document. */
+export const adminOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/api/auth/status',
+    role: 'public',
+    tag: 'Auth',
+    summary: 'Whether any user exists and whether the caller is signed in',
+    response: authStatusSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    role: 'public',
+    tag: 'Auth',
+    summary:
+      'Sign in: sets the session cookie and returns the CSRF token to send as X-CSRF-Token (rate limited)',
+    body: loginBodySchema,
+    response: meSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    role: 'viewer',
+    tag: 'Auth',
+    summary: 'End the session',
+    response: z.object({ signedOut: z.boolean() }),
+  },
+  {
+    method: 'get',
+    path: '/api/auth/me',
+    role: 'viewer',
+    tag: 'Auth',
+    summary: 'Who is calling, with which role',
+    response: meSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/users',
+    role: 'admin',
+    tag: 'Users',
+    summary: 'List users',
+    query: pageQuerySchema,
+    response: pageOf(userSchema),
+  },
+  {
+    method: 'post',
+    path: '/api/users',
+    role: 'admin',
+    tag: 'Users',
+    summary: 'Create a user (argon2id-hashed password)',
+    body: createUserBodySchema,
+    response: userSchema,
+    audit: 'user.create',
+  },
+  {
+    method: 'patch',
+    path: '/api/users/:id',
+    role: 'admin',
+    tag: 'Users',
+    summary: 'Change role, disable, or set a new password',
+    body: updateUserBodySchema,
+    response: userSchema,
+    audit: 'user.update',
+  },
+  {
+    method: 'delete',
+    path: '/api/users/:id',
+    role: 'admin',
+    tag: 'Users',
+    summary: 'Delete a user',
+    response: anyObject,
+    audit: 'user.delete',
+  },
+  {
+    method: 'get',
+    path: '/api/tokens',
+    role: 'viewer',
+    tag: 'API tokens',
+    summary: 'Your API tokens (an admin sees everyone’s); values are never shown again',
+    query: tokenQuerySchema,
+    response: pageOf(tokenSchema),
+  },
+  {
+    method: 'post',
+    path: '/api/tokens',
+    role: 'viewer',
+    tag: 'API tokens',
+    summary: 'Create an API token; the answer holds its value, shown this once',
+    body: createTokenBodySchema,
+    response: tokenSchema.extend({ token: z.string() }),
+    audit: 'token.create',
+  },
+  {
+    method: 'delete',
+    path: '/api/tokens/:id',
+    role: 'viewer',
+    tag: 'API tokens',
+    summary: 'Revoke an API token',
+    response: tokenSchema,
+    audit: 'token.revoke',
+  },
+  {
+    method: 'get',
+    path: '/api/audit',
+    role: 'admin',
+    tag: 'Audit',
+    summary: 'The audit log, newest first',
+    query: auditQuerySchema,
+    response: pageOf(auditEntrySchema),
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    role: 'viewer',
+    tag: 'Docs',
+    summary: 'This OpenAPI 3 document',
+    response: anyObject,
+  },
+  {
+    method: 'get',
+    path: '/api/docs',
+    role: 'viewer',
+    tag: 'Docs',
+    summary: 'This document as a browsable HTML page',
+    response: z.string(),
+  },
+  {
+    method: 'get',
+    path: '/api/docs.css',
+    role: 'viewer',
+    tag: 'Docs',
+    summary: 'The style sheet of the docs page',
+    response: z.string(),
+  },
+];

@@ -1,0 +1,197 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { secretPaths } from '../../connector/define.ts';
+import { HubError } from '../../errors/index.ts';
+import type { Hub } from '../../runtime/hub.ts';
+import type { ConnectionView } from '../../store/repos/connections.ts';
+import { contextFor } from '../../sync/connector-context.ts';
+import { listSchedules, saveSchedule } from '../../sync/schedules.ts';
+import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
+import { describeConnector } from './connector-schema.ts';
+
+const configSchema = z.record(z.string(), z.unknown());
+export const connectionBodySchema = z.object({
+  id: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9_-]{0,62}$/,
+      'lowercase letters, digits, - and _, starting with a letter or digit',
+    ),
+  kind: z.string().min(1),
+  name: z.string().min(1).max(200),
+  config: configSchema,
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+export const connectionUpdateSchema = connectionBodySchema.omit({ id: true, kind: true });
+export const scheduleBodySchema = z.object({ cron: z.string().min(1), enabled: z.boolean().default(true) });
+export const scheduleQuerySchema = z.object({ connection: z.string().optional() });
+
+interface Health {
+  lastRun: {
+    id: string;
+    stream: string;
+    status: string;
+    startedAt: string;
+    finishedAt: string | null;
+  } | null;
+  openFailures: number;
+}
+
+async function healthOf(hub: Hub): Promise<Map<string, Health>> {
+  const [runs, failures] = await Promise.all([
+    hub.store.db.query<{
+      connection_id: string;
+      id: string;
+      stream: string;
+      status: string;
+      started_at: string;
+      finished_at: string | null;
+    }>(
+      'SELECT DISTINCT ON (connection_id) connection_id, id, stream, status, started_at, finished_at FROM sync_runs ORDER BY connection_id, started_at DESC',
+    ),
+    hub.store.db.query<{ connection_id: string; n: number }>(
+      `SELECT connection_id, count(*)::int AS n FROM failed_syncs WHERE state IN ('open', 'replayed') GROUP BY connection_id`,
+    ),
+  ]);
+  const health = new Map<string, Health>();
+  const entry = (id: string) => health.get(id) ?? health.set(id, { lastRun: null, openFailures: 0 }).get(id)!;
+  for (const run of runs.rows)
+    entry(run.connection_id).lastRun = {
+      id: run.id,
+      stream: run.stream,
+      status: run.status,
+      startedAt: run.started_at,
+      finishedAt: run.finished_at,
+    };
+  for (const row of failures.rows) entry(row.connection_id).openFailures = row.n;
+  return health;
+}
+
+async function viewOf(hub: Hub, id: string): Promise<ConnectionView> {
+  const view = (await hub.store.connections.list()).find((connection) => connection.id === id);
+  if (!view) throw new HubError('not_found', 'connection_not_found', `No connection "${id}"`);
+  return view;
+}
+
+function getPath(target: Record<string, unknown>, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      target,
+    );
+}
+
+/** A secret left out of an edit keeps its stored value: the form never has it to send back. */
+function keepStoredSecrets(
+  config: Record<string, unknown>,
+  stored: Record<string, unknown>,
+  paths: string[],
+): Record<string, unknown> {
+  const merged = structuredClone(config);
+  for (const path of paths) {
+    const given = getPath(merged, path);
+    const kept = getPath(stored, path);
+    if ((given === undefined || given === '') && kept !== undefined) {
+      const keys = path.split('.');
+      let node = merged;
+      for (const key of keys.slice(0, -1)) {
+        if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+        node = node[key] as Record<string, unknown>;
+      }
+      node[keys[keys.length - 1]!] = kept;
+    }
+  }
+  return merged;
+}
+
+export function connectionRoutes(hub: Hub): Router {
+  const router = Router();
+  router.get('/connectors', (_req, res) => {
+    const items = hub.connectors.list().map(describeConnector);
+    res.json({ items, total: items.length, limit: items.length, offset: 0 });
+  });
+  router.get('/connections', async (req, res) => {
+    const page = parseQuery(pageQuerySchema, req);
+    const [all, health] = await Promise.all([hub.store.connections.list(), healthOf(hub)]);
+    const items = all
+      .slice(page.offset, page.offset + page.limit)
+      .map((view) => ({ ...view, health: health.get(view.id) ?? { lastRun: null, openFailures: 0 } }));
+    res.json(paged(items, all.length, page));
+  });
+  router.get('/connections/:id', async (req, res) => {
+    const view = await viewOf(hub, req.params.id);
+    const health = (await healthOf(hub)).get(view.id) ?? { lastRun: null, openFailures: 0 };
+    res.json({ ...view, health });
+  });
+  router.post('/connections', async (req, res) => {
+    const body = parseBody(connectionBodySchema, req);
+    const connector = hub.connectors.find(body.kind);
+    const exists = (await hub.store.connections.list()).some((connection) => connection.id === body.id);
+    if (exists)
+      throw new HubError('conflict', 'connection_exists', `A connection "${body.id}" already exists`, {
+        fieldPath: 'id',
+      });
+    await hub.store.connections.save(body, connector.configSchema);
+    res.locals.auditTarget = body.id;
+    res.locals.auditDetails = { kind: body.kind, name: body.name };
+    res.status(201).json(await viewOf(hub, body.id));
+  });
+  router.put('/connections/:id', async (req, res) => {
+    const body = parseBody(connectionUpdateSchema, req);
+    const stored = await hub.store.connections.get(req.params.id);
+    const connector = hub.connectors.find(stored.kind);
+    const config = keepStoredSecrets(body.config, stored.config, secretPaths(connector.configSchema));
+    await hub.store.connections.save(
+      { id: stored.id, kind: stored.kind, name: body.name, config, options: body.options },
+      connector.configSchema,
+    );
+    res.locals.auditDetails = { kind: stored.kind, name: body.name, fields: Object.keys(body.config) };
+    res.json(await viewOf(hub, stored.id));
+  });
+  router.delete('/connections/:id', async (req, res) => {
+    const view = await viewOf(hub, req.params.id);
+    await hub.store.connections.remove(view.id);
+    res.locals.auditDetails = { kind: view.kind, name: view.name };
+    res.json({ id: view.id, deleted: true });
+  });
+  router.post('/connections/:id/check', async (req, res) => {
+    const connection = await hub.store.connections.get(req.params.id);
+    const connector = hub.connectors.find(connection.kind);
+    const signal = AbortSignal.timeout(30_000);
+    try {
+      res.json(await connector.check(contextFor(hub.store, connector, connection, signal)));
+    } catch (error) {
+      res.json({ ok: false, checks: [{ name: 'check', ok: false, message: (error as Error).message }] });
+    }
+  });
+  router.get('/schedules', async (req, res) => {
+    const query = parseQuery(scheduleQuerySchema, req);
+    const items = (await listSchedules(hub.store.db)).filter(
+      (schedule) => !query.connection || schedule.connectionId === query.connection,
+    );
+    res.json({ items, total: items.length, limit: items.length, offset: 0 });
+  });
+  router.put('/connections/:id/schedules/:stream', async (req, res) => {
+    const body = parseBody(scheduleBodySchema, req);
+    const connection = await hub.store.connections.get(req.params.id);
+    const connector = hub.connectors.find(connection.kind);
+    if (!connector.streams.some((stream) => stream.name === req.params.stream && stream.read)) {
+      throw new HubError(
+        'not_found',
+        'unknown_stream',
+        `${connection.kind} connection ${connection.id} has no readable stream "${req.params.stream}"`,
+      );
+    }
+    const schedule = {
+      connectionId: connection.id,
+      stream: req.params.stream,
+      cron: body.cron,
+      enabled: body.enabled,
+    };
+    await saveSchedule(hub.store.db, schedule);
+    res.locals.auditDetails = { cron: body.cron, enabled: body.enabled };
+    res.json(schedule);
+  });
+  return router;
+}

@@ -1,0 +1,212 @@
+import { createTwoFilesPatch } from 'diff';
+import { Router } from 'express';
+import { z } from 'zod';
+import { HubError } from '../../errors/index.ts';
+import { dryRun, zodValidator } from '../../mapping/index.ts';
+import { entitySchemas, isEntityName } from '../../model/index.ts';
+import type { Hub } from '../../runtime/hub.ts';
+import { getFailure } from '../../sync/failures.ts';
+import { mappingFor, mappingHistory, saveMappingOverride } from '../../sync/mapping-source.ts';
+import { createXrefResolver } from '../../sync/xref-resolver.ts';
+import { parseBody, parseQuery } from '../validate.ts';
+import {
+  compileWithOverride,
+  defaultMappingSource,
+  effectiveYaml,
+  hasDefaultMapping,
+  type MappingKey,
+  overrideSources,
+  parseMappingKey,
+  problemsOf,
+} from './mapping-files.ts';
+
+export const mappingListQuerySchema = z.object({ connection: z.string().optional() });
+export const mappingTextSchema = z.object({ yaml: z.string().max(200_000) });
+export const dryRunBodySchema = z.object({
+  /** The override to try; absent means the one saved now. */
+  yaml: z.string().max(200_000).optional(),
+  samples: z.array(z.unknown()).max(200).optional(),
+  /** Take the sample from this failed sync's payload. */
+  failureId: z.string().optional(),
+});
+export const diffQuerySchema = z.object({
+  from: z.coerce.number().int().min(1),
+  to: z.coerce.number().int().min(1),
+});
+
+async function connectionOf(hub: Hub, key: MappingKey) {
+  const connection = await hub.store.connections.get(key.connectionId);
+  if (!hasDefaultMapping(hub, connection.kind, key.stream, key.direction)) {
+    throw new HubError(
+      'not_found',
+      'mapping_not_found',
+      `${connection.kind} has no ${key.direction} mapping for stream "${key.stream}"`,
+    );
+  }
+  return { id: connection.id, kind: connection.kind };
+}
+
+async function latestOverrideText(hub: Hub, key: MappingKey): Promise<{ version: number; yaml: string }> {
+  const sources = await overrideSources(hub.store.db, key);
+  const version = Math.max(1, ...sources.keys());
+  return { version, yaml: sources.get(version) ?? '' };
+}
+
+/** Version 1 is the default file alone; every saved override is the next version. */
+async function effectiveAt(hub: Hub, kind: string, key: MappingKey, version: number): Promise<string> {
+  const sources = await overrideSources(hub.store.db, key);
+  if (version !== 1 && !sources.has(version))
+    throw new HubError('not_found', 'mapping_version_not_found', `${key.id} has no version ${version}`, {
+      fieldPath: 'version',
+    });
+  return effectiveYaml(await compileWithOverride(hub, kind, key, sources.get(version) ?? '', version));
+}
+
+export function mappingRoutes(hub: Hub): Router {
+  const router = Router();
+  router.get('/mappings', async (req, res) => {
+    const query = parseQuery(mappingListQuerySchema, req);
+    const connections = (await hub.store.connections.list()).filter(
+      (connection) => !query.connection || connection.id === query.connection,
+    );
+    const { rows } = await hub.store.db.query<{
+      connection_id: string;
+      stream: string;
+      direction: string;
+      version: number;
+    }>(
+      'SELECT connection_id, stream, direction, max(version)::int AS version FROM mapping_versions GROUP BY connection_id, stream, direction',
+    );
+    const versions = new Map(
+      rows.map((row) => [`${row.connection_id}:${row.stream}:${row.direction}`, row.version]),
+    );
+    const items = connections.flatMap((connection) => {
+      const connector = hub.connectors.list().find((candidate) => candidate.kind === connection.kind);
+      return (connector?.streams ?? []).flatMap((stream) =>
+        (['in', 'out'] as const)
+          .filter(
+            (direction) =>
+              (direction === 'in' ? stream.read : stream.write) &&
+              hasDefaultMapping(hub, connection.kind, stream.name, direction),
+          )
+          .map((direction) => {
+            const id = `${connection.id}:${stream.name}:${direction}`;
+            return {
+              id,
+              connectionId: connection.id,
+              kind: connection.kind,
+              stream: stream.name,
+              direction,
+              entity: stream.entity,
+              version: versions.get(id) ?? 1,
+            };
+          }),
+      );
+    });
+    res.json({ items, total: items.length, limit: items.length, offset: 0 });
+  });
+  router.get('/mappings/:id', async (req, res) => {
+    const key = parseMappingKey(req.params.id);
+    const connection = await connectionOf(hub, key);
+    const current = await mappingFor(hub.store.db, connection, key.stream, key.direction, hub.mappingsRoot);
+    const override = await latestOverrideText(hub, key);
+    const history = await mappingHistory(hub.store.db, key.connectionId, key.stream, key.direction);
+    res.json({
+      ...key,
+      kind: connection.kind,
+      entity: current.compiled.definition.entity,
+      label: current.label,
+      version: override.version,
+      defaultYaml: await defaultMappingSource(hub, connection.kind, key),
+      overrideYaml: override.yaml,
+      effectiveYaml: effectiveYaml(current.compiled),
+      history: [
+        ...history.map(({ source: _source, ...entry }) => entry),
+        { version: 1, contentHash: null, createdBy: 'default', createdAt: null },
+      ],
+    });
+  });
+  router.get('/mappings/:id/diff', async (req, res) => {
+    const key = parseMappingKey(req.params.id);
+    const query = parseQuery(diffQuerySchema, req);
+    const connection = await connectionOf(hub, key);
+    const [from, to] = await Promise.all([
+      effectiveAt(hub, connection.kind, key, query.from),
+      effectiveAt(hub, connection.kind, key, query.to),
+    ]);
+    res.json({
+      from: query.from,
+      to: query.to,
+      patch: createTwoFilesPatch(`v${query.from}`, `v${query.to}`, from, to, '', '', { context: 3 }),
+    });
+  });
+  router.post('/mappings/:id/validate', async (req, res) => {
+    const key = parseMappingKey(req.params.id);
+    const body = parseBody(mappingTextSchema, req);
+    const connection = await connectionOf(hub, key);
+    try {
+      const compiled = await compileWithOverride(hub, connection.kind, key, body.yaml);
+      res.json({ valid: true, errors: [], hash: compiled.hash });
+    } catch (error) {
+      res.json({ valid: false, errors: problemsOf(error) });
+    }
+  });
+  router.put('/mappings/:id', async (req, res) => {
+    const key = parseMappingKey(req.params.id);
+    const body = parseBody(mappingTextSchema, req);
+    const connection = await connectionOf(hub, key);
+    const saved = await saveMappingOverride(
+      hub.store.db,
+      connection,
+      key.stream,
+      key.direction,
+      body.yaml,
+      req.principal!.email,
+      hub.mappingsRoot,
+    );
+    res.locals.auditDetails = { version: saved.version, label: saved.label };
+    res.json({ id: key.id, ...saved });
+  });
+  router.post('/mappings/:id/dry-run', async (req, res) => {
+    const key = parseMappingKey(req.params.id);
+    const body = parseBody(dryRunBodySchema, req);
+    const connection = await connectionOf(hub, key);
+    const yaml = body.yaml ?? (await latestOverrideText(hub, key)).yaml;
+    let compiled: Awaited<ReturnType<typeof compileWithOverride>>;
+    try {
+      compiled = await compileWithOverride(hub, connection.kind, key, yaml);
+    } catch (error) {
+      res.json({
+        valid: false,
+        errors: problemsOf(error),
+        samples: [],
+        summary: { total: 0, ok: 0, pending: 0, invalid: 0 },
+      });
+      return;
+    }
+    const samples = [...(body.samples ?? [])];
+    if (body.failureId) {
+      const failure = await getFailure(hub.store.db, body.failureId);
+      if (!failure)
+        throw new HubError('not_found', 'failure_not_found', `No failed sync ${body.failureId}`, {
+          fieldPath: 'failureId',
+        });
+      samples.push(failure.rawPayload);
+    }
+    if (samples.length === 0)
+      throw new HubError('invalid_data', 'no_samples', 'Give samples or a failureId to dry-run on', {
+        fieldPath: 'samples',
+      });
+    const entity = compiled.definition.entity;
+    const validate =
+      key.direction === 'in' && isEntityName(entity) ? zodValidator(entitySchemas[entity]) : undefined;
+    const report = await dryRun(
+      compiled,
+      samples,
+      { resolver: createXrefResolver(hub.store.db, connection.id) },
+      validate,
+    );
+    res.json({ valid: true, errors: [], ...report });
+  });
+  return router;
+}
