@@ -21,7 +21,7 @@ export class FakeSftp implements SftpApi {
   constructor(private readonly password = 'secret') {}
 
   addFile(path: string, content: string | Buffer): void {
-    this.files.set(path, { data: Buffer.from(content), modifyTime: (this.clock += 1000) });
+    this.files.set(path, { data: Buffer.from(content), modifyTime: this.tick() });
     for (let dir = parent(path); dir !== '/'; dir = parent(dir)) this.dirs.add(dir);
   }
 
@@ -68,7 +68,7 @@ export class FakeSftp implements SftpApi {
     this.calls.push(`put ${path}`);
     if (!this.dirs.has(parent(path)))
       throw Object.assign(new Error(`put: No such file ${path}`), { code: 2 });
-    this.files.set(path, { data: Buffer.from(input as Buffer), modifyTime: (this.clock += 1000) });
+    this.files.set(path, { data: Buffer.from(input as Buffer), modifyTime: this.tick() });
     return 'uploaded';
   }
 
@@ -99,6 +99,11 @@ export class FakeSftp implements SftpApi {
   async end() {
     this.ended = true;
     return true;
+  }
+
+  private tick(): number {
+    this.clock += 1000;
+    return this.clock;
   }
 
   private posixRenameQuietly(from: string, to: string) {
