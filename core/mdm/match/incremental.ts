@@ -1,0 +1,42 @@
+import { computeBlockingKeys } from './blocking.ts';
+import type { MatchDecision, MatcherConfig, MatcherConfigInput, MatchInputRecord } from './config.ts';
+import { extractFeatures } from './features.ts';
+import { parseMatcherConfig } from './matcher.ts';
+import { decide, type PairScore, scorePair } from './score.ts';
+
+/**
+ * Blocking keys of one record, for a store to index: candidates for a new record are the stored
+ * records sharing at least one key (plus those sharing a rule value such as a tax id).
+ */
+export function blockingKeysFor(
+  record: MatchInputRecord,
+  configInput: MatcherConfig | MatcherConfigInput,
+): string[] {
+  const config = parseMatcherConfig(configInput);
+  return [...new Set(computeBlockingKeys(extractFeatures(record, config), config).map((key) => key.key))];
+}
+
+export interface CandidateMatch extends PairScore {
+  id: string;
+  decision: MatchDecision;
+}
+
+/**
+ * Scores an incoming record against the candidates a store fetched by blocking key, best first:
+ * the top one decides whether the record auto-merges, goes to review or becomes a new entity.
+ */
+export function matchCandidates(
+  record: MatchInputRecord,
+  candidates: ReadonlyArray<MatchInputRecord>,
+  configInput: MatcherConfig | MatcherConfigInput,
+): CandidateMatch[] {
+  const config = parseMatcherConfig(configInput);
+  const features = extractFeatures(record, config);
+  return candidates
+    .filter((candidate) => candidate.id !== record.id)
+    .map((candidate) => {
+      const score = scorePair(features, extractFeatures(candidate, config), config);
+      return { id: candidate.id, decision: decide(score, config), ...score };
+    })
+    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+}
