@@ -1,3 +1,5 @@
+import { isRecordError } from '../../core/connector/record-error.ts';
+
 /**
  * A row that could not be read, handed to the engine in `ReadPage.records` in place of a record
  * so that it lands in failed_syncs while the rest of the file imports.
@@ -15,15 +17,12 @@ export interface CsvRowError {
   raw: Record<string, string> | null;
 }
 
+/** A CsvRowError is the engine's RecordError with the file and line always present. */
 export function isCsvRowError(record: unknown): record is CsvRowError {
-  if (record === null || typeof record !== 'object' || !('__error' in record)) return false;
-  const error = (record as { __error: unknown }).__error;
   return (
-    error !== null &&
-    typeof error === 'object' &&
-    typeof (error as CsvRowError['__error']).fileName === 'string' &&
-    typeof (error as CsvRowError['__error']).line === 'number' &&
-    typeof (error as CsvRowError['__error']).message === 'string'
+    isRecordError(record) &&
+    typeof record.__error.fileName === 'string' &&
+    typeof record.__error.line === 'number'
   );
 }
 
