@@ -48,6 +48,7 @@ export function createCsvConnector(runtime: CsvRuntime = createCsvRuntime()) {
     title: 'CSV files (folder or SFTP)',
     configSchema: csvConfigSchema,
     streams: [],
+    streamsFor: csvStreamSpecs,
     check: (ctx) => checkCsv(ctx, runtime),
     read: (ctx, stream, cursor) =>
       readImportStream(ctx, findCsvStream(ctx.config, stream, 'import'), cursor, runtime),

@@ -47,6 +47,7 @@ export const rest = defineConnector<RestConfig>({
   title: 'Generic REST API',
   configSchema: restConfigSchema,
   streams: [],
+  streamsFor: restStreamSpecs,
   check(ctx) {
     const { client, tokens } = connect(ctx);
     return checkRest(ctx, client, tokens);

@@ -46,10 +46,18 @@ export function defineConnector<Config>(connector: Connector<Config>): Connector
   return connector;
 }
 
-export function findStream(connector: Connector<unknown>, name: string): StreamSpec {
-  const stream = connector.streams.find((candidate) => candidate.name === name);
+/** A connection's streams: the connector's fixed list, or the ones its config declares. */
+export function streamsOf(connector: Connector<unknown>, config?: unknown): StreamSpec[] {
+  if (!connector.streamsFor || config === undefined) return connector.streams;
+  const parsed = connector.configSchema.safeParse(config);
+  return parsed.success ? connector.streamsFor(parsed.data) : connector.streams;
+}
+
+export function findStream(connector: Connector<unknown>, name: string, config?: unknown): StreamSpec {
+  const streams = streamsOf(connector, config);
+  const stream = streams.find((candidate) => candidate.name === name);
   if (!stream) {
-    const known = connector.streams.map((s) => s.name).join(', ');
+    const known = streams.map((s) => s.name).join(', ');
     throw new HubError('config', 'unknown_stream', `${connector.kind} has no stream "${name}" (streams: ${known})`);
   }
   return stream;

@@ -109,6 +109,8 @@ export interface Connector<Config = unknown> {
   title: string;
   configSchema: z.ZodType<Config>;
   streams: StreamSpec[];
+  /** For connectors whose streams are declared per connection (generic REST, CSV). */
+  streamsFor?(config: Config): StreamSpec[];
   check(ctx: ConnectorContext<Config>): Promise<CheckResult>;
   read(ctx: ConnectorContext<Config>, stream: string, cursor?: Cursor): AsyncIterable<ReadPage>;
   write(ctx: ConnectorContext<Config>, stream: string, ops: WriteOp[]): Promise<WriteResult[]>;

@@ -72,9 +72,9 @@ async function recordWrites(tx: Queryable, job: WriteJob, spec: StreamSpec, done
  */
 export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: number }): Promise<void> {
   const { db } = hub.store;
-  const connection = await hub.store.connections.get(job.connectionId);
+  const connection = await hub.store.connections.getCached(job.connectionId);
   const connector = hub.connectors.find(connection.kind);
-  const spec = findStream(connector, job.stream);
+  const spec = findStream(connector, job.stream, connection.config);
   const mapping = await mappingFor(db, connection, spec.name, 'out', hub.mappingsRoot);
   const golden = await goldenByIds(db, job.items.map((item) => item.canonicalId));
   const resolver = createXrefResolver(db, connection.id);

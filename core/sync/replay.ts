@@ -52,7 +52,7 @@ async function replayInbound(hub: Hub, failure: FailedSync): Promise<ReplayResul
 async function replayOutbound(hub: Hub, failure: FailedSync): Promise<ReplayResult> {
   if (!failure.canonicalId) throw new HubError('invalid_data', 'replay_without_record', `failed sync ${failure.id} names no canonical record`);
   const connection = await hub.store.connections.get(failure.connectionId);
-  const spec = findStream(hub.connectors.find(connection.kind), failure.stream);
+  const spec = findStream(hub.connectors.find(connection.kind), failure.stream, connection.config);
   await setFailureState(hub.store.db, failure.id, 'replayed');
   const job = { connectionId: connection.id, stream: spec.name, items: [{ canonicalId: failure.canonicalId, version: 0 }], force: true };
   await enqueueWrites(hub, job, spec, `replay-${failure.id}-${Date.now()}`);

@@ -24,7 +24,7 @@ export interface SyncRequest {
 export async function inboundStreamFor(hub: Hub, connectionId: string, streamName: string): Promise<InboundStream> {
   const connection = await hub.store.connections.get(connectionId);
   const connector = hub.connectors.find(connection.kind);
-  const spec = findStream(connector, streamName);
+  const spec = findStream(connector, streamName, connection.config);
   const mapping = await mappingFor(hub.store.db, connection, spec.name, 'in', hub.mappingsRoot);
   return { store: hub.store, connection, connector, spec, mapping };
 }

@@ -1,6 +1,7 @@
 import type { StreamSpec } from '../connector/types.ts';
 import type { Hub } from '../runtime/hub.ts';
-import type { ConnectionView } from '../store/repos/connections.ts';
+import type { Connection } from '../store/repos/connections.ts';
+import { streamsOf } from '../connector/define.ts';
 import { contentHash } from '../store/hash.ts';
 import type { RecordChange } from './change-subscribers.ts';
 
@@ -20,10 +21,11 @@ export interface WriteJob {
 }
 
 /** Streams a connection pushes canonical changes to: `options.push` lists them by name. */
-export function pushStreams(hub: Hub, connection: Pick<ConnectionView, 'kind' | 'options'>): StreamSpec[] {
+export function pushStreams(hub: Hub, connection: Pick<Connection, 'kind' | 'options' | 'config'>): StreamSpec[] {
   const names = Array.isArray(connection.options.push) ? (connection.options.push as string[]) : [];
+  if (names.length === 0) return [];
   const connector = hub.connectors.find(connection.kind);
-  return connector.streams.filter((stream) => stream.write && names.includes(stream.name));
+  return streamsOf(connector, connection.config).filter((stream) => stream.write && names.includes(stream.name));
 }
 
 /** Enqueues write jobs in the target's batch size; the job id makes a re-delivered batch a no-op. */
@@ -40,8 +42,7 @@ export async function enqueueWrites(hub: Hub, job: WriteJob, spec: Pick<StreamSp
 
 /** Every canonical change goes to each connection that pushes its entity, except the one it came from. */
 export async function routeChangesToTargets(hub: Hub, changes: RecordChange[]): Promise<void> {
-  const connections = await hub.store.connections.list();
-  for (const connection of connections) {
+  for (const connection of await hub.store.connections.listCached()) {
     if (connection.status === 'disabled') continue;
     for (const spec of pushStreams(hub, connection)) {
       const items = changes

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { secretPaths } from '../../connector/define.ts';
+import { streamsOf } from '../../connector/define.ts';
 import { HubError } from '../../errors/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import type { ConnectionView } from '../../store/repos/connections.ts';
@@ -176,7 +177,7 @@ export function connectionRoutes(hub: Hub): Router {
     const body = parseBody(scheduleBodySchema, req);
     const connection = await hub.store.connections.get(req.params.id);
     const connector = hub.connectors.find(connection.kind);
-    if (!connector.streams.some((stream) => stream.name === req.params.stream && stream.read)) {
+    if (!streamsOf(connector, connection.config).some((stream) => stream.name === req.params.stream && stream.read)) {
       throw new HubError(
         'not_found',
         'unknown_stream',

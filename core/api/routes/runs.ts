@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { streamsOf } from '../../connector/define.ts';
 import { HubError } from '../../errors/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import { getRun, listRuns } from '../../sync/runs.ts';
@@ -28,7 +29,7 @@ export function runRoutes(hub: Hub): Router {
     const body = parseBody(z.object({ full: z.boolean().default(false) }), req);
     const connection = await hub.store.connections.get(req.params.id);
     const connector = hub.connectors.find(connection.kind);
-    if (!connector.streams.some((stream) => stream.name === req.params.stream && stream.read)) {
+    if (!streamsOf(connector, connection.config).some((stream) => stream.name === req.params.stream && stream.read)) {
       throw new HubError('not_found', 'unknown_stream', `${connection.kind} connection ${connection.id} has no readable stream "${req.params.stream}"`);
     }
     const job: SyncRunJob = { connectionId: connection.id, stream: req.params.stream, full: body.full, reason: 'api' };

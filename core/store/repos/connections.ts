@@ -75,7 +75,13 @@ export function splitSecrets(config: Record<string, unknown>, schema: z.ZodType)
   return { publicPart, secrets, paths };
 }
 
-export function createConnectionsRepo(db: Queryable, box: SecretBox) {
+export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1_000) {
+  // The hot paths (every change batch, every write job) read connections; a short cache keeps that
+  // to one query a second, and every change made through this repo clears it at once.
+  let cached: { at: number; list: Promise<Connection[]> } | undefined;
+  const invalidate = () => {
+    cached = undefined;
+  };
   function open(row: ConnectionRow): Connection {
     const config = structuredClone(row.config);
     if (row.secrets_encrypted) {
@@ -107,6 +113,22 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox) {
            secrets_encrypted = EXCLUDED.secrets_encrypted, options = EXCLUDED.options, updated_at = now()`,
         [input.id, input.kind, input.name, JSON.stringify(publicPart), sealed, JSON.stringify(input.options ?? {})],
       );
+      invalidate();
+    },
+
+    /** Every connection with its decrypted config, at most `cacheMs` old. */
+    listCached(): Promise<Connection[]> {
+      if (!cached || Date.now() - cached.at > cacheMs) {
+        const list = db.query<ConnectionRow>('SELECT * FROM connections ORDER BY name').then(({ rows }) => rows.map(open));
+        cached = { at: Date.now(), list };
+        list.catch(invalidate);
+      }
+      return cached.list;
+    },
+
+    async getCached(id: string): Promise<Connection> {
+      const found = (await this.listCached()).find((connection) => connection.id === id);
+      return found ?? this.get(id);
     },
 
     async get(id: string): Promise<Connection> {
@@ -133,10 +155,12 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox) {
 
     async setStatus(id: string, status: 'active' | 'needs_reauthorization' | 'disabled' | 'error', message?: string) {
       await db.query('UPDATE connections SET status = $2, status_message = $3, updated_at = now() WHERE id = $1', [id, status, message ?? null]);
+      invalidate();
     },
 
     async remove(id: string) {
       await db.query('DELETE FROM connections WHERE id = $1', [id]);
+      invalidate();
     },
   };
 }

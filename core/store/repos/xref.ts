@@ -41,14 +41,19 @@ export async function linkXrefs(db: Queryable, links: XrefLink[]): Promise<void>
 }
 
 async function findConflicts(db: Queryable, links: XrefLink[]): Promise<HubError | undefined> {
+  const wanted = JSON.stringify(links.map((l) => ({ entity: l.entity, canonical_id: l.canonicalId, connection_id: l.connectionId, external_id: l.externalId })));
+  // Two joins, each on one of the unique indexes, rather than one join on an OR that no index serves.
   const { rows } = await db.query<XrefRow & { wanted_canonical: string; wanted_external: string }>(
-    `SELECT x.*, w.canonical_id::text AS wanted_canonical, w.external_id AS wanted_external
-     FROM jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text)
-     JOIN xref x ON x.entity = w.entity AND x.connection_id = w.connection_id
-      AND ((x.external_id = w.external_id AND x.canonical_id <> w.canonical_id)
-        OR (x.canonical_id = w.canonical_id AND x.external_id <> w.external_id))
+    `WITH w AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text))
+     (SELECT x.*, w.canonical_id::text AS wanted_canonical, w.external_id AS wanted_external FROM w
+       JOIN xref x ON x.entity = w.entity AND x.connection_id = w.connection_id AND x.external_id = w.external_id
+       WHERE x.canonical_id <> w.canonical_id LIMIT 1)
+     UNION ALL
+     (SELECT x.*, w.canonical_id::text, w.external_id FROM w
+       JOIN xref x ON x.entity = w.entity AND x.canonical_id = w.canonical_id AND x.connection_id = w.connection_id
+       WHERE x.external_id <> w.external_id LIMIT 1)
      LIMIT 1`,
-    [JSON.stringify(links.map((l) => ({ entity: l.entity, canonical_id: l.canonicalId, connection_id: l.connectionId, external_id: l.externalId })))],
+    [wanted],
   );
   const row = rows[0];
   if (!row) return undefined;
