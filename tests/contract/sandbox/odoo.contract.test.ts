@@ -7,6 +7,7 @@ import { createMemoryState } from '../../../core/connector/index.ts';
 import type { ReadPage } from '../../../core/connector/types.ts';
 import { isHubError } from '../../../core/errors/index.ts';
 import { logger } from '../../../core/log/index.ts';
+import { readPages } from './harness.ts';
 
 const credentials = { database: 'demo', login: 'hub', apiKey: 'odoo-demo-key' };
 let sandbox: OdooSandbox;
@@ -30,11 +31,8 @@ function context(overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function readAll(ctx: ReturnType<typeof context>, stream: string, cursor?: ReadPage['cursor']) {
-  const pages: ReadPage[] = [];
-  for await (const page of odoo.read(ctx, stream, cursor)) pages.push(page);
-  return pages;
-}
+const readAll = (ctx: ReturnType<typeof context>, stream: string, cursor?: ReadPage['cursor']) =>
+  readPages(odoo, ctx, stream, cursor);
 
 const namesOf = (pages: ReadPage[]) =>
   pages.flatMap((page) => page.records.map((record) => (record as { name: string }).name));

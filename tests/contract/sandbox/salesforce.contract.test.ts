@@ -9,6 +9,7 @@ import { createMemoryState } from '../../../core/connector/index.ts';
 import type { ReadPage, WriteOp } from '../../../core/connector/types.ts';
 import { isHubError } from '../../../core/errors/index.ts';
 import { logger } from '../../../core/log/index.ts';
+import { readPages } from './harness.ts';
 
 const credentials = { clientId: 'demo-app', refreshToken: 'demo-refresh' };
 let sandbox: SalesforceSandbox;
@@ -29,11 +30,8 @@ function context(overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function readAll(ctx: ReturnType<typeof context>, stream: string, cursor?: ReadPage['cursor']) {
-  const pages: ReadPage[] = [];
-  for await (const page of salesforce.read(ctx, stream, cursor)) pages.push(page);
-  return pages;
-}
+const readAll = (ctx: ReturnType<typeof context>, stream: string, cursor?: ReadPage['cursor']) =>
+  readPages(salesforce, ctx, stream, cursor);
 
 const idsOf = (pages: ReadPage[]) =>
   pages.flatMap((page) => page.records.map((record) => (record as { Id: string }).Id));
