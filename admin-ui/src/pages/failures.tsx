@@ -37,6 +37,18 @@ const errorClasses = [
 const states = ['open', 'replayed', 'resolved', 'ignored'];
 const filterKeys = ['connection', 'stream', 'errorClass', 'state', 'text'] as const;
 
+const payloadOf = (failure: Failure) =>
+  failure.direction === 'out' && failure.mappedPayload ? failure.mappedPayload : failure.rawPayload;
+
+function hasPath(value: unknown, path: string): boolean {
+  let node = value;
+  for (const key of path.split('.')) {
+    if (!node || typeof node !== 'object' || !(key in node)) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
 export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }) {
   const t = useT();
   const filter = Object.fromEntries(filterKeys.map((key) => [key, params.get(key) ?? ''])) as Record<
@@ -208,6 +220,12 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
                 {t('fixMapping')}
               </a>
             </div>
+            {detail.data.fieldPath && !hasPath(payloadOf(detail.data), detail.data.fieldPath) && (
+              <p>
+                <mark data-testid="failing-key">{JSON.stringify(detail.data.fieldPath)}</mark> —{' '}
+                {t('missingField')}
+              </p>
+            )}
             <h4>{t('payload')}</h4>
             <Json
               value={

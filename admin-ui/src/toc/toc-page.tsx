@@ -55,12 +55,12 @@ export function TocPage({ params }: { params: URLSearchParams }) {
   const t = useT();
   const board = boards.find((candidate) => candidate.key === params.get('board')) ?? boards[0]!;
   const [input, setInput] = useState(() => JSON.stringify(board.example, null, 2));
-  const [answer, setAnswer] = useState<Answer>();
+  const [answer, setAnswer] = useState<{ board: string; value: Answer }>();
   const [error, setError] = useState<string>();
   const calculate = async (text: string) => {
     try {
       setError(undefined);
-      setAnswer(await post(`/api/toc/${board.command}`, JSON.parse(text)));
+      setAnswer({ board: board.key, value: await post(`/api/toc/${board.command}`, JSON.parse(text)) });
     } catch (caught) {
       setAnswer(undefined);
       setError((caught as Error).message);
@@ -90,7 +90,7 @@ export function TocPage({ params }: { params: URLSearchParams }) {
         ))}
       </div>
       <div className="split wide-left">
-        <div data-testid="board">{answer ? board.render(answer) : null}</div>
+        <div data-testid="board">{answer?.board === board.key ? board.render(answer.value) : null}</div>
         <div>
           <label>
             {t('input')}
