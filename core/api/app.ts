@@ -14,6 +14,7 @@ import { connectionRoutes } from './routes/connections.ts';
 import { failureRoutes } from './routes/failures.ts';
 import { healthRoutes } from './routes/health.ts';
 import { mappingRoutes } from './routes/mappings.ts';
+import { mdmRoutes } from './routes/mdm.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { QUEUE_BOARD_PATH, queueBoard, requireBoardAdmin } from './routes/queue-board.ts';
 import { recordRoutes } from './routes/records.ts';
@@ -55,6 +56,7 @@ export function createApp(hub: Hub, options: AppOptions = {}): Express {
   api.use(connectionRoutes(hub));
   api.use(mappingRoutes(hub));
   api.use(recordRoutes(hub));
+  api.use(mdmRoutes(hub));
   api.use(tocRoutes());
   api.use(runRoutes(hub));
   api.use(failureRoutes(hub));

@@ -5,8 +5,9 @@ import * as core from './migrations/0001-core.ts';
 import * as sync from './migrations/0002-sync.ts';
 import * as mdmFlows from './migrations/0003-mdm-flows.ts';
 import * as adminAuth from './migrations/0004-admin-auth.ts';
+import * as mdmIndex from './migrations/0005-mdm-index.ts';
 
-const migrations = [core, sync, mdmFlows, adminAuth];
+const migrations = [core, sync, mdmFlows, adminAuth, mdmIndex];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;
 

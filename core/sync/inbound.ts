@@ -2,6 +2,7 @@ import { isRecordError } from '../connector/record-error.ts';
 import type { Connector, Cursor, StreamSpec } from '../connector/types.ts';
 import { HubError, isHubError } from '../errors/index.ts';
 import { applyMapping, type PendingRef } from '../mapping/index.ts';
+import { createMasterDataMatcher } from '../mdm/service/matcher.ts';
 import { validateEntity } from '../model/entities.ts';
 import type { Queryable } from '../store/db.ts';
 import type { Store } from '../store/index.ts';
@@ -96,7 +97,8 @@ export async function processInboundPage(
   const latest = [...new Map(ok.map((record) => [record.externalId, record])).values()];
 
   await store.db.transaction(async (tx) => {
-    const written = await writeMasterData(tx, { entity: spec.entity, connectionId: connection.id, stream: spec.name, records: latest, deletedExternalIds: page.deleted });
+    const match = createMasterDataMatcher(tx, spec.entity, { connectionId: connection.id });
+    const written = await writeMasterData(tx, { entity: spec.entity, connectionId: connection.id, stream: spec.name, records: latest, deletedExternalIds: page.deleted, match });
     for (const row of written) counts[row.outcome] += 1;
     counts.unchanged += ok.length - latest.length;
     for (const item of prepared) {

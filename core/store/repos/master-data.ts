@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalEntity } from '../../connector/types.ts';
+import { loadPageSurvivor } from '../../mdm/service/survivorship.ts';
+import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
 import { keyColumnsOf } from '../../model/entities.ts';
 import type { Queryable } from '../db.ts';
 import { contentHash, stableStringify } from '../hash.ts';
@@ -75,6 +77,8 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
   await db.query('SELECT id FROM golden_records WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
   const golden = await goldenByIds(db, ids);
   const written = await lastWrittenBodies(db, page);
+  // With more than one live source, survivorship rules decide each golden field.
+  const survive = await loadPageSurvivor(db, page, [...golden.keys()]);
   const assigned = new Map<string, string>();
 
   return page.records.map((record) => {
@@ -90,13 +94,14 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
       );
       return { record, canonicalId, isNew: isNewLink, body: record.mapped, version: 1, changedFields: Object.keys(record.mapped).sort(), outcome: 'created', hash, lineage };
     }
-    const body = { ...current.body, ...record.mapped };
+    const survived = survive(canonicalId, record, now);
+    const body = survived?.body ?? { ...current.body, ...record.mapped };
     const changedFields = changedKeys(current.body, body);
     const echo = isEcho(record.mapped, written.get(record.externalId));
     const outcome: RecordOutcome = changedFields.length === 0 ? 'unchanged' : echo ? 'echo' : 'updated';
     const bumps = outcome === 'updated';
-    const lineage = { ...current.lineage };
-    if (bumps) for (const field of changedFields) lineage[field] = { connectionId: page.connectionId, externalId: record.externalId, at: now };
+    const lineage = survived?.lineage ?? { ...current.lineage };
+    if (bumps && !survived) for (const field of changedFields) lineage[field] = { connectionId: page.connectionId, externalId: record.externalId, at: now };
     return {
       record,
       canonicalId,
@@ -140,6 +145,7 @@ export async function writeMasterData(tx: Queryable, page: PageWrite): Promise<W
         now,
       ],
     );
+    await indexGoldenRecords(tx, page.entity, changed.map((row) => ({ id: row.canonicalId, body: row.body })));
     await appendChanges(tx, page, changed);
   }
   await linkXrefs(

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../../store/db.ts';
+import { goldenByIds } from '../../store/repos/golden.ts';
+import type { IncomingRecord } from '../../store/repos/master-data.ts';
+import type { MatchInputRecord } from '../match/config.ts';
+import { type CandidateMatch, matchCandidates } from '../match/incremental.ts';
+import { findCandidates, indexKeysOf } from '../store/blocking-index.ts';
+import {
+  isMatchedEntity,
+  type MatchedEntity,
+  matcherConfigFor,
+  matchInputOf,
+} from '../store/entity-matchers.ts';
+import { insertMatches, type MatchReason, type NewMatch } from '../store/matches.ts';
+
+export interface MasterDataMatcherOptions {
+  /** The connection the page comes from. */
+  connectionId: string;
+}
+
+export type MasterDataMatch = (records: IncomingRecord[]) => Promise<Map<string, string>>;
+
+function reasonsOf(match: CandidateMatch): MatchReason[] {
+  const reasons: MatchReason[] = [];
+  if (match.rule) reasons.push({ code: 'rule', rule: match.rule });
+  for (const [field, similarity] of Object.entries(match.fields))
+    reasons.push({ code: 'field', field, similarity });
+  if (match.vetoed) reasons.push({ code: 'veto' });
+  return reasons;
+}
+
+/** Golden ids that already hold an id in this connection: a second id there cannot join them. */
+async function heldByConnection(db: Queryable, entity: string, connectionId: string, ids: string[]) {
+  const { rows } = await db.query<{ canonical_id: string; external_id: string }>(
+    'SELECT canonical_id, external_id FROM xref WHERE entity = $1 AND connection_id = $2 AND canonical_id = ANY($3::uuid[])',
+    [entity, connectionId, ids],
+  );
+  return new Map(rows.map((row) => [row.canonical_id, row.external_id]));
+}
+
+/**
+ * The `match` hook of writeMasterData for customers, contacts, suppliers and items (undefined for
+ * other entities). Each new source record is scored against the golden records sharing a blocking
+ * key: above the high threshold it joins the best one (its canonical id is returned); otherwise it
+ * gets a fresh canonical id (returned too, so that pairs between the thresholds can be filed for
+ * review under it). Two ids of one connection never join one golden record automatically: such
+ * pairs go to review.
+ */
+export function createMasterDataMatcher(
+  db: Queryable,
+  entity: string,
+  options: MasterDataMatcherOptions,
+): MasterDataMatch | undefined {
+  if (!isMatchedEntity(entity)) return undefined;
+  return (records) => matchPage(db, entity, options.connectionId, records);
+}
+
+async function matchPage(
+  db: Queryable,
+  entity: MatchedEntity,
+  connectionId: string,
+  records: IncomingRecord[],
+): Promise<Map<string, string>> {
+  const config = matcherConfigFor(entity);
+  const keySets = records.map((record) => indexKeysOf(entity, record.mapped));
+  const candidateIds = await findCandidates(db, entity, keySets);
+  const allIds = [...new Set(candidateIds.flat())];
+  const [golden, held] = await Promise.all([
+    goldenByIds(db, allIds),
+    heldByConnection(db, entity, connectionId, allIds),
+  ]);
+  const inputs = new Map<string, MatchInputRecord>(
+    [...golden.values()].map((record) => [record.id, matchInputOf(entity, record.id, record.body)]),
+  );
+  // New records of this page, by key: later records of the page are compared with them too.
+  const pageByKey = new Map<string, string[]>();
+  const pageExternal = new Map<string, string>();
+  const claimed = new Map<string, string>();
+  const assigned = new Map<string, string>();
+  const reviews: NewMatch[] = [];
+
+  records.forEach((record, index) => {
+    const newId = randomUUID();
+    const keys = keySets[index]!;
+    const inPage = [...new Set(keys.flatMap((key) => pageByKey.get(key) ?? []))];
+    const candidates = [...candidateIds[index]!, ...inPage].flatMap((id) => inputs.get(id) ?? []);
+    const ranked = matchCandidates(matchInputOf(entity, newId, record.mapped), candidates, config).filter(
+      (match) => match.decision !== 'new',
+    );
+    const sameConnection = (id: string) => held.get(id) ?? pageExternal.get(id) ?? claimed.get(id);
+    const target = ranked.find(
+      (match) => match.decision === 'merge' && sameConnection(match.id) === undefined,
+    )?.id;
+    const canonicalId = target ?? newId;
+    assigned.set(record.externalId, canonicalId);
+    if (target) claimed.set(target, record.externalId);
+    else {
+      inputs.set(newId, matchInputOf(entity, newId, record.mapped));
+      pageExternal.set(newId, record.externalId);
+      for (const key of keys) pageByKey.set(key, [...(pageByKey.get(key) ?? []), newId]);
+    }
+    for (const match of ranked) {
+      if (match.id === target) continue;
+      const reasons = reasonsOf(match);
+      const other = sameConnection(match.id);
+      if (other !== undefined)
+        reasons.push({ code: 'same_connection', connectionId, externalIds: [other, record.externalId] });
+      reviews.push({ entity, leftId: match.id, rightId: canonicalId, score: match.score, reasons });
+    }
+  });
+  await insertMatches(db, reviews);
+  return assigned;
+}

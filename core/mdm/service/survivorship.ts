@@ -1,0 +1,184 @@
+import type { Queryable } from '../../store/db.ts';
+import type { FieldRule, SourceRecord, Survivorship } from '../golden/schema.ts';
+import { computeGolden } from '../golden/survive.ts';
+import { survivorshipFor } from '../store/settings.ts';
+
+/** One live source record of a golden record, as source_records keeps it. */
+export interface StoredSource {
+  connectionId: string;
+  kind: string;
+  stream: string;
+  externalId: string;
+  mapped: Record<string, unknown>;
+  updatedAt: string;
+}
+
+/** Lineage of one golden field: the connection and external id it came from, and when. */
+export interface FieldLineage {
+  connectionId: string;
+  kind: string;
+  externalId: string;
+  at: string;
+}
+
+export interface Survived {
+  body: Record<string, unknown>;
+  lineage: Record<string, FieldLineage>;
+}
+
+const isoOf = (value: unknown): string => new Date(value as string | Date).toISOString();
+
+/** Live source records per golden id, with their connection's kind. */
+export async function liveSourcesOf(db: Queryable, ids: string[]): Promise<Map<string, StoredSource[]>> {
+  const byId = new Map<string, StoredSource[]>();
+  if (ids.length === 0) return byId;
+  const { rows } = await db.query<{
+    canonical_id: string;
+    connection_id: string;
+    kind: string | null;
+    stream: string;
+    external_id: string;
+    mapped: Record<string, unknown> | null;
+    updated_at: string | Date;
+  }>(
+    `SELECT s.canonical_id, s.connection_id, c.kind, s.stream, s.external_id, s.mapped, s.updated_at
+     FROM source_records s LEFT JOIN connections c ON c.id = s.connection_id
+     WHERE s.canonical_id = ANY($1::uuid[]) AND NOT s.deleted AND s.mapped IS NOT NULL`,
+    [ids],
+  );
+  for (const row of rows) {
+    const list = byId.get(row.canonical_id) ?? [];
+    list.push({
+      connectionId: row.connection_id,
+      kind: row.kind ?? row.connection_id,
+      stream: row.stream,
+      externalId: row.external_id,
+      mapped: row.mapped!,
+      updatedAt: isoOf(row.updated_at),
+    });
+    byId.set(row.canonical_id, list);
+  }
+  return byId;
+}
+
+/**
+ * A priority list names kinds or connection ids; computeGolden ranks by one system name, so each
+ * source is named by its connection and the list becomes those connections in rank order.
+ */
+function resolveRule(rule: FieldRule, sources: ReadonlyArray<StoredSource>): FieldRule {
+  if (rule.strategy !== 'sourcePriority') return rule;
+  const rank = (source: StoredSource) => {
+    const hits = [rule.systems.indexOf(source.connectionId), rule.systems.indexOf(source.kind)].filter(
+      (i) => i >= 0,
+    );
+    return hits.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...hits);
+  };
+  const ranked = [
+    ...new Set(sources.filter((s) => Number.isFinite(rank(s))).map((s) => s.connectionId)),
+  ].sort(
+    (a, b) =>
+      rank(sources.find((s) => s.connectionId === a)!) - rank(sources.find((s) => s.connectionId === b)!),
+  );
+  return ranked.length === 0 ? { strategy: 'mostRecent' } : { strategy: 'sourcePriority', systems: ranked };
+}
+
+/** One source per connection and external id (the newest, if two streams carry it). */
+function distinctSources(sources: ReadonlyArray<StoredSource>): StoredSource[] {
+  const latest = new Map<string, StoredSource>();
+  for (const source of sources) {
+    const key = `${source.connectionId}\u0000${source.externalId}`;
+    const seen = latest.get(key);
+    if (!seen || seen.updatedAt < source.updatedAt) latest.set(key, source);
+  }
+  return [...latest.values()];
+}
+
+/** The golden body of a record's sources under the entity's rules, with per-field lineage. */
+export function surviveSources(
+  id: string,
+  input: ReadonlyArray<StoredSource>,
+  rules: Survivorship,
+): Survived {
+  const sources = distinctSources(input);
+  const resolved: Survivorship = {
+    default: resolveRule(rules.default, sources),
+    fields: Object.fromEntries(
+      Object.entries(rules.fields).map(([field, rule]) => [field, resolveRule(rule, sources)]),
+    ),
+  };
+  const records: SourceRecord[] = sources.map((source) => ({
+    system: source.connectionId,
+    connection: source.connectionId,
+    externalId: source.externalId,
+    updatedAt: source.updatedAt,
+    values: source.mapped,
+  }));
+  const golden = computeGolden(id, records, resolved);
+  const kinds = new Map(sources.map((source) => [source.connectionId, source.kind]));
+  const lineage = Object.fromEntries(
+    Object.entries(golden.lineage).map(([field, from]) => [
+      field,
+      {
+        connectionId: from.connection,
+        kind: kinds.get(from.connection)!,
+        externalId: from.externalId,
+        at: from.updatedAt,
+      },
+    ]),
+  );
+  return { body: golden.values, lineage };
+}
+
+/** Computes golden bodies of the given records from all their live sources. */
+export async function surviveRecords(
+  db: Queryable,
+  entity: string,
+  ids: string[],
+): Promise<Map<string, Survived>> {
+  const [sources, rules] = await Promise.all([liveSourcesOf(db, ids), survivorshipFor(db, entity)]);
+  return new Map([...sources].map(([id, list]) => [id, surviveSources(id, list, rules)]));
+}
+
+export type PageSurvivor = (
+  canonicalId: string,
+  record: { externalId: string; mapped: Record<string, unknown> },
+  now: string,
+) => Survived | undefined;
+
+/**
+ * For a page about to be written: a function giving the golden body of a record that has other
+ * live sources besides the incoming one (undefined when it is the only source).
+ */
+export async function loadPageSurvivor(
+  db: Queryable,
+  page: { entity: string; connectionId: string; stream: string },
+  ids: string[],
+): Promise<PageSurvivor> {
+  const sources = await liveSourcesOf(db, ids);
+  if (sources.size === 0) return () => undefined;
+  const [rules, kind] = await Promise.all([
+    survivorshipFor(db, page.entity),
+    db.query<{ kind: string }>('SELECT kind FROM connections WHERE id = $1', [page.connectionId]),
+  ]);
+  const pageKind = kind.rows[0]?.kind ?? page.connectionId;
+  return (canonicalId, record, now) => {
+    const others = (sources.get(canonicalId) ?? []).filter(
+      (source) =>
+        !(
+          source.connectionId === page.connectionId &&
+          source.stream === page.stream &&
+          source.externalId === record.externalId
+        ),
+    );
+    if (others.length === 0) return undefined;
+    const incoming: StoredSource = {
+      connectionId: page.connectionId,
+      kind: pageKind,
+      stream: page.stream,
+      externalId: record.externalId,
+      mapped: record.mapped,
+      updatedAt: now,
+    };
+    return surviveSources(canonicalId, [...others, incoming], rules);
+  };
+}
