@@ -177,7 +177,7 @@ function generateCompanies(faker: Faker): DemoCompany[] {
               ? english
               : `${cityZh}${coreZh}${tradeZh}有限公司`,
       phone: foreign
-        ? `+1 ${faker.string.numeric(3)} 555 ${faker.string.numeric(4)}`
+        ? `+1 ${faker.helpers.arrayElement(['312', '313', '248', '734', '419', '614'])} 555 01${faker.string.numeric(2)}`
         : `+86 ${area} ${faker.string.numeric(4)} ${faker.string.numeric(4)}`,
       domain,
       vat: foreign
@@ -221,13 +221,11 @@ function generateSuppliers(faker: Faker): DemoSupplier[] {
 }
 
 function linesOf(faker: Faker, items: DemoItem[], max: number, quantity: [number, number]): DemoLine[] {
-  return faker.helpers
-    .arrayElements(items, { min: 1, max })
-    .map((item) => ({
-      sku: item.sku,
-      quantity: faker.number.int({ min: quantity[0], max: quantity[1] }) * 10,
-      unitPrice: item.listPrice,
-    }));
+  return faker.helpers.arrayElements(items, { min: 1, max }).map((item) => ({
+    sku: item.sku,
+    quantity: faker.number.int({ min: quantity[0], max: quantity[1] }) * 10,
+    unitPrice: item.listPrice,
+  }));
 }
 
 /** The whole demo world, the same for the same seed and day. */

@@ -1,25 +1,91 @@
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { startDemo } from '../../../demo/start-demo.ts';
 import { loadEnv } from '../../config/env.ts';
-import { openHub } from '../../runtime/hub.ts';
-import { runHub, stopOnSignals } from '../../runtime/process.ts';
+import { logger } from '../../log/logger.ts';
 
 interface DemoOptions {
   port?: string;
   services?: boolean;
+  seed?: string;
+  quiet?: boolean;
+}
+
+function tour(url: string): string[] {
+  return [
+    `1. ${url}/connections: Salesforce, Odoo and the supplier portal (REST and CSV), all green, with live runs`,
+    `2. ${url}/records?entity=customer: duplicates from CRM and ERP merged into one customer, with lineage`,
+    `3. ${url}/toc: the drum schedule of heat treatment (the constraint) and the buffer colours`,
+    `4. ${url}/runs: the simulator wins deals, consumes stock, receives goods and makes a supplier late`,
+    '5. Won deals get promise dates, written back into the Salesforce sandbox opportunities (Promise_Date__c)',
+  ];
 }
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Start the hub on the embedded default (PGlite, in-process queue); --services uses DATABASE_URL and REDIS_URL')
+    .description(
+      'Start the hub with sandbox CRM, ERP and supplier systems, a demo manufacturer and live activity; --services uses DATABASE_URL and REDIS_URL',
+    )
     .option('-p, --port <port>', 'HTTP port (default PORT or 3000)')
     .option('--services', 'use DATABASE_URL and REDIS_URL instead of the embedded drivers')
+    .option('--seed <seed>', 'seed of the demo data', '42')
+    .option('--quiet', 'no simulator messages')
     .action(async (options: DemoOptions) => {
       const env = loadEnv();
-      const demoEnv = options.services ? env : { ...env, DATABASE_URL: undefined, REDIS_URL: undefined };
-      const hub = await openHub(demoEnv);
-      const running = await runHub(hub, { api: true, workers: true, port: options.port ? Number(options.port) : env.PORT });
-      process.stdout.write(`Throughput Hub demo on ${running.url} (${hub.mode}: ${hub.store.db.driver} + ${hub.queue.driver})\n`);
-      stopOnSignals(running);
+      const bar = new cliProgress.SingleBar(
+        {
+          format: ' initial sync {bar} {value}/{total} streams | {records} records | {stream}',
+          hideCursor: true,
+          stream: process.stderr,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      let started = false;
+      const demo = await startDemo({
+        env,
+        services: options.services,
+        port: options.port ? Number(options.port) : env.PORT,
+        seed: Number(options.seed),
+        onSyncProgress: (progress) => {
+          if (!started) bar.start(progress.total, 0, { records: 0, stream: '' });
+          started = true;
+          bar.update(progress.done, { records: progress.read, stream: progress.current });
+        },
+        onSimulated: options.quiet
+          ? undefined
+          : (events) => process.stdout.write(`  · ${events.join('; ')}\n`),
+      });
+      bar.stop();
+      const out = [
+        '',
+        `Throughput Hub demo on ${demo.url} (${demo.hub.mode}: ${demo.hub.store.db.driver} + ${demo.hub.queue.driver})`,
+        `Sandboxes: Salesforce ${demo.sandboxes.salesforce.url}, Odoo ${demo.sandboxes.odoo.url}, supplier portal ${demo.sandboxes.portal.url}, drop folder ${demo.sandboxes.drop.folder}`,
+        `Sign in as ${demo.admin.email} / ${demo.admin.password}`,
+        `API token (also in ${demo.admin.tokenFile}): ${demo.admin.token}`,
+        '',
+        ...tour(demo.url),
+        '',
+        'Ctrl-C stops everything.',
+        '',
+      ];
+      process.stdout.write(out.join('\n'));
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info('shutting down', { signal });
+        const timer = setTimeout(() => process.exit(1), 15_000);
+        timer.unref();
+        demo.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error('demo did not stop cleanly', { error });
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
     });
 }
