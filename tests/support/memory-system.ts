@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { defineConnector, secret } from '../../core/connector/define.ts';
-import type { ChangeEvent, WriteResult } from '../../core/connector/types.ts';
+import type { CanonicalEntity, ChangeEvent, StreamSpec, WriteResult } from '../../core/connector/types.ts';
 import { HubError } from '../../core/errors/index.ts';
 
 /** A small system of record for tests: customers and contacts with a change sequence, and faults on demand. */
@@ -14,7 +14,14 @@ export interface MemoryRecord {
 export type WriteFault =
   | { status: 429; retryAfterMs: number }
   | { status: 500 }
-  | { status: 'reject'; when: (record: Record<string, unknown>) => boolean; fieldPath: string; message: string };
+  /** The write takes effect but the answer is lost (a timeout after the target committed). */
+  | { status: 'lost-answer'; stream: string }
+  | {
+      status: 'reject';
+      when: (record: Record<string, unknown>) => boolean;
+      fieldPath: string;
+      message: string;
+    };
 
 export class MemorySystem {
   readonly tables = new Map<string, Map<string, MemoryRecord>>();
@@ -61,6 +68,25 @@ export function memorySystem(name: string): MemorySystem {
   return system;
 }
 
+/** Like an ERP, the system numbers the orders it creates. */
+const numberPrefixes: Record<string, string> = {
+  sales_orders: 'SO',
+  purchase_orders: 'PO',
+  work_orders: 'WO',
+};
+
+function streamsOf(entities: Record<string, CanonicalEntity>): StreamSpec[] {
+  return Object.entries(entities).map(([name, entity]) => ({
+    name,
+    entity,
+    primaryKey: 'id',
+    cursorField: 'seq',
+    read: true,
+    write: true,
+    writeBatchSize: 100,
+  }));
+}
+
 const configSchema = z.object({
   system: z.string().min(1),
   pageSize: z.number().int().positive().default(50),
@@ -79,18 +105,34 @@ export const memoryConnector = defineConnector({
   kind: 'memory',
   title: 'In-memory test system',
   configSchema,
-  streams: [
-    { name: 'customers', entity: 'customer', primaryKey: 'id', cursorField: 'seq', read: true, write: true, writeBatchSize: 100 },
-    { name: 'contacts', entity: 'contact', primaryKey: 'id', cursorField: 'seq', read: true, write: true, writeBatchSize: 100 },
-  ],
+  streams: streamsOf({
+    customers: 'customer',
+    contacts: 'contact',
+    suppliers: 'supplier',
+    items: 'item',
+    work_centers: 'work_center',
+    routings: 'routing',
+    opportunities: 'opportunity',
+    sales_orders: 'sales_order',
+    purchase_orders: 'purchase_order',
+    stock_levels: 'stock_level',
+    work_orders: 'work_order',
+    shipments: 'shipment',
+  }),
   async check(ctx) {
-    return { ok: true, checks: [{ name: 'system', ok: true, message: `system ${ctx.config.system} reachable` }] };
+    return {
+      ok: true,
+      checks: [{ name: 'system', ok: true, message: `system ${ctx.config.system} reachable` }],
+    };
   },
   async *read(ctx, stream, cursor) {
     const system = memorySystem(ctx.config.system);
     let after = typeof cursor === 'number' ? cursor : 0;
     for (;;) {
-      const page = system.list(stream).filter((record) => record.seq > after).slice(0, ctx.config.pageSize);
+      const page = system
+        .list(stream)
+        .filter((record) => record.seq > after)
+        .slice(0, ctx.config.pageSize);
       if (page.length === 0) return;
       if (ctx.config.pageDelayMs) await new Promise((resolve) => setTimeout(resolve, ctx.config.pageDelayMs));
       after = page[page.length - 1]!.seq;
@@ -103,32 +145,82 @@ export const memoryConnector = defineConnector({
     const fault = system.faults[0];
     if (fault?.status === 429) {
       system.faults.shift();
-      throw new HubError('rate_limited', 'http_429', 'Too Many Requests', { retryAfterMs: fault.retryAfterMs });
+      throw new HubError('rate_limited', 'http_429', 'Too Many Requests', {
+        retryAfterMs: fault.retryAfterMs,
+      });
     }
     if (fault?.status === 500) {
       system.faults.shift();
       throw new HubError('transient', 'http_500', 'Internal Server Error');
     }
-    return ops.map((op): WriteResult => {
-      const reject = system.faults.find((f): f is Extract<WriteFault, { status: 'reject' }> => f.status === 'reject' && f.when(op.record));
+    const lost = fault?.status === 'lost-answer' && fault.stream === stream;
+    const results = ops.map((op): WriteResult => {
+      const reject = system.faults.find(
+        (f): f is Extract<WriteFault, { status: 'reject' }> => f.status === 'reject' && f.when(op.record),
+      );
       if (reject) {
-        return { ok: false, idempotencyKey: op.idempotencyKey, error: { kind: 'invalid_data', code: 'http_400', message: reject.message, fieldPath: reject.fieldPath } };
+        return {
+          ok: false,
+          idempotencyKey: op.idempotencyKey,
+          error: {
+            kind: 'invalid_data',
+            code: 'http_400',
+            message: reject.message,
+            fieldPath: reject.fieldPath,
+          },
+        };
       }
-      const existing = system.list(stream).find((record) => record.hubId === op.canonicalId || record.id === op.externalId);
+      const existing = system
+        .list(stream)
+        .find((record) => record.hubId === op.canonicalId || record.id === op.externalId);
       if (op.action === 'delete') {
         if (existing) system.remove(stream, existing.id);
-        return { ok: true, idempotencyKey: op.idempotencyKey, externalId: op.externalId ?? op.canonicalId, created: false };
+        return {
+          ok: true,
+          idempotencyKey: op.idempotencyKey,
+          externalId: op.externalId ?? op.canonicalId,
+          created: false,
+        };
       }
-      const record = system.put(stream, { ...op.record, id: existing?.id, hubId: op.canonicalId });
+      const prefix = numberPrefixes[stream];
+      const numbered =
+        !existing && prefix && !op.record.number
+          ? { number: `${prefix}-${String(system.table(stream).size + 1).padStart(4, '0')}` }
+          : {};
+      // A field the mapping leaves out keeps the value the system holds (its own order number).
+      const values = Object.fromEntries(Object.entries(op.record).filter(([, value]) => value !== undefined));
+      const record = system.put(stream, { ...values, ...numbered, id: existing?.id, hubId: op.canonicalId });
       return { ok: true, idempotencyKey: op.idempotencyKey, externalId: record.id, created: !existing };
     });
+    if (lost) {
+      system.faults.shift();
+      throw new HubError('transient', 'timeout', `${stream}: the answer was lost after the write`);
+    }
+    return results;
   },
   async webhook(ctx, request) {
     const given = request.headers['x-signature'];
-    if (!ctx.config.webhookSecret || !signatureOk(ctx.config.webhookSecret, request.rawBody, typeof given === 'string' ? given : undefined)) {
+    if (
+      !ctx.config.webhookSecret ||
+      !signatureOk(ctx.config.webhookSecret, request.rawBody, typeof given === 'string' ? given : undefined)
+    ) {
       throw new HubError('auth', 'invalid_signature', 'webhook signature does not match');
     }
-    const body = z.object({ events: z.array(z.object({ id: z.string(), stream: z.string(), record: z.record(z.string(), z.unknown()) })) }).parse(request.body);
-    return body.events.map((event): ChangeEvent => ({ eventId: event.id, stream: event.stream, externalId: String(event.record.id), action: 'upsert', record: event.record }));
+    const body = z
+      .object({
+        events: z.array(
+          z.object({ id: z.string(), stream: z.string(), record: z.record(z.string(), z.unknown()) }),
+        ),
+      })
+      .parse(request.body);
+    return body.events.map(
+      (event): ChangeEvent => ({
+        eventId: event.id,
+        stream: event.stream,
+        externalId: String(event.record.id),
+        action: 'upsert',
+        record: event.record,
+      }),
+    );
   },
 });

@@ -1,0 +1,121 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { HubError } from '../errors/index.ts';
+import { logger } from '../log/logger.ts';
+import type { Hub } from '../runtime/hub.ts';
+import { registerWorkerService, type WorkerService } from '../runtime/worker.ts';
+import { getGolden, goldenByIds } from '../store/repos/golden.ts';
+import { type RecordChange, subscribeToChanges } from '../sync/change-subscribers.ts';
+import { findFlow, listFlows } from './catalog.ts';
+import type { Flow, TriggerEvent } from './define.ts';
+import { type FlowRunView, startFlowRun } from './runner.ts';
+import { loadFlowSettings } from './settings.ts';
+
+export const FLOWS_QUEUE = 'flows';
+
+export interface FlowJob {
+  flow: string;
+  key: string;
+  trigger: TriggerEvent;
+}
+
+async function enqueueFlow(hub: Hub, job: FlowJob): Promise<void> {
+  await hub.queue.add(FLOWS_QUEUE, 'flow', job, {
+    jobId: `flow-${job.flow}-${job.key}`.replace(/[^\w.:-]/g, '_'),
+    attempts: 1,
+  });
+}
+
+/** Committed canonical changes that pass a flow's filter start a run; a flow never triggers itself. */
+async function routeChangesToFlows(hub: Hub, changes: RecordChange[]): Promise<void> {
+  const live = changes.filter((change) => change.operation !== 'delete');
+  if (live.length === 0) return;
+  const records = await goldenByIds(hub.store.db, [...new Set(live.map((change) => change.canonicalId))]);
+  for (const flow of listFlows()) {
+    const { trigger } = flow;
+    if (trigger.kind !== 'change') continue;
+    for (const change of live) {
+      const record = records.get(change.canonicalId);
+      if (!record || record.mergedInto || change.sourceSystem === `flow:${flow.name}`) continue;
+      if (!trigger.entities.includes(change.entity as (typeof trigger.entities)[number])) continue;
+      if (!(await trigger.when(record, hub))) continue;
+      const key = trigger.key ? trigger.key(record) : record.id;
+      await enqueueFlow(hub, {
+        flow: flow.name,
+        key,
+        trigger: { kind: 'change', entity: change.entity, canonicalId: record.id, version: record.version },
+      });
+    }
+  }
+}
+
+subscribeToChanges('flows', routeChangesToFlows);
+
+async function runFlowJob(hub: Hub, job: FlowJob): Promise<void> {
+  const flow = findFlow(job.flow);
+  const { enabled } = await loadFlowSettings(hub.store.db, flow);
+  if (!enabled) return;
+  await startFlowRun(hub, flow, job.trigger, job.key);
+}
+
+/**
+ * Runs a flow now, by hand: change-triggered flows take the record to run on (`recordId`), the
+ * others the params as their trigger. The key makes a second manual run of the same record
+ * answer the first run.
+ */
+export async function runFlowNow(
+  hub: Hub,
+  flow: Flow,
+  params: { recordId?: string; payload?: unknown; key?: string } = {},
+): Promise<FlowRunView> {
+  if (flow.trigger.kind === 'change') {
+    if (!params.recordId)
+      throw new HubError(
+        'invalid_data',
+        'record_required',
+        `flow ${flow.name} runs on a record: give its canonical id`,
+        { fieldPath: 'recordId' },
+      );
+    const record = await getGolden(hub.store.db, params.recordId);
+    if (!record) throw new HubError('not_found', 'record_not_found', `No record ${params.recordId}`);
+    const key = params.key ?? (flow.trigger.key ? flow.trigger.key(record) : record.id);
+    return startFlowRun(
+      hub,
+      flow,
+      { kind: 'change', entity: record.entity, canonicalId: record.id, version: record.version },
+      key,
+    );
+  }
+  const trigger: TriggerEvent =
+    flow.trigger.kind === 'webhook'
+      ? { kind: 'webhook', payload: params.payload ?? null }
+      : { kind: 'manual', params: { payload: params.payload ?? null } };
+  return startFlowRun(hub, flow, trigger, params.key);
+}
+
+/** Flow runs from the queue, and cron timers whose ticks enqueue one run per minute however many workers fire. */
+export function startFlowServices(hub: Hub): WorkerService {
+  const consumer = hub.queue.consume<FlowJob>(FLOWS_QUEUE, (job) => runFlowJob(hub, job.data), {
+    concurrency: 2,
+  });
+  const tasks: ScheduledTask[] = [];
+  for (const flow of listFlows()) {
+    const { trigger } = flow;
+    if (trigger.kind !== 'cron') continue;
+    const tick = () => {
+      const at = new Date().toISOString().slice(0, 16);
+      enqueueFlow(hub, { flow: flow.name, key: `cron:${at}`, trigger: { kind: 'cron', at } }).catch(
+        (error: unknown) => logger.warn('could not enqueue a scheduled flow', { flow: flow.name, error }),
+      );
+    };
+    tasks.push(cron.schedule(trigger.cron, tick));
+  }
+  return {
+    name: 'flows',
+    async stop() {
+      for (const task of tasks) await task.stop();
+      await consumer.close();
+    },
+  };
+}
+
+registerWorkerService(startFlowServices);

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { Queryable } from '../../store/db.ts';
+import { isoDateSchema } from '../calendar.ts';
+import { executeTocCommand } from '../command.ts';
+import { findTocCommand } from '../registry.ts';
+import { type Skipped, today } from './load.ts';
+
+/** What every service answers: the engine input it built from the golden records, the engine's answer, and how to read it back. */
+export interface ServiceAnswer<R = unknown> {
+  service: string;
+  engine: string;
+  asOf: string;
+  input: unknown;
+  result: R;
+  /** Engine id (SKU, order number, work-center code) → canonical id. */
+  refs: Record<string, string>;
+  /** Records left out, and why. */
+  skipped: Skipped[];
+}
+
+export interface TocService<P extends z.ZodType = z.ZodType> {
+  name: string;
+  summary: string;
+  engine: string;
+  /** Parameters from the query string (GET) or the body (POST); numbers may come as text. */
+  params: P;
+  run(db: Queryable, params: z.output<P>): Promise<ServiceAnswer>;
+}
+
+export function defineTocService<P extends z.ZodType>(service: TocService<P>): TocService<P> {
+  return service;
+}
+
+export const asOfParam = isoDateSchema.default(() => today());
+export const dayCount = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+
+/** Runs a registered engine on an input the service built (validated like any other input). */
+export async function runEngine<R>(engine: string, input: unknown): Promise<R> {
+  return (await executeTocCommand(findTocCommand(engine), input)) as R;
+}

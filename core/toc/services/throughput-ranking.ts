@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { HubError } from '../../errors/index.ts';
+import type { Queryable } from '../../store/db.ts';
+import { roundTo } from '../throughput/rounding.ts';
+import { defineTocService, runEngine } from './define.ts';
+import { loadOpenOrderLines } from './demand.ts';
+import { loadEntity, majorUnits, today } from './load.ts';
+import { itemLabel, loadPlant, type Plant, runMinutesOn } from './plant.ts';
+
+export const throughputParams = z.object({
+  /** Working days of capacity the mix is planned over. */
+  horizonDays: z.coerce.number().int().positive().default(20),
+  operatingExpense: z.coerce.number().nonnegative().default(0),
+});
+
+export interface ProductScore {
+  itemId: string;
+  throughputPerUnit: number;
+  constraintMinutesPerUnit: number;
+  /** Null when the product does not touch the constraint. */
+  throughputPerConstraintMinute: number | null;
+}
+
+/** Price minus truly variable cost per unit, in major units; undefined when either is missing. */
+export function unitThroughput(
+  plant: Plant,
+  itemId: string,
+  price?: { amountMinor: number; currency: string },
+): number | undefined {
+  const item = plant.items.get(itemId)?.body;
+  const sell = price ?? item?.listPrice;
+  if (!sell || !item?.trulyVariableCost) return undefined;
+  return majorUnits(sell) - majorUnits(item.trulyVariableCost);
+}
+
+/**
+ * Product mix and T per constraint minute from the golden records: prices and truly variable
+ * costs of the items, routings, work-center capacity, and demand from open sales orders and open
+ * opportunities. The constraint is the flagged work center, else the engine's most loaded one.
+ */
+export async function computeThroughput(db: Queryable, params: z.output<typeof throughputParams>) {
+  const plant = await loadPlant(db);
+  const skipped = [...plant.skipped];
+  const { lines } = await loadOpenOrderLines(db, skipped);
+  const opportunities = (await loadEntity(db, 'opportunity', skipped)).filter(
+    (o) => o.body.stage !== 'won' && o.body.stage !== 'lost',
+  );
+  const demand = new Map<string, number>();
+  for (const line of [
+    ...lines,
+    ...opportunities.flatMap((o) =>
+      o.body.lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity.value })),
+    ),
+  ]) {
+    demand.set(line.itemId, (demand.get(line.itemId) ?? 0) + line.quantity);
+  }
+  const products = [];
+  for (const item of plant.items.values()) {
+    const throughput = unitThroughput(plant, item.id);
+    const routing = plant.routings.get(item.id);
+    if (throughput === undefined || !routing) {
+      if (item.body.type === 'manufactured')
+        skipped.push({
+          entity: 'item',
+          id: item.id,
+          reason: !routing ? 'no routing' : 'no list price or truly variable cost',
+        });
+      continue;
+    }
+    products.push({
+      id: itemLabel(plant, item.id),
+      price: majorUnits(item.body.listPrice!),
+      tvc: majorUnits(item.body.trulyVariableCost!),
+      demand: Math.ceil(demand.get(item.id) ?? 0),
+      routing: routing.map((op) => ({
+        resource: plant.labels.label(op.workCenterId, undefined),
+        minutes: op.runMinutesPerUnit,
+      })),
+    });
+  }
+  if (products.length === 0)
+    throw new HubError(
+      'not_found',
+      'no_costed_items',
+      'No item has a list price, a truly variable cost and a routing yet',
+    );
+  const input = {
+    operatingExpense: params.operatingExpense,
+    resources: plant.workCenters.map((c) => ({
+      id: plant.labels.label(c.id, c.body.code),
+      capacity: c.body.minutesPerDay * params.horizonDays,
+    })),
+    products,
+  };
+  const result = await runEngine<{ primaryConstraint: string | null }>('mix', input);
+  const constraintLabel = plant.flagged ? plant.labels.of(plant.flagged.id)! : result.primaryConstraint;
+  const constraintId = constraintLabel ? plant.labels.refs[constraintLabel] : undefined;
+  const scores: ProductScore[] = products.map((product) => {
+    const itemId = plant.labels.refs[product.id]!;
+    const minutes = constraintId ? runMinutesOn(plant.routings.get(itemId), constraintId) : 0;
+    const throughputPerUnit = roundTo(product.price - product.tvc);
+    return {
+      itemId,
+      throughputPerUnit,
+      constraintMinutesPerUnit: minutes,
+      throughputPerConstraintMinute: minutes > 0 ? roundTo(throughputPerUnit / minutes) : null,
+    };
+  });
+  return {
+    plant,
+    input,
+    result,
+    constraint: constraintId ? { id: constraintId, label: constraintLabel! } : undefined,
+    scores,
+    skipped,
+  };
+}
+
+export const throughputService = defineTocService({
+  name: 'throughput',
+  summary: 'Product ranking by throughput per constraint minute and the best product mix',
+  engine: 'mix',
+  params: throughputParams,
+  async run(db, params) {
+    const { plant, input, result, constraint, scores, skipped } = await computeThroughput(db, params);
+    return {
+      service: 'throughput',
+      engine: 'mix',
+      asOf: today(),
+      input,
+      result: { ...result, constraint: constraint?.label ?? null, scores },
+      refs: plant.labels.refs,
+      skipped,
+    };
+  },
+});

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { HubError } from '../../core/errors/index.ts';
+import { defineFlow } from '../../core/flow/define.ts';
+import { deterministicId, patchHubRecord, writeHubRecord } from '../../core/flow/golden-writes.ts';
+import { loadRecord, todayIso, triggerRecordId } from '../../core/flow/records.ts';
+import { connectionForRole, requireExternalIds, writeOneNow } from '../../core/flow/targets.ts';
+import { externalIdsFor } from '../../core/store/repos/xref.ts';
+import { computeQuote } from '../../core/toc/services/quote-board.ts';
+
+const SOURCE = 'flow:lead-to-cash';
+
+const settings = z.object({
+  productionBufferDays: z.number().int().positive().default(10),
+  standardLeadTimeDays: z.number().int().nonnegative().default(10),
+});
+
+/**
+ * A CRM opportunity reaches the won stage → credit check → ERP customer (created when missing)
+ * → promise date from the DBR quote → ERP sales order → order id and promise date back to the CRM.
+ */
+export const leadToCash = defineFlow({
+  name: 'lead-to-cash',
+  summary: 'Won opportunity → credit check → ERP sales order with a DBR promise date → back to the CRM',
+  trigger: { kind: 'change', entities: ['opportunity'], when: (record) => record.body.stage === 'won' },
+  writesTo: ['erp', 'crm'],
+  settings,
+})
+  .step('load-opportunity', async ({ hub, run }) => {
+    const opportunity = await loadRecord(hub.store.db, 'opportunity', triggerRecordId(run));
+    const { body } = opportunity;
+    if (body.lines.length === 0)
+      throw new HubError(
+        'invalid_data',
+        'opportunity_without_lines',
+        `opportunity ${opportunity.id} has no product lines to order`,
+        { fieldPath: 'lines' },
+      );
+    const currency = body.amount?.currency ?? body.lines.find((line) => line.unitPrice)?.unitPrice?.currency;
+    if (!currency)
+      throw new HubError(
+        'invalid_data',
+        'opportunity_without_currency',
+        `opportunity ${opportunity.id} has neither an amount nor line prices`,
+        { fieldPath: 'amount' },
+      );
+    const linesTotal = body.lines.reduce(
+      (sum, line) => sum + (line.unitPrice?.amountMinor ?? 0) * line.quantity.value,
+      0,
+    );
+    return {
+      opportunityId: opportunity.id,
+      customerId: body.customerId,
+      currency,
+      amountMinor: body.amount?.amountMinor ?? Math.round(linesTotal),
+      lines: body.lines.map((line) => ({
+        itemId: line.itemId,
+        quantity: line.quantity.value,
+        uom: line.quantity.uom,
+        unitPriceMinor: line.unitPrice?.amountMinor,
+      })),
+    };
+  })
+  .step('credit-check', async ({ hub, outputs, halt }) => {
+    const order = outputs['load-opportunity'];
+    const customer = await loadRecord(hub.store.db, 'customer', order.customerId);
+    const { creditLimit, openReceivables } = customer.body;
+    const exposure = (openReceivables?.amountMinor ?? 0) + order.amountMinor;
+    for (const money of [creditLimit, openReceivables]) {
+      if (money && money.currency !== order.currency) {
+        throw new HubError(
+          'invalid_data',
+          'currency_mismatch',
+          `customer ${customer.id} keeps credit in ${money.currency}, the opportunity is in ${order.currency}`,
+          { fieldPath: 'creditLimit.currency' },
+        );
+      }
+    }
+    const over = creditLimit !== undefined && exposure > creditLimit.amountMinor;
+    const opportunity = await loadRecord(hub.store.db, 'opportunity', order.opportunityId);
+    if (over) {
+      const reason = `credit hold: open receivables plus this order (${exposure} minor ${order.currency}) exceed the credit limit (${creditLimit.amountMinor})`;
+      const saved = await patchHubRecord(
+        hub.store.db,
+        { entity: 'opportunity', id: order.opportunityId, source: SOURCE },
+        { hold: { reason, at: new Date().toISOString() } },
+      );
+      await writeOneNow(hub, await connectionForRole(hub, 'crm'), 'opportunity', saved.id, saved.version);
+      halt(reason);
+      return { approved: false, exposureMinor: exposure, creditLimitMinor: creditLimit.amountMinor };
+    }
+    if (opportunity.stored.hold) {
+      // Approved now (the limit was raised, receivables paid): the earlier hold no longer applies.
+      await writeHubRecord(
+        hub.store.db,
+        { entity: 'opportunity', id: order.opportunityId, source: SOURCE },
+        (current) => {
+          const { hold: _hold, ...rest } = current ?? {};
+          return rest;
+        },
+      );
+    }
+    return { approved: true, exposureMinor: exposure, creditLimitMinor: creditLimit?.amountMinor ?? null };
+  })
+  .step('ensure-erp-customer', async ({ hub, outputs }) => {
+    const { customerId } = outputs['load-opportunity'];
+    const erp = await connectionForRole(hub, 'erp');
+    const known = (await externalIdsFor(hub.store.db, 'customer', erp.id, [customerId])).get(customerId);
+    if (known) return { erpCustomerId: known, created: false };
+    const customer = await loadRecord(hub.store.db, 'customer', customerId);
+    return {
+      erpCustomerId: await writeOneNow(hub, erp, 'customer', customer.id, customer.version),
+      created: true,
+    };
+  })
+  .step('quote-promise-date', async ({ hub, outputs, settings, run }) => {
+    const order = outputs['load-opportunity'];
+    const { result } = await computeQuote(hub.store.db, {
+      asOf: todayIso(),
+      productionBufferDays: settings.productionBufferDays,
+      standardLeadTimeDays: settings.standardLeadTimeDays,
+      orders: [{ id: run.key, lines: order.lines }],
+    });
+    const quoted = result.orders[0]!;
+    return { promiseDate: quoted.quotedDate, releaseDate: quoted.releaseDate, ccr: result.ccr };
+  })
+  .step('create-erp-order', async ({ hub, outputs }) => {
+    const order = outputs['load-opportunity'];
+    const { promiseDate } = outputs['quote-promise-date'];
+    const erp = await connectionForRole(hub, 'erp');
+    await requireExternalIds(
+      hub,
+      erp,
+      'item',
+      order.lines.map((line) => line.itemId),
+    );
+    const salesOrderId = deterministicId(SOURCE, order.opportunityId, 'sales_order');
+    // Built once: a replay finds the same record, so its version and idempotency key stay the same.
+    const saved = await writeHubRecord(
+      hub.store.db,
+      { entity: 'sales_order', id: salesOrderId, source: SOURCE },
+      (current) =>
+        current ?? {
+          customerId: order.customerId,
+          status: 'confirmed',
+          orderDate: todayIso(),
+          promiseDate,
+          currency: order.currency,
+          opportunityId: order.opportunityId,
+          lines: order.lines.map((line, index) => ({
+            lineNo: index + 1,
+            itemId: line.itemId,
+            quantity: { value: line.quantity, uom: line.uom },
+            ...(line.unitPriceMinor === undefined
+              ? {}
+              : { unitPrice: { amountMinor: line.unitPriceMinor, currency: order.currency } }),
+            dueDate: promiseDate,
+          })),
+        },
+    );
+    const erpOrderId = await writeOneNow(hub, erp, 'sales_order', salesOrderId, saved.version);
+    return { salesOrderId, erpOrderId };
+  })
+  .step('write-back-crm', async ({ hub, outputs }) => {
+    const { opportunityId } = outputs['load-opportunity'];
+    const { erpOrderId } = outputs['create-erp-order'];
+    const { promiseDate } = outputs['quote-promise-date'];
+    const saved = await patchHubRecord(
+      hub.store.db,
+      { entity: 'opportunity', id: opportunityId, source: SOURCE },
+      { erpOrderNumber: erpOrderId, promiseDate },
+    );
+    const crmId = await writeOneNow(
+      hub,
+      await connectionForRole(hub, 'crm'),
+      'opportunity',
+      saved.id,
+      saved.version,
+    );
+    return { crmOpportunityId: crmId, erpOrderNumber: erpOrderId, promiseDate };
+  })
+  .build();

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { defineFlow } from '../../core/flow/define.ts';
+import { patchHubRecord } from '../../core/flow/golden-writes.ts';
+import { loadRecord, triggerRecordId } from '../../core/flow/records.ts';
+import { connectionForRole, writeOneNow } from '../../core/flow/targets.ts';
+import type { SalesOrder } from '../../core/model/orders.ts';
+import { getGolden } from '../../core/store/repos/golden.ts';
+
+const SOURCE = 'flow:order-status';
+const beforeShipping = new Set<SalesOrder['status']>(['draft', 'confirmed', 'in_production', 'on_hold']);
+
+/**
+ * The back half of lead-to-cash: ERP order status, shipments and invoices flow back to the CRM.
+ * A done outbound shipment marks its order shipped; the order (status, number, promise date)
+ * is written to the CRM, and the ERP's order number to the won opportunity.
+ */
+export const orderStatus = defineFlow({
+  name: 'order-status',
+  summary: 'ERP order status, shipments and invoices → order status in the CRM',
+  trigger: {
+    kind: 'change',
+    entities: ['sales_order', 'shipment'],
+    when: (record) => {
+      if (record.entity === 'shipment')
+        return (
+          record.body.status === 'done' &&
+          record.body.direction === 'outbound' &&
+          typeof record.body.salesOrderId === 'string'
+        );
+      return typeof record.body.opportunityId === 'string';
+    },
+    key: (record) => `${record.entity}:${record.id}:v${record.version}`,
+  },
+  writesTo: ['crm'],
+  settings: z.object({}),
+})
+  .step('resolve-order', async ({ hub, run }) => {
+    const changed = await getGolden(hub.store.db, triggerRecordId(run));
+    const shipment =
+      changed?.entity === 'shipment' ? await loadRecord(hub.store.db, 'shipment', changed.id) : undefined;
+    const order = await loadRecord(
+      hub.store.db,
+      'sales_order',
+      shipment?.body.salesOrderId ?? triggerRecordId(run),
+    );
+    const status = shipment && beforeShipping.has(order.body.status) ? 'shipped' : order.body.status;
+    return {
+      salesOrderId: order.id,
+      status,
+      number: order.body.number ?? null,
+      opportunityId: order.body.opportunityId ?? null,
+    };
+  })
+  .step('update-order', async ({ hub, outputs }) => {
+    const { salesOrderId, status } = outputs['resolve-order'];
+    const saved = await patchHubRecord(
+      hub.store.db,
+      { entity: 'sales_order', id: salesOrderId, source: SOURCE },
+      { status },
+    );
+    return { version: saved.version };
+  })
+  .step('write-to-crm', async ({ hub, outputs }) => {
+    const { salesOrderId, number, opportunityId } = outputs['resolve-order'];
+    const crm = await connectionForRole(hub, 'crm');
+    const crmOrderId = await writeOneNow(
+      hub,
+      crm,
+      'sales_order',
+      salesOrderId,
+      outputs['update-order'].version,
+    );
+    if (!opportunityId || !number) return { crmOrderId, crmOpportunityId: null };
+    const saved = await patchHubRecord(
+      hub.store.db,
+      { entity: 'opportunity', id: opportunityId, source: SOURCE },
+      { erpOrderNumber: number },
+    );
+    return {
+      crmOrderId,
+      crmOpportunityId: await writeOneNow(hub, crm, 'opportunity', saved.id, saved.version),
+    };
+  })
+  .build();

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { defineFlow } from '../../core/flow/define.ts';
+import { deterministicId, patchHubRecord, writeHubRecord } from '../../core/flow/golden-writes.ts';
+import { loadRecord, todayIso, triggerRecordId } from '../../core/flow/records.ts';
+import { connectionForRole, writeNow, writeOneNow } from '../../core/flow/targets.ts';
+import { goldenByIds } from '../../core/store/repos/golden.ts';
+import { computeDrumSchedule } from '../../core/toc/services/drum-schedule.ts';
+import { computeTimeBuffers } from '../../core/toc/services/time-buffer-board.ts';
+
+const SOURCE = 'flow:order-to-production';
+
+const settings = z.object({
+  shippingBufferDays: z.number().int().nonnegative().default(3),
+  constraintBufferDays: z.number().int().nonnegative().default(5),
+  /** Time buffer of a work order; absent: shipping plus constraint buffer. */
+  timeBufferDays: z.number().int().positive().optional(),
+});
+
+/**
+ * A confirmed sales order with make-to-order lines → work orders from the routings → DBR drum
+ * schedule → rope release dates and time-buffer colours on the ERP work orders → order status
+ * summary to the CRM.
+ */
+export const orderToProduction = defineFlow({
+  name: 'order-to-production',
+  summary:
+    'Confirmed make-to-order sales order → work orders with DBR release dates and buffer colours in the ERP',
+  trigger: {
+    kind: 'change',
+    entities: ['sales_order'],
+    when: async (record, hub) => {
+      if (record.body.status !== 'confirmed' || !Array.isArray(record.body.lines)) return false;
+      const items = await goldenByIds(
+        hub.store.db,
+        (record.body.lines as Array<{ itemId: string }>).map((line) => line.itemId),
+      );
+      return [...items.values()].some((item) => item.body.replenishment === 'make_to_order');
+    },
+  },
+  writesTo: ['erp', 'crm'],
+  settings,
+})
+  .step('plan-work-orders', async ({ hub, run, halt }) => {
+    const order = await loadRecord(hub.store.db, 'sales_order', triggerRecordId(run));
+    const items = await goldenByIds(
+      hub.store.db,
+      order.body.lines.map((line) => line.itemId),
+    );
+    const { rows } = await hub.store.db.query<{ item_id: string }>(
+      `SELECT body->>'itemId' AS item_id FROM golden_records WHERE entity = 'routing' AND NOT deleted`,
+    );
+    const routed = new Set(rows.map((row) => row.item_id));
+    const workOrders = [];
+    for (const [lineIndex, line] of order.body.lines.entries()) {
+      if (items.get(line.itemId)?.body.replenishment !== 'make_to_order' || !routed.has(line.itemId))
+        continue;
+      const id = deterministicId(SOURCE, order.id, String(lineIndex));
+      await writeHubRecord(
+        hub.store.db,
+        { entity: 'work_order', id, source: SOURCE },
+        (current) =>
+          current ?? {
+            itemId: line.itemId,
+            quantity: line.quantity,
+            salesOrderId: order.id,
+            status: 'planned',
+            dueDate: line.dueDate ?? order.body.promiseDate ?? order.body.requestedDate,
+          },
+      );
+      workOrders.push({ workOrderId: id, lineIndex, itemId: line.itemId });
+    }
+    if (workOrders.length === 0) halt('no make-to-order line has a routing');
+    return { salesOrderId: order.id, workOrders };
+  })
+  .step('schedule', async ({ hub, outputs, settings }) => {
+    const { salesOrderId, workOrders } = outputs['plan-work-orders'];
+    const { result, scheduled } = await computeDrumSchedule(hub.store.db, {
+      asOf: todayIso(),
+      shippingBufferDays: settings.shippingBufferDays,
+      constraintBufferDays: settings.constraintBufferDays,
+    });
+    const releases = workOrders.map((workOrder) => {
+      const line = scheduled.find(
+        (candidate) => candidate.salesOrderId === salesOrderId && candidate.lineIndex === workOrder.lineIndex,
+      );
+      const planned = line && result.orders.find((engineOrder) => engineOrder.id === line.label);
+      return {
+        workOrderId: workOrder.workOrderId,
+        releaseDate: planned?.releaseDate ?? null,
+        plannedShipDate: planned?.plannedShipDate ?? null,
+      };
+    });
+    return { constraint: result.constraint, releases };
+  })
+  .step('time-buffers', async ({ hub, outputs, settings }) => {
+    const bufferDays =
+      settings.timeBufferDays ?? Math.max(1, settings.shippingBufferDays + settings.constraintBufferDays);
+    const ids = outputs['plan-work-orders'].workOrders.map((workOrder) => workOrder.workOrderId);
+    const { result, refs } = await computeTimeBuffers(hub.store.db, { asOf: todayIso(), bufferDays }, ids);
+    const saved = [];
+    for (const release of outputs.schedule.releases) {
+      const measured = result.orders.find((order) => refs[order.id] === release.workOrderId);
+      const patch = {
+        ...(release.releaseDate ? { releaseDate: release.releaseDate } : {}),
+        ...(measured ? { bufferColor: measured.color, bufferPenetrationPct: measured.penetrationPct } : {}),
+      };
+      const record = await patchHubRecord(
+        hub.store.db,
+        { entity: 'work_order', id: release.workOrderId, source: SOURCE },
+        patch,
+      );
+      saved.push({ canonicalId: record.id, version: record.version, bufferColor: measured?.color ?? null });
+    }
+    return { workOrders: saved };
+  })
+  .step('write-to-erp', async ({ hub, outputs }) => {
+    const written = await writeNow(
+      hub,
+      await connectionForRole(hub, 'erp'),
+      'work_order',
+      outputs['time-buffers'].workOrders,
+    );
+    return { erpWorkOrders: Object.fromEntries(written) };
+  })
+  .step('summary-to-crm', async ({ hub, outputs }) => {
+    const { salesOrderId } = outputs['plan-work-orders'];
+    const saved = await patchHubRecord(
+      hub.store.db,
+      { entity: 'sales_order', id: salesOrderId, source: SOURCE },
+      { status: 'in_production' },
+    );
+    const crmOrderId = await writeOneNow(
+      hub,
+      await connectionForRole(hub, 'crm'),
+      'sales_order',
+      saved.id,
+      saved.version,
+    );
+    const colours = outputs['time-buffers'].workOrders.map((workOrder) => workOrder.bufferColor);
+    return { crmOrderId, status: 'in_production', colours };
+  })
+  .build();

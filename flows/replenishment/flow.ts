@@ -1,0 +1,171 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { defineFlow } from '../../core/flow/define.ts';
+import { deterministicId, writeHubRecord } from '../../core/flow/golden-writes.ts';
+import { todayIso } from '../../core/flow/records.ts';
+import { connectionForRole, writeLinkedNow, writeNow } from '../../core/flow/targets.ts';
+import { addDays } from '../../core/toc/calendar.ts';
+import { bufferParams, computeBuffers } from '../../core/toc/services/buffer-board.ts';
+import { loadEntity } from '../../core/toc/services/load.ts';
+
+const SOURCE = 'flow:replenishment';
+
+const settings = bufferParams.omit({ asOf: true }).extend({
+  /** Purchased items become purchase requisitions in the ERP, or lines of a CSV for the supplier portal. */
+  purchaseTarget: z.enum(['erp', 'csv']).default('erp'),
+  csvFolder: z.string().min(1).default('exports'),
+  /** Supplier for purchased items no earlier purchase order names. */
+  defaultSupplierId: z.string().optional(),
+  /** Currency of requisitions whose items carry no cost currency. */
+  currency: z.string().length(3).default('EUR'),
+});
+
+/**
+ * Stock levels → buffer status and recommended quantities → production orders and purchase
+ * requisitions in the ERP (or a CSV for the supplier portal) → buffer colour and available
+ * quantity on the CRM products.
+ */
+export const replenishment = defineFlow({
+  name: 'replenishment',
+  summary:
+    'Buffer status from stock levels → replenishment orders in the ERP or a CSV; buffer colours to the CRM products',
+  trigger: { kind: 'cron', cron: '0 6 * * *' },
+  writesTo: ['erp', 'crm'],
+  settings,
+})
+  .step('buffer-status', async ({ hub, settings }) => {
+    const { result, refs, available } = await computeBuffers(hub.store.db, { ...settings, asOf: todayIso() });
+    return {
+      asOf: todayIso(),
+      items: result.items.map((item) => ({
+        itemId: refs[item.id]!,
+        color: item.planningPriority,
+        recommendedQty: item.recommendedQty,
+        available: available.get(item.id) ?? 0,
+      })),
+    };
+  })
+  .step('annotate-items', async ({ hub, outputs }) => {
+    const { asOf, items } = outputs['buffer-status'];
+    const saved = [];
+    for (const item of items) {
+      const toc = {
+        bufferColor: item.color,
+        availableQuantity: item.available,
+        recommendedQuantity: item.recommendedQty,
+        bufferAsOf: asOf,
+      };
+      const record = await writeHubRecord(
+        hub.store.db,
+        { entity: 'item', id: item.itemId, source: SOURCE },
+        (current) => ({ ...current, toc: { ...(current?.toc as object), ...toc } }),
+      );
+      saved.push({ canonicalId: record.id, version: record.version });
+    }
+    return { items: saved };
+  })
+  .step('create-orders', async ({ hub, outputs, settings, key }) => {
+    const { asOf, items } = outputs['buffer-status'];
+    const needed = items.filter((item) => item.recommendedQty > 0);
+    const skipped: Array<{ entity: string; id: string; reason: string }> = [];
+    const [catalog, purchaseOrders] = await Promise.all([
+      loadEntity(hub.store.db, 'item', skipped),
+      loadEntity(hub.store.db, 'purchase_order', skipped),
+    ]);
+    const byId = new Map(catalog.map((item) => [item.id, item.body]));
+    const lastSupplier = (itemId: string) =>
+      purchaseOrders
+        .filter((po) => po.body.lines.some((line) => line.itemId === itemId))
+        .sort((a, b) => b.body.orderDate.localeCompare(a.body.orderDate))[0]?.body.supplierId ??
+      settings.defaultSupplierId;
+    const workOrders = [];
+    const requisitions = [];
+    for (const need of needed) {
+      const item = byId.get(need.itemId)!;
+      const due = addDays(asOf, item.leadTimeDays ?? settings.defaultDltDays);
+      if (item.type === 'manufactured') {
+        const body = {
+          itemId: need.itemId,
+          quantity: { value: need.recommendedQty, uom: item.uom },
+          status: 'planned',
+          dueDate: due,
+        };
+        const saved = await writeHubRecord(
+          hub.store.db,
+          { entity: 'work_order', id: deterministicId(key('work_order'), need.itemId), source: SOURCE },
+          (current) => current ?? body,
+        );
+        workOrders.push({ canonicalId: saved.id, version: saved.version });
+        continue;
+      }
+      const supplierId = lastSupplier(need.itemId);
+      if (!supplierId)
+        skipped.push({
+          entity: 'item',
+          id: need.itemId,
+          reason: 'no supplier: no earlier purchase order and no defaultSupplierId',
+        });
+      else
+        requisitions.push({
+          itemId: need.itemId,
+          sku: item.sku,
+          supplierId,
+          quantity: need.recommendedQty,
+          uom: item.uom,
+          promisedDate: due,
+          currency: (item.trulyVariableCost ?? item.standardCost)?.currency ?? settings.currency,
+        });
+    }
+    const erp = await connectionForRole(hub, 'erp');
+    const erpWorkOrders = await writeNow(hub, erp, 'work_order', workOrders);
+    if (settings.purchaseTarget === 'csv') {
+      const file = join(settings.csvFolder, `replenishment-${asOf}.csv`);
+      await mkdir(settings.csvFolder, { recursive: true });
+      await writeFile(
+        file,
+        stringify(
+          requisitions.map(({ itemId: _id, currency: _currency, ...line }) => line),
+          { header: true },
+        ),
+      );
+      return { workOrders: Object.fromEntries(erpWorkOrders), purchaseOrders: {}, csv: file, skipped };
+    }
+    const orders = [];
+    for (const supplierId of new Set(requisitions.map((line) => line.supplierId))) {
+      const lines = requisitions.filter((line) => line.supplierId === supplierId);
+      const body = {
+        supplierId,
+        status: 'draft',
+        orderDate: asOf,
+        currency: lines[0]!.currency,
+        lines: lines.map((line) => ({
+          itemId: line.itemId,
+          quantity: { value: line.quantity, uom: line.uom },
+          promisedDate: line.promisedDate,
+        })),
+      };
+      const saved = await writeHubRecord(
+        hub.store.db,
+        { entity: 'purchase_order', id: deterministicId(key('purchase_order'), supplierId), source: SOURCE },
+        (current) => current ?? body,
+      );
+      orders.push({ canonicalId: saved.id, version: saved.version });
+    }
+    const erpPurchaseOrders = await writeNow(hub, erp, 'purchase_order', orders);
+    return {
+      workOrders: Object.fromEntries(erpWorkOrders),
+      purchaseOrders: Object.fromEntries(erpPurchaseOrders),
+      csv: null,
+      skipped,
+    };
+  })
+  .step('push-to-crm', async ({ hub, outputs }) => {
+    const crm = await connectionForRole(hub, 'crm');
+    const saved = outputs['annotate-items'].items;
+    // Only the products the CRM sells: items it never had are not created there.
+    const written = await writeLinkedNow(hub, crm, 'item', saved);
+    return { crmProducts: Object.fromEntries(written) };
+  })
+  .build();
