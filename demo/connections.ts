@@ -50,6 +50,13 @@ const overrides: Array<{ connectionId: string; kind: string; stream: string; yam
   },
 ];
 
+const roleOf: Record<string, string> = {
+  [demoConnectionIds.salesforce]: 'crm',
+  [demoConnectionIds.odoo]: 'erp',
+  [demoConnectionIds.portal]: 'scm',
+  [demoConnectionIds.drop]: 'scm-files',
+};
+
 export async function createDemoConnections(hub: Hub, sandboxes: DemoSandboxes): Promise<void> {
   const save = (
     id: string,
