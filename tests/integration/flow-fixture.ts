@@ -1,5 +1,7 @@
+import type { CanonicalEntity } from '../../core/connector/types.ts';
 import { findFlow } from '../../core/flow/catalog.ts';
 import { runFlowNow } from '../../core/flow/service.ts';
+import { writeNow } from '../../core/flow/targets.ts';
 import type { Hub } from '../../core/runtime/hub.ts';
 import { runSync } from '../../core/sync/run-sync.ts';
 import { memoryConnector, memorySystem } from '../support/memory-system.ts';
@@ -92,6 +94,21 @@ export async function setUpPlant(hub: Hub) {
 /** Syncs these streams of a connection, in order. */
 export async function syncAll(hub: Hub, connectionId: string, streams: string[]): Promise<void> {
   for (const stream of streams) await runSync(hub, { connectionId, stream });
+}
+
+/** Writes every golden record of `entity` to a connection, as a two-way sync would have. */
+export async function copyTo(hub: Hub, connectionId: string, entity: CanonicalEntity): Promise<void> {
+  const { rows } = await hub.store.db.query<{ id: string; version: number }>(
+    'SELECT id, version FROM golden_records WHERE entity = $1',
+    [entity],
+  );
+  const connection = await hub.store.connections.get(connectionId);
+  await writeNow(
+    hub,
+    connection,
+    entity,
+    rows.map((row) => ({ canonicalId: row.id, version: row.version })),
+  );
 }
 
 export function runFlow(hub: Hub, name: string, params: { recordId?: string; key?: string } = {}) {

@@ -3,12 +3,11 @@ import '../../core/flow/service.ts';
 import { findFlow } from '../../core/flow/catalog.ts';
 import { replayFlowRun } from '../../core/flow/runner.ts';
 import { saveFlowSettings } from '../../core/flow/settings.ts';
-import { writeNow } from '../../core/flow/targets.ts';
 import { listFailures } from '../../core/sync/failures.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import type { MemorySystem } from '../support/memory-system.ts';
 import { eventually, hubDriverPairs, startTestHub, type TestHub } from '../support/test-hub.ts';
-import { canonicalIdOf, runFlow, setUpPlant, syncAll } from './flow-fixture.ts';
+import { canonicalIdOf, copyTo, runFlow, setUpPlant, syncAll } from './flow-fixture.ts';
 
 describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
   'lead-to-cash on $label',
@@ -20,16 +19,7 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       test = await startTestHub({ store: await store.open(), queue: queue.open() });
       ({ crm, erp } = await setUpPlant(test.hub));
       // The CRM sells the ERP's items: products pushed to it are linked through the xref.
-      const { rows } = await test.hub.store.db.query<{ id: string; version: number }>(
-        `SELECT id, version FROM golden_records WHERE entity = 'item'`,
-      );
-      const crmConnection = await test.hub.store.connections.get('crm');
-      await writeNow(
-        test.hub,
-        crmConnection,
-        'item',
-        rows.map((row) => ({ canonicalId: row.id, version: row.version })),
-      );
+      await copyTo(test.hub, 'crm', 'item');
       crm.put('customers', { id: 'A-1', name: 'Hengda Auto Parts', currency: 'EUR' });
     });
     afterEach(async () => {

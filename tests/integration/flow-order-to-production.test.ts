@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import '../../core/flow/service.ts';
+import { queueDrivers, storeDrivers } from '../support/drivers.ts';
+import type { MemorySystem } from '../support/memory-system.ts';
+import { eventually, hubDriverPairs, startTestHub, type TestHub } from '../support/test-hub.ts';
+import { canonicalIdOf, copyTo, setUpPlant, syncAll } from './flow-fixture.ts';
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
+  'order-to-production and order status on $label',
+  ({ store, queue }) => {
+    let test: TestHub;
+    let crm: MemorySystem;
+    let erp: MemorySystem;
+    beforeEach(async () => {
+      test = await startTestHub({ store: await store.open(), queue: queue.open() });
+      ({ crm, erp } = await setUpPlant(test.hub));
+      erp.put('customers', { id: 'E-7', name: 'Jiangsu Gearworks', currency: 'EUR' });
+      await syncAll(test.hub, 'erp', ['customers']);
+      await copyTo(test.hub, 'crm', 'item');
+      await copyTo(test.hub, 'crm', 'customer');
+    });
+    afterEach(async () => {
+      await test.stop();
+    });
+
+    const runOf = (flow: string, key: string) =>
+      eventually(
+        async () => {
+          const { rows } = await test.hub.store.db.query<{
+            id: string;
+            status: string;
+            error: string | null;
+          }>('SELECT id, status, error FROM flow_runs WHERE flow = $1 AND run_key = $2', [flow, key]);
+          return rows[0] && rows[0].status !== 'running' ? rows[0] : undefined;
+        },
+        20_000,
+        `${flow} run finished`,
+      );
+
+    it('plans work orders of a confirmed make-to-order order with release dates and buffer colours in the ERP', async () => {
+      erp.put('sales_orders', {
+        id: 'S-1',
+        number: 'SO-9001',
+        customerId: 'E-7',
+        status: 'confirmed',
+        orderDate: inDays(0),
+        currency: 'EUR',
+        lines: [
+          { itemId: 'I-GEAR', quantity: 30, unitPrice: 12000, dueDate: inDays(1) },
+          { itemId: 'I-SHAFT', quantity: 5, unitPrice: 5000, dueDate: inDays(20) },
+        ],
+      });
+      await syncAll(test.hub, 'erp', ['sales_orders']);
+      const orderId = await canonicalIdOf(test.hub, 'sales_order', 'erp', 'S-1');
+      const run = await runOf('order-to-production', orderId);
+      expect(run).toMatchObject({ status: 'succeeded', error: null });
+
+      const workOrders = erp.list('work_orders');
+      expect(workOrders).toHaveLength(1);
+      expect(workOrders[0]).toMatchObject({
+        itemId: 'I-GEAR',
+        quantity: 30,
+        salesOrderId: 'S-1',
+        status: 'planned',
+        dueDate: inDays(1),
+      });
+      expect(workOrders[0]!.releaseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      // Due tomorrow with an eight-day buffer: well into red (or black), hence urgent.
+      expect(['red', 'black']).toContain(workOrders[0]!.bufferColor);
+      expect(workOrders[0]!.priority).toBe('urgent');
+      expect(Number(workOrders[0]!.bufferPenetrationPct)).toBeGreaterThan(60);
+      expect(crm.list('sales_orders')).toMatchObject([{ number: 'SO-9001', status: 'in_production' }]);
+    });
+
+    it('writes the ERP order number to the won opportunity and marks the order shipped when its delivery is done', async () => {
+      crm.put('opportunities', {
+        id: 'O-5',
+        name: 'Shafts',
+        accountId: crm.list('customers')[0]!.id,
+        stage: 'won',
+        currency: 'EUR',
+        lines: [
+          {
+            productId: crm.list('items').find((i) => i.sku === 'SHAFT-12')!.id,
+            quantity: 8,
+            unitPrice: 5000,
+          },
+        ],
+      });
+      await syncAll(test.hub, 'crm', ['opportunities']);
+      const opportunityId = await canonicalIdOf(test.hub, 'opportunity', 'crm', 'O-5');
+      expect(await runOf('lead-to-cash', opportunityId)).toMatchObject({ status: 'succeeded' });
+      const erpOrder = erp.list('sales_orders')[0]!;
+      expect(erpOrder.number).toBe('SO-0001');
+
+      // The ERP numbers the order and ships it; both come back to the CRM.
+      await syncAll(test.hub, 'erp', ['sales_orders']);
+      await eventually(
+        () => crm.list('opportunities')[0]!.erpOrderNumber === 'SO-0001',
+        20_000,
+        'ERP order number on the opportunity',
+      );
+      erp.put('shipments', {
+        id: 'D-1',
+        number: 'WH/OUT/0001',
+        direction: 'outbound',
+        salesOrderId: erpOrder.id,
+        status: 'done',
+        doneDate: inDays(0),
+      });
+      await syncAll(test.hub, 'erp', ['shipments']);
+      await eventually(
+        () => crm.list('sales_orders').find((order) => order.number === 'SO-0001')?.status === 'shipped',
+        20_000,
+        'shipped status in the CRM',
+      );
+      expect(crm.list('sales_orders')).toHaveLength(1);
+    });
+  },
+);

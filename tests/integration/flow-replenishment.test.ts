@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findFlow } from '../../core/flow/catalog.ts';
+import { saveFlowSettings } from '../../core/flow/settings.ts';
+import { queueDrivers, storeDrivers } from '../support/drivers.ts';
+import type { MemorySystem } from '../support/memory-system.ts';
+import { hubDriverPairs, startTestHub, type TestHub } from '../support/test-hub.ts';
+import { copyTo, runFlow, setUpPlant, syncAll } from './flow-fixture.ts';
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+
+describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
+  'replenishment on $label',
+  ({ store, queue }) => {
+    let test: TestHub;
+    let crm: MemorySystem;
+    let erp: MemorySystem;
+    beforeEach(async () => {
+      test = await startTestHub({ store: await store.open(), queue: queue.open(), workers: false });
+      ({ crm, erp } = await setUpPlant(test.hub));
+      erp.put('customers', { id: 'E-1', name: 'Shanghai Axles', currency: 'EUR' });
+      erp.put('suppliers', { id: 'V-1', name: 'Ningbo Fasteners' });
+      // A month of usage: 300 shafts and 600 bolts shipped ten days ago.
+      erp.put('sales_orders', {
+        id: 'S-1',
+        number: 'SO-1',
+        customerId: 'E-1',
+        status: 'shipped',
+        orderDate: daysAgo(10),
+        currency: 'EUR',
+        lines: [
+          { itemId: 'I-SHAFT', quantity: 300 },
+          { itemId: 'I-BOLT', quantity: 600 },
+        ],
+      });
+      erp.put('purchase_orders', {
+        id: 'P-1',
+        number: 'PO-1',
+        supplierId: 'V-1',
+        status: 'received',
+        orderDate: daysAgo(40),
+        currency: 'EUR',
+        lines: [
+          {
+            itemId: 'I-BOLT',
+            quantity: 1000,
+            promisedDate: daysAgo(33),
+            receivedDate: daysAgo(33),
+            receivedQuantity: 1000,
+          },
+        ],
+      });
+      erp.put('stock_levels', { id: 'Q-1', itemId: 'I-SHAFT', location: 'WH1', onHand: 20, allocated: 5 });
+      erp.put('stock_levels', { id: 'Q-2', itemId: 'I-BOLT', location: 'WH1', onHand: 10 });
+      await syncAll(test.hub, 'erp', [
+        'customers',
+        'suppliers',
+        'sales_orders',
+        'purchase_orders',
+        'stock_levels',
+      ]);
+      // The CRM sells shafts only.
+      await copyTo(test.hub, 'crm', 'item');
+      const bolt = crm.list('items').find((item) => item.sku === 'BOLT-M8')!.id;
+      crm.remove('items', bolt);
+      await test.hub.store.db.query(`DELETE FROM xref WHERE connection_id = 'crm' AND external_id = $1`, [
+        bolt,
+      ]);
+    });
+    afterEach(async () => {
+      await test.stop();
+    });
+
+    it('orders what the red buffers need in the ERP and shows buffer colour and availability on the CRM products', async () => {
+      const run = await runFlow(test.hub, 'replenishment');
+      expect(run.status).toBe('succeeded');
+      const status = run.steps.find((step) => step.step === 'buffer-status')!.output as {
+        items: Array<{ color: string; recommendedQty: number; available: number }>;
+      };
+      expect(status.items).toHaveLength(2);
+      expect(status.items.every((item) => item.color === 'red' && item.recommendedQty > 0)).toBe(true);
+
+      const workOrders = erp.list('work_orders');
+      expect(workOrders).toMatchObject([{ itemId: 'I-SHAFT', status: 'planned', number: 'WO-0001' }]);
+      const purchaseOrders = erp.list('purchase_orders').filter((po) => po.id !== 'P-1');
+      expect(purchaseOrders).toMatchObject([
+        { supplierId: 'V-1', status: 'draft', currency: 'EUR', lines: [{ itemId: 'I-BOLT' }] },
+      ]);
+      expect(
+        [
+          workOrders[0]!.quantity,
+          (purchaseOrders[0]!.lines as Array<{ quantity: number }>)[0]!.quantity,
+        ].sort(),
+      ).toEqual(status.items.map((item) => item.recommendedQty).sort());
+
+      expect(crm.list('items')).toHaveLength(2);
+      const shaft = crm.list('items').find((item) => item.sku === 'SHAFT-12')!;
+      expect(shaft).toMatchObject({ bufferColor: 'red', availableQuantity: 15 });
+      expect(crm.list('items').find((item) => item.sku === 'BOLT-M8')).toBeUndefined();
+    });
+
+    it('writes the purchase lines to a CSV for the supplier portal when so configured', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'thub-replenish-'));
+      await saveFlowSettings(test.hub.store.db, findFlow('replenishment'), {
+        settings: { purchaseTarget: 'csv', csvFolder: folder },
+      });
+      const run = await runFlow(test.hub, 'replenishment');
+      expect(run.status).toBe('succeeded');
+      const { csv } = run.steps.find((step) => step.step === 'create-orders')!.output as { csv: string };
+      const text = readFileSync(csv, 'utf8').trim().split('\n');
+      expect(text[0]).toBe('sku,supplierId,quantity,uom,promisedDate');
+      expect(text[1]).toMatch(/^BOLT-M8,[0-9a-f-]{36},\d+(\.\d+)?,pcs,\d{4}-\d{2}-\d{2}$/);
+      expect(erp.list('purchase_orders').map((po) => po.id)).toEqual(['P-1']);
+    });
+  },
+);
