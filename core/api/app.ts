@@ -12,6 +12,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { failureRoutes } from './routes/failures.ts';
+import { flowRunRoutes } from './routes/flow-runs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { mappingRoutes } from './routes/mappings.ts';
 import { mdmRoutes } from './routes/mdm.ts';
@@ -20,6 +21,7 @@ import { QUEUE_BOARD_PATH, queueBoard, requireBoardAdmin } from './routes/queue-
 import { recordRoutes } from './routes/records.ts';
 import { runRoutes } from './routes/runs.ts';
 import { tocRoutes } from './routes/toc.ts';
+import { tocServiceRoutes } from './routes/toc-services.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -57,9 +59,11 @@ export function createApp(hub: Hub, options: AppOptions = {}): Express {
   api.use(mappingRoutes(hub));
   api.use(recordRoutes(hub));
   api.use(mdmRoutes(hub));
+  api.use(tocServiceRoutes(hub));
   api.use(tocRoutes());
   api.use(runRoutes(hub));
   api.use(failureRoutes(hub));
+  api.use(flowRunRoutes(hub));
   app.use('/api', api);
   app.use(QUEUE_BOARD_PATH, authenticate(hub), requireBoardAdmin, queueBoard(hub));
   app.use(adminUi(options.uiDist));
