@@ -5,6 +5,7 @@ import {
   recordDetail,
   unmergeGoldenRecords,
 } from '../../core/mdm/service/index.ts';
+import { rebuildBlockingIndex } from '../../core/mdm/store/blocking-index.ts';
 import { listMatches } from '../../core/mdm/store/matches.ts';
 import { saveSurvivorship } from '../../core/mdm/store/settings.ts';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
@@ -92,6 +93,16 @@ describe.each(storeDrivers())('master data on $name', (driver) => {
       phone: { connectionId: 'crm' },
       name: { connectionId: 'erp' },
     });
+  });
+
+  it('matches against records written before the index existed once it is rebuilt', async () => {
+    systems.erp.put('customers', { id: 'E-200', name: '宁波恒达汽车零部件有限公司', taxId: TAX_ID });
+    await systems.sync('erp');
+    await db().query('DELETE FROM mdm_blocking_keys');
+    expect(await rebuildBlockingIndex(db(), 'customer')).toBe(1);
+    systems.crm.put('customers', { id: 'C-200', name: 'Ningbo Hengda Auto Parts', taxId: TAX_ID });
+    await systems.sync('crm');
+    expect(await canonicalIdOf(test.hub, 'crm', 'C-200')).toBe(await canonicalIdOf(test.hub, 'erp', 'E-200'));
   });
 
   it('picks the configured source whatever the order of arrival', async () => {

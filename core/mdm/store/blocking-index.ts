@@ -89,3 +89,24 @@ export async function findCandidates(
       .map(([id]) => id);
   });
 }
+
+/**
+ * Rebuilds the index of one entity from its live golden records, a batch at a time (for records
+ * written before the index existed, or after matcher configurations changed). Returns the count.
+ */
+export async function rebuildBlockingIndex(db: Queryable, entity: string, batchSize = 1000): Promise<number> {
+  if (!isMatchedEntity(entity)) return 0;
+  let after = '00000000-0000-0000-0000-000000000000';
+  let total = 0;
+  for (;;) {
+    const { rows } = await db.query<{ id: string; body: Record<string, unknown> }>(
+      `SELECT id, body FROM golden_records WHERE entity = $1 AND id > $2::uuid AND merged_into IS NULL AND NOT deleted
+       ORDER BY id LIMIT $3`,
+      [entity, after, batchSize],
+    );
+    if (rows.length === 0) return total;
+    await indexGoldenRecords(db, entity, rows);
+    total += rows.length;
+    after = rows[rows.length - 1]!.id;
+  }
+}
