@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerConnectionCommands } from './commands/connections.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerFlowCommands } from './commands/flows.ts';
 import { registerMdmCommands } from './commands/mdm.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerSyncCommand } from './commands/sync.ts';
@@ -19,5 +20,6 @@ registerTocCommands(program);
 registerMdmCommands(program);
 registerUserCommands(program);
 registerConnectionCommands(program);
+registerFlowCommands(program);
 
 await program.parseAsync(process.argv);

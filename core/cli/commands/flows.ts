@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { loadEnv } from '../../config/env.ts';
+import { isHubError } from '../../errors/index.ts';
+import { describeFlow, findFlow, listFlows } from '../../flow/catalog.ts';
+import { replayFlowRun, viewRun } from '../../flow/runner.ts';
+import { runFlowNow } from '../../flow/service.ts';
+import { loadFlowSettings } from '../../flow/settings.ts';
+import { type Hub, openHub } from '../../runtime/hub.ts';
+
+async function withHub(command: string, fn: (hub: Hub) => Promise<void>): Promise<void> {
+  const hub = await openHub(loadEnv());
+  try {
+    await fn(hub);
+  } catch (error) {
+    process.stderr.write(
+      `thub flows ${command}: ${isHubError(error) ? error.message : (error as Error).message}\n`,
+    );
+    process.exitCode = isHubError(error) && error.kind !== 'system' ? 2 : 1;
+  } finally {
+    await hub.close();
+  }
+}
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+/** `thub flows list | run <name> | replay <run id>`: runs happen in this process, writes go to the targets at once. */
+export function registerFlowCommands(program: Command): void {
+  const flows = program
+    .command('flows')
+    .description('Business flows across the CRM, ERP and SCM connections');
+  flows
+    .command('list')
+    .description('Every flow with its trigger, steps, the roles it writes to and whether it is enabled')
+    .action(() =>
+      withHub('list', async (hub) => {
+        for (const flow of listFlows()) {
+          const { enabled } = await loadFlowSettings(hub.store.db, flow);
+          const view = describeFlow(flow);
+          const trigger =
+            view.trigger.kind === 'change'
+              ? `on ${view.trigger.entities?.join('/')} change`
+              : view.trigger.kind === 'cron'
+                ? `cron ${view.trigger.cron}`
+                : view.trigger.kind;
+          process.stdout.write(
+            `${flow.name.padEnd(22)} ${(enabled ? 'enabled' : 'disabled').padEnd(9)} ${trigger.padEnd(30)} writes ${flow.writesTo.join(', ') || '-'}\n  ${flow.summary}\n`,
+          );
+        }
+      }),
+    );
+  flows
+    .command('run')
+    .description('Run a flow now and print the run with its steps')
+    .argument('<name>', 'flow name, e.g. replenishment')
+    .option('--record <id>', 'canonical id of the record a change-triggered flow runs on')
+    .option('--key <key>', 'run key; a run with the same key is answered instead of started again')
+    .action((name: string, options: { record?: string; key?: string }) =>
+      withHub('run', async (hub) => {
+        const run = await runFlowNow(hub, findFlow(name), { recordId: options.record, key: options.key });
+        print(run);
+        if (run.status === 'failed') process.exitCode = 1;
+      }),
+    );
+  flows
+    .command('replay')
+    .description('Run a failed or halted run again from the step that stopped it')
+    .argument('<run>', 'flow run id')
+    .action((id: string) =>
+      withHub('replay', async (hub) => {
+        const run = await viewRun(hub, id);
+        const replayed = await replayFlowRun(hub, findFlow(run.flow), id);
+        print(replayed);
+        if (replayed.status === 'failed') process.exitCode = 1;
+      }),
+    );
+}
