@@ -7,8 +7,9 @@ import * as mdmFlows from './migrations/0003-mdm-flows.ts';
 import * as adminAuth from './migrations/0004-admin-auth.ts';
 import * as mdmIndex from './migrations/0005-mdm-index.ts';
 import * as flows from './migrations/0006-flows.ts';
+import * as webhookBatches from './migrations/0007-webhook-batches.ts';
 
-const migrations = [core, sync, mdmFlows, adminAuth, mdmIndex, flows];
+const migrations = [core, sync, mdmFlows, adminAuth, mdmIndex, flows, webhookBatches];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;
 

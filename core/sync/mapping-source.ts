@@ -7,7 +7,7 @@ import {
   readYaml,
   resolveMapping,
 } from '../mapping/index.ts';
-import type { Direction } from '../mapping/schema.ts';
+import type { Direction, MappingDefinition } from '../mapping/schema.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
 
@@ -15,6 +15,20 @@ export interface ConnectionMapping {
   compiled: CompiledMapping;
   /** Recorded on runs and failed syncs: `default v1` or `override v3`, with the content hash. */
   label: string;
+}
+
+// Default mapping files ship with the code: read and validated once per process.
+const defaultsCache = new Map<string, Promise<MappingDefinition>>();
+
+function defaultMapping(kind: string, stream: string, direction: Direction, root: string): Promise<MappingDefinition> {
+  const key = `${root}|${kind}|${stream}|${direction}`;
+  let cached = defaultsCache.get(key);
+  if (!cached) {
+    cached = loadDefaultMapping(kind, stream, direction, root);
+    cached.catch(() => defaultsCache.delete(key));
+    defaultsCache.set(key, cached);
+  }
+  return cached;
 }
 
 interface OverrideRow {
@@ -41,7 +55,7 @@ export async function mappingFor(
   direction: Direction,
   root = 'mappings',
 ): Promise<ConnectionMapping> {
-  const defaults = await loadDefaultMapping(connection.kind, stream, direction, root);
+  const defaults = await defaultMapping(connection.kind, stream, direction, root);
   const row = await latestOverride(db, connection.id, stream, direction);
   const source = row ? `connection ${connection.id} ${stream}.${direction} override v${row.version}` : `mappings/${connection.kind}/${stream}.${direction}.yaml`;
   const override = row ? parseMappingOverride({ ...(readYaml(row.source, source) as object), version: row.version }, source) : undefined;
@@ -65,7 +79,7 @@ export async function saveMappingOverride(
   const source = `connection ${connection.id} ${stream}.${direction} override v${version}`;
   const raw = readYaml(yamlSource, source);
   const override = parseMappingOverride({ ...(raw as Record<string, unknown>), version }, source);
-  const defaults = await loadDefaultMapping(connection.kind, stream, direction, root);
+  const defaults = await defaultMapping(connection.kind, stream, direction, root);
   const compiled = compileMapping(resolveMapping(defaults, override).definition, { source });
   await db.query(
     `INSERT INTO mapping_versions (id, connection_id, stream, direction, version, source, content_hash, created_by)

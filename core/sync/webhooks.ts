@@ -1,61 +1,82 @@
 import type { ChangeEvent, WebhookRequest } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
 import type { Hub } from '../runtime/hub.ts';
-import { contentHash } from '../store/hash.ts';
+import type { Queryable } from '../store/db.ts';
 import { contextFor } from './connector-context.ts';
 import { addCounts, processInboundPage, releaseParked } from './inbound.ts';
 import { emptyCounts, type RunCounts } from './runs.ts';
 import { inboundStreamFor } from './run-sync.ts';
-import { SYNC_RUNS_QUEUE } from './sync-jobs.ts';
+import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
 
 export const WEBHOOKS_QUEUE = 'webhooks';
 
 export interface WebhookJob {
   connectionId: string;
-  events: ChangeEvent[];
 }
 
 /**
- * Verifies (through the connector), deduplicates by event id and queues the events; the HTTP
- * answer never waits for the sync itself.
+ * Verifies (through the connector), deduplicates by event id and stores the events; a drain job
+ * takes them in batches. The HTTP answer never waits for the sync itself.
  */
 export async function acceptWebhook(hub: Hub, connectionId: string, request: WebhookRequest): Promise<{ accepted: number; duplicates: number }> {
-  const connection = await hub.store.connections.get(connectionId);
+  const connection = await hub.store.connections.getCached(connectionId);
   const connector = hub.connectors.find(connection.kind);
   if (!connector.webhook) throw new HubError('not_found', 'webhooks_not_supported', `${connector.kind} connections do not take webhooks`);
   const events = await connector.webhook(contextFor(hub.store, connector, connection), request);
   if (events.length === 0) return { accepted: 0, duplicates: 0 };
   const { rows } = await hub.store.db.query<{ event_id: string }>(
-    `INSERT INTO webhook_events (connection_id, event_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
-    [connectionId, events.map((event) => event.eventId)],
+    `INSERT INTO webhook_events (connection_id, event_id, event)
+     SELECT $1, e->>'eventId', e FROM jsonb_array_elements($2::jsonb) AS e
+     ON CONFLICT DO NOTHING RETURNING event_id`,
+    [connectionId, JSON.stringify(events)],
   );
-  const fresh = new Set(rows.map((row) => row.event_id));
-  const accepted = events.filter((event) => fresh.has(event.eventId));
-  if (accepted.length > 0) {
-    const job: WebhookJob = { connectionId, events: accepted };
-    await hub.queue.add(WEBHOOKS_QUEUE, 'webhook', job, { jobId: `wh-${contentHash([connectionId, accepted.map((e) => e.eventId)])}` });
-  }
-  return { accepted: accepted.length, duplicates: events.length - accepted.length };
+  if (rows.length > 0) await hub.queue.add(WEBHOOKS_QUEUE, 'drain', { connectionId } satisfies WebhookJob);
+  return { accepted: rows.length, duplicates: events.length - rows.length };
 }
 
-/** Events that carry their record go straight into master data; the others trigger an incremental run. */
-export async function processWebhookJob(hub: Hub, job: WebhookJob): Promise<RunCounts> {
+async function waitingEvents(hub: Hub, connectionId: string, limit: number): Promise<ChangeEvent[]> {
+  const { rows } = await hub.store.db.query<{ event: ChangeEvent }>(
+    `SELECT event FROM webhook_events WHERE connection_id = $1 AND processed_at IS NULL AND event IS NOT NULL
+     ORDER BY received_at, event_id LIMIT $2`,
+    [connectionId, limit],
+  );
+  return rows.map((row) => row.event);
+}
+
+const markProcessed = (tx: Queryable, connectionId: string, events: ChangeEvent[]) =>
+  tx.query('UPDATE webhook_events SET processed_at = now() WHERE connection_id = $1 AND event_id = ANY($2::text[])', [
+    connectionId,
+    events.map((event) => event.eventId),
+  ]);
+
+/**
+ * Drains the connection's waiting events: those that carry their record go straight into master
+ * data, a stream's batch in one transaction that also marks its events processed; events without
+ * a record trigger an incremental run of their stream.
+ */
+export async function drainWebhookEvents(hub: Hub, connectionId: string, batchSize = 500): Promise<RunCounts> {
   const counts = emptyCounts();
-  const byStream = new Map<string, ChangeEvent[]>();
-  for (const event of job.events) byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event]);
-  for (const [streamName, events] of byStream) {
-    const stream = await inboundStreamFor(hub, job.connectionId, streamName);
-    const records = events.filter((event) => event.action === 'upsert' && event.record !== undefined).map((event) => event.record);
-    const deleted = events.filter((event) => event.action === 'delete').map((event) => event.externalId);
-    if (records.length + deleted.length > 0) {
-      const outcome = await processInboundPage(stream, { records, deleted });
-      addCounts(counts, outcome.counts);
-      const streamOf = (name: string) => inboundStreamFor(hub, job.connectionId, name);
-      addCounts(counts, await releaseParked(hub.store.db, streamOf, job.connectionId, stream.spec.entity, outcome.written));
-    }
-    if (events.some((event) => event.action === 'upsert' && event.record === undefined)) {
-      await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', { connectionId: job.connectionId, stream: streamName }, { jobId: `run-${job.connectionId}-${streamName}-${Math.floor(Date.now() / 5000)}` });
-    }
+  for (;;) {
+    const events = await waitingEvents(hub, connectionId, batchSize);
+    if (events.length === 0) return counts;
+    const byStream = new Map<string, ChangeEvent[]>();
+    for (const event of events) byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event]);
+    for (const [streamName, streamEvents] of byStream) addCounts(counts, await processStreamEvents(hub, connectionId, streamName, streamEvents));
+    if (events.length < batchSize) return counts;
+  }
+}
+
+async function processStreamEvents(hub: Hub, connectionId: string, streamName: string, events: ChangeEvent[]): Promise<RunCounts> {
+  const stream = await inboundStreamFor(hub, connectionId, streamName);
+  const records = events.filter((event) => event.action === 'upsert' && event.record !== undefined).map((event) => event.record);
+  const deleted = events.filter((event) => event.action === 'delete').map((event) => event.externalId);
+  const outcome = await processInboundPage(stream, { records, deleted }, { onCommitted: (tx) => markProcessed(tx, connectionId, events).then(() => undefined) });
+  const streamOf = (name: string) => inboundStreamFor(hub, connectionId, name);
+  const counts = addCounts(emptyCounts(), outcome.counts);
+  addCounts(counts, await releaseParked(hub.store.db, streamOf, connectionId, stream.spec.entity, outcome.written));
+  if (events.some((event) => event.action === 'upsert' && event.record === undefined)) {
+    const job: SyncRunJob = { connectionId, stream: streamName, reason: 'webhook' };
+    await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', job, { jobId: `run-${connectionId}-${streamName}-${Math.floor(Date.now() / 5000)}` });
   }
   return counts;
 }

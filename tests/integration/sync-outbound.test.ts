@@ -42,8 +42,8 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))('outbound and two-
     expect(erp.writeCalls.length).toBe(3);
     expect(erp.writeCalls[1]!.at - erp.writeCalls[0]!.at).toBeGreaterThanOrEqual(650);
     expect(Date.now() - started).toBeGreaterThanOrEqual(700);
-    const { rows } = await test.hub.store.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM xref WHERE connection_id = 'erp'`);
-    expect(rows[0]!.n).toBe(1);
+    const linked = async () => (await test.hub.store.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM xref WHERE connection_id = 'erp'`)).rows[0]!.n;
+    await eventually(async () => (await linked()) === 1, 10_000, 'ERP id linked in the xref');
   });
 
   it('files a rejected record with its field path and resolves it on replay after an outbound mapping fix', async () => {

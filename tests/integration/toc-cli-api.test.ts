@@ -11,6 +11,9 @@ import { openHub, type Hub } from '../../core/runtime/hub.ts';
 import { listTocCommands } from '../../core/toc/registry.ts';
 import { openEmbeddedStore } from '../support/drivers.ts';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
+import { scopesAllowedFor } from '../../core/security/roles.ts';
+import { createToken } from '../../core/security/tokens.ts';
+import { createUser } from '../../core/security/users.ts';
 
 const run = promisify(execFile);
 const examplesDir = 'core/toc/examples';
@@ -28,9 +31,13 @@ async function cli(command: string, inputFile: string) {
 
 describe('TOC engines: the CLI and the API return identical JSON', () => {
   let hub: Hub;
+  let token: string;
   beforeAll(async () => {
     hub = await openHub(loadEnv({}), { store: await openEmbeddedStore(), queue: createMemoryQueue(), connectors: [] });
+    const user = await createUser(hub.store.db, { email: 'viewer@example.com', role: 'viewer', password: 'a long test password 123' });
+    token = (await createToken(hub.store.db, { userId: user.id, userRole: 'viewer', name: 'toc test', scopes: scopesAllowedFor('viewer') })).token;
   });
+  const post = (path: string) => request(createApp(hub)).post(path).set('Authorization', `Bearer ${token}`);
   afterAll(async () => {
     await hub.close();
   });
@@ -43,7 +50,7 @@ describe('TOC engines: the CLI and the API return identical JSON', () => {
     const file = join(examplesDir, `${name}.json`);
     const viaCli = await cli(name, file);
     expect(viaCli.code).toBe(0);
-    const viaApi = await request(createApp(hub)).post(`/api/toc/${name}`).send(JSON.parse(readFileSync(file, 'utf8')));
+    const viaApi = await post(`/api/toc/${name}`).send(JSON.parse(readFileSync(file, 'utf8')));
     expect(viaApi.status).toBe(200);
     expect(JSON.parse(viaCli.stdout)).toEqual(viaApi.body);
   }, 60_000);
@@ -54,7 +61,7 @@ describe('TOC engines: the CLI and the API return identical JSON', () => {
     const viaCli = await cli('time-buffers', bad);
     expect(viaCli.code).toBe(2);
     expect(viaCli.stderr).toContain('orders.0.dueDate');
-    const viaApi = await request(createApp(hub)).post('/api/toc/time-buffers').send(JSON.parse(readFileSync(bad, 'utf8')));
+    const viaApi = await post('/api/toc/time-buffers').send(JSON.parse(readFileSync(bad, 'utf8')));
     expect(viaApi.status).toBe(400);
     expect(viaApi.body.error.message).toContain('orders.0.dueDate');
     expect(viaApi.body.error.details.fieldPath).toBe('orders.0.dueDate');

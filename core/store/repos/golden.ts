@@ -45,9 +45,11 @@ export const toGolden = (row: GoldenRow): GoldenRecord => ({
   updatedAt: row.updated_at,
 });
 
-export async function goldenByIds(db: Queryable, ids: string[]): Promise<Map<string, GoldenRecord>> {
+/** With `lock`, the rows stay locked until the caller's transaction ends (concurrent writers queue). */
+export async function goldenByIds(db: Queryable, ids: string[], options: { lock?: boolean } = {}): Promise<Map<string, GoldenRecord>> {
   if (ids.length === 0) return new Map();
-  const { rows } = await db.query<GoldenRow>('SELECT * FROM golden_records WHERE id = ANY($1::uuid[])', [ids]);
+  const lock = options.lock ? ' ORDER BY id FOR UPDATE' : '';
+  const { rows } = await db.query<GoldenRow>(`SELECT * FROM golden_records WHERE id = ANY($1::uuid[])${lock}`, [ids]);
   return new Map(rows.map((row) => [row.id, toGolden(row)]));
 }
 

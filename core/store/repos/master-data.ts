@@ -74,8 +74,7 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
   const unknown = page.records.filter((r) => !known.has(r.externalId));
   const matched = unknown.length > 0 && page.match ? await page.match(unknown) : new Map<string, string>();
   const ids = [...new Set([...known.values(), ...matched.values()])];
-  await db.query('SELECT id FROM golden_records WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
-  const golden = await goldenByIds(db, ids);
+  const golden = await goldenByIds(db, ids, { lock: true });
   const written = await lastWrittenBodies(db, page);
   // With more than one live source, survivorship rules decide each golden field.
   const survive = await loadPageSurvivor(db, page, [...golden.keys()]);
