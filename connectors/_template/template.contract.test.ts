@@ -1,4 +1,3 @@
-import '../../tests/contract/rest/nock-polyfill.ts';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

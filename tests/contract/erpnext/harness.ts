@@ -1,4 +1,3 @@
-import './nock-polyfill.ts';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { erpnextConfigSchema } from '../../../connectors/erpnext/config.ts';

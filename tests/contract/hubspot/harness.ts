@@ -1,4 +1,3 @@
-import '../salesforce/nock-polyfill.ts';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { type HubspotConfig, hubspotConfigSchema } from '../../../connectors/hubspot/config.ts';

@@ -1,4 +1,3 @@
-import './nock-polyfill.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import nock from 'nock';

@@ -1,4 +1,3 @@
-import './nock-polyfill.ts';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, beforeEach } from 'vitest';

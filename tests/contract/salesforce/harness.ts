@@ -1,4 +1,3 @@
-import './nock-polyfill.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
