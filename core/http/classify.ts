@@ -26,26 +26,31 @@ export function classifyStatus(status: number): HubError['kind'] {
  * Turns an axios failure into a HubError. Connectors that know their vendor's error bodies
  * classify those first and fall back to this for the transport layer.
  */
-export function classifyHttpError(error: unknown, what = 'request'): HubError {
+export function classifyHttpError(error: unknown, what?: string): HubError {
   if (error instanceof HubError) return error;
+  const prefix = what ? `${what}: ` : '';
   if (!(error instanceof AxiosError)) {
     const code = (error as { code?: string })?.code;
     if (code && transientCodes.has(code)) {
-      return new HubError('transient', 'network_error', `${what}: ${code}`, { cause: error });
+      return new HubError('transient', 'network_error', `${prefix}${code}`, { cause: error });
     }
-    return new HubError('system', 'internal_error', `${what}: ${(error as Error)?.message ?? error}`, { cause: error });
+    return new HubError('system', 'internal_error', `${prefix}${(error as Error)?.message ?? error}`, { cause: error });
   }
   const status = error.response?.status;
+  // A timeout can fire after the headers arrived: it is still a timeout, not the status it carries.
+  if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') {
+    return new HubError('transient', 'timeout', `${prefix}${error.message}`, { cause: error });
+  }
   if (!status) {
     const code = error.code ?? 'network_error';
     const kind = error.code === 'ERR_CANCELED' ? 'system' : 'transient';
-    return new HubError(kind, code === 'ECONNABORTED' ? 'timeout' : 'network_error', `${what}: ${error.message}`, {
+    return new HubError(kind, 'network_error', `${prefix}${error.message}`, {
       cause: error,
     });
   }
   const kind = classifyStatus(status);
   const retryAfterMs = parseRetryAfter(error.response?.headers?.['retry-after']);
-  return new HubError(kind, `http_${status}`, `${what}: HTTP ${status}`, {
+  return new HubError(kind, `http_${status}`, `${prefix}HTTP ${status}`, {
     retryAfterMs,
     details: { status, body: error.response?.data },
     cause: error,
