@@ -2,6 +2,7 @@ import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { toHubError } from '../errors/index.ts';
 import { type ConsumeOptions, type Consumer, DEFAULT_ATTEMPTS, type JobHandler, type JobOptions, type QueueCounts, type QueuePort } from './port.ts';
+import { instrumented } from './instrument.ts';
 import { decideRetry } from './retry-policy.ts';
 
 /** Carries the delay decideRetry chose to BullMQ's backoff strategy. */
@@ -46,7 +47,8 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
     removeOnFail: { count: 5000 },
   });
 
-  function consume<T>(name: string, handler: JobHandler<T>, consumeOptions: ConsumeOptions<T> = {}): Consumer {
+  function consume<T>(name: string, rawHandler: JobHandler<T>, consumeOptions: ConsumeOptions<T> = {}): Consumer {
+    const handler = instrumented(name, rawHandler);
     const worker = new Worker(
       name,
       async (job) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { toHubError } from '../errors/index.ts';
 import { type ConsumeOptions, type Consumer, DEFAULT_ATTEMPTS, type JobHandler, type JobOptions, type QueueCounts, type QueuePort } from './port.ts';
+import { instrumented } from './instrument.ts';
 import { decideRetry } from './retry-policy.ts';
 
 interface MemoryJob {
@@ -62,7 +63,8 @@ export function createMemoryQueue(): QueuePort {
     schedule(queue, { id, name: jobName, data: structuredClone(data), attemptsMade: 0, maxAttempts: options.attempts ?? DEFAULT_ATTEMPTS, readyAt: Date.now() + (options.delayMs ?? 0) });
   };
 
-  function consume<T>(name: string, handler: JobHandler<T>, options: ConsumeOptions<T> = {}): Consumer {
+  function consume<T>(name: string, rawHandler: JobHandler<T>, options: ConsumeOptions<T> = {}): Consumer {
+    const handler = instrumented(name, rawHandler);
     const queue = queueOf(name);
     const concurrency = options.concurrency ?? 1;
     const startedAt: number[] = [];

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import { createApp } from '../api/app.ts';
 import { logger } from '../log/logger.ts';
+import { registerQueueDepth } from '../log/metrics.ts';
+import { queueDepth } from '../sync/queue-depth.ts';
 import type { Hub } from './hub.ts';
 import { startWorkers } from './worker.ts';
 
@@ -12,6 +14,7 @@ export interface RunningHub {
 }
 
 export async function listen(hub: Hub, port: number): Promise<{ server: Server; url: string }> {
+  registerQueueDepth(() => queueDepth(hub));
   const app = createApp(hub);
   const server = await new Promise<Server>((resolve, reject) => {
     const created = app.listen(port, () => resolve(created));

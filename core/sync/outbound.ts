@@ -1,6 +1,7 @@
 import { findStream } from '../connector/define.ts';
 import type { StreamSpec, WriteOp, WriteResult } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
+import { writeLatency } from '../log/metrics.ts';
 import { applyMapping } from '../mapping/index.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
@@ -111,7 +112,8 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
 
   const ctx = contextFor(hub.store, connector, connection);
   const halfOpenAfterMs = Number(connection.options.circuitHalfOpenMs ?? 10_000);
-  const results = await throughCircuit(connection.id, () => connector.write(ctx, spec.name, planned.map((p) => p.op)), { halfOpenAfterMs });
+  const timer = writeLatency.startTimer({ connection: connection.id });
+  const results = await throughCircuit(connection.id, () => connector.write(ctx, spec.name, planned.map((p) => p.op)), { halfOpenAfterMs }).finally(timer);
   const byKey = new Map(planned.map((p) => [p.op.idempotencyKey, p]));
   const done: Array<{ planned: PlannedOp; result: Extract<WriteResult, { ok: true }> }> = [];
   const retryable: HubError[] = [];

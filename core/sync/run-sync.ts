@@ -2,7 +2,7 @@ import { findStream } from '../connector/define.ts';
 import type { Cursor } from '../connector/types.ts';
 import { isHubError, toHubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
-import { syncRecords } from '../log/metrics.ts';
+import { syncRecords, syncRuns } from '../log/metrics.ts';
 import type { Hub } from '../runtime/hub.ts';
 import { readCursor } from '../store/repos/sync-state.ts';
 import { contextFor } from './connector-context.ts';
@@ -81,7 +81,9 @@ export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> 
     }
     const schemaDrift = await detectSchemaDrift(db, request.connectionId, stream.spec.name, tracker);
     await saveRunProgress(db, runId, counts, cursor);
-    await finishRun(db, runId, { ...outcomeOf(failure, counts), counts, schemaDrift });
+    const outcome = outcomeOf(failure, counts);
+    await finishRun(db, runId, { ...outcome, counts, schemaDrift });
+    syncRuns.inc({ connection: request.connectionId, stream: stream.spec.name, status: outcome.status });
     for (const outcome of ['created', 'updated', 'unchanged', 'failed'] as const) {
       if (counts[outcome]) syncRecords.inc({ connection: request.connectionId, stream: stream.spec.name, outcome }, counts[outcome]);
     }
