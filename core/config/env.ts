@@ -17,6 +17,8 @@ export const envSchema = z.object({
   HUB_MASTER_KEY: z.string().optional(),
   /** How long a record may wait for a referenced record before it lands in failed_syncs. */
   HUB_PENDING_REF_TIMEOUT_MS: z.coerce.number().int().positive().default(3_600_000),
+  /** Key prefix of every queue; wrap it in braces ({thub}) on Redis Cluster so a queue's keys share a slot. */
+  HUB_QUEUE_PREFIX: z.string().min(1).default('thub'),
   /** A stream's run lease; a crashed worker blocks its stream at most this long. */
   HUB_STREAM_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'debug', 'silent']).default('info'),

@@ -29,7 +29,7 @@ export async function openHub(
 ): Promise<Hub> {
   const connectors = createCatalog(overrides.connectors ?? (await defaultConnectors()));
   const store = overrides.store ?? (await openStore(storeOptionsFromEnv(env)));
-  const queue = overrides.queue ?? openQueue({ redisUrl: env.REDIS_URL });
+  const queue = overrides.queue ?? openQueue({ redisUrl: env.REDIS_URL, prefix: env.HUB_QUEUE_PREFIX });
   const mode = env.DATABASE_URL || env.REDIS_URL ? 'services' : 'embedded';
   logger.info('hub opened', { mode, store: store.db.driver, queue: queue.driver });
   let closed = false;
