@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { closeCliStore } from './shared-store.ts';
 import { registerConnectionCommands } from './commands/connections.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerFlowCommands } from './commands/flows.ts';
+import { registerConnectionMappingCommands } from './commands/mapping-wiring.ts';
 import { registerMdmCommands } from './commands/mdm.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerSyncCommand } from './commands/sync.ts';
@@ -18,8 +20,10 @@ registerDemoCommand(program);
 registerSyncCommand(program);
 registerTocCommands(program);
 registerMdmCommands(program);
+registerConnectionMappingCommands(program);
 registerUserCommands(program);
 registerConnectionCommands(program);
 registerFlowCommands(program);
 
 await program.parseAsync(process.argv);
+await closeCliStore();
