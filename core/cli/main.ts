@@ -5,6 +5,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerFlowCommands } from './commands/flows.ts';
 import { registerConnectionMappingCommands } from './commands/mapping-wiring.ts';
 import { registerMdmCommands } from './commands/mdm.ts';
+import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { registerTocCommands } from './commands/toc.ts';
@@ -18,6 +19,7 @@ const program = new Command()
 registerServeCommands(program);
 registerDemoCommand(program);
 registerSyncCommand(program);
+registerReconcileCommand(program);
 registerTocCommands(program);
 registerMdmCommands(program);
 registerConnectionMappingCommands(program);
