@@ -19,7 +19,8 @@ describe.each(storeDrivers())('mappings and golden records through the API on $n
     const response = await request(fixture.app)
       .get('/api/mappings?connection=crm')
       .set(bearer(fixture.tokens.viewer));
-    expect(response.body.items.map((item: { id: string }) => item.id).sort()).toEqual([
+    const ids = response.body.items.map((item: { id: string }) => item.id).sort();
+    expect(ids.filter((id: string) => /^crm:(customers|contacts):/.test(id))).toEqual([
       'crm:contacts:in',
       'crm:contacts:out',
       'crm:customers:in',
