@@ -47,7 +47,12 @@ interface ConnectionRow {
 }
 
 function getPath(target: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), target);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      target,
+    );
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -69,7 +74,9 @@ export function splitSecrets(config: Record<string, unknown>, schema: z.ZodType)
   const secrets: Record<string, unknown> = {};
   for (const path of paths) {
     const value = getPath(config, path);
-    if (value !== undefined) secrets[path] = value;
+    if (value === undefined) continue;
+    // Clearing an absent path would create its parents: `auth: {}` where the config had no auth.
+    secrets[path] = value;
     setPath(publicPart, path, undefined);
   }
   return { publicPart, secrets, paths };
@@ -91,17 +98,41 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1
         if (typeof value === 'string') registerSecretValue(value);
       }
     }
-    return { id: row.id, kind: row.kind, name: row.name, config, options: row.options, status: row.status, statusMessage: row.status_message, createdAt: row.created_at, updatedAt: row.updated_at };
+    return {
+      id: row.id,
+      kind: row.kind,
+      name: row.name,
+      config,
+      options: row.options,
+      status: row.status,
+      statusMessage: row.status_message,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
   }
 
   return {
     /** Creates or replaces a connection; the config is validated by its connector's schema first. */
-    async save(input: { id: string; kind: string; name: string; config: Record<string, unknown>; options?: ConnectionOptions }, schema: z.ZodType) {
+    async save(
+      input: {
+        id: string;
+        kind: string;
+        name: string;
+        config: Record<string, unknown>;
+        options?: ConnectionOptions;
+      },
+      schema: z.ZodType,
+    ) {
       const parsed = schema.safeParse(input.config);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const fieldPath = issue.path.join('.');
-        throw new HubError('invalid_data', 'invalid_connection_config', `connection ${input.id}: config.${fieldPath}: ${issue.message}`, { fieldPath: `config.${fieldPath}` });
+        throw new HubError(
+          'invalid_data',
+          'invalid_connection_config',
+          `connection ${input.id}: config.${fieldPath}: ${issue.message}`,
+          { fieldPath: `config.${fieldPath}` },
+        );
       }
       const { publicPart, secrets } = splitSecrets(input.config, schema);
       for (const value of Object.values(secrets)) if (typeof value === 'string') registerSecretValue(value);
@@ -111,7 +142,14 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, config = EXCLUDED.config,
            secrets_encrypted = EXCLUDED.secrets_encrypted, options = EXCLUDED.options, updated_at = now()`,
-        [input.id, input.kind, input.name, JSON.stringify(publicPart), sealed, JSON.stringify(input.options ?? {})],
+        [
+          input.id,
+          input.kind,
+          input.name,
+          JSON.stringify(publicPart),
+          sealed,
+          JSON.stringify(input.options ?? {}),
+        ],
       );
       invalidate();
     },
@@ -119,7 +157,9 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1
     /** Every connection with its decrypted config, at most `cacheMs` old. */
     listCached(): Promise<Connection[]> {
       if (!cached || Date.now() - cached.at > cacheMs) {
-        const list = db.query<ConnectionRow>('SELECT * FROM connections ORDER BY name').then(({ rows }) => rows.map(open));
+        const list = db
+          .query<ConnectionRow>('SELECT * FROM connections ORDER BY name')
+          .then(({ rows }) => rows.map(open));
         cached = { at: Date.now(), list };
         list.catch(invalidate);
       }
@@ -153,8 +193,15 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1
       }));
     },
 
-    async setStatus(id: string, status: 'active' | 'needs_reauthorization' | 'disabled' | 'error', message?: string) {
-      await db.query('UPDATE connections SET status = $2, status_message = $3, updated_at = now() WHERE id = $1', [id, status, message ?? null]);
+    async setStatus(
+      id: string,
+      status: 'active' | 'needs_reauthorization' | 'disabled' | 'error',
+      message?: string,
+    ) {
+      await db.query(
+        'UPDATE connections SET status = $2, status_message = $3, updated_at = now() WHERE id = $1',
+        [id, status, message ?? null],
+      );
       invalidate();
     },
 
