@@ -66,7 +66,7 @@ export async function createDemoConnections(hub: Hub, sandboxes: DemoSandboxes):
     push: string[] = [],
   ) =>
     hub.store.connections.save(
-      { id, kind, name, config, options: { allowPrivateNetwork: true, push } },
+      { id, kind, name, config, options: { allowPrivateNetwork: true, push, role: roleOf[id] } },
       hub.connectors.find(kind).configSchema,
     );
   await save(

@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { HubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 import type { Hub } from '../runtime/hub.ts';
-import { registerWorkerService, type WorkerService } from '../runtime/worker.ts';
+import type { WorkerService } from '../runtime/worker.ts';
 import { getGolden, goldenByIds } from '../store/repos/golden.ts';
 import { type RecordChange, subscribeToChanges } from '../sync/change-subscribers.ts';
 import { findFlow, listFlows } from './catalog.ts';
@@ -118,4 +118,3 @@ export function startFlowServices(hub: Hub): WorkerService {
   };
 }
 
-registerWorkerService(startFlowServices);

@@ -1,5 +1,6 @@
 import { logger } from '../log/logger.ts';
 import { startOutboxRelay } from '../queue/outbox-relay.ts';
+import { startFlowServices } from '../flow/service.ts';
 import { startSyncServices } from '../sync/service.ts';
 import type { Hub } from './hub.ts';
 
@@ -16,6 +17,7 @@ const starters: ServiceStarter[] = [
     return { name: 'outbox-relay', stop: relay.stop };
   },
   startSyncServices,
+  startFlowServices,
 ];
 
 /** Lets each capability (sync, flows, schedules) plug its consumers into every worker process. */
