@@ -7,11 +7,17 @@ import { upsertBulk } from './bulk-ingest.ts';
 import { deleteCollections, type PreparedWrite, upsertCollections } from './collections.ts';
 import { applyPushBack } from './push-back.ts';
 
-/** Every upsert carries the hub's id in the external id field, so retries never duplicate. */
-function prepare(op: WriteOp, config: SalesforceConfig): PreparedWrite {
+/**
+ * Every upsert carries the hub's id in the external id field, so retries never duplicate. A record
+ * whose Salesforce Id the hub already knows (it started in Salesforce) is upserted on Id instead:
+ * its external id field may still be empty there, and an upsert on it would create a copy.
+ */
+function prepare(op: WriteOp, config: SalesforceConfig): PreparedWrite & { byId: boolean } {
   const fields = applyPushBack(op.record, config.pushBack);
   fields[config.externalIdField] ??= op.canonicalId;
-  return { idempotencyKey: op.idempotencyKey, fields };
+  if (op.externalId)
+    return { idempotencyKey: op.idempotencyKey, fields: { ...fields, Id: op.externalId }, byId: true };
+  return { idempotencyKey: op.idempotencyKey, fields, byId: false };
 }
 
 export async function writeSObjectStream(
@@ -22,6 +28,7 @@ export async function writeSObjectStream(
 ): Promise<WriteResult[]> {
   const results = new Map<string, WriteResult>();
   const upserts: PreparedWrite[] = [];
+  const updatesById: PreparedWrite[] = [];
   const deletes: Array<{ idempotencyKey: string; id: string }> = [];
   for (const op of ops) {
     const { idempotencyKey } = op;
@@ -40,7 +47,8 @@ export async function writeSObjectStream(
       continue;
     }
     try {
-      upserts.push(prepare(op, config));
+      const { byId, ...write } = prepare(op, config);
+      (byId ? updatesById : upserts).push(write);
     } catch (error) {
       if (!isHubError(error)) throw error;
       results.set(idempotencyKey, {
@@ -51,10 +59,14 @@ export async function writeSObjectStream(
     }
   }
   const upserted =
-    upserts.length > config.bulkWriteThreshold
-      ? await upsertBulk(client, config, stream.sobject, upserts)
-      : await upsertCollections(client, stream.sobject, config.externalIdField, upserts);
+    upserts.length === 0
+      ? []
+      : upserts.length > config.bulkWriteThreshold
+        ? await upsertBulk(client, config, stream.sobject, upserts)
+        : await upsertCollections(client, stream.sobject, config.externalIdField, upserts);
+  const updated =
+    updatesById.length > 0 ? await upsertCollections(client, stream.sobject, 'Id', updatesById) : [];
   const deleted = deletes.length > 0 ? await deleteCollections(client, stream.sobject, deletes) : [];
-  for (const result of [...upserted, ...deleted]) results.set(result.idempotencyKey, result);
+  for (const result of [...upserted, ...updated, ...deleted]) results.set(result.idempotencyKey, result);
   return ops.map((op) => results.get(op.idempotencyKey) as WriteResult);
 }
