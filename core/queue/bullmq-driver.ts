@@ -1,8 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { toHubError } from '../errors/index.ts';
-import { type ConsumeOptions, type Consumer, DEFAULT_ATTEMPTS, type JobHandler, type JobOptions, type QueueCounts, type QueuePort } from './port.ts';
 import { instrumented } from './instrument.ts';
+import {
+  type ConsumeOptions,
+  type Consumer,
+  DEFAULT_ATTEMPTS,
+  type JobHandler,
+  type JobOptions,
+  type QueueCounts,
+  type QueuePort,
+} from './port.ts';
 import { decideRetry } from './retry-policy.ts';
 
 /** Carries the delay decideRetry chose to BullMQ's backoff strategy. */
@@ -47,12 +56,22 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
     removeOnFail: { count: 5000 },
   });
 
-  function consume<T>(name: string, rawHandler: JobHandler<T>, consumeOptions: ConsumeOptions<T> = {}): Consumer {
+  function consume<T>(
+    name: string,
+    rawHandler: JobHandler<T>,
+    consumeOptions: ConsumeOptions<T> = {},
+  ): Consumer {
     const handler = instrumented(name, rawHandler);
     const worker = new Worker(
       name,
       async (job) => {
-        const view = { id: job.id ?? '', name: job.name, data: job.data as T, attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? DEFAULT_ATTEMPTS };
+        const view = {
+          id: job.id ?? '',
+          name: job.name,
+          data: job.data as T,
+          attemptsMade: job.attemptsMade,
+          maxAttempts: job.opts.attempts ?? DEFAULT_ATTEMPTS,
+        };
         try {
           await handler(view);
         } catch (raw) {
@@ -67,8 +86,12 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
         connection: connection.duplicate(),
         prefix,
         concurrency: consumeOptions.concurrency ?? 1,
-        limiter: consumeOptions.limiter ? { max: consumeOptions.limiter.max, duration: consumeOptions.limiter.durationMs } : undefined,
-        settings: { backoffStrategy: (_attempts, _type, err) => (err instanceof RetryLater ? err.delayMs : 1000) },
+        limiter: consumeOptions.limiter
+          ? { max: consumeOptions.limiter.max, duration: consumeOptions.limiter.durationMs }
+          : undefined,
+        settings: {
+          backoffStrategy: (_attempts, _type, err) => (err instanceof RetryLater ? err.delayMs : 1000),
+        },
       },
     );
     worker.on('error', () => undefined);
@@ -84,8 +107,21 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
   }
 
   const counts = async (name: string): Promise<QueueCounts> => {
-    const c = await queueOf(name).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
-    return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 };
+    const c = await queueOf(name).getJobCounts(
+      'waiting',
+      'active',
+      'delayed',
+      'completed',
+      'failed',
+      'prioritized',
+    );
+    return {
+      waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+      active: c.active ?? 0,
+      delayed: c.delayed ?? 0,
+      completed: c.completed ?? 0,
+      failed: c.failed ?? 0,
+    };
   };
 
   return {
@@ -95,7 +131,9 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
     },
     async addBulk(name, jobs) {
       if (jobs.length === 0) return;
-      await queueOf(name).addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: jobOptions(job.options) })));
+      await queueOf(name).addBulk(
+        jobs.map((job) => ({ name: job.name, data: job.data, opts: jobOptions(job.options) })),
+      );
     },
     consume,
     counts,
@@ -107,6 +145,11 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
         if (Date.now() > deadline) throw new Error(`queue ${name} not idle after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
+    },
+    async epoch() {
+      const key = `${prefix}:epoch`;
+      await connection.set(key, randomUUID(), 'NX');
+      return (await connection.get(key)) ?? '';
     },
     async ping() {
       try {

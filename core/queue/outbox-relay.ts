@@ -1,6 +1,6 @@
 import { logger } from '../log/logger.ts';
 import type { Db } from '../store/db.ts';
-import { claimOutbox, markPublished, type OutboxMessage } from '../store/repos/outbox.ts';
+import { claimOutbox, markPublished, type OutboxMessage, unpublishSince } from '../store/repos/outbox.ts';
 import type { QueuePort } from './port.ts';
 
 export const CHANGES_QUEUE = 'changes';
@@ -28,15 +28,43 @@ export function startOutboxRelay(db: Db, queue: QueuePort, options: RelayOptions
   let wake: (() => void) | undefined;
   let unlisten: (() => Promise<void>) | undefined;
 
+  let epoch: { id: string; since: string } | undefined;
+
+  /**
+   * A queue that lost its state (Redis restarted without persistence) lost the jobs made from
+   * every message published since this relay first saw it: those are published again. Consumers
+   * are idempotent (idempotency keys, event ids), so a message that had been handled is harmless.
+   */
+  async function checkEpoch(): Promise<void> {
+    if (!queue.epoch) return;
+    const id = await queue.epoch();
+    if (epoch?.id === id) return;
+    const { rows } = await db.query<{ now: string }>('SELECT now()::text AS now');
+    if (epoch) {
+      const again = await unpublishSince(db, epoch.since);
+      logger.warn('the queue lost its jobs; publishing the outbox again', {
+        since: epoch.since,
+        messages: again,
+      });
+    }
+    epoch = { id, since: rows[0]!.now };
+  }
+
   async function relayOnce(): Promise<number> {
+    await checkEpoch();
     return db.transaction(async (tx) => {
       const messages = await claimOutbox(tx, batchSize);
       if (messages.length === 0) return 0;
       const first = messages[0]!.id;
       const last = messages[messages.length - 1]!.id;
-      const batch: ChangeBatch = { messages: messages.map(({ id, topic, key, payload }) => ({ id, topic, key, payload })) };
+      const batch: ChangeBatch = {
+        messages: messages.map(({ id, topic, key, payload }) => ({ id, topic, key, payload })),
+      };
       await queue.add(CHANGES_QUEUE, 'change-batch', batch, { jobId: `outbox-${first}-${last}` });
-      await markPublished(tx, messages.map((message) => message.id));
+      await markPublished(
+        tx,
+        messages.map((message) => message.id),
+      );
       return messages.length;
     });
   }

@@ -52,6 +52,11 @@ export interface QueuePort {
   /** Resolves when the queue has nothing waiting, delayed or active. */
   whenIdle(queue: string, timeoutMs?: number): Promise<void>;
   ping(): Promise<boolean>;
+  /**
+   * An id that changes when the queue loses its state (a Redis restarted without persistence);
+   * absent for a queue that lives and dies with the process.
+   */
+  epoch?(): Promise<string>;
   close(): Promise<void>;
 }
 
