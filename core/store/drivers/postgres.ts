@@ -39,6 +39,13 @@ export function createPostgresDb(options: PostgresOptions): Db {
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // A server that drops the connection mid-transaction emits an error on the checked-out client:
+      // unheard, it would crash the process. The failing query rejects; the client is discarded.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
@@ -57,20 +64,37 @@ export function createPostgresDb(options: PostgresOptions): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async listen(channel, onNotify) {
-      const client = await pool.connect();
+      let client: pg.PoolClient | undefined;
+      let stopped = false;
       const handler = (message: pg.Notification) => {
         if (message.channel === channel) onNotify(message.payload ?? '');
       };
-      client.on('notification', handler);
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      // A dropped LISTEN connection is replaced, so notifications keep coming after a server restart.
+      const connect = async (): Promise<void> => {
+        const next = await pool.connect();
+        next.on('notification', handler);
+        next.on('error', (error) => {
+          next.release(error);
+          if (client === next) client = undefined;
+          if (!stopped) setTimeout(() => connect().catch(() => undefined), 1_000).unref();
+        });
+        await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        client = next;
+      };
+      await connect();
       return async () => {
-        client.off('notification', handler);
-        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
-        client.release();
+        stopped = true;
+        const current = client;
+        client = undefined;
+        if (!current) return;
+        current.off('notification', handler);
+        await current.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+        current.release();
       };
     },
     async close() {
