@@ -16,6 +16,34 @@ export function blockingKeysFor(
   return [...new Set(computeBlockingKeys(extractFeatures(record, config), config).map((key) => key.key))];
 }
 
+// Stores hand the same candidate objects and configs for every record of a page: parse each config
+// once and extract each candidate's features once, instead of once per comparison.
+const parsedConfigs = new WeakMap<object, MatcherConfig>();
+const featureCache = new WeakMap<MatcherConfig, WeakMap<MatchInputRecord, ReturnType<typeof extractFeatures>>>();
+
+function configOf(input: MatcherConfig | MatcherConfigInput): MatcherConfig {
+  let parsed = parsedConfigs.get(input);
+  if (!parsed) {
+    parsed = parseMatcherConfig(input);
+    parsedConfigs.set(input, parsed);
+  }
+  return parsed;
+}
+
+function featuresOf(record: MatchInputRecord, config: MatcherConfig) {
+  let cache = featureCache.get(config);
+  if (!cache) {
+    cache = new WeakMap();
+    featureCache.set(config, cache);
+  }
+  let features = cache.get(record);
+  if (!features) {
+    features = extractFeatures(record, config);
+    cache.set(record, features);
+  }
+  return features;
+}
+
 export interface CandidateMatch extends PairScore {
   id: string;
   decision: MatchDecision;
@@ -30,12 +58,12 @@ export function matchCandidates(
   candidates: ReadonlyArray<MatchInputRecord>,
   configInput: MatcherConfig | MatcherConfigInput,
 ): CandidateMatch[] {
-  const config = parseMatcherConfig(configInput);
-  const features = extractFeatures(record, config);
+  const config = configOf(configInput);
+  const features = featuresOf(record, config);
   return candidates
     .filter((candidate) => candidate.id !== record.id)
     .map((candidate) => {
-      const score = scorePair(features, extractFeatures(candidate, config), config);
+      const score = scorePair(features, featuresOf(candidate, config), config);
       return { id: candidate.id, decision: decide(score, config), ...score };
     })
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));

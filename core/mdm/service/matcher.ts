@@ -4,7 +4,7 @@ import { goldenByIds } from '../../store/repos/golden.ts';
 import type { IncomingRecord } from '../../store/repos/master-data.ts';
 import type { MatchInputRecord } from '../match/config.ts';
 import { type CandidateMatch, matchCandidates } from '../match/incremental.ts';
-import { findCandidates, indexKeysOf } from '../store/blocking-index.ts';
+import { findCandidates, indexKeysOf, rankByKeys } from '../store/blocking-index.ts';
 import {
   isMatchedEntity,
   type MatchedEntity,
@@ -82,7 +82,7 @@ async function matchPage(
   records.forEach((record, index) => {
     const newId = randomUUID();
     const keys = keySets[index]!;
-    const inPage = [...new Set(keys.flatMap((key) => pageByKey.get(key) ?? []))];
+    const inPage = rankByKeys(keys, pageByKey);
     const candidates = [...candidateIds[index]!, ...inPage].flatMap((id) => inputs.get(id) ?? []);
     const ranked = matchCandidates(matchInputOf(entity, newId, record.mapped), candidates, config).filter(
       (match) => match.decision !== 'new',

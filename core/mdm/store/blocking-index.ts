@@ -79,15 +79,24 @@ export async function findCandidates(
     list.push(row.canonical_id);
     members.set(row.key, list);
   }
-  return keySets.map((keys) => {
-    const shared = new Map<string, number>();
-    for (const key of keys)
-      for (const id of members.get(key) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
-    return [...shared.entries()]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .slice(0, MAX_CANDIDATES)
-      .map(([id]) => id);
-  });
+  return keySets.map((keys) => rankByKeys(keys, members));
+}
+
+/**
+ * The candidates sharing the most keys, at most MAX_CANDIDATES; a key with more than
+ * MAX_KEY_MEMBERS members (a common word) is ignored, so the work per record stays bounded.
+ */
+export function rankByKeys(keys: ReadonlyArray<string>, members: ReadonlyMap<string, ReadonlyArray<string>>): string[] {
+  const shared = new Map<string, number>();
+  for (const key of keys) {
+    const ids = members.get(key) ?? [];
+    if (ids.length > MAX_KEY_MEMBERS) continue;
+    for (const id of ids) shared.set(id, (shared.get(id) ?? 0) + 1);
+  }
+  return [...shared.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, MAX_CANDIDATES)
+    .map(([id]) => id);
 }
 
 /**
