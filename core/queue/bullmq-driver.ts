@@ -11,6 +11,7 @@ import {
   type JobOptions,
   type QueueCounts,
   type QueuePort,
+  waitUntilIdle,
 } from './port.ts';
 import { decideRetry } from './retry-policy.ts';
 
@@ -137,15 +138,7 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
     },
     consume,
     counts,
-    async whenIdle(name, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const c = await counts(name);
-        if (c.waiting + c.active + c.delayed === 0) return;
-        if (Date.now() > deadline) throw new Error(`queue ${name} not idle after ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
+    whenIdle: (name, timeoutMs = 30_000) => waitUntilIdle(counts, name, timeoutMs, 20),
     async epoch() {
       const key = `${prefix}:epoch`;
       await connection.set(key, randomUUID(), 'NX');

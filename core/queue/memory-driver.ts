@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { toHubError } from '../errors/index.ts';
-import { type ConsumeOptions, type Consumer, DEFAULT_ATTEMPTS, type JobHandler, type JobOptions, type QueueCounts, type QueuePort } from './port.ts';
+import {
+  type ConsumeOptions,
+  type Consumer,
+  DEFAULT_ATTEMPTS,
+  type JobHandler,
+  type JobOptions,
+  type QueueCounts,
+  type QueuePort,
+  waitUntilIdle,
+} from './port.ts';
 import { instrumented } from './instrument.ts';
 import { decideRetry } from './retry-policy.ts';
 
@@ -32,7 +41,15 @@ export function createMemoryQueue(): QueuePort {
   const queueOf = (name: string): MemoryQueue => {
     let queue = queues.get(name);
     if (!queue) {
-      queue = { ready: [], delayed: new Set(), ids: new Set(), active: 0, completed: 0, failed: 0, wakers: new Set() };
+      queue = {
+        ready: [],
+        delayed: new Set(),
+        ids: new Set(),
+        active: 0,
+        completed: 0,
+        failed: 0,
+        wakers: new Set(),
+      };
       queues.set(name, queue);
     }
     return queue;
@@ -60,7 +77,14 @@ export function createMemoryQueue(): QueuePort {
     const id = options.jobId ?? randomUUID();
     if (queue.ids.has(id)) return;
     queue.ids.add(id);
-    schedule(queue, { id, name: jobName, data: structuredClone(data), attemptsMade: 0, maxAttempts: options.attempts ?? DEFAULT_ATTEMPTS, readyAt: Date.now() + (options.delayMs ?? 0) });
+    schedule(queue, {
+      id,
+      name: jobName,
+      data: structuredClone(data),
+      attemptsMade: 0,
+      maxAttempts: options.attempts ?? DEFAULT_ATTEMPTS,
+      readyAt: Date.now() + (options.delayMs ?? 0),
+    });
   };
 
   function consume<T>(name: string, rawHandler: JobHandler<T>, options: ConsumeOptions<T> = {}): Consumer {
@@ -80,7 +104,13 @@ export function createMemoryQueue(): QueuePort {
 
     const run = async (job: MemoryJob) => {
       queue.active++;
-      const view = { id: job.id, name: job.name, data: job.data as T, attemptsMade: job.attemptsMade, maxAttempts: job.maxAttempts };
+      const view = {
+        id: job.id,
+        name: job.name,
+        data: job.data as T,
+        attemptsMade: job.attemptsMade,
+        maxAttempts: job.maxAttempts,
+      };
       try {
         await handler(view);
         queue.completed++;
@@ -89,7 +119,11 @@ export function createMemoryQueue(): QueuePort {
         const error = toHubError(raw);
         const decision = decideRetry(error, job.attemptsMade, job.maxAttempts);
         if (decision.retry) {
-          schedule(queue, { ...job, attemptsMade: job.attemptsMade + 1, readyAt: Date.now() + decision.delayMs });
+          schedule(queue, {
+            ...job,
+            attemptsMade: job.attemptsMade + 1,
+            readyAt: Date.now() + decision.delayMs,
+          });
         } else {
           queue.failed++;
           queue.ids.delete(job.id);
@@ -143,7 +177,13 @@ export function createMemoryQueue(): QueuePort {
 
   const counts = async (name: string): Promise<QueueCounts> => {
     const queue = queueOf(name);
-    return { waiting: queue.ready.length, active: queue.active, delayed: queue.delayed.size, completed: queue.completed, failed: queue.failed };
+    return {
+      waiting: queue.ready.length,
+      active: queue.active,
+      delayed: queue.delayed.size,
+      completed: queue.completed,
+      failed: queue.failed,
+    };
   };
 
   return {
@@ -154,15 +194,7 @@ export function createMemoryQueue(): QueuePort {
     },
     consume,
     counts,
-    async whenIdle(name, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const c = await counts(name);
-        if (c.waiting + c.active + c.delayed === 0) return;
-        if (Date.now() > deadline) throw new Error(`queue ${name} not idle after ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
+    whenIdle: (name, timeoutMs = 30_000) => waitUntilIdle(counts, name, timeoutMs, 10),
     async ping() {
       return !closed;
     },

@@ -61,3 +61,19 @@ export interface QueuePort {
 }
 
 export const DEFAULT_ATTEMPTS = 8;
+
+/** Polls a queue's counts until nothing is waiting, delayed or active; both drivers use it. */
+export async function waitUntilIdle(
+  counts: (queue: string) => Promise<QueueCounts>,
+  queue: string,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = await counts(queue);
+    if (c.waiting + c.active + c.delayed === 0) return;
+    if (Date.now() > deadline) throw new Error(`queue ${queue} not idle after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
