@@ -11,7 +11,7 @@ import { type IncomingRecord, writeMasterData } from '../store/repos/master-data
 import { saveCursor } from '../store/repos/sync-state.ts';
 import { type NewFailure, recordFailure, resolveFailuresFor } from './failures.ts';
 import type { ConnectionMapping } from './mapping-source.ts';
-import { parkRecord, parkedWaitingFor, unparkRecords } from './parking.ts';
+import { parkedWaitingFor, parkRecord, unparkRecords } from './parking.ts';
 import type { RunCounts } from './runs.ts';
 import { createXrefResolver } from './xref-resolver.ts';
 
@@ -43,30 +43,68 @@ export function readPath(record: unknown, path: string): unknown {
   return node;
 }
 
-function failureOf(stream: InboundStream, raw: unknown, error: HubError, externalId?: string, mapped?: unknown): Prepared {
+function failureOf(
+  stream: InboundStream,
+  raw: unknown,
+  error: HubError,
+  externalId?: string,
+  mapped?: unknown,
+): Prepared {
   return {
     kind: 'failed',
-    failure: { connectionId: stream.connection.id, stream: stream.spec.name, direction: 'in', externalId, rawPayload: raw, mappedPayload: mapped, error, mappingVersion: stream.mapping.label },
+    failure: {
+      connectionId: stream.connection.id,
+      stream: stream.spec.name,
+      direction: 'in',
+      externalId,
+      rawPayload: raw,
+      mappedPayload: mapped,
+      error,
+      mappingVersion: stream.mapping.label,
+    },
   };
 }
 
 /** Maps and validates one raw record; never throws for bad data, which becomes a failure instead. */
-async function prepare(stream: InboundStream, raw: unknown, resolver: ReturnType<typeof createXrefResolver>): Promise<Prepared> {
+async function prepare(
+  stream: InboundStream,
+  raw: unknown,
+  resolver: ReturnType<typeof createXrefResolver>,
+): Promise<Prepared> {
   if (isRecordError(raw)) {
     const { message, fieldPath, fileName, line } = raw.__error;
     const where = [fileName, line ? `line ${line}` : undefined].filter(Boolean).join(' ');
-    return failureOf(stream, raw.raw, new HubError('invalid_data', 'parse_error', where ? `${where}: ${message}` : message, { fieldPath, details: { fileName, line } }), where || undefined);
+    return failureOf(
+      stream,
+      raw.raw,
+      new HubError('invalid_data', 'parse_error', where ? `${where}: ${message}` : message, {
+        fieldPath,
+        details: { fileName, line },
+      }),
+      where || undefined,
+    );
   }
   const id = readPath(raw, stream.spec.primaryKey);
   if (id === undefined || id === null || id === '') {
-    return failureOf(stream, raw, new HubError('invalid_data', 'missing_primary_key', `record has no ${stream.spec.primaryKey}`, { fieldPath: stream.spec.primaryKey }));
+    return failureOf(
+      stream,
+      raw,
+      new HubError('invalid_data', 'missing_primary_key', `record has no ${stream.spec.primaryKey}`, {
+        fieldPath: stream.spec.primaryKey,
+      }),
+    );
   }
   const externalId = String(id);
   const result = await applyMapping(stream.mapping.compiled, raw, { resolver });
   if (result.status === 'pending') return { kind: 'pending', externalId, raw, refs: result.pendingRefs };
   if (result.status === 'invalid') {
     const first = result.errors[0]!;
-    const error = new HubError('invalid_data', first.code, `${stream.spec.entity} ${externalId}: ${first.path}: ${first.message}`, { fieldPath: first.path, details: { issues: result.errors } });
+    const error = new HubError(
+      'invalid_data',
+      first.code,
+      `${stream.spec.entity} ${externalId}: ${first.path}: ${first.message}`,
+      { fieldPath: first.path, details: { issues: result.errors } },
+    );
     return failureOf(stream, raw, error, externalId, result.value);
   }
   try {
@@ -88,17 +126,34 @@ export async function processInboundPage(
   hooks: { onCommitted?: (tx: Queryable, counts: RunCounts) => Promise<void> } = {},
 ): Promise<PageOutcome> {
   const { store, connection, spec } = stream;
-  const counts: RunCounts = { read: page.records.length, created: 0, updated: 0, unchanged: 0, echo: 0, deleted: 0, pending: 0, failed: 0 };
+  const counts: RunCounts = {
+    read: page.records.length,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    echo: 0,
+    deleted: 0,
+    pending: 0,
+    failed: 0,
+  };
   const resolver = createXrefResolver(store.db, connection.id);
   const prepared: Prepared[] = [];
   for (const raw of page.records) prepared.push(await prepare(stream, raw, resolver));
   const ok = prepared.flatMap((p) => (p.kind === 'ok' ? [p.record] : []));
   // The last occurrence of an id in a page wins; earlier ones were superseded within the page.
-  const latest = [...new Map(ok.map((record) => [record.externalId, record])).values()];
+  const newest = [...new Map(ok.map((record) => [record.externalId, record])).values()];
+  const latest = await dropOlderThanHeld(store.db, connection.id, spec, newest);
 
   await store.db.transaction(async (tx) => {
     const match = createMasterDataMatcher(tx, spec.entity, { connectionId: connection.id });
-    const written = await writeMasterData(tx, { entity: spec.entity, connectionId: connection.id, stream: spec.name, records: latest, deletedExternalIds: page.deleted, match });
+    const written = await writeMasterData(tx, {
+      entity: spec.entity,
+      connectionId: connection.id,
+      stream: spec.name,
+      records: latest,
+      deletedExternalIds: page.deleted,
+      match,
+    });
     for (const row of written) counts[row.outcome] += 1;
     counts.unchanged += ok.length - latest.length;
     for (const item of prepared) {
@@ -107,16 +162,50 @@ export async function processInboundPage(
         await recordFailure(tx, item.failure);
       } else if (item.kind === 'pending') {
         counts.pending += 1;
-        await parkRecord(tx, { connectionId: connection.id, stream: spec.name, externalId: item.externalId, raw: item.raw }, item.refs);
+        await parkRecord(
+          tx,
+          { connectionId: connection.id, stream: spec.name, externalId: item.externalId, raw: item.raw },
+          item.refs,
+        );
       }
     }
     const succeeded = latest.map((record) => record.externalId);
     await unparkRecords(tx, connection.id, spec.name, succeeded);
-    await resolveFailuresFor(tx, { connectionId: connection.id, stream: spec.name, direction: 'in', externalIds: succeeded });
+    await resolveFailuresFor(tx, {
+      connectionId: connection.id,
+      stream: spec.name,
+      direction: 'in',
+      externalIds: succeeded,
+    });
     if (page.cursor !== undefined) await saveCursor(tx, connection.id, spec.name, page.cursor);
     await hooks.onCommitted?.(tx, counts);
   });
   return { counts, written: latest.map((record) => record.externalId) };
+}
+
+/**
+ * A record older (by the stream's cursor field) than the version the hub holds arrived late, e.g.
+ * webhooks delivered out of order: it must not overwrite the newer version.
+ */
+async function dropOlderThanHeld(
+  db: Queryable,
+  connectionId: string,
+  spec: StreamSpec,
+  records: IncomingRecord[],
+): Promise<IncomingRecord[]> {
+  const field = spec.cursorField;
+  if (!field || records.length === 0) return records;
+  const { rows } = await db.query<{ external_id: string; raw: unknown }>(
+    'SELECT external_id, raw FROM source_records WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[]) AND NOT deleted',
+    [connectionId, spec.name, records.map((record) => record.externalId)],
+  );
+  const held = new Map(rows.map((row) => [row.external_id, readPath(row.raw, field)]));
+  const older = (incoming: unknown, stored: unknown) =>
+    (typeof incoming === 'number' && typeof stored === 'number') ||
+    (typeof incoming === 'string' && typeof stored === 'string')
+      ? incoming < stored
+      : false;
+  return records.filter((record) => !older(readPath(record.raw, field), held.get(record.externalId)));
 }
 
 export function addCounts(into: RunCounts, from: RunCounts): RunCounts {
@@ -133,14 +222,26 @@ export async function releaseParked(
   externalIds: string[],
   depth = 0,
 ): Promise<RunCounts> {
-  const total: RunCounts = { read: 0, created: 0, updated: 0, unchanged: 0, echo: 0, deleted: 0, pending: 0, failed: 0 };
+  const total: RunCounts = {
+    read: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    echo: 0,
+    deleted: 0,
+    pending: 0,
+    failed: 0,
+  };
   if (depth > 5 || externalIds.length === 0) return total;
   const waiting = await parkedWaitingFor(db, connectionId, entity, externalIds);
   for (const [name, rows] of waiting) {
     const stream = await streamOf(name);
     const outcome = await processInboundPage(stream, { records: rows.map((row) => row.raw) });
     addCounts(total, outcome.counts);
-    addCounts(total, await releaseParked(db, streamOf, connectionId, stream.spec.entity, outcome.written, depth + 1));
+    addCounts(
+      total,
+      await releaseParked(db, streamOf, connectionId, stream.spec.entity, outcome.written, depth + 1),
+    );
   }
   return total;
 }

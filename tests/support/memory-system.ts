@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineConnector, secret } from '../../core/connector/define.ts';
 import type { CanonicalEntity, ChangeEvent, StreamSpec, WriteResult } from '../../core/connector/types.ts';
 import { HubError } from '../../core/errors/index.ts';
+import { parseOrThrow } from '../../core/errors/validation.ts';
 
 /** A small system of record for tests: customers and contacts with a change sequence, and faults on demand. */
 export interface MemoryRecord {
@@ -206,13 +207,15 @@ export const memoryConnector = defineConnector({
     ) {
       throw new HubError('auth', 'invalid_signature', 'webhook signature does not match');
     }
-    const body = z
-      .object({
+    const body = parseOrThrow(
+      z.object({
         events: z.array(
           z.object({ id: z.string(), stream: z.string(), record: z.record(z.string(), z.unknown()) }),
         ),
-      })
-      .parse(request.body);
+      }),
+      request.body,
+      { what: 'webhook body' },
+    );
     return body.events.map(
       (event): ChangeEvent => ({
         eventId: event.id,
