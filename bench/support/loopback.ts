@@ -5,17 +5,33 @@ import { z } from 'zod';
 import { defineConnector, secret } from '../../core/connector/define.ts';
 import { HubError } from '../../core/errors/index.ts';
 
-/** A generated source of customers, read in pages, as a CRM would serve them. */
+const syllables = ['ka', 'ren', 'to', 'mi', 'lu', 'sa', 've', 'dor', 'hai', 'qin', 'zhu', 'bel', 'nor', 'tas', 'wen', 'gri', 'pol', 'dan', 'yue', 'fen'];
+const trades = ['Auto Parts', 'Precision Castings', 'Fasteners', 'Hydraulics', 'Bearings', 'Stampings', 'Gear Works', 'Forgings', 'Springs', 'Machining', 'Tooling', 'Valves', 'Seals'];
+const places = ['Ningbo', 'Stuttgart', 'Detroit', 'Suzhou', 'Wuhan', 'Tianjin', 'Liuzhou', 'Lyon', 'Turin', 'Monterrey', 'Pune', 'Osaka'];
+const countries = ['CN', 'DE', 'US', 'CN', 'CN', 'CN', 'CN', 'FR', 'IT', 'MX', 'IN', 'JP'];
+
+/** An invented word per number: distinct records get distinct names, as real companies have. */
+function wordOf(n: number): string {
+  let word = '';
+  for (let rest = n + syllables.length ** 2; rest > 0; rest = Math.floor(rest / syllables.length)) word += syllables[rest % syllables.length];
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** A generated source of distinct customers, read in pages, as a CRM would serve them. */
 export function generateCustomers(count: number, prefix = 'S') {
-  return Array.from({ length: count }, (_, i) => ({
-    Id: `${prefix}${i + 1}`,
-    Name: `Customer ${i + 1} Industrial Supply Co.`,
-    Email: `buyer${i + 1}@customer${i % 997}.example.com`,
-    Phone: `+4930${String(1000000 + i)}`,
-    City: ['Ningbo', 'Stuttgart', 'Detroit', 'Suzhou'][i % 4],
-    Country: ['CN', 'DE', 'US', 'CN'][i % 4],
-    Seq: i + 1,
-  }));
+  return Array.from({ length: count }, (_, i) => {
+    const name = wordOf(i * 7919 + 17);
+    const place = i % places.length;
+    return {
+      Id: `${prefix}${i + 1}`,
+      Name: `${name} ${trades[i % trades.length]} Co., Ltd.`,
+      Email: `buyer@${name.toLowerCase()}.example.com`,
+      Phone: `+4930${String(1000000 + i)}`,
+      City: places[place],
+      Country: countries[place],
+      Seq: i + 1,
+    };
+  });
 }
 
 const sources = new Map<string, ReturnType<typeof generateCustomers>>();
