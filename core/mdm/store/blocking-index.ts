@@ -5,9 +5,9 @@ import { ruleKey } from '../match/score.ts';
 import { isMatchedEntity, type MatchedEntity, matcherConfigFor, matchInputOf } from './entity-matchers.ts';
 
 /** Keys shared by more golden records than this (a common word) find no candidates on their own. */
-const MAX_KEY_MEMBERS = 200;
+const MAX_KEY_MEMBERS = 50;
 /** Candidates scored per incoming record: those sharing the most keys. */
-const MAX_CANDIDATES = 40;
+const MAX_CANDIDATES = 12;
 
 /**
  * Index keys of one canonical body: the matcher's blocking keys plus its rule keys (a tax id, an
@@ -61,25 +61,31 @@ export async function findCandidates(
   entity: MatchedEntity,
   keySets: ReadonlyArray<ReadonlyArray<string>>,
 ): Promise<string[][]> {
-  const allKeys = [...new Set(keySets.flat())];
-  if (allKeys.length === 0) return keySets.map(() => []);
-  const { rows } = await db.query<{ key: string; canonical_id: string }>(
-    `WITH sizes AS (
-       SELECT key FROM mdm_blocking_keys WHERE entity = $1 AND key = ANY($2::text[])
-       GROUP BY key HAVING count(*) <= $3)
-     SELECT b.key, b.canonical_id FROM mdm_blocking_keys b
-       JOIN sizes USING (key)
-       JOIN golden_records g ON g.id = b.canonical_id AND g.merged_into IS NULL AND NOT g.deleted
-     WHERE b.entity = $1`,
-    [entity, allKeys, MAX_KEY_MEMBERS],
+  const indexes = keySets.flatMap((keys, index) => keys.map(() => index));
+  const keys = keySets.flat();
+  if (keys.length === 0) return keySets.map(() => []);
+  // Ranked in the database: each record gets its best candidates by shared keys, and only those
+  // travel back. A key's members are counted only up to the cap, through the primary key index,
+  // so a common key costs the cap, not its size.
+  const { rows } = await db.query<{ idx: number; canonical_id: string }>(
+    `WITH wanted AS (SELECT * FROM unnest($2::int[], $3::text[]) AS w(idx, key)),
+     usable AS (
+       SELECT k.key FROM (SELECT DISTINCT key FROM wanted) k
+       WHERE (SELECT count(*) FROM (SELECT 1 FROM mdm_blocking_keys m WHERE m.entity = $1 AND m.key = k.key LIMIT $4 + 1) c) <= $4),
+     shared AS (
+       SELECT w.idx, b.canonical_id, count(*) AS n FROM wanted w JOIN usable USING (key)
+       JOIN mdm_blocking_keys b ON b.entity = $1 AND b.key = w.key
+       GROUP BY w.idx, b.canonical_id),
+     ranked AS (
+       SELECT idx, canonical_id, row_number() OVER (PARTITION BY idx ORDER BY n DESC, canonical_id) AS rank FROM shared)
+     SELECT r.idx, r.canonical_id::text FROM ranked r
+     JOIN golden_records g ON g.id = r.canonical_id AND g.merged_into IS NULL AND NOT g.deleted
+     WHERE r.rank <= $5 ORDER BY r.idx, r.rank`,
+    [entity, indexes, keys, MAX_KEY_MEMBERS, MAX_CANDIDATES],
   );
-  const members = new Map<string, string[]>();
-  for (const row of rows) {
-    const list = members.get(row.key) ?? [];
-    list.push(row.canonical_id);
-    members.set(row.key, list);
-  }
-  return keySets.map((keys) => rankByKeys(keys, members));
+  const candidates = keySets.map((): string[] => []);
+  for (const row of rows) candidates[row.idx]!.push(row.canonical_id);
+  return candidates;
 }
 
 /**
