@@ -35,6 +35,8 @@ function run(options: autocannon.Options): Promise<LoadResult> {
 export default async function loadBenchmark(): Promise<BenchLine[]> {
   const env = loadEnv({ ...process.env, LOG_LEVEL: 'error' });
   const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: mkdtempSync(join(tmpdir(), 'thub-load-')), masterKey: randomBytes(32).toString('hex') });
+  // Each run brings its own master key: connections left by an earlier run could not be read.
+  if (env.DATABASE_URL) await store.db.exec('TRUNCATE connections CASCADE');
   const queue = openQueue({ redisUrl: env.REDIS_URL, prefix: `thub-load-${randomBytes(3).toString('hex')}` });
   const hub = await openHub(env, { store, queue, connectors: [loopbackConnector as Connector<unknown>], mappingsRoot: 'bench/mappings' });
   await store.connections.save({ id: 'load-src', kind: 'loopback', name: 'Load source', config: { webhookSecret: 'load-secret' } }, loopbackConnector.configSchema);

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { type BenchLine, type Benchmark, saveResults } from './harness.ts';
+import { type BenchLine, type Benchmark, saveResults, updateReadmeTable } from './harness.ts';
 
 // `npm run bench [-- NAME ...]` runs bench/<NAME>*.bench.ts (all when no name is given).
 const dir = fileURLToPath(new URL('.', import.meta.url));
@@ -24,4 +24,5 @@ for (const file of files) {
   }
 }
 await saveResults(all);
+await updateReadmeTable();
 process.exit(0);
