@@ -112,7 +112,7 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
         fc.asyncProperty(bodies, async (body) => {
           const response = await post(body);
           expect(response.status).not.toBe(500);
-          expect((await fetch(`${url}/health`)).status).toBeLessThan(500);
+          expect((await fetch(`${url}/healthz`)).status).toBeLessThan(500);
         }),
         { numRuns: 40 },
       );
