@@ -14,6 +14,18 @@ const MAX_CANDIDATES = 12;
  * email, a SKU), so a record that agrees on a rule value is always among the candidates.
  */
 export function indexKeysOf(entity: MatchedEntity, body: Record<string, unknown>): string[] {
+  // A page asks for the keys of a body when matching it and again when indexing it once written.
+  const cache = keyCache.get(entity) ?? keyCache.set(entity, new WeakMap()).get(entity)!;
+  const cached = cache.get(body);
+  if (cached) return cached;
+  const keys = computeIndexKeys(entity, body);
+  cache.set(body, keys);
+  return keys;
+}
+
+const keyCache = new Map<MatchedEntity, WeakMap<Record<string, unknown>, string[]>>();
+
+function computeIndexKeys(entity: MatchedEntity, body: Record<string, unknown>): string[] {
   const config = matcherConfigFor(entity);
   const features = extractFeatures(matchInputOf(entity, '', body), config);
   const keys = computeBlockingKeys(features, config).map((key) => key.key);
