@@ -1,5 +1,5 @@
 import type { Connector } from '../core/connector/types.ts';
-import { HubError } from '../core/errors/index.ts';
+import { createCatalog } from '../core/connector/catalog.ts';
 import { csv } from './csv/index.ts';
 import { erpnextConnector } from './erpnext/index.ts';
 import { odooConnector } from './odoo/index.ts';
@@ -18,15 +18,9 @@ const connectors: Connector<any>[] = [
   salesforce,
 ];
 
-export function listConnectors(): Connector<unknown>[] {
-  return connectors;
-}
+const catalog = createCatalog(connectors);
 
-export function findConnector(kind: string): Connector<unknown> {
-  const connector = connectors.find((candidate) => candidate.kind === kind);
-  if (!connector) {
-    const known = connectors.map((c) => c.kind).join(', ');
-    throw new HubError('config', 'unknown_connector', `No connector of kind "${kind}" (known: ${known})`);
-  }
-  return connector;
-}
+export const listConnectors = (): Connector<unknown>[] => catalog.list();
+
+/** The same lookup and error as the hub's own catalog. */
+export const findConnector = (kind: string): Connector<unknown> => catalog.find(kind);

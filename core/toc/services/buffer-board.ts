@@ -115,6 +115,6 @@ export const bufferBoardService = defineTocService({
   params: bufferParams,
   async run(db, params) {
     const { input, result, refs, skipped } = await computeBuffers(db, params);
-    return { service: 'buffers', engine: 'buffers', asOf: params.asOf, input, result, refs, skipped };
+    return { asOf: params.asOf, input, result, refs, skipped };
   },
 });

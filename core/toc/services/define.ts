@@ -24,7 +24,8 @@ export interface TocService<P extends z.ZodType = z.ZodType> {
   engine: string;
   /** Parameters from the query string (GET) or the body (POST); numbers may come as text. */
   params: P;
-  run(db: Queryable, params: z.output<P>): Promise<ServiceAnswer>;
+  /** The answer without `service` and `engine`: the registry names them from this definition. */
+  run(db: Queryable, params: z.output<P>): Promise<Omit<ServiceAnswer, 'service' | 'engine'>>;
 }
 
 export function defineTocService<P extends z.ZodType>(service: TocService<P>): TocService<P> {

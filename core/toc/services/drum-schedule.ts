@@ -113,8 +113,6 @@ export const drumScheduleService = defineTocService({
   async run(db, params) {
     const { plant, input, result, skipped } = await computeDrumSchedule(db, params);
     return {
-      service: 'drum-schedule',
-      engine: 'schedule',
       asOf: params.asOf,
       input,
       result,

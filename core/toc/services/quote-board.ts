@@ -93,6 +93,6 @@ export const quoteService = defineTocService({
   params: quoteParams,
   async run(db, params) {
     const { input, result, refs, skipped } = await computeQuote(db, params);
-    return { service: 'quote', engine: 'quote', asOf: params.asOf, input, result, refs, skipped };
+    return { asOf: params.asOf, input, result, refs, skipped };
   },
 });

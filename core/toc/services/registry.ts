@@ -39,5 +39,6 @@ export function findTocService(name: string): TocService {
 /** Validates the parameters (the error names the field) and runs the service on the golden records. */
 export async function runTocService(db: Queryable, name: string, raw: unknown): Promise<ServiceAnswer> {
   const service = findTocService(name);
-  return service.run(db, parseOrThrow(service.params, raw ?? {}, { what: `toc service ${name} parameters` }));
+  const params = parseOrThrow(service.params, raw ?? {}, { what: `toc service ${name} parameters` });
+  return { service: service.name, engine: service.engine, ...(await service.run(db, params)) };
 }

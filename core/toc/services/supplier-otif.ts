@@ -86,8 +86,6 @@ export const supplierOtifService = defineTocService({
   async run(db, params) {
     const { suppliers, refs, skipped } = await computeSupplierOtif(db, params);
     return {
-      service: 'supplier-performance',
-      engine: 'otif',
       asOf: params.asOf,
       input: params,
       result: { suppliers },

@@ -124,8 +124,6 @@ export const throughputService = defineTocService({
   async run(db, params) {
     const { plant, input, result, constraint, scores, skipped } = await computeThroughput(db, params);
     return {
-      service: 'throughput',
-      engine: 'mix',
       asOf: today(),
       input,
       result: { ...result, constraint: constraint?.label ?? null, scores },

@@ -65,8 +65,6 @@ export const timeBufferService = defineTocService({
   async run(db, params) {
     const { input, result, refs, skipped } = await computeTimeBuffers(db, params);
     return {
-      service: 'time-buffers',
-      engine: 'time-buffers',
       asOf: params.asOf,
       input,
       result,
