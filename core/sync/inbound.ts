@@ -8,6 +8,7 @@ import type { Queryable } from '../store/db.ts';
 import type { Store } from '../store/index.ts';
 import type { Connection } from '../store/repos/connections.ts';
 import { type IncomingRecord, writeMasterData } from '../store/repos/master-data.ts';
+import { noteRowsWritten } from '../store/planner-stats.ts';
 import { saveCursor } from '../store/repos/sync-state.ts';
 import { type NewFailure, recordFailure, resolveFailuresFor } from './failures.ts';
 import type { ConnectionMapping } from './mapping-source.ts';
@@ -180,6 +181,7 @@ export async function processInboundPage(
     if (page.cursor !== undefined) await saveCursor(tx, connection.id, spec.name, page.cursor);
     await hooks.onCommitted?.(tx, counts);
   });
+  noteRowsWritten(store.db, counts.created + counts.updated);
   return { counts, written: latest.map((record) => record.externalId) };
 }
 

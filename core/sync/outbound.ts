@@ -6,6 +6,7 @@ import { applyMapping } from '../mapping/index.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
+import { noteRowsWritten } from '../store/planner-stats.ts';
 import { type GoldenRecord, goldenByIds } from '../store/repos/golden.ts';
 import { linkXrefs } from '../store/repos/xref.ts';
 import { throughCircuit } from './circuit.ts';
@@ -131,6 +132,7 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
     }
     await recordWrites(tx, job, spec, done);
   });
+  noteRowsWritten(db, done.length);
   if (retryable.length > 0) {
     const wait = Math.max(0, ...retryable.map((error) => error.retryAfterMs ?? 0));
     throw new HubError(retryable[0]!.kind, retryable[0]!.code, `${retryable.length} of ${planned.length} writes must be retried: ${retryable[0]!.message}`, { retryAfterMs: wait || undefined });

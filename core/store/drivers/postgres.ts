@@ -16,9 +16,22 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
+/**
+ * The hub's working set is cached: an index probe costs about what a sequential read does, so a
+ * page's 1,000 lookups go through the index instead of scanning a whole table. Added to the
+ * connection string's own `options` (a connection string's options replace the pool's).
+ */
+function withPlannerSettings(connectionString: string): string {
+  const url = new URL(connectionString);
+  const given = url.searchParams.get('options') ?? '';
+  if (!given.includes('random_page_cost'))
+    url.searchParams.set('options', `-c random_page_cost=1.1 ${given}`.trim());
+  return url.toString();
+}
+
 export function createPostgresDb(options: PostgresOptions): Db {
   const pool = new pg.Pool({
-    connectionString: options.connectionString,
+    connectionString: withPlannerSettings(options.connectionString),
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'thub',
     types,
