@@ -57,13 +57,16 @@ export function matchCandidates(
   record: MatchInputRecord,
   candidates: ReadonlyArray<MatchInputRecord>,
   configInput: MatcherConfig | MatcherConfigInput,
+  options: { onlyPossibleMatches?: boolean } = {},
 ): CandidateMatch[] {
   const config = configOf(configInput);
   const features = featuresOf(record, config);
+  // Pairs that cannot reach the review threshold are cut short and come back as 'new'.
+  const cutoff = options.onlyPossibleMatches ? config.thresholds.review : 0;
   return candidates
     .filter((candidate) => candidate.id !== record.id)
     .map((candidate) => {
-      const score = scorePair(features, featuresOf(candidate, config), config);
+      const score = scorePair(features, featuresOf(candidate, config), config, undefined, true, cutoff);
       return { id: candidate.id, decision: decide(score, config), ...score };
     })
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));

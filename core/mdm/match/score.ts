@@ -44,6 +44,20 @@ function matchingRule(a: Features, b: Features, config: MatcherConfig, ambiguous
   return undefined;
 }
 
+/** Fields in scoring order: exact comparisons first, so a pair can be ruled out before the costly ones. */
+const scoringOrders = new WeakMap<MatcherConfig, { fields: FieldSpec[]; total: number }>();
+
+function scoringOrderOf(config: MatcherConfig) {
+  let order = scoringOrders.get(config);
+  if (!order) {
+    const cost = (field: FieldSpec) => (field.compare === 'exact' ? 0 : 1);
+    const fields = [...config.fields].sort((x, y) => cost(x) - cost(y) || y.weight - x.weight);
+    order = { fields, total: fields.reduce((sum, field) => sum + field.weight, 0) };
+    scoringOrders.set(config, order);
+  }
+  return order;
+}
+
 /**
  * Weighted fuzzy score in [0, 1]: the weighted mean of field similarities over fields both
  * records have, minus penalties for full disagreements. Fields missing on either side neither
@@ -51,6 +65,9 @@ function matchingRule(a: Features, b: Features, config: MatcherConfig, ambiguous
  * records that share only one field cannot score high. A matching rule scores 1, unless its
  * key is ambiguous (shared by too many records). Per-field detail is collected only when asked
  * for: most candidate pairs are non-matches nobody looks at.
+ *
+ * With a `cutoff`, scoring stops as soon as the pair cannot reach it even if every field still
+ * to compare agreed fully; the score returned is then that upper bound, below the cutoff.
  */
 export function scorePair(
   a: Features,
@@ -58,13 +75,18 @@ export function scorePair(
   config: MatcherConfig,
   ambiguousKeys: ReadonlySet<string> = NO_KEYS,
   withFields = true,
+  cutoff = 0,
 ): PairScore {
+  const rule = config.rules.length > 0 ? matchingRule(a, b, config, ambiguousKeys) : undefined;
+  const { fields: order, total } = scoringOrderOf(config);
+  const floorDivisor = total * config.minCoverage;
+  const prune = cutoff > 0 && !rule;
+  let remaining = 0;
+  if (prune) for (const field of order) if (a[field.feature] && b[field.feature]) remaining += field.weight;
   const fields: Record<string, number> = withFields ? {} : NO_FIELDS;
-  let total = 0;
   let present = 0;
   let earned = 0;
-  for (const field of config.fields) {
-    total += field.weight;
+  for (const field of order) {
     const left = a[field.feature];
     const right = b[field.feature];
     if (!left || !right) continue;
@@ -72,10 +94,13 @@ export function scorePair(
     if (withFields) fields[field.feature] = Math.round(similarity * 1000) / 1000;
     present += field.weight;
     earned += field.weight * similarity - field.weight * field.penalty * (1 - similarity);
+    if (!prune) continue;
+    remaining -= field.weight;
+    const bound = (earned + remaining) / Math.max(present + remaining, floorDivisor);
+    if (bound < cutoff) return { score: Math.max(0, bound), fields, vetoed: false };
   }
-  const rule = config.rules.length > 0 ? matchingRule(a, b, config, ambiguousKeys) : undefined;
   if (rule) return { score: 1, rule, fields, vetoed: false };
-  const score = Math.max(0, earned / Math.max(present, total * config.minCoverage));
+  const score = Math.max(0, earned / Math.max(present, floorDivisor));
   let vetoed = false;
   for (const feature of config.vetoes)
     if (a[feature] && b[feature] && a[feature] !== b[feature]) vetoed = true;

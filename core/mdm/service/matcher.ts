@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
-import { goldenByIds } from '../../store/repos/golden.ts';
 import type { IncomingRecord } from '../../store/repos/master-data.ts';
 import type { MatchInputRecord } from '../match/config.ts';
 import { type CandidateMatch, matchCandidates } from '../match/incremental.ts';
 import { findCandidates, indexKeysOf, rankByKeys } from '../store/blocking-index.ts';
+import { candidateInputs, rememberInput } from '../store/candidate-inputs.ts';
 import {
   isMatchedEntity,
   type MatchedEntity,
@@ -63,15 +63,11 @@ async function matchPage(
 ): Promise<Map<string, string>> {
   const config = matcherConfigFor(entity);
   const keySets = records.map((record) => indexKeysOf(entity, record.mapped));
-  const candidateIds = await findCandidates(db, entity, keySets);
-  const allIds = [...new Set(candidateIds.flat())];
-  const [golden, held] = await Promise.all([
-    goldenByIds(db, allIds),
-    heldByConnection(db, entity, connectionId, allIds),
+  const found = await findCandidates(db, entity, keySets);
+  const [inputs, held] = await Promise.all([
+    candidateInputs(db, entity, found.versions),
+    heldByConnection(db, entity, connectionId, [...found.versions.keys()]),
   ]);
-  const inputs = new Map<string, MatchInputRecord>(
-    [...golden.values()].map((record) => [record.id, matchInputOf(entity, record.id, record.body)]),
-  );
   // New records of this page, by key: later records of the page are compared with them too.
   const pageByKey = new Map<string, string[]>();
   const pageExternal = new Map<string, string>();
@@ -83,8 +79,9 @@ async function matchPage(
     const newId = randomUUID();
     const keys = keySets[index]!;
     const inPage = rankByKeys(keys, pageByKey);
-    const candidates = [...candidateIds[index]!, ...inPage].flatMap((id) => inputs.get(id) ?? []);
-    const ranked = matchCandidates(matchInputOf(entity, newId, record.mapped), candidates, config).filter(
+    const candidates = [...found.perRecord[index]!, ...inPage].flatMap((id) => inputs.get(id) ?? []);
+    const input = matchInputOf(entity, newId, record.mapped);
+    const ranked = matchCandidates(input, candidates, config, { onlyPossibleMatches: true }).filter(
       (match) => match.decision !== 'new',
     );
     const sameConnection = (id: string) => held.get(id) ?? pageExternal.get(id) ?? claimed.get(id);
@@ -95,7 +92,9 @@ async function matchPage(
     assigned.set(record.externalId, canonicalId);
     if (target) claimed.set(target, record.externalId);
     else {
-      inputs.set(newId, matchInputOf(entity, newId, record.mapped));
+      inputs.set(newId, input);
+      // Created at version 1 with exactly this body when the page commits.
+      rememberInput(entity, newId, 1, input);
       pageExternal.set(newId, record.externalId);
       for (const key of keys) pageByKey.set(key, [...(pageByKey.get(key) ?? []), newId]);
     }

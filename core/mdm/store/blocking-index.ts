@@ -64,6 +64,13 @@ export async function removeFromIndex(db: Queryable, ids: string[]): Promise<voi
   await db.query('DELETE FROM mdm_blocking_keys WHERE canonical_id = ANY($1::uuid[])', [ids]);
 }
 
+export interface Candidates {
+  /** Candidate golden ids per key set, most shared keys first. */
+  perRecord: string[][];
+  /** The current version of every candidate. */
+  versions: Map<string, number>;
+}
+
 /**
  * Candidate golden ids per key set, most shared keys first. Only live records count: merged and
  * deleted ones drop out here even if their keys are still indexed.
@@ -72,39 +79,46 @@ export async function findCandidates(
   db: Queryable,
   entity: MatchedEntity,
   keySets: ReadonlyArray<ReadonlyArray<string>>,
-): Promise<string[][]> {
+): Promise<Candidates> {
   const indexes = keySets.flatMap((keys, index) => keys.map(() => index));
   const keys = keySets.flat();
-  if (keys.length === 0) return keySets.map(() => []);
+  const perRecord = keySets.map((): string[] => []);
+  const versions = new Map<string, number>();
+  if (keys.length === 0) return { perRecord, versions };
   // Ranked in the database: each record gets its best candidates by shared keys, and only those
-  // travel back. A key's members are counted only up to the cap, through the primary key index,
-  // so a common key costs the cap, not its size.
-  const { rows } = await db.query<{ idx: number; canonical_id: string }>(
+  // travel back. A key's members are read once and only up to the cap, so a common key costs the
+  // cap, not its size, and a key over the cap is dropped.
+  const { rows } = await db.query<{ idx: number; canonical_id: string; version: number }>(
     `WITH wanted AS (SELECT * FROM unnest($2::int[], $3::text[]) AS w(idx, key)),
-     usable AS (
-       SELECT k.key FROM (SELECT DISTINCT key FROM wanted) k
-       WHERE (SELECT count(*) FROM (SELECT 1 FROM mdm_blocking_keys m WHERE m.entity = $1 AND m.key = k.key LIMIT $4 + 1) c) <= $4),
+     members AS (
+       SELECT k.key, m.canonical_id, count(*) OVER (PARTITION BY k.key) AS size
+       FROM (SELECT DISTINCT key FROM wanted) k
+       CROSS JOIN LATERAL (SELECT b.canonical_id FROM mdm_blocking_keys b WHERE b.entity = $1 AND b.key = k.key LIMIT $4 + 1) m),
      shared AS (
-       SELECT w.idx, b.canonical_id, count(*) AS n FROM wanted w JOIN usable USING (key)
-       JOIN mdm_blocking_keys b ON b.entity = $1 AND b.key = w.key
-       GROUP BY w.idx, b.canonical_id),
+       SELECT w.idx, m.canonical_id, count(*) AS n FROM wanted w JOIN members m ON m.key = w.key AND m.size <= $4
+       GROUP BY w.idx, m.canonical_id),
      ranked AS (
        SELECT idx, canonical_id, row_number() OVER (PARTITION BY idx ORDER BY n DESC, canonical_id) AS rank FROM shared)
-     SELECT r.idx, r.canonical_id::text FROM ranked r
+     SELECT r.idx, r.canonical_id::text, g.version FROM ranked r
      JOIN golden_records g ON g.id = r.canonical_id AND g.merged_into IS NULL AND NOT g.deleted
      WHERE r.rank <= $5 ORDER BY r.idx, r.rank`,
     [entity, indexes, keys, MAX_KEY_MEMBERS, MAX_CANDIDATES],
   );
-  const candidates = keySets.map((): string[] => []);
-  for (const row of rows) candidates[row.idx]!.push(row.canonical_id);
-  return candidates;
+  for (const row of rows) {
+    perRecord[row.idx]!.push(row.canonical_id);
+    versions.set(row.canonical_id, row.version);
+  }
+  return { perRecord, versions };
 }
 
 /**
  * The candidates sharing the most keys, at most MAX_CANDIDATES; a key with more than
  * MAX_KEY_MEMBERS members (a common word) is ignored, so the work per record stays bounded.
  */
-export function rankByKeys(keys: ReadonlyArray<string>, members: ReadonlyMap<string, ReadonlyArray<string>>): string[] {
+export function rankByKeys(
+  keys: ReadonlyArray<string>,
+  members: ReadonlyMap<string, ReadonlyArray<string>>,
+): string[] {
   const shared = new Map<string, number>();
   for (const key of keys) {
     const ids = members.get(key) ?? [];
