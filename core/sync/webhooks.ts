@@ -14,14 +14,43 @@ export interface WebhookJob {
   connectionId: string;
 }
 
+/** Events of one connection arriving within this window share one drain job. */
+const DRAIN_WINDOW_MS = 20;
+/** Slack for clocks of the intake and worker hosts that disagree by a few milliseconds. */
+const CLOCK_MARGIN_MS = 5;
+
+/**
+ * One drain job per connection and window instead of one per event: the job is named after its
+ * window and starts only once the window is over. An event whose enqueue is dropped as a duplicate
+ * was stored before that (committed), inside the window, so the job that was not started yet
+ * will find it.
+ */
+async function requestDrain(hub: Hub, connectionId: string): Promise<void> {
+  const now = Date.now();
+  const windowEnd = (Math.floor(now / DRAIN_WINDOW_MS) + 1) * DRAIN_WINDOW_MS;
+  await hub.queue.add(WEBHOOKS_QUEUE, 'drain', { connectionId } satisfies WebhookJob, {
+    jobId: `drain-${connectionId}-${windowEnd}`,
+    delayMs: windowEnd - now + CLOCK_MARGIN_MS,
+  });
+}
+
 /**
  * Verifies (through the connector), deduplicates by event id and stores the events; a drain job
  * takes them in batches. The HTTP answer never waits for the sync itself.
  */
-export async function acceptWebhook(hub: Hub, connectionId: string, request: WebhookRequest): Promise<{ accepted: number; duplicates: number }> {
+export async function acceptWebhook(
+  hub: Hub,
+  connectionId: string,
+  request: WebhookRequest,
+): Promise<{ accepted: number; duplicates: number }> {
   const connection = await hub.store.connections.getCached(connectionId);
   const connector = hub.connectors.find(connection.kind);
-  if (!connector.webhook) throw new HubError('not_found', 'webhooks_not_supported', `${connector.kind} connections do not take webhooks`);
+  if (!connector.webhook)
+    throw new HubError(
+      'not_found',
+      'webhooks_not_supported',
+      `${connector.kind} connections do not take webhooks`,
+    );
   const events = await connector.webhook(contextFor(hub.store, connector, connection), request);
   if (events.length === 0) return { accepted: 0, duplicates: 0 };
   const { rows } = await hub.store.db.query<{ event_id: string }>(
@@ -30,7 +59,7 @@ export async function acceptWebhook(hub: Hub, connectionId: string, request: Web
      ON CONFLICT DO NOTHING RETURNING event_id`,
     [connectionId, JSON.stringify(events)],
   );
-  if (rows.length > 0) await hub.queue.add(WEBHOOKS_QUEUE, 'drain', { connectionId } satisfies WebhookJob);
+  if (rows.length > 0) await requestDrain(hub, connectionId);
   return { accepted: rows.length, duplicates: events.length - rows.length };
 }
 
@@ -44,39 +73,60 @@ async function waitingEvents(hub: Hub, connectionId: string, limit: number): Pro
 }
 
 const markProcessed = (tx: Queryable, connectionId: string, events: ChangeEvent[]) =>
-  tx.query('UPDATE webhook_events SET processed_at = now() WHERE connection_id = $1 AND event_id = ANY($2::text[])', [
-    connectionId,
-    events.map((event) => event.eventId),
-  ]);
+  tx.query(
+    'UPDATE webhook_events SET processed_at = now() WHERE connection_id = $1 AND event_id = ANY($2::text[])',
+    [connectionId, events.map((event) => event.eventId)],
+  );
 
 /**
  * Drains the connection's waiting events: those that carry their record go straight into master
  * data, a stream's batch in one transaction that also marks its events processed; events without
  * a record trigger an incremental run of their stream.
  */
-export async function drainWebhookEvents(hub: Hub, connectionId: string, batchSize = 500): Promise<RunCounts> {
+export async function drainWebhookEvents(
+  hub: Hub,
+  connectionId: string,
+  batchSize = 500,
+): Promise<RunCounts> {
   const counts = emptyCounts();
   for (;;) {
     const events = await waitingEvents(hub, connectionId, batchSize);
     if (events.length === 0) return counts;
     const byStream = new Map<string, ChangeEvent[]>();
     for (const event of events) byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event]);
-    for (const [streamName, streamEvents] of byStream) addCounts(counts, await processStreamEvents(hub, connectionId, streamName, streamEvents));
+    for (const [streamName, streamEvents] of byStream)
+      addCounts(counts, await processStreamEvents(hub, connectionId, streamName, streamEvents));
     if (events.length < batchSize) return counts;
   }
 }
 
-async function processStreamEvents(hub: Hub, connectionId: string, streamName: string, events: ChangeEvent[]): Promise<RunCounts> {
+async function processStreamEvents(
+  hub: Hub,
+  connectionId: string,
+  streamName: string,
+  events: ChangeEvent[],
+): Promise<RunCounts> {
   const stream = await inboundStreamFor(hub, connectionId, streamName);
-  const records = events.filter((event) => event.action === 'upsert' && event.record !== undefined).map((event) => event.record);
+  const records = events
+    .filter((event) => event.action === 'upsert' && event.record !== undefined)
+    .map((event) => event.record);
   const deleted = events.filter((event) => event.action === 'delete').map((event) => event.externalId);
-  const outcome = await processInboundPage(stream, { records, deleted }, { onCommitted: (tx) => markProcessed(tx, connectionId, events).then(() => undefined) });
+  const outcome = await processInboundPage(
+    stream,
+    { records, deleted },
+    { onCommitted: (tx) => markProcessed(tx, connectionId, events).then(() => undefined) },
+  );
   const streamOf = (name: string) => inboundStreamFor(hub, connectionId, name);
   const counts = addCounts(emptyCounts(), outcome.counts);
-  addCounts(counts, await releaseParked(hub.store.db, streamOf, connectionId, stream.spec.entity, outcome.written));
+  addCounts(
+    counts,
+    await releaseParked(hub.store.db, streamOf, connectionId, stream.spec.entity, outcome.written),
+  );
   if (events.some((event) => event.action === 'upsert' && event.record === undefined)) {
     const job: SyncRunJob = { connectionId, stream: streamName, reason: 'webhook' };
-    await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', job, { jobId: `run-${connectionId}-${streamName}-${Math.floor(Date.now() / 5000)}` });
+    await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', job, {
+      jobId: `run-${connectionId}-${streamName}-${Math.floor(Date.now() / 5000)}`,
+    });
   }
   return counts;
 }
