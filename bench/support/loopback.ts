@@ -5,15 +5,64 @@ import { z } from 'zod';
 import { defineConnector, secret } from '../../core/connector/define.ts';
 import { HubError } from '../../core/errors/index.ts';
 
-const syllables = ['ka', 'ren', 'to', 'mi', 'lu', 'sa', 've', 'dor', 'hai', 'qin', 'zhu', 'bel', 'nor', 'tas', 'wen', 'gri', 'pol', 'dan', 'yue', 'fen'];
-const trades = ['Auto Parts', 'Precision Castings', 'Fasteners', 'Hydraulics', 'Bearings', 'Stampings', 'Gear Works', 'Forgings', 'Springs', 'Machining', 'Tooling', 'Valves', 'Seals'];
-const places = ['Ningbo', 'Stuttgart', 'Detroit', 'Suzhou', 'Wuhan', 'Tianjin', 'Liuzhou', 'Lyon', 'Turin', 'Monterrey', 'Pune', 'Osaka'];
+const syllables = [
+  'ka',
+  'ren',
+  'to',
+  'mi',
+  'lu',
+  'sa',
+  've',
+  'dor',
+  'hai',
+  'qin',
+  'zhu',
+  'bel',
+  'nor',
+  'tas',
+  'wen',
+  'gri',
+  'pol',
+  'dan',
+  'yue',
+  'fen',
+];
+const trades = [
+  'Auto Parts',
+  'Precision Castings',
+  'Fasteners',
+  'Hydraulics',
+  'Bearings',
+  'Stampings',
+  'Gear Works',
+  'Forgings',
+  'Springs',
+  'Machining',
+  'Tooling',
+  'Valves',
+  'Seals',
+];
+const places = [
+  'Ningbo',
+  'Stuttgart',
+  'Detroit',
+  'Suzhou',
+  'Wuhan',
+  'Tianjin',
+  'Liuzhou',
+  'Lyon',
+  'Turin',
+  'Monterrey',
+  'Pune',
+  'Osaka',
+];
 const countries = ['CN', 'DE', 'US', 'CN', 'CN', 'CN', 'CN', 'FR', 'IT', 'MX', 'IN', 'JP'];
 
 /** An invented word per number: distinct records get distinct names, as real companies have. */
 function wordOf(n: number): string {
   let word = '';
-  for (let rest = n + syllables.length ** 2; rest > 0; rest = Math.floor(rest / syllables.length)) word += syllables[rest % syllables.length];
+  for (let rest = n + syllables.length ** 2; rest > 0; rest = Math.floor(rest / syllables.length))
+    word += syllables[rest % syllables.length];
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
@@ -40,13 +89,13 @@ export function registerSource(name: string, records: ReturnType<typeof generate
 }
 
 /** The write target: an HTTP server that upserts batches and remembers when each record arrived. */
-export async function startTargetServer() {
+export async function startTargetServer(clock: () => number = () => performance.now()) {
   const arrivals = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
-      const now = performance.now();
+      const now = clock();
       const batch = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Array<{ hubId: string }>;
       for (const record of batch) arrivals.set(record.hubId, now);
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -56,7 +105,11 @@ export async function startTargetServer() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, arrivals, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    arrivals,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 const pools = new Map<string, Pool>();
@@ -72,8 +125,23 @@ const poolFor = (url: string) => {
 export const loopbackConnector = defineConnector({
   kind: 'loopback',
   title: 'Loopback benchmark system',
-  configSchema: z.object({ source: z.string().default(''), targetUrl: z.string().default(''), pageSize: z.number().int().default(1000), webhookSecret: secret().optional() }),
-  streams: [{ name: 'customers', entity: 'customer', primaryKey: 'Id', cursorField: 'Seq', read: true, write: true, writeBatchSize: 1000 }],
+  configSchema: z.object({
+    source: z.string().default(''),
+    targetUrl: z.string().default(''),
+    pageSize: z.number().int().default(1000),
+    webhookSecret: secret().optional(),
+  }),
+  streams: [
+    {
+      name: 'customers',
+      entity: 'customer',
+      primaryKey: 'Id',
+      cursorField: 'Seq',
+      read: true,
+      write: true,
+      writeBatchSize: 1000,
+    },
+  ],
   async check() {
     return { ok: true, checks: [] };
   },
@@ -88,19 +156,40 @@ export const loopbackConnector = defineConnector({
   },
   async write(ctx, _stream, ops) {
     const body = JSON.stringify(ops.map((op) => ({ ...op.record, hubId: op.canonicalId })));
-    const response = await poolFor(ctx.config.targetUrl).request({ method: 'POST', path: '/batch', body, headers: { 'content-type': 'application/json' } });
-    if (response.statusCode >= 500) throw new HubError('transient', `http_${response.statusCode}`, 'target failed');
+    const response = await poolFor(ctx.config.targetUrl).request({
+      method: 'POST',
+      path: '/batch',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    if (response.statusCode >= 500)
+      throw new HubError('transient', `http_${response.statusCode}`, 'target failed');
     const ids = (await response.body.json()) as Array<{ id: string }>;
-    return ops.map((op, i) => ({ ok: true as const, idempotencyKey: op.idempotencyKey, externalId: ids[i]!.id, created: !op.externalId }));
+    return ops.map((op, i) => ({
+      ok: true as const,
+      idempotencyKey: op.idempotencyKey,
+      externalId: ids[i]!.id,
+      created: !op.externalId,
+    }));
   },
   async webhook(ctx, request) {
     const given = String(request.headers['x-signature'] ?? '');
-    const expected = createHmac('sha256', ctx.config.webhookSecret ?? '').update(request.rawBody).digest('hex');
+    const expected = createHmac('sha256', ctx.config.webhookSecret ?? '')
+      .update(request.rawBody)
+      .digest('hex');
     if (given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
       throw new HubError('auth', 'invalid_signature', 'bad signature');
     }
     const event = request.body as { id: string; record: { Id: string } };
-    return [{ eventId: event.id, stream: 'customers', externalId: event.record.Id, action: 'upsert', record: event.record }];
+    return [
+      {
+        eventId: event.id,
+        stream: 'customers',
+        externalId: event.record.Id,
+        action: 'upsert',
+        record: event.record,
+      },
+    ];
   },
 });
 
