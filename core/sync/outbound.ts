@@ -77,14 +77,18 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
   const connection = await hub.store.connections.getCached(job.connectionId);
   const connector = hub.connectors.find(connection.kind);
   const spec = findStream(connector, job.stream, connection.config);
-  const mapping = await mappingFor(db, connection, spec.name, 'out', hub.mappingsRoot);
-  const golden = await goldenByIds(db, job.items.map((item) => item.canonicalId));
+  // Independent reads go out together: a write job's latency is mostly round trips.
+  const [mapping, golden] = await Promise.all([
+    mappingFor(db, connection, spec.name, 'out', hub.mappingsRoot),
+    goldenByIds(db, job.items.map((item) => item.canonicalId)),
+  ]);
   const resolver = createXrefResolver(db, connection.id);
-  await resolver.prefetchCanonical(spec.entity, [...golden.keys()]);
-
   const candidates = [...golden.values()].filter((record) => !record.mergedInto);
   const keys = candidates.map((record) => idempotencyKeyOf(connection.id, spec.name, record.id, record.version));
-  const skip = job.force ? new Set<string>() : await alreadyWritten(db, keys);
+  const [skip] = await Promise.all([
+    job.force ? new Set<string>() : alreadyWritten(db, keys),
+    resolver.prefetchCanonical(spec.entity, [...golden.keys()]),
+  ]);
   const planned: PlannedOp[] = [];
   const waiting: WriteItem[] = [];
   for (const record of candidates) {

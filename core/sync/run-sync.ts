@@ -21,8 +21,10 @@ export interface SyncRequest {
   signal?: AbortSignal;
 }
 
-export async function inboundStreamFor(hub: Hub, connectionId: string, streamName: string): Promise<InboundStream> {
-  const connection = await hub.store.connections.get(connectionId);
+/** With `cached`, the connection may be a few seconds old (webhook drains, many times a second). */
+export async function inboundStreamFor(hub: Hub, connectionId: string, streamName: string, options: { cached?: boolean } = {}): Promise<InboundStream> {
+  const { connections } = hub.store;
+  const connection = await (options.cached ? connections.getCached(connectionId) : connections.get(connectionId));
   const connector = hub.connectors.find(connection.kind);
   const spec = findStream(connector, streamName, connection.config);
   const mapping = await mappingFor(hub.store.db, connection, spec.name, 'in', hub.mappingsRoot);

@@ -106,7 +106,7 @@ async function processStreamEvents(
   streamName: string,
   events: ChangeEvent[],
 ): Promise<RunCounts> {
-  const stream = await inboundStreamFor(hub, connectionId, streamName);
+  const stream = await inboundStreamFor(hub, connectionId, streamName, { cached: true });
   const records = events
     .filter((event) => event.action === 'upsert' && event.record !== undefined)
     .map((event) => event.record);
@@ -116,7 +116,7 @@ async function processStreamEvents(
     { records, deleted },
     { onCommitted: (tx) => markProcessed(tx, connectionId, events).then(() => undefined) },
   );
-  const streamOf = (name: string) => inboundStreamFor(hub, connectionId, name);
+  const streamOf = (name: string) => inboundStreamFor(hub, connectionId, name, { cached: true });
   const counts = addCounts(emptyCounts(), outcome.counts);
   addCounts(
     counts,
