@@ -8,7 +8,7 @@ import { expireParked } from './parking.ts';
 import { runSync } from './run-sync.ts';
 import { startScheduler } from './schedules.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
-import { drainWebhookEvents, WEBHOOKS_QUEUE, type WebhookJob } from './webhooks.ts';
+import { drainWindow, WEBHOOKS_QUEUE, type WebhookJob } from './webhooks.ts';
 import { startWriteWorkers } from './write-workers.ts';
 import { routeChangesToTargets } from './write-targets.ts';
 
@@ -31,7 +31,7 @@ export async function startSyncServices(hub: Hub): Promise<WorkerService> {
     { concurrency: 2 },
   );
   // One drain at a time per process: a drain takes every waiting event, so more would only find none.
-  const webhooks = hub.queue.consume<WebhookJob>(WEBHOOKS_QUEUE, (job) => drainWebhookEvents(hub, job.data.connectionId).then(() => undefined), { concurrency: 1 });
+  const webhooks = hub.queue.consume<WebhookJob>(WEBHOOKS_QUEUE, (job) => drainWindow(hub, job.data), { concurrency: 1 });
   const writers = startWriteWorkers(hub);
   const scheduler = startScheduler(hub);
   await Promise.all([writers.ready, scheduler.ready]);

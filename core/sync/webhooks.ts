@@ -12,6 +12,8 @@ export const WEBHOOKS_QUEUE = 'webhooks';
 
 export interface WebhookJob {
   connectionId: string;
+  /** The end (epoch ms) of the window whose events this job drains. */
+  windowEnd?: number;
 }
 
 /** Events of one connection arriving within this window share one drain job. */
@@ -21,17 +23,36 @@ const CLOCK_MARGIN_MS = 5;
 
 /**
  * One drain job per connection and window instead of one per event: the job is named after its
- * window and starts only once the window is over. An event whose enqueue is dropped as a duplicate
- * was stored before that (committed), inside the window, so the job that was not started yet
- * will find it.
+ * window, so the events of a window after the first only find it there.
  */
 async function requestDrain(hub: Hub, connectionId: string): Promise<void> {
-  const now = Date.now();
-  const windowEnd = (Math.floor(now / DRAIN_WINDOW_MS) + 1) * DRAIN_WINDOW_MS;
-  await hub.queue.add(WEBHOOKS_QUEUE, 'drain', { connectionId } satisfies WebhookJob, {
+  const windowEnd = (Math.floor(Date.now() / DRAIN_WINDOW_MS) + 1) * DRAIN_WINDOW_MS;
+  // This process already queued the window's job: asking the queue again would only be refused.
+  const requested = drainsRequested.get(hub);
+  if (requested?.get(connectionId) === windowEnd) return;
+  await hub.queue.add(WEBHOOKS_QUEUE, 'drain', { connectionId, windowEnd } satisfies WebhookJob, {
     jobId: `drain-${connectionId}-${windowEnd}`,
-    delayMs: windowEnd - now + CLOCK_MARGIN_MS,
   });
+  if (requested) requested.set(connectionId, windowEnd);
+  else drainsRequested.set(hub, new Map([[connectionId, windowEnd]]));
+}
+
+const drainsRequested = new WeakMap<Hub, Map<string, number>>();
+
+/**
+ * Drains at once, and again until a drain started after the window closed: an event whose drain
+ * request was dropped as a duplicate of this job was stored before its request, within the window,
+ * so that last drain finds it even if the earlier ones ran too early.
+ */
+export async function drainWindow(hub: Hub, job: WebhookJob): Promise<void> {
+  const closed = (job.windowEnd ?? 0) + CLOCK_MARGIN_MS;
+  for (;;) {
+    const startedAt = Date.now();
+    await drainWebhookEvents(hub, job.connectionId);
+    if (startedAt >= closed) return;
+    const wait = closed - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }
 
 /**
