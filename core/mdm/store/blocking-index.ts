@@ -36,11 +36,11 @@ function computeIndexKeys(entity: MatchedEntity, body: Record<string, unknown>):
   return [...new Set(keys)];
 }
 
-/** Replaces the index keys of golden records after they were written. */
+/** Replaces the index keys of golden records after they were written; `fresh` ones have none yet. */
 export async function indexGoldenRecords(
   db: Queryable,
   entity: string,
-  records: ReadonlyArray<{ id: string; body: Record<string, unknown> }>,
+  records: ReadonlyArray<{ id: string; body: Record<string, unknown>; fresh?: boolean }>,
 ): Promise<void> {
   if (!isMatchedEntity(entity) || records.length === 0) return;
   const rows = records.flatMap((record) =>
@@ -48,7 +48,7 @@ export async function indexGoldenRecords(
   );
   await removeFromIndex(
     db,
-    records.map((record) => record.id),
+    records.filter((record) => !record.fresh).map((record) => record.id),
   );
   if (rows.length === 0) return;
   await db.query(

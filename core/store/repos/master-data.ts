@@ -53,7 +53,10 @@ function changedKeys(before: Record<string, unknown>, after: Record<string, unkn
 }
 
 /** What the hub itself last wrote to these records of this connection and stream. */
-async function lastWrittenBodies(db: Queryable, page: PageWrite): Promise<Map<string, Record<string, unknown>>> {
+async function lastWrittenBodies(
+  db: Queryable,
+  page: PageWrite,
+): Promise<Map<string, Record<string, unknown>>> {
   const { rows } = await db.query<{ external_id: string; body: Record<string, unknown> }>(
     'SELECT external_id, body FROM last_written WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[])',
     [page.connectionId, page.stream, page.records.map((r) => r.externalId)],
@@ -82,16 +85,30 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
 
   return page.records.map((record) => {
     const hash = contentHash(record.mapped);
-    const existingId = known.get(record.externalId) ?? matched.get(record.externalId) ?? assigned.get(record.externalId);
+    const existingId =
+      known.get(record.externalId) ?? matched.get(record.externalId) ?? assigned.get(record.externalId);
     const current = existingId ? golden.get(existingId) : undefined;
     const canonicalId = existingId ?? randomUUID();
     assigned.set(record.externalId, canonicalId);
     const isNewLink = !known.has(record.externalId);
     if (!current) {
       const lineage = Object.fromEntries(
-        Object.keys(record.mapped).map((field) => [field, { connectionId: page.connectionId, externalId: record.externalId, at: now }]),
+        Object.keys(record.mapped).map((field) => [
+          field,
+          { connectionId: page.connectionId, externalId: record.externalId, at: now },
+        ]),
       );
-      return { record, canonicalId, isNew: isNewLink, body: record.mapped, version: 1, changedFields: Object.keys(record.mapped).sort(), outcome: 'created', hash, lineage };
+      return {
+        record,
+        canonicalId,
+        isNew: isNewLink,
+        body: record.mapped,
+        version: 1,
+        changedFields: Object.keys(record.mapped).sort(),
+        outcome: 'created',
+        hash,
+        lineage,
+      };
     }
     const survived = survive(canonicalId, record, now);
     const body = survived?.body ?? { ...current.body, ...record.mapped };
@@ -100,7 +117,9 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
     const outcome: RecordOutcome = changedFields.length === 0 ? 'unchanged' : echo ? 'echo' : 'updated';
     const bumps = outcome === 'updated';
     const lineage = survived?.lineage ?? { ...current.lineage };
-    if (bumps && !survived) for (const field of changedFields) lineage[field] = { connectionId: page.connectionId, externalId: record.externalId, at: now };
+    if (bumps && !survived)
+      for (const field of changedFields)
+        lineage[field] = { connectionId: page.connectionId, externalId: record.externalId, at: now };
     return {
       record,
       canonicalId,
@@ -136,7 +155,14 @@ export async function writeMasterData(tx: Queryable, page: PageWrite): Promise<W
         JSON.stringify(
           changed.map((row) => {
             const keys = keyColumnsOf(page.entity, row.body);
-            return { id: row.canonicalId, version: row.version, body: row.body, display_name: keys.displayName, natural_key: keys.naturalKey ?? null, lineage: row.lineage };
+            return {
+              id: row.canonicalId,
+              version: row.version,
+              body: row.body,
+              display_name: keys.displayName,
+              natural_key: keys.naturalKey ?? null,
+              lineage: row.lineage,
+            };
           }),
         ),
         page.entity,
@@ -144,29 +170,52 @@ export async function writeMasterData(tx: Queryable, page: PageWrite): Promise<W
         now,
       ],
     );
-    await indexGoldenRecords(tx, page.entity, changed.map((row) => ({ id: row.canonicalId, body: row.body })));
+    await indexGoldenRecords(
+      tx,
+      page.entity,
+      changed.map((row) => ({
+        id: row.canonicalId,
+        body: row.body,
+        fresh: row.outcome === 'created' && row.version === 1,
+      })),
+    );
     await appendChanges(tx, page, changed);
   }
   await linkXrefs(
     tx,
-    planned.filter((row) => row.isNew).map((row) => ({ entity: page.entity, canonicalId: row.canonicalId, connectionId: page.connectionId, externalId: row.record.externalId })),
+    planned
+      .filter((row) => row.isNew)
+      .map((row) => ({
+        entity: page.entity,
+        canonicalId: row.canonicalId,
+        connectionId: page.connectionId,
+        externalId: row.record.externalId,
+      })),
   );
   await upsertSourceRecords(tx, page, planned);
   const deleted = await markDeleted(tx, page, now);
   return [
-    ...planned.map((row) => ({ externalId: row.record.externalId, canonicalId: row.canonicalId, version: row.version, outcome: row.outcome, changedFields: row.changedFields })),
+    ...planned.map((row) => ({
+      externalId: row.record.externalId,
+      canonicalId: row.canonicalId,
+      version: row.version,
+      outcome: row.outcome,
+      changedFields: row.changedFields,
+    })),
     ...deleted,
   ];
 }
 
 async function appendChanges(tx: Queryable, page: PageWrite, rows: PlannedRow[]): Promise<void> {
-  const changes = rows.map((row): ChangeRow => ({
-    canonical_id: row.canonicalId,
-    version: row.version,
-    operation: row.outcome === 'created' ? 'create' : 'update',
-    body: row.body,
-    changed_fields: row.changedFields,
-  }));
+  const changes = rows.map(
+    (row): ChangeRow => ({
+      canonical_id: row.canonicalId,
+      version: row.version,
+      operation: row.outcome === 'created' ? 'create' : 'update',
+      body: row.body,
+      changed_fields: row.changedFields,
+    }),
+  );
   await appendChangeRows(tx, page.entity, page.connectionId, changes);
 }
 
@@ -179,7 +228,12 @@ export interface ChangeRow {
 }
 
 /** Appends to the change log and, in the same statement batch, the outbox messages for relays. */
-export async function appendChangeRows(tx: Queryable, entity: string, sourceSystem: string, changes: ChangeRow[]): Promise<void> {
+export async function appendChangeRows(
+  tx: Queryable,
+  entity: string,
+  sourceSystem: string,
+  changes: ChangeRow[],
+): Promise<void> {
   if (changes.length === 0) return;
   const json = JSON.stringify(changes);
   await tx.query(
@@ -188,16 +242,18 @@ export async function appendChangeRows(tx: Queryable, entity: string, sourceSyst
      FROM jsonb_to_recordset($1::jsonb) AS c(canonical_id uuid, version int, operation text, body jsonb, changed_fields jsonb)`,
     [json, entity, sourceSystem],
   );
+  // The notification is delivered at commit and wakes the outbox relay without waiting for its poll.
   await tx.query(
-    `INSERT INTO outbox (topic, message_key, payload)
-     SELECT 'record.changed', $2 || ':' || canonical_id::text,
-       jsonb_build_object('entity', $2::text, 'canonicalId', canonical_id, 'version', version, 'operation', operation,
-         'changedFields', changed_fields, 'sourceSystem', $3::text)
-     FROM jsonb_to_recordset($1::jsonb) AS c(canonical_id uuid, version int, operation text, changed_fields jsonb)`,
+    `WITH added AS (
+       INSERT INTO outbox (topic, message_key, payload)
+       SELECT 'record.changed', $2 || ':' || canonical_id::text,
+         jsonb_build_object('entity', $2::text, 'canonicalId', canonical_id, 'version', version, 'operation', operation,
+           'changedFields', changed_fields, 'sourceSystem', $3::text)
+       FROM jsonb_to_recordset($1::jsonb) AS c(canonical_id uuid, version int, operation text, changed_fields jsonb)
+       RETURNING 1)
+     SELECT pg_notify('thub_outbox', '') FROM (SELECT 1 FROM added LIMIT 1) AS any_added`,
     [json, entity, sourceSystem],
   );
-  // Delivered at commit; wakes the outbox relay without waiting for its next poll.
-  await tx.query("SELECT pg_notify('thub_outbox', '')");
 }
 
 async function upsertSourceRecords(tx: Queryable, page: PageWrite, rows: PlannedRow[]): Promise<void> {
@@ -209,7 +265,15 @@ async function upsertSourceRecords(tx: Queryable, page: PageWrite, rows: Planned
      ON CONFLICT (connection_id, stream, external_id) DO UPDATE SET canonical_id = EXCLUDED.canonical_id, raw = EXCLUDED.raw,
        mapped = EXCLUDED.mapped, content_hash = EXCLUDED.content_hash, deleted = false, updated_at = now()`,
     [
-      JSON.stringify(rows.map((row) => ({ external_id: row.record.externalId, canonical_id: row.canonicalId, raw: row.record.raw, mapped: row.record.mapped, content_hash: row.hash }))),
+      JSON.stringify(
+        rows.map((row) => ({
+          external_id: row.record.externalId,
+          canonical_id: row.canonicalId,
+          raw: row.record.raw,
+          mapped: row.record.mapped,
+          content_hash: row.hash,
+        })),
+      ),
       page.connectionId,
       page.stream,
       page.entity,
@@ -234,7 +298,24 @@ async function markDeleted(tx: Queryable, page: PageWrite, now: string): Promise
      RETURNING id, version`,
     [rows.map((row) => row.canonical_id), now],
   );
-  await appendChangeRows(tx, page.entity, page.connectionId, orphaned.map((row) => ({ canonical_id: row.id, version: row.version, operation: 'delete', body: null, changed_fields: [] })));
+  await appendChangeRows(
+    tx,
+    page.entity,
+    page.connectionId,
+    orphaned.map((row) => ({
+      canonical_id: row.id,
+      version: row.version,
+      operation: 'delete',
+      body: null,
+      changed_fields: [],
+    })),
+  );
   const versions = new Map(orphaned.map((row) => [row.id, row.version]));
-  return rows.map((row) => ({ externalId: row.external_id, canonicalId: row.canonical_id, version: versions.get(row.canonical_id) ?? 0, outcome: 'deleted', changedFields: [] }));
+  return rows.map((row) => ({
+    externalId: row.external_id,
+    canonicalId: row.canonical_id,
+    version: versions.get(row.canonical_id) ?? 0,
+    outcome: 'deleted',
+    changedFields: [],
+  }));
 }
