@@ -3,7 +3,10 @@
 // the source's webhook sender. The hub process pays only for its own work.
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { startTargetServer } from './loopback.ts';
+import { generateCustomers, startTargetServer } from './loopback.ts';
+
+/** Webhook records are numbered far past any bulk source, so their names are new to the hub. */
+const WEBHOOK_FIRST_INDEX: Record<string, number> = { U: 1_000_000, W: 1_100_000 };
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -28,16 +31,13 @@ async function sendWebhooks(url: string, secret: string, prefix: string, rate: n
   const sentAt: Record<string, number> = {};
   const started = performance.now();
   const sends: Promise<unknown>[] = [];
+  // Distinct companies, as the bulk source has, but none of the bulk's: each event is a new customer.
+  const records = generateCustomers(rate * seconds, prefix, WEBHOOK_FIRST_INDEX[prefix] ?? 2_000_000);
   for (let n = 0; n < rate * seconds; n++) {
     const wait = started + (n * 1000) / rate - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    const record = {
-      Id: `${prefix}${n}`,
-      Name: `Webhook customer ${prefix}${n}`,
-      Email: `${prefix.toLowerCase()}${n}@example.com`,
-      Seq: n,
-    };
-    const body = JSON.stringify({ id: `evt-${prefix}${n}`, record });
+    const record = records[n]!;
+    const body = JSON.stringify({ id: `evt-${record.Id}`, record });
     const signature = createHmac('sha256', secret).update(body).digest('hex');
     sentAt[record.Id] = now();
     sends.push(

@@ -67,18 +67,19 @@ function wordOf(n: number): string {
 }
 
 /** A generated source of distinct customers, read in pages, as a CRM would serve them. */
-export function generateCustomers(count: number, prefix = 'S') {
-  return Array.from({ length: count }, (_, i) => {
+export function generateCustomers(count: number, prefix = 'S', firstIndex = 0) {
+  return Array.from({ length: count }, (_, n) => {
+    const i = firstIndex + n;
     const name = wordOf(i * 7919 + 17);
     const place = i % places.length;
     return {
-      Id: `${prefix}${i + 1}`,
+      Id: `${prefix}${n + 1}`,
       Name: `${name} ${trades[i % trades.length]} Co., Ltd.`,
       Email: `buyer@${name.toLowerCase()}.example.com`,
       Phone: `+4930${String(1000000 + i)}`,
       City: places[place],
       Country: countries[place],
-      Seq: i + 1,
+      Seq: n + 1,
     };
   });
 }
