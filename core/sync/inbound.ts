@@ -2,7 +2,13 @@ import { isRecordError } from '../connector/record-error.ts';
 import type { Connector, Cursor, StreamSpec } from '../connector/types.ts';
 import { HubError, isHubError } from '../errors/index.ts';
 import { applyMapping, type PendingRef } from '../mapping/index.ts';
-import { createMasterDataMatcher } from '../mdm/service/matcher.ts';
+import {
+  createMasterDataMatcher,
+  type MatchCarry,
+  matchNewRecords,
+  type PageMatches,
+} from '../mdm/service/matcher.ts';
+import { isMatchedEntity } from '../mdm/store/entity-matchers.ts';
 import { validateEntity } from '../model/entities.ts';
 import type { Queryable } from '../store/db.ts';
 import type { Store } from '../store/index.ts';
@@ -10,6 +16,7 @@ import type { Connection } from '../store/repos/connections.ts';
 import { type IncomingRecord, writeMasterData } from '../store/repos/master-data.ts';
 import { noteRowsWritten } from '../store/planner-stats.ts';
 import { saveCursor } from '../store/repos/sync-state.ts';
+import { canonicalIdsFor } from '../store/repos/xref.ts';
 import { type NewFailure, recordFailure, resolveFailuresFor } from './failures.ts';
 import type { ConnectionMapping } from './mapping-source.ts';
 import { parkedWaitingFor, parkRecord, unparkRecords } from './parking.ts';
@@ -117,16 +124,65 @@ async function prepare(
   }
 }
 
+export interface PreparedPage {
+  page: InboundPage;
+  prepared: Prepared[];
+  /** Valid records, without those superseded in the page or older than what the hub holds. */
+  latest: IncomingRecord[];
+  okCount: number;
+  /** Matches found before the transaction, when the page was matched ahead. */
+  matched?: PageMatches;
+}
+
+export interface InboundPage {
+  records: unknown[];
+  deleted?: string[];
+  cursor?: Cursor;
+}
+
+/**
+ * Everything about a page that needs no transaction: mapping, validation and, with `matchAhead`,
+ * master-data matching against committed golden records and the new records of `carry` (the page
+ * being written meanwhile). A pipelined run prepares the next page while this one is written.
+ */
+export async function preparePage(
+  stream: InboundStream,
+  page: InboundPage,
+  options: { matchAhead?: boolean; carry?: MatchCarry } = {},
+): Promise<PreparedPage> {
+  const { store, connection, spec } = stream;
+  const resolver = createXrefResolver(store.db, connection.id);
+  const prepared: Prepared[] = [];
+  for (const raw of page.records) prepared.push(await prepare(stream, raw, resolver));
+  const ok = prepared.flatMap((p) => (p.kind === 'ok' ? [p.record] : []));
+  // The last occurrence of an id in a page wins; earlier ones were superseded within the page.
+  const newest = [...new Map(ok.map((record) => [record.externalId, record])).values()];
+  const latest = await dropOlderThanHeld(store.db, connection.id, spec, newest);
+  let matched: PageMatches | undefined;
+  if (options.matchAhead && isMatchedEntity(spec.entity)) {
+    const known = await canonicalIdsFor(
+      store.db,
+      spec.entity,
+      connection.id,
+      latest.map((record) => record.externalId),
+    );
+    const unknown = latest.filter((record) => !known.has(record.externalId));
+    matched = await matchNewRecords(store.db, spec.entity, connection.id, unknown, options.carry);
+  }
+  return { page, prepared, latest, okCount: ok.length, matched };
+}
+
 /**
  * One page into master data in ONE transaction: golden records, xref, change log, outbox, failed
  * records, parked records and the cursor commit together or not at all.
  */
-export async function processInboundPage(
+export async function commitPage(
   stream: InboundStream,
-  page: { records: unknown[]; deleted?: string[]; cursor?: Cursor },
+  ready: PreparedPage,
   hooks: { onCommitted?: (tx: Queryable, counts: RunCounts) => Promise<void> } = {},
 ): Promise<PageOutcome> {
   const { store, connection, spec } = stream;
+  const { page, prepared, latest } = ready;
   const counts: RunCounts = {
     read: page.records.length,
     created: 0,
@@ -137,14 +193,6 @@ export async function processInboundPage(
     pending: 0,
     failed: 0,
   };
-  const resolver = createXrefResolver(store.db, connection.id);
-  const prepared: Prepared[] = [];
-  for (const raw of page.records) prepared.push(await prepare(stream, raw, resolver));
-  const ok = prepared.flatMap((p) => (p.kind === 'ok' ? [p.record] : []));
-  // The last occurrence of an id in a page wins; earlier ones were superseded within the page.
-  const newest = [...new Map(ok.map((record) => [record.externalId, record])).values()];
-  const latest = await dropOlderThanHeld(store.db, connection.id, spec, newest);
-
   await store.db.transaction(async (tx) => {
     const match = createMasterDataMatcher(tx, spec.entity, { connectionId: connection.id });
     const written = await writeMasterData(tx, {
@@ -154,9 +202,10 @@ export async function processInboundPage(
       records: latest,
       deletedExternalIds: page.deleted,
       match,
+      matched: ready.matched,
     });
     for (const row of written) counts[row.outcome] += 1;
-    counts.unchanged += ok.length - latest.length;
+    counts.unchanged += ready.okCount - latest.length;
     for (const item of prepared) {
       if (item.kind === 'failed') {
         counts.failed += 1;
@@ -183,6 +232,15 @@ export async function processInboundPage(
   });
   noteRowsWritten(store.db, counts.created + counts.updated);
   return { counts, written: latest.map((record) => record.externalId) };
+}
+
+/** Prepares and writes one page (webhook batches, replays and parked records). */
+export async function processInboundPage(
+  stream: InboundStream,
+  page: InboundPage,
+  hooks: { onCommitted?: (tx: Queryable, counts: RunCounts) => Promise<void> } = {},
+): Promise<PageOutcome> {
+  return commitPage(stream, await preparePage(stream, page), hooks);
 }
 
 /**

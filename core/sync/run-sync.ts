@@ -6,9 +6,28 @@ import { syncRecords, syncRuns } from '../log/metrics.ts';
 import type { Hub } from '../runtime/hub.ts';
 import { readCursor } from '../store/repos/sync-state.ts';
 import { contextFor } from './connector-context.ts';
-import { addCounts, type InboundStream, processInboundPage, releaseParked } from './inbound.ts';
+import type { MatchCarry } from '../mdm/service/matcher.ts';
+import {
+  addCounts,
+  commitPage,
+  type InboundPage,
+  type InboundStream,
+  type PreparedPage,
+  preparePage,
+  releaseParked,
+} from './inbound.ts';
 import { mappingFor } from './mapping-source.ts';
-import { abandonStaleRuns, emptyCounts, finishRun, getRun, type RunCounts, type RunStatus, type SyncRun, saveRunProgress, startRun } from './runs.ts';
+import {
+  abandonStaleRuns,
+  emptyCounts,
+  finishRun,
+  getRun,
+  type RunCounts,
+  type RunStatus,
+  type SyncRun,
+  saveRunProgress,
+  startRun,
+} from './runs.ts';
 import { createFieldTracker, detectSchemaDrift } from './schema-drift.ts';
 import { acquireStreamLease } from './stream-lock.ts';
 
@@ -22,25 +41,67 @@ export interface SyncRequest {
 }
 
 /** With `cached`, the connection may be a few seconds old (webhook drains, many times a second). */
-export async function inboundStreamFor(hub: Hub, connectionId: string, streamName: string, options: { cached?: boolean } = {}): Promise<InboundStream> {
+export async function inboundStreamFor(
+  hub: Hub,
+  connectionId: string,
+  streamName: string,
+  options: { cached?: boolean } = {},
+): Promise<InboundStream> {
   const { connections } = hub.store;
-  const connection = await (options.cached ? connections.getCached(connectionId) : connections.get(connectionId));
+  const connection = await (options.cached
+    ? connections.getCached(connectionId)
+    : connections.get(connectionId));
   const connector = hub.connectors.find(connection.kind);
   const spec = findStream(connector, streamName, connection.config);
   const mapping = await mappingFor(hub.store.db, connection, spec.name, 'in', hub.mappingsRoot);
   return { store: hub.store, connection, connector, spec, mapping };
 }
 
-function outcomeOf(error: unknown, counts: RunCounts): { status: RunStatus; reason?: string; error?: string } {
+/**
+ * The connector's pages, prepared one at a time. With `ahead` (PostgreSQL, where the next page's
+ * reads run on another connection than the transaction writing this one), pages are matched
+ * before their transaction, against the records of the page written meanwhile.
+ */
+function pagesOf(
+  stream: InboundStream,
+  source: AsyncIterable<InboundPage>,
+  tracker: ReturnType<typeof createFieldTracker>,
+  ahead: boolean,
+) {
+  const iterator = source[Symbol.asyncIterator]();
+  return {
+    ahead,
+    async next(carry?: MatchCarry): Promise<PreparedPage | undefined> {
+      const next = await iterator.next();
+      if (next.done) return undefined;
+      tracker.observe(next.value.records);
+      return preparePage(stream, next.value, { matchAhead: ahead, carry });
+    },
+    /** Lets the connector release what it holds (a file, a result stream) when a run ends early. */
+    async close(): Promise<void> {
+      await iterator.return?.();
+    },
+  };
+}
+
+function outcomeOf(
+  error: unknown,
+  counts: RunCounts,
+): { status: RunStatus; reason?: string; error?: string } {
   if (error) {
     const hubError = toHubError(error);
     if (hubError.kind === 'rate_limited') {
       const quota = /quota|limit/i.test(hubError.code) || /quota|daily/i.test(hubError.message);
-      return { status: 'partial', reason: `partially synced: ${quota ? 'quota' : 'rate limited'}`, error: hubError.message };
+      return {
+        status: 'partial',
+        reason: `partially synced: ${quota ? 'quota' : 'rate limited'}`,
+        error: hubError.message,
+      };
     }
     return { status: 'failed', reason: hubError.code, error: hubError.message };
   }
-  if (counts.failed > 0) return { status: 'partial', reason: `partially synced: ${counts.failed} records failed` };
+  if (counts.failed > 0)
+    return { status: 'partial', reason: `partially synced: ${counts.failed} records failed` };
   return { status: 'succeeded' };
 }
 
@@ -52,34 +113,79 @@ function outcomeOf(error: unknown, counts: RunCounts): { status: RunStatus; reas
 export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> {
   const { db } = hub.store;
   const stream = await inboundStreamFor(hub, request.connectionId, request.stream);
-  const lease = await acquireStreamLease(db, request.connectionId, stream.spec.name, hub.env.HUB_STREAM_LEASE_MS);
+  const lease = await acquireStreamLease(
+    db,
+    request.connectionId,
+    stream.spec.name,
+    hub.env.HUB_STREAM_LEASE_MS,
+  );
   const counts = emptyCounts();
   let runId: string | undefined;
   try {
     await abandonStaleRuns(db, request.connectionId, stream.spec.name);
-    const cursorBefore = request.full ? undefined : await readCursor(db, request.connectionId, stream.spec.name);
-    runId = await startRun(db, { connectionId: request.connectionId, stream: stream.spec.name, mode: request.full ? 'full' : 'incremental', cursorBefore, mappingVersion: stream.mapping.label });
+    const cursorBefore = request.full
+      ? undefined
+      : await readCursor(db, request.connectionId, stream.spec.name);
+    runId = await startRun(db, {
+      connectionId: request.connectionId,
+      stream: stream.spec.name,
+      mode: request.full ? 'full' : 'incremental',
+      cursorBefore,
+      mappingVersion: stream.mapping.label,
+    });
     const tracker = createFieldTracker();
     const ctx = contextFor(hub.store, stream.connector, stream.connection, request.signal);
-    const streamOf = (name: string) => (name === stream.spec.name ? Promise.resolve(stream) : inboundStreamFor(hub, request.connectionId, name));
+    const streamOf = (name: string) =>
+      name === stream.spec.name ? Promise.resolve(stream) : inboundStreamFor(hub, request.connectionId, name);
     let failure: unknown;
     let cursor: Cursor | undefined = cursorBefore;
     try {
-      for await (const page of stream.connector.read(ctx, stream.spec.name, cursorBefore)) {
-        tracker.observe(page.records);
-        const id = runId;
-        const outcome = await processInboundPage(stream, page, {
-          onCommitted: (tx, pageCounts) => saveRunProgress(tx, id, addCounts({ ...counts }, pageCounts), page.cursor),
-        });
-        addCounts(counts, outcome.counts);
-        cursor = page.cursor;
-        addCounts(counts, await releaseParked(db, streamOf, request.connectionId, stream.spec.entity, outcome.written));
-        request.onProgress?.({ ...counts });
-        if (request.signal?.aborted) break;
+      const pages = pagesOf(
+        stream,
+        stream.connector.read(ctx, stream.spec.name, cursorBefore),
+        tracker,
+        db.driver === 'postgres',
+      );
+      let previousWritten: string[] = [];
+      try {
+        let current = await pages.next();
+        while (current) {
+          const ready = current;
+          const id = runId;
+          const committing = commitPage(stream, ready, {
+            onCommitted: (tx, pageCounts) =>
+              saveRunProgress(tx, id, addCounts({ ...counts }, pageCounts), ready.page.cursor),
+          });
+          // The next page is read, mapped and matched while this one is written.
+          const upcoming = pages.ahead ? pages.next(ready.matched?.carry) : undefined;
+          upcoming?.catch(() => undefined);
+          const outcome = await committing;
+          addCounts(counts, outcome.counts);
+          cursor = ready.page.cursor;
+          // The page prepared ahead could not see this one's records: its parked records are retried too.
+          addCounts(
+            counts,
+            await releaseParked(db, streamOf, request.connectionId, stream.spec.entity, [
+              ...previousWritten,
+              ...outcome.written,
+            ]),
+          );
+          previousWritten = pages.ahead ? outcome.written : [];
+          request.onProgress?.({ ...counts });
+          if (request.signal?.aborted) break;
+          current = await (upcoming ?? pages.next());
+        }
+      } finally {
+        await pages.close().catch(() => undefined);
       }
     } catch (error) {
       failure = error;
-      if (!isHubError(error) || error.kind === 'system') logger.error('sync run failed', { connectionId: request.connectionId, stream: request.stream, error });
+      if (!isHubError(error) || error.kind === 'system')
+        logger.error('sync run failed', {
+          connectionId: request.connectionId,
+          stream: request.stream,
+          error,
+        });
     }
     const schemaDrift = await detectSchemaDrift(db, request.connectionId, stream.spec.name, tracker);
     await saveRunProgress(db, runId, counts, cursor);
@@ -87,7 +193,11 @@ export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> 
     await finishRun(db, runId, { ...outcome, counts, schemaDrift });
     syncRuns.inc({ connection: request.connectionId, stream: stream.spec.name, status: outcome.status });
     for (const outcome of ['created', 'updated', 'unchanged', 'failed'] as const) {
-      if (counts[outcome]) syncRecords.inc({ connection: request.connectionId, stream: stream.spec.name, outcome }, counts[outcome]);
+      if (counts[outcome])
+        syncRecords.inc(
+          { connection: request.connectionId, stream: stream.spec.name, outcome },
+          counts[outcome],
+        );
     }
     return (await getRun(db, runId))!;
   } finally {

@@ -10,115 +10,182 @@ import { hubDriverPairs, startTestHub, type TestHub } from '../support/test-hub.
 
 let suffix = 0;
 
-describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))('inbound sync on $label', ({ store, queue }) => {
-  let test: TestHub;
-  let systemName: string;
-  beforeEach(async () => {
-    test = await startTestHub({ store: await store.open(), queue: queue.open(), workers: false });
-    systemName = `crm-in-${++suffix}-${Date.now()}`;
-    await test.hub.store.connections.save({ id: 'crm', kind: 'memory', name: 'CRM', config: { system: systemName, pageSize: 50 } }, memoryConnector.configSchema);
-  });
-  afterEach(async () => {
-    await test.stop();
-  });
+describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
+  'inbound sync on $label',
+  ({ store, queue }) => {
+    let test: TestHub;
+    let systemName: string;
+    beforeEach(async () => {
+      test = await startTestHub({ store: await store.open(), queue: queue.open(), workers: false });
+      systemName = `crm-in-${++suffix}-${Date.now()}`;
+      await test.hub.store.connections.save(
+        { id: 'crm', kind: 'memory', name: 'CRM', config: { system: systemName, pageSize: 50 } },
+        memoryConnector.configSchema,
+      );
+    });
+    afterEach(async () => {
+      await test.stop();
+    });
 
-  it('reads every page, then only what changed since the cursor', async () => {
-    const crm = memorySystem(systemName);
-    for (let n = 1; n <= 120; n++) crm.put('customers', { id: `A${n}`, name: `Customer ${n}`, email: `c${n}@example.com` });
-    const progress: number[] = [];
-    const first = await runSync(test.hub, { connectionId: 'crm', stream: 'customers', onProgress: (counts) => progress.push(counts.read) });
-    expect(first).toMatchObject({ status: 'succeeded', counts: { read: 120, created: 120, failed: 0 } });
-    expect(progress).toEqual([50, 100, 120]);
-    expect(first.cursorAfter).toBe(120);
+    it('finds a duplicate in the next page of the same run, also while that page is matched ahead', async () => {
+      const crm = memorySystem(systemName);
+      const hengda = {
+        name: 'Ningbo Hengda Auto Parts Co., Ltd.',
+        phone: '+86 574 8765 4321',
+        email: 'sales@hengda-parts.com',
+      };
+      for (let n = 1; n <= 100; n++)
+        crm.put(
+          'customers',
+          n === 10 || n === 60 ? { id: `A${n}`, ...hengda } : { id: `A${n}`, name: `Filler ${n}` },
+        );
+      const run = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      expect(run.counts).toMatchObject({ read: 100, created: 100, failed: 0 });
+      const { rows } = await test.hub.store.db.query<{ reasons: Array<{ code: string }> }>(
+        `SELECT m.reasons FROM mdm_matches m
+       JOIN xref a ON a.canonical_id = m.left_id AND a.external_id = 'A10'
+       JOIN xref b ON b.canonical_id = m.right_id AND b.external_id = 'A60'`,
+      );
+      // Two ids of one connection never join one golden record on their own: the pair waits for review.
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.reasons.map((reason) => reason.code)).toContain('same_connection');
+    });
 
-    const idle = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
-    expect(idle.counts.read).toBe(0);
-    expect(idle.cursorBefore).toBe(120);
+    it('reads every page, then only what changed since the cursor', async () => {
+      const crm = memorySystem(systemName);
+      for (let n = 1; n <= 120; n++)
+        crm.put('customers', { id: `A${n}`, name: `Customer ${n}`, email: `c${n}@example.com` });
+      const progress: number[] = [];
+      const first = await runSync(test.hub, {
+        connectionId: 'crm',
+        stream: 'customers',
+        onProgress: (counts) => progress.push(counts.read),
+      });
+      expect(first).toMatchObject({ status: 'succeeded', counts: { read: 120, created: 120, failed: 0 } });
+      expect(progress).toEqual([50, 100, 120]);
+      expect(first.cursorAfter).toBe(120);
 
-    crm.put('customers', { id: 'A7', name: 'Customer 7 GmbH' });
-    crm.put('customers', { id: 'A8', name: 'Customer 8' });
-    const third = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
-    expect(third.counts).toMatchObject({ read: 2, updated: 1, unchanged: 1 });
-    const { rows } = await test.hub.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM golden_records');
-    expect(rows[0]!.n).toBe(120);
-  });
+      const idle = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      expect(idle.counts.read).toBe(0);
+      expect(idle.cursorBefore).toBe(120);
 
-  it('files a bad record with its field path, imports the rest, and resolves it on replay after a mapping fix', async () => {
-    const crm = memorySystem(systemName);
-    crm.put('customers', { id: 'B1', name: 'Good Ltd', email: 'good@example.com' });
-    crm.put('customers', { id: 'B2', name: 'Bad Ltd', email: 'sales at bad.example.com' });
-    const run = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
-    expect(run).toMatchObject({ status: 'partial', statusReason: 'partially synced: 1 records failed', counts: { created: 1, failed: 1 } });
+      crm.put('customers', { id: 'A7', name: 'Customer 7 GmbH' });
+      crm.put('customers', { id: 'A8', name: 'Customer 8' });
+      const third = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      expect(third.counts).toMatchObject({ read: 2, updated: 1, unchanged: 1 });
+      const { rows } = await test.hub.store.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM golden_records',
+      );
+      expect(rows[0]!.n).toBe(120);
+    });
 
-    const { items } = await listFailures(test.hub.store.db, { connectionId: 'crm', state: 'open' });
-    expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ externalId: 'B2', errorClass: 'value', fieldPath: 'email', direction: 'in', mappingVersion: expect.stringContaining('default v1') });
-    expect(items[0]!.rawPayload).toMatchObject({ email: 'sales at bad.example.com' });
+    it('files a bad record with its field path, imports the rest, and resolves it on replay after a mapping fix', async () => {
+      const crm = memorySystem(systemName);
+      crm.put('customers', { id: 'B1', name: 'Good Ltd', email: 'good@example.com' });
+      crm.put('customers', { id: 'B2', name: 'Bad Ltd', email: 'sales at bad.example.com' });
+      const run = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      expect(run).toMatchObject({
+        status: 'partial',
+        statusReason: 'partially synced: 1 records failed',
+        counts: { created: 1, failed: 1 },
+      });
 
-    await saveMappingOverride(
-      test.hub.store.db,
-      { id: 'crm', kind: 'memory' },
-      'customers',
-      'in',
-      `fields:\n  email: { expr: "$replace(email, ' at ', '@')" }\n`,
-      'test',
-      'tests/support/mappings',
-    );
-    const replay = await replayFailure(test.hub, items[0]!.id);
-    expect(replay.state).toBe('resolved');
-    const after = await listFailures(test.hub.store.db, { connectionId: 'crm', state: 'open' });
-    expect(after.total).toBe(0);
-  });
+      const { items } = await listFailures(test.hub.store.db, { connectionId: 'crm', state: 'open' });
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({
+        externalId: 'B2',
+        errorClass: 'value',
+        fieldPath: 'email',
+        direction: 'in',
+        mappingVersion: expect.stringContaining('default v1'),
+      });
+      expect(items[0]!.rawPayload).toMatchObject({ email: 'sales at bad.example.com' });
 
-  it('parks a record whose reference has not arrived and writes it when the reference does', async () => {
-    const crm = memorySystem(systemName);
-    crm.put('contacts', { id: 'P1', lastName: 'Chen', firstName: 'Wei', accountId: 'ACC-9' });
-    const contacts = await runSync(test.hub, { connectionId: 'crm', stream: 'contacts' });
-    expect(contacts.counts).toMatchObject({ read: 1, pending: 1, created: 0, failed: 0 });
+      await saveMappingOverride(
+        test.hub.store.db,
+        { id: 'crm', kind: 'memory' },
+        'customers',
+        'in',
+        `fields:\n  email: { expr: "$replace(email, ' at ', '@')" }\n`,
+        'test',
+        'tests/support/mappings',
+      );
+      const replay = await replayFailure(test.hub, items[0]!.id);
+      expect(replay.state).toBe('resolved');
+      const after = await listFailures(test.hub.store.db, { connectionId: 'crm', state: 'open' });
+      expect(after.total).toBe(0);
+    });
 
-    crm.put('customers', { id: 'ACC-9', name: 'Ningbo Hengda Auto Parts' });
-    const customers = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
-    expect(customers.counts.created).toBe(2); // the customer and the parked contact
-    const { rows } = await test.hub.store.db.query<{ body: { customerId: string; lastName: string } }>(`SELECT body FROM golden_records WHERE entity = 'contact'`);
-    const { rows: customer } = await test.hub.store.db.query<{ id: string }>(`SELECT id FROM golden_records WHERE entity = 'customer'`);
-    expect(rows[0]!.body).toMatchObject({ lastName: 'Chen', customerId: customer[0]!.id });
-    const parked = await test.hub.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM pending_refs');
-    expect(parked.rows[0]!.n).toBe(0);
-  });
+    it('parks a record whose reference has not arrived and writes it when the reference does', async () => {
+      const crm = memorySystem(systemName);
+      crm.put('contacts', { id: 'P1', lastName: 'Chen', firstName: 'Wei', accountId: 'ACC-9' });
+      const contacts = await runSync(test.hub, { connectionId: 'crm', stream: 'contacts' });
+      expect(contacts.counts).toMatchObject({ read: 1, pending: 1, created: 0, failed: 0 });
 
-  it('never runs the same stream twice at once', async () => {
-    const crm = memorySystem(systemName);
-    for (let n = 1; n <= 30; n++) crm.put('customers', { id: `L${n}`, name: `Lock ${n}` });
-    await test.hub.store.connections.save({ id: 'crm', kind: 'memory', name: 'CRM', config: { system: systemName, pageSize: 5, pageDelayMs: 30 } }, memoryConnector.configSchema);
-    const results = await Promise.allSettled([
-      runSync(test.hub, { connectionId: 'crm', stream: 'customers' }),
-      runSync(test.hub, { connectionId: 'crm', stream: 'customers' }),
-    ]);
-    const rejected = results.filter((result) => result.status === 'rejected');
-    expect(rejected).toHaveLength(1);
-    expect(String((rejected[0] as PromiseRejectedResult).reason)).toMatch(/already being synced/);
-    expect(results.find((result) => result.status === 'fulfilled')).toMatchObject({ value: { counts: { created: 30 } } });
-  });
+      crm.put('customers', { id: 'ACC-9', name: 'Ningbo Hengda Auto Parts' });
+      const customers = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      expect(customers.counts.created).toBe(2); // the customer and the parked contact
+      const { rows } = await test.hub.store.db.query<{ body: { customerId: string; lastName: string } }>(
+        `SELECT body FROM golden_records WHERE entity = 'contact'`,
+      );
+      const { rows: customer } = await test.hub.store.db.query<{ id: string }>(
+        `SELECT id FROM golden_records WHERE entity = 'customer'`,
+      );
+      expect(rows[0]!.body).toMatchObject({ lastName: 'Chen', customerId: customer[0]!.id });
+      const parked = await test.hub.store.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pending_refs',
+      );
+      expect(parked.rows[0]!.n).toBe(0);
+    });
 
-  it('reports schema drift when a field appears or disappears', async () => {
-    const crm = memorySystem(systemName);
-    crm.put('customers', { id: 'D1', name: 'Drift Co', email: 'd@example.com' });
-    await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
-    crm.put('customers', { id: 'D2', name: 'Drift Two', vatNumber: 'DE123456789' });
-    const run = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
-    expect(run.schemaDrift).toEqual({ added: ['vatNumber'], removed: ['email'] });
-    const { rows } = await test.hub.store.db.query<{ raw: { vatNumber: string } }>(`SELECT raw FROM source_records WHERE external_id = 'D2'`);
-    expect(rows[0]!.raw.vatNumber).toBe('DE123456789');
-  });
+    it('never runs the same stream twice at once', async () => {
+      const crm = memorySystem(systemName);
+      for (let n = 1; n <= 30; n++) crm.put('customers', { id: `L${n}`, name: `Lock ${n}` });
+      await test.hub.store.connections.save(
+        {
+          id: 'crm',
+          kind: 'memory',
+          name: 'CRM',
+          config: { system: systemName, pageSize: 5, pageDelayMs: 30 },
+        },
+        memoryConnector.configSchema,
+      );
+      const results = await Promise.allSettled([
+        runSync(test.hub, { connectionId: 'crm', stream: 'customers' }),
+        runSync(test.hub, { connectionId: 'crm', stream: 'customers' }),
+      ]);
+      const rejected = results.filter((result) => result.status === 'rejected');
+      expect(rejected).toHaveLength(1);
+      expect(String((rejected[0] as PromiseRejectedResult).reason)).toMatch(/already being synced/);
+      expect(results.find((result) => result.status === 'fulfilled')).toMatchObject({
+        value: { counts: { created: 30 } },
+      });
+    });
 
-  it('keeps every version in the change log', async () => {
-    const crm = memorySystem(systemName);
-    crm.put('customers', { id: 'V1', name: 'One' });
-    await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
-    crm.put('customers', { id: 'V1', name: 'Two' });
-    await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
-    const { rows } = await test.hub.store.db.query<{ canonical_id: string }>(`SELECT canonical_id FROM xref WHERE external_id = 'V1'`);
-    const log = await changeLogOf(test.hub.store.db, rows[0]!.canonical_id);
-    expect(log.map((entry) => entry.body?.name)).toEqual(['One', 'Two']);
-  });
-});
+    it('reports schema drift when a field appears or disappears', async () => {
+      const crm = memorySystem(systemName);
+      crm.put('customers', { id: 'D1', name: 'Drift Co', email: 'd@example.com' });
+      await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      crm.put('customers', { id: 'D2', name: 'Drift Two', vatNumber: 'DE123456789' });
+      const run = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      expect(run.schemaDrift).toEqual({ added: ['vatNumber'], removed: ['email'] });
+      const { rows } = await test.hub.store.db.query<{ raw: { vatNumber: string } }>(
+        `SELECT raw FROM source_records WHERE external_id = 'D2'`,
+      );
+      expect(rows[0]!.raw.vatNumber).toBe('DE123456789');
+    });
+
+    it('keeps every version in the change log', async () => {
+      const crm = memorySystem(systemName);
+      crm.put('customers', { id: 'V1', name: 'One' });
+      await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      crm.put('customers', { id: 'V1', name: 'Two' });
+      await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      const { rows } = await test.hub.store.db.query<{ canonical_id: string }>(
+        `SELECT canonical_id FROM xref WHERE external_id = 'V1'`,
+      );
+      const log = await changeLogOf(test.hub.store.db, rows[0]!.canonical_id);
+      expect(log.map((entry) => entry.body?.name)).toEqual(['One', 'Two']);
+    });
+  },
+);

@@ -61,6 +61,41 @@ async function matchPage(
   connectionId: string,
   records: IncomingRecord[],
 ): Promise<Map<string, string>> {
+  const matches = await matchNewRecords(db, entity, connectionId, records);
+  await insertMatches(
+    db,
+    matches.reviews.map((review) => review.match),
+  );
+  return matches.assigned;
+}
+
+/** New records of a page matched but not committed yet: the page after it is matched against them too. */
+export interface MatchCarry {
+  inputs: ReadonlyMap<string, MatchInputRecord>;
+  byKey: ReadonlyMap<string, readonly string[]>;
+  external: ReadonlyMap<string, string>;
+}
+
+export interface PageMatches {
+  /** Canonical id per external id: the golden record it joins, or a new one. */
+  assigned: Map<string, string>;
+  /** Pairs to review, by the external id of the record they were found for. */
+  reviews: Array<{ externalId: string; match: NewMatch }>;
+  /** This page's new records, for the next page. */
+  carry: MatchCarry;
+}
+
+/**
+ * Matches new source records against the golden records sharing a blocking key, against each
+ * other, and against the new records of a page still being written (`carry`). Writes nothing.
+ */
+export async function matchNewRecords(
+  db: Queryable,
+  entity: MatchedEntity,
+  connectionId: string,
+  records: IncomingRecord[],
+  carry?: MatchCarry,
+): Promise<PageMatches> {
   const config = matcherConfigFor(entity);
   const keySets = records.map((record) => indexKeysOf(entity, record.mapped));
   const found = await findCandidates(db, entity, keySets);
@@ -68,12 +103,23 @@ async function matchPage(
     candidateInputs(db, entity, found.versions),
     heldByConnection(db, entity, connectionId, [...found.versions.keys()]),
   ]);
-  // New records of this page, by key: later records of the page are compared with them too.
-  const pageByKey = new Map<string, string[]>();
-  const pageExternal = new Map<string, string>();
+  for (const [id, input] of carry?.inputs ?? []) inputs.set(id, input);
+  // New records, by key: later records are compared with them too.
+  const pageByKey = new Map<string, string[]>([...(carry?.byKey ?? [])].map(([key, ids]) => [key, [...ids]]));
+  const pageExternal = new Map<string, string>(carry?.external ?? []);
+  const next = {
+    inputs: new Map<string, MatchInputRecord>(),
+    byKey: new Map<string, string[]>(),
+    external: new Map<string, string>(),
+  };
   const claimed = new Map<string, string>();
   const assigned = new Map<string, string>();
-  const reviews: NewMatch[] = [];
+  const reviews: PageMatches['reviews'] = [];
+  const addTo = (index: Map<string, string[]>, key: string, id: string) => {
+    const ids = index.get(key);
+    if (ids) ids.push(id);
+    else index.set(key, [id]);
+  };
 
   records.forEach((record, index) => {
     const newId = randomUUID();
@@ -93,10 +139,15 @@ async function matchPage(
     if (target) claimed.set(target, record.externalId);
     else {
       inputs.set(newId, input);
+      next.inputs.set(newId, input);
       // Created at version 1 with exactly this body when the page commits.
       rememberInput(entity, newId, 1, input);
       pageExternal.set(newId, record.externalId);
-      for (const key of keys) pageByKey.set(key, [...(pageByKey.get(key) ?? []), newId]);
+      next.external.set(newId, record.externalId);
+      for (const key of keys) {
+        addTo(pageByKey, key, newId);
+        addTo(next.byKey, key, newId);
+      }
     }
     for (const match of ranked) {
       if (match.id === target) continue;
@@ -104,9 +155,11 @@ async function matchPage(
       const other = sameConnection(match.id);
       if (other !== undefined)
         reasons.push({ code: 'same_connection', connectionId, externalIds: [other, record.externalId] });
-      reviews.push({ entity, leftId: match.id, rightId: canonicalId, score: match.score, reasons });
+      reviews.push({
+        externalId: record.externalId,
+        match: { entity, leftId: match.id, rightId: canonicalId, score: match.score, reasons },
+      });
     }
   });
-  await insertMatches(db, reviews);
-  return assigned;
+  return { assigned, reviews, carry: next };
 }

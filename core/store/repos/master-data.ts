@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalEntity } from '../../connector/types.ts';
 import { loadPageSurvivor } from '../../mdm/service/survivorship.ts';
+import type { PageMatches } from '../../mdm/service/matcher.ts';
 import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
+import { insertMatches } from '../../mdm/store/matches.ts';
 import { keyColumnsOf } from '../../model/entities.ts';
 import type { Queryable } from '../db.ts';
 import { contentHash, stableStringify } from '../hash.ts';
@@ -23,6 +25,8 @@ export interface PageWrite {
   deletedExternalIds?: string[];
   /** Finds an existing golden record for a new source record (master-data matching). */
   match?: (records: IncomingRecord[]) => Promise<Map<string, string>>;
+  /** Matches found before the transaction (pipelined runs); records they miss go through `match`. */
+  matched?: PageMatches;
 }
 
 export type RecordOutcome = 'created' | 'updated' | 'unchanged' | 'echo' | 'deleted';
@@ -70,12 +74,40 @@ function isEcho(mapped: Record<string, unknown>, written: Record<string, unknown
   return Object.keys(mapped).every((key) => stableStringify(mapped[key]) === stableStringify(written[key]));
 }
 
+/**
+ * Canonical ids for records without a cross-reference: from the matches found before the
+ * transaction where there are some (their review pairs are filed now), else by matching now.
+ */
+async function matchUnknown(
+  db: Queryable,
+  page: PageWrite,
+  unknown: IncomingRecord[],
+): Promise<Map<string, string>> {
+  if (unknown.length === 0) return new Map();
+  const pre = page.matched;
+  if (!pre) return page.match ? page.match(unknown) : new Map();
+  const matched = new Map<string, string>();
+  const missing: IncomingRecord[] = [];
+  for (const record of unknown) {
+    const id = pre.assigned.get(record.externalId);
+    if (id) matched.set(record.externalId, id);
+    else missing.push(record);
+  }
+  await insertMatches(
+    db,
+    pre.reviews.filter((review) => matched.has(review.externalId)).map((review) => review.match),
+  );
+  if (missing.length > 0 && page.match)
+    for (const [externalId, id] of await page.match(missing)) matched.set(externalId, id);
+  return matched;
+}
+
 /** Decides, per record, the new golden body and version without writing anything. */
 async function planPage(db: Queryable, page: PageWrite, now: string): Promise<PlannedRow[]> {
   const externalIds = page.records.map((r) => r.externalId);
   const known = await canonicalIdsFor(db, page.entity, page.connectionId, externalIds);
   const unknown = page.records.filter((r) => !known.has(r.externalId));
-  const matched = unknown.length > 0 && page.match ? await page.match(unknown) : new Map<string, string>();
+  const matched = await matchUnknown(db, page, unknown);
   const ids = [...new Set([...known.values(), ...matched.values()])];
   const golden = await goldenByIds(db, ids, { lock: true });
   const written = await lastWrittenBodies(db, page);
