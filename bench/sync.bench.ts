@@ -51,6 +51,20 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
   }
 }
 
+/** The process's resident memory, sampled: maxRSS would also count benchmarks run earlier in the process. */
+function sampleRss() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -102,6 +116,7 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
     loopbackConnector.configSchema,
   );
   const workers = await startWorkers(hub);
+  const rss = sampleRss();
 
   const started = performance.now();
   await runSync(hub, { connectionId: 'src', stream: 'customers' });
@@ -111,6 +126,7 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
   // The sync's last writes are still being recorded: webhooks are measured on a settled hub.
   for (const name of [CHANGES_QUEUE, writeQueueName('dst')]) await hub.queue.whenIdle(name, 60_000);
   const latencies = await measureWebhookLatency(hub, external);
+  const peakRss = rss.stop();
   await workers.stop();
   await hub.close();
   await external.stop();
@@ -136,7 +152,12 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
       unit: 'ms',
       goal: `< 250 ms at ${WEBHOOK_RATE} events/s for ${WEBHOOK_SECONDS} s after ${WARMUP_SECONDS} s warm-up (${drivers})`,
     },
-    { bench: 'sync.peak_rss_mb', value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MB' },
+    {
+      bench: 'sync.peak_rss_mb',
+      value: Math.round(peakRss / 2 ** 20),
+      unit: 'MB',
+      goal: 'informational: hub process resident memory, sampled through the sync and the webhooks',
+    },
   ];
 }
 
