@@ -74,6 +74,8 @@ export interface MatchCarry {
   inputs: ReadonlyMap<string, MatchInputRecord>;
   byKey: ReadonlyMap<string, readonly string[]>;
   external: ReadonlyMap<string, string>;
+  /** Blocking keys found saturated so far in this run: neither looked up nor extended again. */
+  saturated: ReadonlySet<string>;
 }
 
 export interface PageMatches {
@@ -98,7 +100,7 @@ export async function matchNewRecords(
 ): Promise<PageMatches> {
   const config = matcherConfigFor(entity);
   const keySets = records.map((record) => indexKeysOf(entity, record.mapped));
-  const found = await findCandidates(db, entity, keySets);
+  const found = await findCandidates(db, entity, keySets, carry?.saturated);
   const [inputs, held] = await Promise.all([
     candidateInputs(db, entity, found.versions),
     heldByConnection(db, entity, connectionId, [...found.versions.keys()]),
@@ -111,6 +113,7 @@ export async function matchNewRecords(
     inputs: new Map<string, MatchInputRecord>(),
     byKey: new Map<string, string[]>(),
     external: new Map<string, string>(),
+    saturated: found.saturated,
   };
   const claimed = new Map<string, string>();
   const assigned = new Map<string, string>();

@@ -36,15 +36,22 @@ function computeIndexKeys(entity: MatchedEntity, body: Record<string, unknown>):
   return [...new Set(keys)];
 }
 
-/** Replaces the index keys of golden records after they were written; `fresh` ones have none yet. */
+/**
+ * Replaces the index keys of golden records after they were written; `fresh` ones have none yet.
+ * Keys known to be `saturated` are left out.
+ */
 export async function indexGoldenRecords(
   db: Queryable,
   entity: string,
   records: ReadonlyArray<{ id: string; body: Record<string, unknown>; fresh?: boolean }>,
+  saturated: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   if (!isMatchedEntity(entity) || records.length === 0) return;
+  // A saturated key already has more members than a lookup reads: one more changes nothing.
   const rows = records.flatMap((record) =>
-    indexKeysOf(entity, record.body).map((key) => ({ key, canonical_id: record.id })),
+    indexKeysOf(entity, record.body)
+      .filter((key) => !saturated.has(key))
+      .map((key) => ({ key, canonical_id: record.id })),
   );
   await removeFromIndex(
     db,
@@ -69,26 +76,43 @@ export interface Candidates {
   perRecord: string[][];
   /** The current version of every candidate. */
   versions: Map<string, number>;
+  /** Keys with more members than the cap (the given ones and those found now): they find nobody. */
+  saturated: Set<string>;
 }
 
 /**
  * Candidate golden ids per key set, most shared keys first. Only live records count: merged and
- * deleted ones drop out here even if their keys are still indexed.
+ * deleted ones drop out here even if their keys are still indexed. Keys already known to be
+ * saturated (a common word) are not looked up again.
  */
 export async function findCandidates(
   db: Queryable,
   entity: MatchedEntity,
   keySets: ReadonlyArray<ReadonlyArray<string>>,
+  knownSaturated: ReadonlySet<string> = new Set(),
 ): Promise<Candidates> {
-  const indexes = keySets.flatMap((keys, index) => keys.map(() => index));
-  const keys = keySets.flat();
+  const indexes: number[] = [];
+  const keys: string[] = [];
+  keySets.forEach((set, index) => {
+    for (const key of set) {
+      if (knownSaturated.has(key)) continue;
+      indexes.push(index);
+      keys.push(key);
+    }
+  });
   const perRecord = keySets.map((): string[] => []);
   const versions = new Map<string, number>();
-  if (keys.length === 0) return { perRecord, versions };
+  const saturated = new Set(knownSaturated);
+  if (keys.length === 0) return { perRecord, versions, saturated };
   // Ranked in the database: each record gets its best candidates by shared keys, and only those
   // travel back. A key's members are read once and only up to the cap, so a common key costs the
-  // cap, not its size, and a key over the cap is dropped.
-  const { rows } = await db.query<{ idx: number; canonical_id: string; version: number }>(
+  // cap, not its size, and a key over the cap is dropped (and reported, to be skipped from then on).
+  const { rows } = await db.query<{
+    idx: number | null;
+    canonical_id: string | null;
+    version: number | null;
+    saturated: string | null;
+  }>(
     `WITH wanted AS (SELECT * FROM unnest($2::int[], $3::text[]) AS w(idx, key)),
      members AS (
        SELECT k.key, m.canonical_id, count(*) OVER (PARTITION BY k.key) AS size
@@ -99,16 +123,22 @@ export async function findCandidates(
        GROUP BY w.idx, m.canonical_id),
      ranked AS (
        SELECT idx, canonical_id, row_number() OVER (PARTITION BY idx ORDER BY n DESC, canonical_id) AS rank FROM shared)
-     SELECT r.idx, r.canonical_id::text, g.version FROM ranked r
+     SELECT r.idx, r.canonical_id::text AS canonical_id, g.version, r.rank, NULL::text AS saturated FROM ranked r
      JOIN golden_records g ON g.id = r.canonical_id AND g.merged_into IS NULL AND NOT g.deleted
-     WHERE r.rank <= $5 ORDER BY r.idx, r.rank`,
+     WHERE r.rank <= $5
+     UNION ALL
+     SELECT DISTINCT NULL::int, NULL::text, NULL::int, NULL::bigint, key FROM members WHERE size > $4
+     ORDER BY 1, 4`,
     [entity, indexes, keys, MAX_KEY_MEMBERS, MAX_CANDIDATES],
   );
   for (const row of rows) {
-    perRecord[row.idx]!.push(row.canonical_id);
-    versions.set(row.canonical_id, row.version);
+    if (row.saturated !== null) saturated.add(row.saturated);
+    else {
+      perRecord[row.idx!]!.push(row.canonical_id!);
+      versions.set(row.canonical_id!, row.version!);
+    }
   }
-  return { perRecord, versions };
+  return { perRecord, versions, saturated };
 }
 
 /**

@@ -210,6 +210,7 @@ export async function writeMasterData(tx: Queryable, page: PageWrite): Promise<W
         body: row.body,
         fresh: row.outcome === 'created' && row.version === 1,
       })),
+      page.matched?.carry.saturated,
     );
     await appendChanges(tx, page, changed);
   }
