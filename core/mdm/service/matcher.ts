@@ -126,7 +126,8 @@ export async function matchNewRecords(
 
   records.forEach((record, index) => {
     const newId = randomUUID();
-    const keys = keySets[index]!;
+    // A key too common to look up in the index is too common within the pages too.
+    const keys = keySets[index]!.filter((key) => !found.saturated.has(key));
     const inPage = rankByKeys(keys, pageByKey);
     const candidates = [...found.perRecord[index]!, ...inPage].flatMap((id) => inputs.get(id) ?? []);
     const input = matchInputOf(entity, newId, record.mapped);
