@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changeLogOf } from '../../core/store/repos/golden.ts';
 import { listFailures } from '../../core/sync/failures.ts';
 import { replayFailure } from '../../core/sync/replay.ts';
-import { runSync } from '../../core/sync/run-sync.ts';
+import { processInboundPage } from '../../core/sync/inbound.ts';
+import { inboundStreamFor, runSync } from '../../core/sync/run-sync.ts';
 import { saveMappingOverride } from '../../core/sync/mapping-source.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import { memoryConnector, memorySystem } from '../support/memory-system.ts';
@@ -62,6 +63,21 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       // Pages matched ahead learn which keys are saturated; the embedded store writes page by page.
       if (test.hub.store.db.driver === 'postgres') expect(rows[0]!.n).toBeLessThan(250);
       else expect(rows[0]!.n).toBe(250);
+    });
+
+    it('gives a new record brought by two writers at once one golden record and one xref', async () => {
+      const stream = await inboundStreamFor(test.hub, 'crm', 'customers');
+      const page = (n: number) => ({ records: [{ id: 'RACE-1', name: 'Race Trading Co.', seq: n }] });
+      const outcomes = await Promise.all([
+        processInboundPage(stream, page(1)),
+        processInboundPage(stream, page(2)),
+      ]);
+      expect(outcomes.map((outcome) => outcome.counts.failed)).toEqual([0, 0]);
+      const { rows } = await test.hub.store.db.query<{ golden: number; xrefs: number }>(
+        `SELECT (SELECT count(*)::int FROM golden_records) AS golden,
+              (SELECT count(*)::int FROM xref WHERE external_id = 'RACE-1') AS xrefs`,
+      );
+      expect(rows[0]).toEqual({ golden: 1, xrefs: 1 });
     });
 
     it('reads every page, then only what changed since the cursor', async () => {
