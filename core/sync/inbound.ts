@@ -20,7 +20,7 @@ import { canonicalIdsFor } from '../store/repos/xref.ts';
 import { type NewFailure, recordFailure, resolveFailuresFor } from './failures.ts';
 import type { ConnectionMapping } from './mapping-source.ts';
 import { parkedWaitingFor, parkRecord, unparkRecords } from './parking.ts';
-import type { RunCounts } from './runs.ts';
+import { emptyCounts, type RunCounts } from './runs.ts';
 import { createXrefResolver } from './xref-resolver.ts';
 
 export interface InboundStream {
@@ -129,7 +129,6 @@ export interface PreparedPage {
   prepared: Prepared[];
   /** Valid records, without those superseded in the page or older than what the hub holds. */
   latest: IncomingRecord[];
-  okCount: number;
   /** Matches found before the transaction, when the page was matched ahead. */
   matched?: PageMatches;
 }
@@ -169,7 +168,7 @@ export async function preparePage(
     const unknown = latest.filter((record) => !known.has(record.externalId));
     matched = await matchNewRecords(store.db, spec.entity, connection.id, unknown, options.carry);
   }
-  return { page, prepared, latest, okCount: ok.length, matched };
+  return { page, prepared, latest, matched };
 }
 
 /**
@@ -183,16 +182,7 @@ export async function commitPage(
 ): Promise<PageOutcome> {
   const { store, connection, spec } = stream;
   const { page, prepared, latest } = ready;
-  const counts: RunCounts = {
-    read: page.records.length,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    echo: 0,
-    deleted: 0,
-    pending: 0,
-    failed: 0,
-  };
+  const counts: RunCounts = { ...emptyCounts(), read: page.records.length };
   await store.db.transaction(async (tx) => {
     const match = createMasterDataMatcher(tx, spec.entity, { connectionId: connection.id });
     const written = await writeMasterData(tx, {
@@ -205,7 +195,8 @@ export async function commitPage(
       matched: ready.matched,
     });
     for (const row of written) counts[row.outcome] += 1;
-    counts.unchanged += ready.okCount - latest.length;
+    const valid = prepared.filter((item) => item.kind === 'ok').length;
+    counts.unchanged += valid - latest.length;
     for (const item of prepared) {
       if (item.kind === 'failed') {
         counts.failed += 1;
@@ -282,16 +273,7 @@ export async function releaseParked(
   externalIds: string[],
   depth = 0,
 ): Promise<RunCounts> {
-  const total: RunCounts = {
-    read: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    echo: 0,
-    deleted: 0,
-    pending: 0,
-    failed: 0,
-  };
+  const total = emptyCounts();
   if (depth > 5 || externalIds.length === 0) return total;
   const waiting = await parkedWaitingFor(db, connectionId, entity, externalIds);
   for (const [name, rows] of waiting) {
