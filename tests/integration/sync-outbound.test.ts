@@ -11,6 +11,13 @@ import { eventually, hubDriverPairs, startTestHub, type TestHub } from '../suppo
 
 let suffix = 0;
 
+/** A webhook request to the CRM connection, signed with its secret. */
+function signedWebhook(body: unknown) {
+  const rawBody = Buffer.from(JSON.stringify(body));
+  const signature = createHmac('sha256', 'whsec-test-1234').update(rawBody).digest('hex');
+  return { headers: { 'x-signature': signature }, rawBody, body, url: '/webhooks/crm', method: 'POST' };
+}
+
 describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
   'outbound and two-way sync on $label',
   ({ store, queue }) => {
@@ -168,15 +175,7 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       const body = {
         events: [{ id: 'evt-1', stream: 'customers', record: { id: 'W1', name: 'Webhook Co', seq: 1 } }],
       };
-      const rawBody = Buffer.from(JSON.stringify(body));
-      const signature = createHmac('sha256', 'whsec-test-1234').update(rawBody).digest('hex');
-      const request = {
-        headers: { 'x-signature': signature },
-        rawBody,
-        body,
-        url: '/webhooks/crm',
-        method: 'POST',
-      };
+      const request = signedWebhook(body);
       expect(await acceptWebhook(test.hub, 'crm', request)).toEqual({ accepted: 1, duplicates: 0 });
       expect(await acceptWebhook(test.hub, 'crm', request)).toEqual({ accepted: 0, duplicates: 1 });
       await eventually(
@@ -205,15 +204,7 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
             },
           ],
         };
-        const rawBody = Buffer.from(JSON.stringify(body));
-        const signature = createHmac('sha256', 'whsec-test-1234').update(rawBody).digest('hex');
-        return acceptWebhook(test.hub, 'crm', {
-          headers: { 'x-signature': signature },
-          rawBody,
-          body,
-          url: '/webhooks/crm',
-          method: 'POST',
-        });
+        return acceptWebhook(test.hub, 'crm', signedWebhook(body));
       };
       // Spread over ~150 ms so that events also arrive while earlier windows' drains run.
       for (let n = 0; n < 60; n++) {
