@@ -69,17 +69,30 @@ export function startOutboxRelay(db: Db, queue: QueuePort, options: RelayOptions
     });
   }
 
+  // A notification that arrives during a pass may announce rows that pass did not see: it is
+  // remembered, and the next pass starts at once instead of after the poll interval.
+  let notified = false;
+  const onNotify = () => {
+    notified = true;
+    wake?.();
+  };
+
   const loop = async () => {
     while (!stopped) {
+      notified = false;
+      let failed = false;
       try {
         const moved = await relayOnce();
         if (moved === batchSize) continue;
       } catch (error) {
+        failed = true;
         logger.warn('outbox relay pass failed; retrying', { error });
       }
+      if (stopped || (notified && !failed)) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.pollMs ?? 500);
         wake = () => {
+          wake = undefined;
           clearTimeout(timer);
           resolve();
         };
@@ -88,7 +101,7 @@ export function startOutboxRelay(db: Db, queue: QueuePort, options: RelayOptions
   };
 
   const running = (async () => {
-    unlisten = await db.listen(OUTBOX_CHANNEL, () => wake?.()).catch(() => undefined);
+    unlisten = await db.listen(OUTBOX_CHANNEL, onNotify).catch(() => undefined);
     await loop();
   })();
 

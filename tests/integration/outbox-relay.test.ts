@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
+import { OUTBOX_CHANNEL, startOutboxRelay } from '../../core/queue/outbox-relay.ts';
+import type { Db } from '../../core/store/db.ts';
+import type { Store } from '../../core/store/index.ts';
+import { appendOutbox } from '../../core/store/repos/outbox.ts';
+import { storeDrivers } from '../support/drivers.ts';
+
+/** The store's database, with the relay's next pass held, after its transaction, until `release`. */
+function holdNextPass(db: Db) {
+  let release: () => void = () => undefined;
+  let reachedEnd: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const reached = new Promise<void>((resolve) => {
+    reachedEnd = resolve;
+  });
+  let holding = true;
+  const wrapped: Db = {
+    ...db,
+    transaction: async (fn) => {
+      const result = await db.transaction(fn);
+      if (holding) {
+        holding = false;
+        reachedEnd();
+        await held;
+      }
+      return result;
+    },
+  };
+  return { db: wrapped, reached, release };
+}
+
+const published = async (store: Store) => {
+  const { rows } = await store.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NOT NULL',
+  );
+  return rows[0]!.n;
+};
+
+describe.each(storeDrivers())('outbox relay on $name', (driver) => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await driver.open();
+  });
+  afterEach(() => store.close());
+
+  it('does not lose a notification that arrives while a pass is running', async () => {
+    const hold = holdNextPass(store.db);
+    const queue = createMemoryQueue();
+    // A poll far longer than the test: only the notification can get the row published in time.
+    const relay = startOutboxRelay(hold.db, queue, { pollMs: 60_000 });
+    try {
+      await hold.reached;
+      await store.db.transaction(async (tx) => {
+        await appendOutbox(tx, 'record.changed', 'customer:1', { canonicalId: '1' });
+        await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+      });
+      // The notification reaches the relay while its pass, which found nothing, is still running.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      hold.release();
+      const deadline = Date.now() + 5_000;
+      while ((await published(store)) === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await published(store)).toBe(1);
+    } finally {
+      hold.release();
+      await relay.stop();
+      await queue.close();
+    }
+  });
+});
