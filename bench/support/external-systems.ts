@@ -2,6 +2,7 @@
 // on other machines: the write target (an HTTP server that records when each record arrived) and
 // the source's webhook sender. The hub process pays only for its own work.
 import { createHmac } from 'node:crypto';
+import { Pool } from 'undici';
 import { z } from 'zod';
 import { generateCustomers, startTargetServer } from './loopback.ts';
 
@@ -30,7 +31,10 @@ const target = await startTargetServer(now);
 async function sendWebhooks(url: string, secret: string, prefix: string, rate: number, seconds: number) {
   const sentAt: Record<string, number> = {};
   const started = performance.now();
-  const sends: Promise<unknown>[] = [];
+  const sends: Promise<number>[] = [];
+  // A pooled client, as a sending system would keep: fetch() would cost this process 3x the CPU.
+  const { origin, pathname: path } = new URL(url);
+  const intake = new Pool(origin, { connections: 16 });
   // Distinct companies, as the bulk source has, but none of the bulk's: each event is a new customer.
   const records = generateCustomers(rate * seconds, prefix, WEBHOOK_FIRST_INDEX[prefix] ?? 2_000_000);
   for (let n = 0; n < rate * seconds; n++) {
@@ -41,15 +45,22 @@ async function sendWebhooks(url: string, secret: string, prefix: string, rate: n
     const signature = createHmac('sha256', secret).update(body).digest('hex');
     sentAt[record.Id] = now();
     sends.push(
-      fetch(url, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', 'x-signature': signature },
-      }),
+      intake
+        .request({
+          method: 'POST',
+          path,
+          body,
+          headers: { 'content-type': 'application/json', 'x-signature': signature },
+        })
+        .then(async (answer) => {
+          await answer.body.dump();
+          return answer.statusCode;
+        }),
     );
   }
-  const answers = await Promise.all(sends);
-  const failed = answers.filter((answer) => !(answer as Response).ok).length;
+  const statuses = await Promise.all(sends);
+  await intake.close();
+  const failed = statuses.filter((status) => status < 200 || status >= 300).length;
   return { sentAt, failed };
 }
 
