@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import type { CanonicalEntity } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 import type { Hub } from '../runtime/hub.ts';
@@ -27,7 +28,13 @@ async function enqueueFlow(hub: Hub, job: FlowJob): Promise<void> {
 
 /** Committed canonical changes that pass a flow's filter start a run; a flow never triggers itself. */
 async function routeChangesToFlows(hub: Hub, changes: RecordChange[]): Promise<void> {
-  const live = changes.filter((change) => change.operation !== 'delete');
+  const watched = new Set(
+    listFlows().flatMap((flow) => (flow.trigger.kind === 'change' ? flow.trigger.entities : [])),
+  );
+  // Records of entities no flow watches are not read at all (customers during a bulk sync).
+  const live = changes.filter(
+    (change) => change.operation !== 'delete' && watched.has(change.entity as CanonicalEntity),
+  );
   if (live.length === 0) return;
   const records = await goldenByIds(hub.store.db, [...new Set(live.map((change) => change.canonicalId))]);
   for (const flow of listFlows()) {
@@ -117,4 +124,3 @@ export function startFlowServices(hub: Hub): WorkerService {
     },
   };
 }
-
