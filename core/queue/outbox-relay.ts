@@ -1,6 +1,6 @@
 import { logger } from '../log/logger.ts';
 import type { Db } from '../store/db.ts';
-import { claimOutbox, markPublished, type OutboxMessage, unpublishSince } from '../store/repos/outbox.ts';
+import { claimForPublishing, type OutboxMessage, unpublishSince } from '../store/repos/outbox.ts';
 import type { QueuePort } from './port.ts';
 
 export const CHANGES_QUEUE = 'changes';
@@ -18,9 +18,9 @@ export interface RelayOptions {
 
 /**
  * Moves committed outbox rows to the queue, one job per batch (a job per record would cost more
- * CPU than the work it carries). Rows are marked published in the same transaction that claimed
- * them, after the queue accepted the job: a crash in between publishes again (at-least-once), and
- * the job id built from the row ids lets the queue drop the duplicate.
+ * CPU than the work it carries). Rows are claimed and marked published by one statement whose
+ * transaction commits only after the queue accepted the job: a crash in between publishes again
+ * (at-least-once), and the job id built from the row ids lets the queue drop the duplicate.
  */
 export function startOutboxRelay(db: Db, queue: QueuePort, options: RelayOptions = {}) {
   const batchSize = options.batchSize ?? 500;
@@ -53,7 +53,7 @@ export function startOutboxRelay(db: Db, queue: QueuePort, options: RelayOptions
   async function relayOnce(): Promise<number> {
     await checkEpoch();
     return db.transaction(async (tx) => {
-      const messages = await claimOutbox(tx, batchSize);
+      const messages = await claimForPublishing(tx, batchSize);
       if (messages.length === 0) return 0;
       const first = messages[0]!.id;
       const last = messages[messages.length - 1]!.id;
@@ -61,10 +61,6 @@ export function startOutboxRelay(db: Db, queue: QueuePort, options: RelayOptions
         messages: messages.map(({ id, topic, key, payload }) => ({ id, topic, key, payload })),
       };
       await queue.add(CHANGES_QUEUE, 'change-batch', batch, { jobId: `outbox-${first}-${last}` });
-      await markPublished(
-        tx,
-        messages.map((message) => message.id),
-      );
       return messages.length;
     });
   }

@@ -9,10 +9,12 @@ export interface OutboxMessage {
 }
 
 /**
- * Claims up to `limit` unpublished messages in id order. Rows stay locked (SKIP LOCKED lets other
- * relays take the next ones) until the caller's transaction marks them published.
+ * Claims up to `limit` unpublished messages in id order and marks them published, in one
+ * statement. Rows stay locked (SKIP LOCKED lets other relays take the next ones) until the
+ * caller's transaction commits, which it does only once the queue took them: a rollback leaves
+ * them unpublished.
  */
-export async function claimOutbox(tx: Queryable, limit: number): Promise<OutboxMessage[]> {
+export async function claimForPublishing(tx: Queryable, limit: number): Promise<OutboxMessage[]> {
   const { rows } = await tx.query<{
     id: number;
     topic: string;
@@ -20,22 +22,20 @@ export async function claimOutbox(tx: Queryable, limit: number): Promise<OutboxM
     payload: Record<string, unknown>;
     created_at: string;
   }>(
-    `SELECT id, topic, message_key, payload, created_at FROM outbox
-     WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    `UPDATE outbox SET published_at = now()
+     WHERE id IN (SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+     RETURNING id, topic, message_key, payload, created_at`,
     [limit],
   );
-  return rows.map((row) => ({
-    id: row.id,
-    topic: row.topic,
-    key: row.message_key,
-    payload: row.payload,
-    createdAt: row.created_at,
-  }));
-}
-
-export async function markPublished(tx: Queryable, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await tx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+  return rows
+    .map((row) => ({
+      id: row.id,
+      topic: row.topic,
+      key: row.message_key,
+      payload: row.payload,
+      createdAt: row.created_at,
+    }))
+    .sort((a, b) => a.id - b.id);
 }
 
 /** Marks messages published since `since` unpublished again: the queue they went to lost them. */
