@@ -29,6 +29,26 @@ function withPlannerSettings(connectionString: string): string {
   return url.toString();
 }
 
+/** Distinct statement texts prepared by name; texts past this many run unnamed (re-planned). */
+const PREPARED_LIMIT = 1_000;
+const preparedNames = new Map<string, string>();
+
+/**
+ * Statements with parameters run as named prepared statements, so PostgreSQL parses and plans a
+ * text once per connection instead of at every execution: the hub repeats a few hundred texts,
+ * and for a page of a handful of records the planning cost more than the execution.
+ */
+function statementOf(sql: string, params: unknown[] | undefined): pg.QueryConfig {
+  if (!params || params.length === 0) return { text: sql };
+  let name = preparedNames.get(sql);
+  if (!name) {
+    if (preparedNames.size >= PREPARED_LIMIT) return { text: sql, values: params };
+    name = `thub_${preparedNames.size + 1}`;
+    preparedNames.set(sql, name);
+  }
+  return { name, text: sql, values: params };
+}
+
 export function createPostgresDb(options: PostgresOptions): Db {
   const pool = new pg.Pool({
     connectionString: withPlannerSettings(options.connectionString),
@@ -40,7 +60,7 @@ export function createPostgresDb(options: PostgresOptions): Db {
   pool.on('error', () => undefined);
 
   const query: Queryable['query'] = async (sql, params) => {
-    const result = await pool.query(sql, params as unknown[]);
+    const result = await pool.query(statementOf(sql, params as unknown[] | undefined));
     return { rows: result.rows, rowCount: result.rowCount ?? 0 };
   };
 
@@ -63,7 +83,7 @@ export function createPostgresDb(options: PostgresOptions): Db {
         await client.query('BEGIN');
         const tx: Queryable = {
           query: async (sql, params) => {
-            const result = await client.query(sql, params as unknown[]);
+            const result = await client.query(statementOf(sql, params as unknown[] | undefined));
             return { rows: result.rows, rowCount: result.rowCount ?? 0 };
           },
           exec: async (sql) => {
