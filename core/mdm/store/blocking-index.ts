@@ -3,6 +3,7 @@ import { computeBlockingKeys } from '../match/blocking.ts';
 import { extractFeatures } from '../match/features.ts';
 import { ruleKey } from '../match/score.ts';
 import { isMatchedEntity, type MatchedEntity, matcherConfigFor, matchInputOf } from './entity-matchers.ts';
+import { perEntity } from './per-entity.ts';
 
 /** Keys shared by more golden records than this (a common word) find no candidates on their own. */
 const MAX_KEY_MEMBERS = 50;
@@ -15,7 +16,7 @@ const MAX_CANDIDATES = 12;
  */
 export function indexKeysOf(entity: MatchedEntity, body: Record<string, unknown>): string[] {
   // A page asks for the keys of a body when matching it and again when indexing it once written.
-  const cache = keyCache.get(entity) ?? keyCache.set(entity, new WeakMap()).get(entity)!;
+  const cache = keyCache(entity);
   const cached = cache.get(body);
   if (cached) return cached;
   const keys = computeIndexKeys(entity, body);
@@ -23,7 +24,7 @@ export function indexKeysOf(entity: MatchedEntity, body: Record<string, unknown>
   return keys;
 }
 
-const keyCache = new Map<MatchedEntity, WeakMap<Record<string, unknown>, string[]>>();
+const keyCache = perEntity(() => new WeakMap<Record<string, unknown>, string[]>());
 
 function computeIndexKeys(entity: MatchedEntity, body: Record<string, unknown>): string[] {
   const config = matcherConfigFor(entity);
@@ -71,6 +72,37 @@ export async function removeFromIndex(db: Queryable, ids: string[]): Promise<voi
   await db.query('DELETE FROM mdm_blocking_keys WHERE canonical_id = ANY($1::uuid[])', [ids]);
 }
 
+/** How long a process trusts a key it found saturated; deletes and merges may shrink it again. */
+const SATURATED_TTL_MS = 10 * 60_000;
+const SATURATED_LIMIT = 50_000;
+/**
+ * Saturated keys this process found lately, for lookups outside a run (webhook drains, replays),
+ * which carry no run's knowledge: a common word is then not read again at every drain.
+ */
+const rememberedSaturated = perEntity(() => new Map<string, number>());
+
+function isRememberedSaturated(entity: MatchedEntity, key: string, now: number): boolean {
+  const seen = rememberedSaturated(entity);
+  const until = seen.get(key);
+  if (until === undefined) return false;
+  if (until > now) return true;
+  seen.delete(key);
+  return false;
+}
+
+function rememberSaturated(entity: MatchedEntity, keys: Iterable<string>, now: number): void {
+  const seen = rememberedSaturated(entity);
+  for (const key of keys) {
+    seen.delete(key);
+    seen.set(key, now + SATURATED_TTL_MS);
+  }
+  // Oldest first: Map keeps insertion order.
+  for (const key of seen.keys()) {
+    if (seen.size <= SATURATED_LIMIT) break;
+    seen.delete(key);
+  }
+}
+
 export interface Candidates {
   /** Candidate golden ids per key set, most shared keys first. */
   perRecord: string[][];
@@ -83,7 +115,7 @@ export interface Candidates {
 /**
  * Candidate golden ids per key set, most shared keys first. Only live records count: merged and
  * deleted ones drop out here even if their keys are still indexed. Keys already known to be
- * saturated (a common word) are not looked up again.
+ * saturated (a common word), by the caller's run or lately by this process, are not looked up again.
  */
 export async function findCandidates(
   db: Queryable,
@@ -93,16 +125,21 @@ export async function findCandidates(
 ): Promise<Candidates> {
   const indexes: number[] = [];
   const keys: string[] = [];
+  const now = Date.now();
+  const saturated = new Set(knownSaturated);
   keySets.forEach((set, index) => {
     for (const key of set) {
-      if (knownSaturated.has(key)) continue;
+      if (saturated.has(key)) continue;
+      if (isRememberedSaturated(entity, key, now)) {
+        saturated.add(key);
+        continue;
+      }
       indexes.push(index);
       keys.push(key);
     }
   });
   const perRecord = keySets.map((): string[] => []);
   const versions = new Map<string, number>();
-  const saturated = new Set(knownSaturated);
   if (keys.length === 0) return { perRecord, versions, saturated };
   // Ranked in the database: each record gets its best candidates by shared keys, and only those
   // travel back. A key's members are read once and only up to the cap, so a common key costs the
@@ -131,13 +168,16 @@ export async function findCandidates(
      ORDER BY 1, 4`,
     [entity, indexes, keys, MAX_KEY_MEMBERS, MAX_CANDIDATES],
   );
+  const found: string[] = [];
   for (const row of rows) {
-    if (row.saturated !== null) saturated.add(row.saturated);
+    if (row.saturated !== null) found.push(row.saturated);
     else {
       perRecord[row.idx!]!.push(row.canonical_id!);
       versions.set(row.canonical_id!, row.version!);
     }
   }
+  rememberSaturated(entity, found, now);
+  for (const key of found) saturated.add(key);
   return { perRecord, versions, saturated };
 }
 

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../store/db.ts';
 import type { MatchInputRecord } from '../match/config.ts';
 import { type MatchedEntity, matchInputOf } from './entity-matchers.ts';
+import { perEntity } from './per-entity.ts';
 
 /** Golden records remembered per entity; the oldest are forgotten first. */
 const CACHE_LIMIT = 100_000;
@@ -10,16 +11,7 @@ interface Remembered {
   input: MatchInputRecord;
 }
 
-const caches = new Map<MatchedEntity, Map<string, Remembered>>();
-
-function cacheOf(entity: MatchedEntity): Map<string, Remembered> {
-  let cache = caches.get(entity);
-  if (!cache) {
-    cache = new Map();
-    caches.set(entity, cache);
-  }
-  return cache;
-}
+const cacheOf = perEntity(() => new Map<string, Remembered>());
 
 /** Remembers the match input of one version of a golden record (e.g. one this process just created). */
 export function rememberInput(
