@@ -1,9 +1,11 @@
-import type { ChangeEvent, WebhookRequest } from '../connector/types.ts';
-import { HubError } from '../errors/index.ts';
+import { streamsOf } from '../connector/define.ts';
+import type { ChangeEvent, Connector, WebhookRequest } from '../connector/types.ts';
+import { HubError, isHubError } from '../errors/index.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import { contextFor } from './connector-context.ts';
 import { addCounts, processInboundPage, releaseParked } from './inbound.ts';
+import { recordFailure } from './failures.ts';
 import { emptyCounts, type RunCounts } from './runs.ts';
 import { inboundStreamFor } from './run-sync.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
@@ -74,6 +76,7 @@ export async function acceptWebhook(
     );
   const events = await connector.webhook(contextFor(hub.store, connector, connection), request);
   if (events.length === 0) return { accepted: 0, duplicates: 0 };
+  refuseUnknownStreams(connector, connection.config, events);
   const { rows } = await hub.store.db.query<{ event_id: string }>(
     `INSERT INTO webhook_events (connection_id, event_id, event)
      SELECT $1, e->>'eventId', e FROM jsonb_array_elements($2::jsonb) AS e
@@ -82,6 +85,20 @@ export async function acceptWebhook(
   );
   if (rows.length > 0) await requestDrain(hub, connectionId);
   return { accepted: rows.length, duplicates: events.length - rows.length };
+}
+
+/** An event for a stream the connection does not have is refused with the request, naming it. */
+function refuseUnknownStreams(connector: Connector<unknown>, config: unknown, events: ChangeEvent[]): void {
+  const known = new Set(streamsOf(connector, config).map((stream) => stream.name));
+  const index = events.findIndex((event) => !known.has(event.stream));
+  if (index < 0) return;
+  const event = events[index]!;
+  throw new HubError(
+    'invalid_data',
+    'unknown_stream',
+    `event ${event.eventId}: ${connector.kind} has no stream "${event.stream}" (streams: ${[...known].join(', ')})`,
+    { fieldPath: `events[${index}].stream` },
+  );
 }
 
 async function waitingEvents(hub: Hub, connectionId: string, limit: number): Promise<ChangeEvent[]> {
@@ -115,10 +132,42 @@ export async function drainWebhookEvents(
     if (events.length === 0) return counts;
     const byStream = new Map<string, ChangeEvent[]>();
     for (const event of events) byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event]);
-    for (const [streamName, streamEvents] of byStream)
-      addCounts(counts, await processStreamEvents(hub, connectionId, streamName, streamEvents));
+    for (const [streamName, streamEvents] of byStream) {
+      const outcome = await processStreamEvents(hub, connectionId, streamName, streamEvents).catch(
+        (error: unknown) => fileUnprocessable(hub, connectionId, streamName, streamEvents, error),
+      );
+      addCounts(counts, outcome);
+    }
     if (events.length < batchSize) return counts;
   }
+}
+
+/**
+ * Events of a stream the connection no longer has (its configuration changed after intake) can
+ * never be processed: they become failed syncs and are marked processed, or they would stop every
+ * later drain of the connection. Any other error is thrown for the job's retry.
+ */
+async function fileUnprocessable(
+  hub: Hub,
+  connectionId: string,
+  streamName: string,
+  events: ChangeEvent[],
+  error: unknown,
+): Promise<RunCounts> {
+  if (!isHubError(error) || error.code !== 'unknown_stream') throw error;
+  await hub.store.db.transaction(async (tx) => {
+    for (const event of events)
+      await recordFailure(tx, {
+        connectionId,
+        stream: streamName,
+        direction: 'in',
+        externalId: event.externalId,
+        rawPayload: event,
+        error,
+      });
+    await markProcessed(tx, connectionId, events);
+  });
+  return { ...emptyCounts(), read: events.length, failed: events.length };
 }
 
 async function processStreamEvents(

@@ -224,5 +224,52 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       );
       expect(rows[0]!.n).toBe(60);
     });
+
+    it('refuses an event for a stream the connection does not have, and never lets one block a drain', async () => {
+      const unknown = signedWebhook({
+        events: [
+          { id: 'evt-ok', stream: 'customers', record: { id: 'S0', name: 'Stream Check Co', seq: 1 } },
+          { id: 'evt-bad', stream: 'invoices', record: { id: 'X1' } },
+        ],
+      });
+      await expect(acceptWebhook(test.hub, 'crm', unknown)).rejects.toMatchObject({
+        code: 'unknown_stream',
+        fieldPath: 'events[1].stream',
+      });
+      const count = async (sql: string) => (await test.hub.store.db.query<{ n: number }>(sql)).rows[0]!.n;
+      expect(await count('SELECT count(*)::int AS n FROM webhook_events')).toBe(0);
+
+      // Accepted while the stream existed; the connection's configuration changed before the drain.
+      await test.hub.store.db.query(
+        `INSERT INTO webhook_events (connection_id, event_id, event) VALUES ('crm', 'evt-gone', $1)`,
+        [
+          JSON.stringify({
+            eventId: 'evt-gone',
+            stream: 'invoices',
+            externalId: 'X2',
+            action: 'upsert',
+            record: { id: 'X2' },
+          }),
+        ],
+      );
+      const later = signedWebhook({
+        events: [
+          { id: 'evt-after', stream: 'customers', record: { id: 'S1', name: 'After Gone Co', seq: 1 } },
+        ],
+      });
+      expect(await acceptWebhook(test.hub, 'crm', later)).toEqual({ accepted: 1, duplicates: 0 });
+      await eventually(
+        async () =>
+          (await count('SELECT count(*)::int AS n FROM webhook_events WHERE processed_at IS NULL')) === 0,
+      );
+      expect(await count(`SELECT count(*)::int AS n FROM xref WHERE connection_id = 'crm'`)).toBe(1);
+      const { items: failures } = await listFailures(test.hub.store.db, {
+        connectionId: 'crm',
+        stream: 'invoices',
+      });
+      expect(failures.map((failure) => [failure.externalId, failure.errorCode])).toEqual([
+        ['X2', 'unknown_stream'],
+      ]);
+    });
   },
 );
