@@ -279,7 +279,7 @@ export interface ChangeRow {
   changed_fields: string[];
 }
 
-/** Appends to the change log and, in the same statement batch, the outbox messages for relays. */
+/** Appends to the change log and, in the same statement, the outbox messages for relays. */
 export async function appendChangeRows(
   tx: Queryable,
   entity: string,
@@ -287,24 +287,25 @@ export async function appendChangeRows(
   changes: ChangeRow[],
 ): Promise<void> {
   if (changes.length === 0) return;
-  const json = JSON.stringify(changes);
+  // One statement: the page's JSON is parsed once for both tables. The notification is delivered
+  // at commit and wakes the outbox relay without waiting for its poll.
   await tx.query(
-    `INSERT INTO change_log (entity, canonical_id, version, operation, body, changed_fields, source_system)
-     SELECT $2, canonical_id, version, operation, body, ARRAY(SELECT jsonb_array_elements_text(changed_fields)), $3
-     FROM jsonb_to_recordset($1::jsonb) AS c(canonical_id uuid, version int, operation text, body jsonb, changed_fields jsonb)`,
-    [json, entity, sourceSystem],
-  );
-  // The notification is delivered at commit and wakes the outbox relay without waiting for its poll.
-  await tx.query(
-    `WITH added AS (
+    `WITH c AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS c(canonical_id uuid, version int, operation text, body jsonb, changed_fields jsonb)),
+     logged AS (
+       INSERT INTO change_log (entity, canonical_id, version, operation, body, changed_fields, source_system)
+       SELECT $2, canonical_id, version, operation, body, ARRAY(SELECT jsonb_array_elements_text(changed_fields)), $3
+       FROM c),
+     added AS (
        INSERT INTO outbox (topic, message_key, payload)
        SELECT 'record.changed', $2 || ':' || canonical_id::text,
          jsonb_build_object('entity', $2::text, 'canonicalId', canonical_id, 'version', version, 'operation', operation,
            'changedFields', changed_fields, 'sourceSystem', $3::text)
-       FROM jsonb_to_recordset($1::jsonb) AS c(canonical_id uuid, version int, operation text, changed_fields jsonb)
+       FROM c
        RETURNING 1)
      SELECT pg_notify('thub_outbox', '') FROM (SELECT 1 FROM added LIMIT 1) AS any_added`,
-    [json, entity, sourceSystem],
+    [JSON.stringify(changes), entity, sourceSystem],
   );
 }
 
