@@ -15,6 +15,7 @@ import { createUser } from '../core/security/users.ts';
 import { openStore } from '../core/store/index.ts';
 import { type BenchLine, round } from './harness.ts';
 import { loopbackConnector } from './support/loopback.ts';
+import { removeQueuePrefix } from './support/redis-cleanup.ts';
 
 const SECONDS = 10;
 
@@ -37,7 +38,8 @@ export default async function loadBenchmark(): Promise<BenchLine[]> {
   const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: mkdtempSync(join(tmpdir(), 'thub-load-')), masterKey: randomBytes(32).toString('hex') });
   // Each run brings its own master key: connections left by an earlier run could not be read.
   if (env.DATABASE_URL) await store.db.exec('TRUNCATE connections CASCADE');
-  const queue = openQueue({ redisUrl: env.REDIS_URL, prefix: `thub-load-${randomBytes(3).toString('hex')}` });
+  const queuePrefix = `thub-load-${randomBytes(3).toString('hex')}`;
+  const queue = openQueue({ redisUrl: env.REDIS_URL, prefix: queuePrefix });
   const hub = await openHub(env, { store, queue, connectors: [loopbackConnector as Connector<unknown>], mappingsRoot: 'bench/mappings' });
   await store.connections.save({ id: 'load-src', kind: 'loopback', name: 'Load source', config: { webhookSecret: 'load-secret' } }, loopbackConnector.configSchema);
   const user = await createUser(store.db, { email: `load-${Date.now()}@example.com`, role: 'viewer', password: 'a long load test password' });
@@ -69,6 +71,7 @@ export default async function loadBenchmark(): Promise<BenchLine[]> {
   server.close();
   await workers.stop();
   await hub.close();
+  await removeQueuePrefix(env.REDIS_URL, queuePrefix);
   const drivers = `${store.db.driver}+${queue.driver}`;
   const lines = (name: string, result: LoadResult, rate: number): BenchLine[] => [
     { bench: `load.${name}_p50_ms`, value: round(result.latency.p50), unit: 'ms', goal: `${rate} requests/s for ${SECONDS} s (${drivers})` },

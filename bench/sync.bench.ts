@@ -15,6 +15,7 @@ import { runSync } from '../core/sync/run-sync.ts';
 import { writeQueueName } from '../core/sync/write-targets.ts';
 import { type BenchLine, round, withBaseline } from './harness.ts';
 import { startExternalSystems } from './support/external.ts';
+import { removeQueuePrefix } from './support/redis-cleanup.ts';
 import { closePools, generateCustomers, loopbackConnector, registerSource } from './support/loopback.ts';
 
 type ExternalSystems = Awaited<ReturnType<typeof startExternalSystems>>;
@@ -84,10 +85,8 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
     await store.db.exec(
       'TRUNCATE golden_records, source_records, xref, outbox, sync_state, sync_runs, failed_syncs, outbound_writes, last_written, webhook_events, connections CASCADE',
     );
-  const queue = openQueue({
-    redisUrl: env.REDIS_URL,
-    prefix: `thub-bench-${randomBytes(3).toString('hex')}`,
-  });
+  const queuePrefix = `thub-bench-${randomBytes(3).toString('hex')}`;
+  const queue = openQueue({ redisUrl: env.REDIS_URL, prefix: queuePrefix });
   const hub = await openHub(env, {
     store,
     queue,
@@ -135,6 +134,7 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
   await hub.close();
   await external.stop();
   await closePools();
+  await removeQueuePrefix(env.REDIS_URL, queuePrefix);
   const drivers = `${store.db.driver}+${queue.driver}`;
   return [
     withBaseline({
