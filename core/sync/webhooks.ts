@@ -1,10 +1,10 @@
-import { streamsOf } from '../connector/define.ts';
+import { findStream } from '../connector/define.ts';
 import type { ChangeEvent, Connector, WebhookRequest } from '../connector/types.ts';
 import { HubError, isHubError } from '../errors/index.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import { contextFor } from './connector-context.ts';
-import { addCounts, processInboundPage, releaseParked } from './inbound.ts';
+import { addCounts, type InboundStream, processInboundPage, releaseParked } from './inbound.ts';
 import { recordFailure } from './failures.ts';
 import { emptyCounts, type RunCounts } from './runs.ts';
 import { inboundStreamFor } from './run-sync.ts';
@@ -89,16 +89,19 @@ export async function acceptWebhook(
 
 /** An event for a stream the connection does not have is refused with the request, naming it. */
 function refuseUnknownStreams(connector: Connector<unknown>, config: unknown, events: ChangeEvent[]): void {
-  const known = new Set(streamsOf(connector, config).map((stream) => stream.name));
-  const index = events.findIndex((event) => !known.has(event.stream));
-  if (index < 0) return;
-  const event = events[index]!;
-  throw new HubError(
-    'invalid_data',
-    'unknown_stream',
-    `event ${event.eventId}: ${connector.kind} has no stream "${event.stream}" (streams: ${[...known].join(', ')})`,
-    { fieldPath: `events[${index}].stream` },
-  );
+  const checked = new Set<string>();
+  events.forEach((event, index) => {
+    if (checked.has(event.stream)) return;
+    checked.add(event.stream);
+    try {
+      findStream(connector, event.stream, config);
+    } catch (error) {
+      if (!isHubError(error)) throw error;
+      throw new HubError('invalid_data', error.code, `event ${event.eventId}: ${error.message}`, {
+        fieldPath: `events[${index}].stream`,
+      });
+    }
+  });
 }
 
 async function waitingEvents(hub: Hub, connectionId: string, limit: number): Promise<ChangeEvent[]> {
@@ -133,28 +136,44 @@ export async function drainWebhookEvents(
     const byStream = new Map<string, ChangeEvent[]>();
     for (const event of events) byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event]);
     for (const [streamName, streamEvents] of byStream) {
-      const outcome = await processStreamEvents(hub, connectionId, streamName, streamEvents).catch(
-        (error: unknown) => fileUnprocessable(hub, connectionId, streamName, streamEvents, error),
+      const stream = await streamOrGone(hub, connectionId, streamName);
+      addCounts(
+        counts,
+        stream instanceof HubError
+          ? await fileUnprocessable(hub, connectionId, streamName, streamEvents, stream)
+          : await processStreamEvents(hub, stream, streamEvents),
       );
-      addCounts(counts, outcome);
     }
     if (events.length < batchSize) return counts;
+  }
+}
+
+/** The stream a drained batch belongs to, or the error saying the connection no longer has it. */
+async function streamOrGone(
+  hub: Hub,
+  connectionId: string,
+  streamName: string,
+): Promise<InboundStream | HubError> {
+  try {
+    return await inboundStreamFor(hub, connectionId, streamName, { cached: true });
+  } catch (error) {
+    if (isHubError(error) && error.code === 'unknown_stream') return error;
+    throw error;
   }
 }
 
 /**
  * Events of a stream the connection no longer has (its configuration changed after intake) can
  * never be processed: they become failed syncs and are marked processed, or they would stop every
- * later drain of the connection. Any other error is thrown for the job's retry.
+ * later drain of the connection.
  */
 async function fileUnprocessable(
   hub: Hub,
   connectionId: string,
   streamName: string,
   events: ChangeEvent[],
-  error: unknown,
+  error: HubError,
 ): Promise<RunCounts> {
-  if (!isHubError(error) || error.code !== 'unknown_stream') throw error;
   await hub.store.db.transaction(async (tx) => {
     for (const event of events)
       await recordFailure(tx, {
@@ -172,11 +191,11 @@ async function fileUnprocessable(
 
 async function processStreamEvents(
   hub: Hub,
-  connectionId: string,
-  streamName: string,
+  stream: InboundStream,
   events: ChangeEvent[],
 ): Promise<RunCounts> {
-  const stream = await inboundStreamFor(hub, connectionId, streamName, { cached: true });
+  const connectionId = stream.connection.id;
+  const streamName = stream.spec.name;
   const records = events
     .filter((event) => event.action === 'upsert' && event.record !== undefined)
     .map((event) => event.record);
