@@ -15,6 +15,9 @@ interface XrefRow {
   external_id: string;
 }
 
+/** An existing link in the way, with the link that wanted its place. */
+type ConflictRow = XrefRow & { wanted_canonical: string; wanted_external: string };
+
 const toLink = (row: XrefRow): XrefLink => ({
   entity: row.entity,
   canonicalId: row.canonical_id,
@@ -39,7 +42,7 @@ export async function linkXrefs(db: Queryable, links: XrefLink[]): Promise<void>
     })),
   );
   // Two joins, each on one of the unique indexes, rather than one join on an OR that no index serves.
-  const { rows } = await db.query<XrefRow & { wanted_canonical: string; wanted_external: string }>(
+  const { rows } = await db.query<ConflictRow>(
     `WITH w AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text)),
      conflict AS (
        (SELECT x.entity, x.canonical_id, x.connection_id, x.external_id, w.canonical_id::text AS wanted_canonical, w.external_id AS wanted_external FROM w
@@ -61,7 +64,7 @@ export async function linkXrefs(db: Queryable, links: XrefLink[]): Promise<void>
   if (row) throw conflictError(row);
 }
 
-function conflictError(row: XrefRow & { wanted_canonical: string; wanted_external: string }): HubError {
+function conflictError(row: ConflictRow): HubError {
   const sameExternal = row.external_id === row.wanted_external;
   const message = sameExternal
     ? `xref conflict: ${row.entity} ${row.external_id} in connection ${row.connection_id} is already linked to ${row.canonical_id}, cannot link it to ${row.wanted_canonical}`
@@ -70,12 +73,7 @@ function conflictError(row: XrefRow & { wanted_canonical: string; wanted_externa
 }
 
 /** external id → canonical id for one connection and entity. */
-export async function canonicalIdsFor(
-  db: Queryable,
-  entity: string,
-  connectionId: string,
-  externalIds: string[],
-): Promise<Map<string, string>> {
+export async function canonicalIdsFor(db: Queryable, entity: string, connectionId: string, externalIds: string[]): Promise<Map<string, string>> {
   if (externalIds.length === 0) return new Map();
   const { rows } = await db.query<{ external_id: string; canonical_id: string }>(
     'SELECT external_id, canonical_id FROM xref WHERE entity = $1 AND connection_id = $2 AND external_id = ANY($3::text[])',
@@ -85,12 +83,7 @@ export async function canonicalIdsFor(
 }
 
 /** canonical id → the connection's external id. */
-export async function externalIdsFor(
-  db: Queryable,
-  entity: string,
-  connectionId: string,
-  canonicalIds: string[],
-): Promise<Map<string, string>> {
+export async function externalIdsFor(db: Queryable, entity: string, connectionId: string, canonicalIds: string[]): Promise<Map<string, string>> {
   if (canonicalIds.length === 0) return new Map();
   const { rows } = await db.query<{ external_id: string; canonical_id: string }>(
     'SELECT external_id, canonical_id FROM xref WHERE entity = $1 AND connection_id = $2 AND canonical_id = ANY($3::uuid[])',
@@ -100,18 +93,12 @@ export async function externalIdsFor(
 }
 
 export async function xrefsOf(db: Queryable, canonicalId: string): Promise<XrefLink[]> {
-  const { rows } = await db.query<XrefRow>(
-    'SELECT * FROM xref WHERE canonical_id = $1 ORDER BY connection_id',
-    [canonicalId],
-  );
+  const { rows } = await db.query<XrefRow>('SELECT * FROM xref WHERE canonical_id = $1 ORDER BY connection_id', [canonicalId]);
   return rows.map(toLink);
 }
 
 /** Points every xref of `fromId` at `toId` (after a merge) and returns the moved links. */
 export async function repointXrefs(db: Queryable, fromId: string, toId: string): Promise<XrefLink[]> {
-  const { rows } = await db.query<XrefRow>(
-    'UPDATE xref SET canonical_id = $2 WHERE canonical_id = $1 RETURNING *',
-    [fromId, toId],
-  );
+  const { rows } = await db.query<XrefRow>('UPDATE xref SET canonical_id = $2 WHERE canonical_id = $1 RETURNING *', [fromId, toId]);
   return rows.map(toLink);
 }
