@@ -69,6 +69,25 @@ describe.each(storeDrivers())('store on $name', (driver) => {
     expect(rows).toHaveLength(0);
   });
 
+  it('refuses a batch whose own links conflict, and writes none of them', async () => {
+    const first = '00000000-0000-4000-8000-000000000002';
+    const second = '00000000-0000-4000-8000-000000000003';
+    await expect(
+      linkXrefs(store.db, [
+        { entity: 'customer', canonicalId: first, connectionId: 'erp', externalId: 'E-7' },
+        { entity: 'customer', canonicalId: second, connectionId: 'erp', externalId: 'E-7' },
+      ]),
+    ).rejects.toThrow(`customer E-7 in connection erp is already linked to ${first}, cannot link it to ${second}`);
+    const { rows } = await store.db.query('SELECT * FROM xref WHERE external_id = $1', ['E-7']);
+    expect(rows).toHaveLength(0);
+    // The same pair twice, or again later, is no conflict.
+    const link = { entity: 'customer', canonicalId: first, connectionId: 'erp', externalId: 'E-7' };
+    await linkXrefs(store.db, [link, link]);
+    await linkXrefs(store.db, [link]);
+    const again = await store.db.query('SELECT * FROM xref WHERE external_id = $1', ['E-7']);
+    expect(again.rows).toHaveLength(1);
+  });
+
   it('stores connection secrets encrypted and gives them back decrypted', async () => {
     const apiKey = 'sk-live-5f1e2d3c4b5a69788796a5b4';
     await store.connections.save({ id: 'erp', kind: 'odoo', name: 'ERP', config: { baseUrl: 'https://erp.example.com', auth: { user: 'hub', apiKey } } }, configSchema);

@@ -25,43 +25,60 @@ const toLink = (row: XrefRow): XrefLink => ({
   externalId: row.external_id,
 });
 
+const linkKey = (link: XrefRow) =>
+  `${link.entity}\u0000${link.canonical_id}\u0000${link.connection_id}\u0000${link.external_id}`;
+
+const toRow = (link: XrefLink): XrefRow => ({
+  entity: link.entity,
+  canonical_id: link.canonicalId,
+  connection_id: link.connectionId,
+  external_id: link.externalId,
+});
+
 /**
- * Links the links in one statement. Re-linking the same pair is a no-op; a link that would give an
- * external id a second canonical record (or a canonical record a second id in one system) is a
- * conflict named in plain words, and nothing is written: the statement inserts only when it found
- * no conflict, so the check costs no round trip of its own.
+ * Links the links. Re-linking the same pair is a no-op; a link that would give an external id a
+ * second canonical record (or a canonical record a second id in one system), also within the
+ * batch, is a conflict named in plain words, and nothing is written. The insert itself probes both
+ * unique indexes, so only the links it skipped are looked at again: when all are new, nothing more.
  */
 export async function linkXrefs(db: Queryable, links: XrefLink[]): Promise<void> {
   if (links.length === 0) return;
-  const wanted = JSON.stringify(
-    links.map((l) => ({
-      entity: l.entity,
-      canonical_id: l.canonicalId,
-      connection_id: l.connectionId,
-      external_id: l.externalId,
-    })),
+  const wanted = links.map(toRow);
+  const { rows: inserted } = await db.query<XrefRow>(
+    `INSERT INTO xref (entity, canonical_id, connection_id, external_id)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text)
+     ON CONFLICT DO NOTHING
+     RETURNING entity, canonical_id, connection_id, external_id`,
+    [JSON.stringify(wanted)],
   );
+  if (inserted.length === wanted.length) return;
+  const added = new Set(inserted.map(linkKey));
+  const conflict = await firstConflict(db, wanted.filter((row) => !added.has(linkKey(row))));
+  if (!conflict) return;
+  await db.query(
+    `DELETE FROM xref x USING jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text)
+     WHERE x.entity = w.entity AND x.canonical_id = w.canonical_id AND x.connection_id = w.connection_id AND x.external_id = w.external_id`,
+    [JSON.stringify(inserted)],
+  );
+  throw conflictError(conflict);
+}
+
+/** The first existing link in the way of one of `wanted`. */
+async function firstConflict(db: Queryable, wanted: XrefRow[]): Promise<ConflictRow | undefined> {
   // Two joins, each on one of the unique indexes, rather than one join on an OR that no index serves.
   const { rows } = await db.query<ConflictRow>(
-    `WITH w AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text)),
-     conflict AS (
-       (SELECT x.entity, x.canonical_id, x.connection_id, x.external_id, w.canonical_id::text AS wanted_canonical, w.external_id AS wanted_external FROM w
-         JOIN xref x ON x.entity = w.entity AND x.connection_id = w.connection_id AND x.external_id = w.external_id
-         WHERE x.canonical_id <> w.canonical_id LIMIT 1)
-       UNION ALL
-       (SELECT x.entity, x.canonical_id, x.connection_id, x.external_id, w.canonical_id::text, w.external_id FROM w
-         JOIN xref x ON x.entity = w.entity AND x.canonical_id = w.canonical_id AND x.connection_id = w.connection_id
-         WHERE x.external_id <> w.external_id LIMIT 1)
-       LIMIT 1),
-     added AS (
-       INSERT INTO xref (entity, canonical_id, connection_id, external_id)
-       SELECT entity, canonical_id, connection_id, external_id FROM w WHERE NOT EXISTS (SELECT 1 FROM conflict)
-       ON CONFLICT DO NOTHING)
-     SELECT * FROM conflict`,
-    [wanted],
+    `WITH w AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text))
+     (SELECT x.entity, x.canonical_id, x.connection_id, x.external_id, w.canonical_id::text AS wanted_canonical, w.external_id AS wanted_external FROM w
+       JOIN xref x ON x.entity = w.entity AND x.connection_id = w.connection_id AND x.external_id = w.external_id
+       WHERE x.canonical_id <> w.canonical_id LIMIT 1)
+     UNION ALL
+     (SELECT x.entity, x.canonical_id, x.connection_id, x.external_id, w.canonical_id::text, w.external_id FROM w
+       JOIN xref x ON x.entity = w.entity AND x.canonical_id = w.canonical_id AND x.connection_id = w.connection_id
+       WHERE x.external_id <> w.external_id LIMIT 1)
+     LIMIT 1`,
+    [JSON.stringify(wanted)],
   );
-  const row = rows[0];
-  if (row) throw conflictError(row);
+  return rows[0];
 }
 
 function conflictError(row: ConflictRow): HubError {
