@@ -11,7 +11,10 @@ export interface ChangeBatch {
 }
 
 export interface RelayOptions {
+  /** Messages per job at most. @defaultValue 500 */
   batchSize?: number;
+  /** Changes per job: messages are claimed until they carry this many. @defaultValue 1000 */
+  maxChanges?: number;
   /** Polling fallback when no NOTIFY arrives. @defaultValue 500 */
   pollMs?: number;
 }
@@ -24,6 +27,7 @@ export interface RelayOptions {
  */
 export function startOutboxRelay(db: Db, queue: QueuePort, options: RelayOptions = {}) {
   const batchSize = options.batchSize ?? 500;
+  const maxChanges = options.maxChanges ?? 1000;
   let stopped = false;
   let wake: (() => void) | undefined;
   let unlisten: (() => Promise<void>) | undefined;
@@ -50,18 +54,20 @@ export function startOutboxRelay(db: Db, queue: QueuePort, options: RelayOptions
     epoch = { id, since: rows[0]!.now };
   }
 
-  async function relayOnce(): Promise<number> {
+  /** Publishes one job's worth of messages; true when more may be waiting. */
+  async function relayOnce(): Promise<boolean> {
     await checkEpoch();
     return db.transaction(async (tx) => {
-      const messages = await claimForPublishing(tx, batchSize);
-      if (messages.length === 0) return 0;
+      const messages = await claimForPublishing(tx, batchSize, maxChanges);
+      if (messages.length === 0) return false;
       const first = messages[0]!.id;
       const last = messages[messages.length - 1]!.id;
       const batch: ChangeBatch = {
         messages: messages.map(({ id, topic, key, payload }) => ({ id, topic, key, payload })),
       };
       await queue.add(CHANGES_QUEUE, 'change-batch', batch, { jobId: `outbox-${first}-${last}` });
-      return messages.length;
+      const changes = messages.reduce((sum, message) => sum + message.changes, 0);
+      return messages.length === batchSize || changes >= maxChanges;
     });
   }
 
@@ -78,8 +84,7 @@ export function startOutboxRelay(db: Db, queue: QueuePort, options: RelayOptions
       notified = false;
       let failed = false;
       try {
-        const moved = await relayOnce();
-        if (moved === batchSize) continue;
+        if (await relayOnce()) continue;
       } catch (error) {
         failed = true;
         logger.warn('outbox relay pass failed; retrying', { error });

@@ -8,8 +8,9 @@ import * as adminAuth from './migrations/0004-admin-auth.ts';
 import * as mdmIndex from './migrations/0005-mdm-index.ts';
 import * as flows from './migrations/0006-flows.ts';
 import * as webhookBatches from './migrations/0007-webhook-batches.ts';
+import * as outboxBatches from './migrations/0008-outbox-batches.ts';
 
-const migrations = [core, sync, mdmFlows, adminAuth, mdmIndex, flows, webhookBatches];
+const migrations = [core, sync, mdmFlows, adminAuth, mdmIndex, flows, webhookBatches, outboxBatches];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;
 

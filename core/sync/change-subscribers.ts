@@ -1,5 +1,6 @@
 import type { ChangeBatch } from '../queue/outbox-relay.ts';
 import type { Hub } from '../runtime/hub.ts';
+import { CHANGES_TOPIC } from '../store/repos/outbox.ts';
 
 export interface RecordChange {
   outboxId: number;
@@ -20,10 +21,19 @@ export function subscribeToChanges(name: string, subscriber: ChangeSubscriber): 
   subscribers.set(name, subscriber);
 }
 
+type BatchPayload = Pick<RecordChange, 'entity' | 'sourceSystem'> & {
+  changes: Array<Omit<RecordChange, 'outboxId' | 'entity' | 'sourceSystem'>>;
+};
+
+/** The changes a batch's messages carry; `record.changed` messages (one change each) predate batches. */
 export function changesOf(batch: ChangeBatch): RecordChange[] {
-  return batch.messages
-    .filter((message) => message.topic === 'record.changed')
-    .map((message) => ({ outboxId: message.id, ...(message.payload as Omit<RecordChange, 'outboxId'>) }));
+  return batch.messages.flatMap((message): RecordChange[] => {
+    if (message.topic === 'record.changed')
+      return [{ outboxId: message.id, ...(message.payload as Omit<RecordChange, 'outboxId'>) }];
+    if (message.topic !== CHANGES_TOPIC) return [];
+    const { entity, sourceSystem, changes } = message.payload as BatchPayload;
+    return changes.map((change) => ({ outboxId: message.id, entity, sourceSystem, ...change }));
+  });
 }
 
 export async function deliverChanges(hub: Hub, batch: ChangeBatch): Promise<void> {

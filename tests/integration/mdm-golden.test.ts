@@ -241,8 +241,8 @@ describe.each(storeDrivers())('master data on $name', (driver) => {
       { id: merged.mergeId, survivorId, mergedId, actor: 'steward', unmergedAt: null },
     ]);
     expect(redirected.history.at(-1)).toMatchObject({ operation: 'merge', sourceSystem: 'mdm' });
-    const outbox = await db().query<{ payload: { operation: string } }>(
-      `SELECT payload FROM outbox WHERE payload->>'operation' = 'merge'`,
+    const outbox = await db().query<{ change: { operation: string } }>(
+      `SELECT change FROM outbox, jsonb_array_elements(payload->'changes') AS change WHERE change->>'operation' = 'merge'`,
     );
     expect(outbox.rows).toHaveLength(2);
     await expect(mergeGoldenRecords(db(), { survivorId, mergedId, actor: 'steward' })).rejects.toThrow(

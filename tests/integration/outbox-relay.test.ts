@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
-import { OUTBOX_CHANNEL, startOutboxRelay } from '../../core/queue/outbox-relay.ts';
+import { CHANGES_QUEUE, type ChangeBatch, OUTBOX_CHANNEL, startOutboxRelay } from '../../core/queue/outbox-relay.ts';
 import type { Db } from '../../core/store/db.ts';
 import type { Store } from '../../core/store/index.ts';
+import { appendChangeRows } from '../../core/store/repos/master-data.ts';
 import { appendOutbox } from '../../core/store/repos/outbox.ts';
+import { changesOf } from '../../core/sync/change-subscribers.ts';
 import { storeDrivers } from '../support/drivers.ts';
 
 /** The store's database, with the relay's next pass held, after its transaction, until `release`. */
@@ -67,6 +69,51 @@ describe.each(storeDrivers())('outbox relay on $name', (driver) => {
     } finally {
       hold.release();
       await relay.stop();
+      await queue.close();
+    }
+  });
+
+  it('publishes a backlog of page messages in jobs bounded by their changes, every change once', async () => {
+    const pages = 7;
+    const perPage = 300;
+    const ids = Array.from({ length: pages * perPage }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    for (let page = 0; page < pages; page += 1)
+      await store.db.transaction((tx) =>
+        appendChangeRows(
+          tx,
+          'customer',
+          'crm',
+          ids.slice(page * perPage, (page + 1) * perPage).map((id) => ({
+            canonical_id: id,
+            version: 1,
+            operation: 'create',
+            body: { name: id },
+            changed_fields: ['name'],
+          })),
+        ),
+      );
+    const queue = createMemoryQueue();
+    const jobs: ChangeBatch[] = [];
+    const consumer = queue.consume<ChangeBatch>(CHANGES_QUEUE, async (job) => {
+      jobs.push(job.data);
+    });
+    // The backlog is there before the relay starts and no notification follows: only the relay's
+    // own "more may be waiting" can publish it all long before the poll.
+    const relay = startOutboxRelay(store.db, queue, { pollMs: 60_000, maxChanges: 1000 });
+    try {
+      const deadline = Date.now() + 5_000;
+      while ((await published(store)) < pages && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      await queue.whenIdle(CHANGES_QUEUE, 5_000);
+      const sizes = jobs.map((job) => changesOf(job).length);
+      // Messages are taken until a job carries 1,000 changes: 4 pages (1,200), then the other 3 (900).
+      expect(sizes).toEqual([1200, 900]);
+      const delivered = jobs.flatMap((job) => changesOf(job).map((change) => change.canonicalId));
+      expect(delivered).toEqual(ids);
+      expect(changesOf(jobs[0]!)[0]).toMatchObject({ entity: 'customer', sourceSystem: 'crm', version: 1, operation: 'create', changedFields: ['name'] });
+    } finally {
+      await relay.stop();
+      await consumer.close();
       await queue.close();
     }
   });

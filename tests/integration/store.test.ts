@@ -48,7 +48,10 @@ describe.each(storeDrivers())('store on $name', (driver) => {
     ]);
     expect(log[0]!.seq).toBeLessThan(log[1]!.seq);
     await expect(store.db.query('DELETE FROM change_log')).rejects.toThrow(/append-only/);
-    const outbox = await store.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE message_key = $1`, [`customer:${first!.canonicalId}`]);
+    const outbox = await store.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM outbox, jsonb_array_elements(payload->'changes') AS change WHERE change->>'canonicalId' = $1`,
+      [first!.canonicalId],
+    );
     expect(outbox.rows[0]!.n).toBe(3);
   });
 

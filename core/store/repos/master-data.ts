@@ -8,6 +8,7 @@ import { keyColumnsOf } from '../../model/entities.ts';
 import type { Queryable } from '../db.ts';
 import { contentHash, stableStringify } from '../hash.ts';
 import { goldenByIds } from './golden.ts';
+import { CHANGES_TOPIC } from './outbox.ts';
 import { canonicalIdsFor, linkXrefs } from './xref.ts';
 
 export interface IncomingRecord {
@@ -279,7 +280,10 @@ export interface ChangeRow {
   changed_fields: string[];
 }
 
-/** Appends to the change log and, in the same statement, the outbox messages for relays. */
+/**
+ * Appends to the change log and, in the same statement, one outbox message carrying all of these
+ * changes: relays and queues then handle a page, not each record of it.
+ */
 export async function appendChangeRows(
   tx: Queryable,
   entity: string,
@@ -298,13 +302,15 @@ export async function appendChangeRows(
        SELECT $2, canonical_id, version, operation, body, ARRAY(SELECT jsonb_array_elements_text(changed_fields)), $3
        FROM c),
      added AS (
-       INSERT INTO outbox (topic, message_key, payload)
-       SELECT 'record.changed', $2 || ':' || canonical_id::text,
-         jsonb_build_object('entity', $2::text, 'canonicalId', canonical_id, 'version', version, 'operation', operation,
-           'changedFields', changed_fields, 'sourceSystem', $3::text)
+       INSERT INTO outbox (topic, message_key, payload, changes)
+       SELECT '${CHANGES_TOPIC}', $2,
+         jsonb_build_object('entity', $2::text, 'sourceSystem', $3::text, 'changes',
+           jsonb_agg(jsonb_build_object('canonicalId', canonical_id, 'version', version, 'operation', operation,
+             'changedFields', changed_fields))),
+         count(*)
        FROM c
        RETURNING 1)
-     SELECT pg_notify('thub_outbox', '') FROM (SELECT 1 FROM added LIMIT 1) AS any_added`,
+     SELECT pg_notify('thub_outbox', '') FROM added`,
     [JSON.stringify(changes), entity, sourceSystem],
   );
 }
