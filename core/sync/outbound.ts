@@ -7,7 +7,7 @@ import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
 import { noteRowsWritten } from '../store/planner-stats.ts';
-import { type GoldenRecord, goldenByIds } from '../store/repos/golden.ts';
+import { type GoldenBody, goldenBodiesByIds } from '../store/repos/golden.ts';
 import { linkXrefs } from '../store/repos/xref.ts';
 import { throughCircuit } from './circuit.ts';
 import { contextFor } from './connector-context.ts';
@@ -25,7 +25,7 @@ const PENDING_OUT_RETRY_MS = 2_000;
 
 interface PlannedOp {
   op: WriteOp;
-  record: GoldenRecord;
+  record: GoldenBody;
 }
 
 async function alreadyWritten(db: Queryable, keys: string[]): Promise<Set<string>> {
@@ -80,7 +80,7 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
   // Independent reads go out together: a write job's latency is mostly round trips.
   const [mapping, golden] = await Promise.all([
     mappingFor(db, connection, spec.name, 'out', hub.mappingsRoot),
-    goldenByIds(db, job.items.map((item) => item.canonicalId)),
+    goldenBodiesByIds(db, job.items.map((item) => item.canonicalId)),
   ]);
   const resolver = createXrefResolver(db, connection.id);
   const candidates = [...golden.values()].filter((record) => !record.mergedInto);

@@ -30,7 +30,10 @@ interface GoldenRow {
   updated_at: string;
 }
 
-export const toGolden = (row: GoldenRow): GoldenRecord => ({
+/** A golden record without its lineage, for readers that only write or test its values. */
+export type GoldenBody = Omit<GoldenRecord, 'lineage'>;
+
+const toGoldenBody = (row: Omit<GoldenRow, 'lineage'>): GoldenBody => ({
   id: row.id,
   entity: row.entity,
   version: row.version,
@@ -38,12 +41,13 @@ export const toGolden = (row: GoldenRow): GoldenRecord => ({
   displayName: row.display_name,
   naturalKey: row.natural_key,
   sourceSystem: row.source_system,
-  lineage: row.lineage,
   mergedInto: row.merged_into,
   deleted: row.deleted,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
+
+export const toGolden = (row: GoldenRow): GoldenRecord => ({ ...toGoldenBody(row), lineage: row.lineage });
 
 /** With `lock`, the rows stay locked until the caller's transaction ends (concurrent writers queue). */
 export async function goldenByIds(db: Queryable, ids: string[], options: { lock?: boolean } = {}): Promise<Map<string, GoldenRecord>> {
@@ -51,6 +55,17 @@ export async function goldenByIds(db: Queryable, ids: string[], options: { lock?
   const lock = options.lock ? ' ORDER BY id FOR UPDATE' : '';
   const { rows } = await db.query<GoldenRow>(`SELECT * FROM golden_records WHERE id = ANY($1::uuid[])${lock}`, [ids]);
   return new Map(rows.map((row) => [row.id, toGolden(row)]));
+}
+
+/** Like goldenByIds without the lineage, which is larger than the body and costs a parse per record. */
+export async function goldenBodiesByIds(db: Queryable, ids: string[]): Promise<Map<string, GoldenBody>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<Omit<GoldenRow, 'lineage'>>(
+    `SELECT id, entity, version, body, display_name, natural_key, source_system, merged_into, deleted, created_at, updated_at
+     FROM golden_records WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.id, toGoldenBody(row)]));
 }
 
 /** A record by id, following merge redirects to the surviving record. */
