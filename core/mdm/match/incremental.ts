@@ -30,6 +30,11 @@ function configOf(input: MatcherConfig | MatcherConfigInput): MatcherConfig {
   return parsed;
 }
 
+/** A record's features, extracted once per record object and config (shared with blocking). */
+export function matchFeaturesOf(record: MatchInputRecord, configInput: MatcherConfig | MatcherConfigInput) {
+  return featuresOf(record, configOf(configInput));
+}
+
 function featuresOf(record: MatchInputRecord, config: MatcherConfig) {
   let cache = featureCache.get(config);
   if (!cache) {

@@ -99,7 +99,10 @@ export async function matchNewRecords(
   carry?: MatchCarry,
 ): Promise<PageMatches> {
   const config = matcherConfigFor(entity);
-  const keySets = records.map((record) => indexKeysOf(entity, record.mapped));
+  // Each record's id if it becomes a golden record of its own; its input's features serve both
+  // the index keys and the scoring.
+  const ownInputs = records.map((record) => matchInputOf(entity, randomUUID(), record.mapped));
+  const keySets = records.map((record, index) => indexKeysOf(entity, record.mapped, ownInputs[index]));
   const found = await findCandidates(db, entity, keySets, carry?.saturated);
   const [inputs, held] = await Promise.all([
     candidateInputs(db, entity, found.versions),
@@ -125,12 +128,12 @@ export async function matchNewRecords(
   };
 
   records.forEach((record, index) => {
-    const newId = randomUUID();
+    const input = ownInputs[index]!;
+    const newId = input.id;
     // A key too common to look up in the index is too common within the pages too.
     const keys = keySets[index]!.filter((key) => !found.saturated.has(key));
     const inPage = rankByKeys(keys, pageByKey);
     const candidates = [...found.perRecord[index]!, ...inPage].flatMap((id) => inputs.get(id) ?? []);
-    const input = matchInputOf(entity, newId, record.mapped);
     const ranked = matchCandidates(input, candidates, config, { onlyPossibleMatches: true }).filter(
       (match) => match.decision !== 'new',
     );

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../store/db.ts';
 import { computeBlockingKeys } from '../match/blocking.ts';
-import { extractFeatures } from '../match/features.ts';
+import type { MatchInputRecord } from '../match/config.ts';
+import { matchFeaturesOf } from '../match/incremental.ts';
 import { ruleKey } from '../match/score.ts';
 import { isMatchedEntity, type MatchedEntity, matcherConfigFor, matchInputOf } from './entity-matchers.ts';
 import { perEntity } from './per-entity.ts';
@@ -14,21 +15,29 @@ const MAX_CANDIDATES = 12;
  * Index keys of one canonical body: the matcher's blocking keys plus its rule keys (a tax id, an
  * email, a SKU), so a record that agrees on a rule value is always among the candidates.
  */
-export function indexKeysOf(entity: MatchedEntity, body: Record<string, unknown>): string[] {
+/**
+ * The index keys of a body. `input`, the body's match input when the caller has one, shares its
+ * features with the scoring of that input instead of extracting them a second time.
+ */
+export function indexKeysOf(
+  entity: MatchedEntity,
+  body: Record<string, unknown>,
+  input?: MatchInputRecord,
+): string[] {
   // A page asks for the keys of a body when matching it and again when indexing it once written.
   const cache = keyCache(entity);
   const cached = cache.get(body);
   if (cached) return cached;
-  const keys = computeIndexKeys(entity, body);
+  const keys = computeIndexKeys(entity, input ?? matchInputOf(entity, '', body));
   cache.set(body, keys);
   return keys;
 }
 
 const keyCache = perEntity(() => new WeakMap<Record<string, unknown>, string[]>());
 
-function computeIndexKeys(entity: MatchedEntity, body: Record<string, unknown>): string[] {
+function computeIndexKeys(entity: MatchedEntity, input: MatchInputRecord): string[] {
   const config = matcherConfigFor(entity);
-  const features = extractFeatures(matchInputOf(entity, '', body), config);
+  const features = matchFeaturesOf(input, config);
   const keys = computeBlockingKeys(features, config).map((key) => key.key);
   for (const rule of config.rules) {
     const key = ruleKey(features, rule);
