@@ -18,7 +18,8 @@ export interface MasterDataMatcherOptions {
   connectionId: string;
 }
 
-export type MasterDataMatch = (records: IncomingRecord[]) => Promise<Map<string, string>>;
+/** Files the page's review pairs and returns its matches (`carry.inputs` holds the ids it minted). */
+export type MasterDataMatch = (records: IncomingRecord[]) => Promise<PageMatches>;
 
 function reasonsOf(match: CandidateMatch): MatchReason[] {
   const reasons: MatchReason[] = [];
@@ -60,13 +61,13 @@ async function matchPage(
   entity: MatchedEntity,
   connectionId: string,
   records: IncomingRecord[],
-): Promise<Map<string, string>> {
+): Promise<PageMatches> {
   const matches = await matchNewRecords(db, entity, connectionId, records);
   await insertMatches(
     db,
     matches.reviews.map((review) => review.match),
   );
-  return matches.assigned;
+  return matches;
 }
 
 /** New records of a page matched but not committed yet: the page after it is matched against them too. */

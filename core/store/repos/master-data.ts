@@ -25,7 +25,7 @@ export interface PageWrite {
   records: IncomingRecord[];
   deletedExternalIds?: string[];
   /** Finds an existing golden record for a new source record (master-data matching). */
-  match?: (records: IncomingRecord[]) => Promise<Map<string, string>>;
+  match?: (records: IncomingRecord[]) => Promise<PageMatches>;
   /** Matches found before the transaction (pipelined runs); records they miss go through `match`. */
   matched?: PageMatches;
 }
@@ -83,24 +83,30 @@ async function matchUnknown(
   db: Queryable,
   page: PageWrite,
   unknown: IncomingRecord[],
-): Promise<Map<string, string>> {
-  if (unknown.length === 0) return new Map();
-  const pre = page.matched;
-  if (!pre) return page.match ? page.match(unknown) : new Map();
+): Promise<{ matched: Map<string, string>; minted: Set<string> }> {
   const matched = new Map<string, string>();
+  const minted = new Set<string>();
+  if (unknown.length === 0) return { matched, minted };
   const missing: IncomingRecord[] = [];
-  for (const record of unknown) {
-    const id = pre.assigned.get(record.externalId);
-    if (id) matched.set(record.externalId, id);
-    else missing.push(record);
+  const pre = page.matched;
+  if (pre) {
+    for (const record of unknown) {
+      const id = pre.assigned.get(record.externalId);
+      if (id) matched.set(record.externalId, id);
+      else missing.push(record);
+    }
+    for (const id of pre.carry.inputs.keys()) minted.add(id);
+    await insertMatches(
+      db,
+      pre.reviews.filter((review) => matched.has(review.externalId)).map((review) => review.match),
+    );
+  } else missing.push(...unknown);
+  if (missing.length > 0 && page.match) {
+    const late = await page.match(missing);
+    for (const [externalId, id] of late.assigned) matched.set(externalId, id);
+    for (const id of late.carry.inputs.keys()) minted.add(id);
   }
-  await insertMatches(
-    db,
-    pre.reviews.filter((review) => matched.has(review.externalId)).map((review) => review.match),
-  );
-  if (missing.length > 0 && page.match)
-    for (const [externalId, id] of await page.match(missing)) matched.set(externalId, id);
-  return matched;
+  return { matched, minted };
 }
 
 /** A connection's source records hash into this many locks: few enough for the lock table. */
@@ -127,8 +133,9 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
   await lockSourceRecords(db, page, externalIds);
   const known = await canonicalIdsFor(db, page.entity, page.connectionId, externalIds);
   const unknown = page.records.filter((r) => !known.has(r.externalId));
-  const matched = await matchUnknown(db, page, unknown);
-  const ids = [...new Set([...known.values(), ...matched.values()])];
+  const { matched, minted } = await matchUnknown(db, page, unknown);
+  // Ids the matcher minted for this page's new records have no golden record to read or lock yet.
+  const ids = [...new Set([...known.values(), ...matched.values()])].filter((id) => !minted.has(id));
   const golden = await goldenByIds(db, ids, { lock: true });
   const written = await lastWrittenBodies(db, page);
   // With more than one live source, survivorship rules decide each golden field.
