@@ -47,7 +47,8 @@ function computeIndexKeys(entity: MatchedEntity, input: MatchInputRecord): strin
 }
 
 /**
- * Replaces the index keys of golden records after they were written; `fresh` ones have none yet.
+ * Replaces the index keys of golden records after they were written; `fresh` ones (new ids) have
+ * none yet.
  * Keys known to be `saturated` are left out.
  */
 export async function indexGoldenRecords(
@@ -58,20 +59,33 @@ export async function indexGoldenRecords(
 ): Promise<void> {
   if (!isMatchedEntity(entity) || records.length === 0) return;
   // A saturated key already has more members than a lookup reads: one more changes nothing.
-  const rows = records.flatMap((record) =>
-    indexKeysOf(entity, record.body)
-      .filter((key) => !saturated.has(key))
-      .map((key) => ({ key, canonical_id: record.id })),
-  );
+  const rowsOf = (subset: typeof records) =>
+    subset.flatMap((record) =>
+      indexKeysOf(entity, record.body)
+        .filter((key) => !saturated.has(key))
+        .map((key) => ({ key, canonical_id: record.id })),
+    );
+  const stale = records.filter((record) => !record.fresh);
   await removeFromIndex(
     db,
-    records.filter((record) => !record.fresh).map((record) => record.id),
+    stale.map((record) => record.id),
   );
+  // Keys of fresh records cannot be there yet: they need no conflict check.
+  await insertKeys(db, entity, rowsOf(records.filter((record) => record.fresh)), '');
+  await insertKeys(db, entity, rowsOf(stale), 'ON CONFLICT DO NOTHING');
+}
+
+async function insertKeys(
+  db: Queryable,
+  entity: string,
+  rows: Array<{ key: string; canonical_id: string }>,
+  onConflict: string,
+): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
     `INSERT INTO mdm_blocking_keys (entity, key, canonical_id)
      SELECT $2, key, canonical_id FROM jsonb_to_recordset($1::jsonb) AS k(key text, canonical_id uuid)
-     ON CONFLICT DO NOTHING`,
+     ${onConflict}`,
     [JSON.stringify(rows), entity],
   );
 }

@@ -1,3 +1,5 @@
+import type { CanonicalEntity } from '../../connector/types.ts';
+import { keyColumnsOf } from '../../model/entities.ts';
 import type { Queryable } from '../db.ts';
 
 export interface GoldenRecord {
@@ -66,6 +68,67 @@ export async function goldenBodiesByIds(db: Queryable, ids: string[]): Promise<M
     [ids],
   );
   return new Map(rows.map((row) => [row.id, toGoldenBody(row)]));
+}
+
+export interface GoldenRowWrite {
+  id: string;
+  version: number;
+  body: Record<string, unknown>;
+  lineage: Record<string, unknown>;
+  /** The id is new (made for this write): a plain insert, without the cost of a conflict check. */
+  minted: boolean;
+}
+
+/** Inserts or replaces golden records of one entity, written by one source at one time. */
+export async function insertGoldenRows(
+  tx: Queryable,
+  write: { entity: CanonicalEntity; sourceSystem: string; at: string },
+  rows: GoldenRowWrite[],
+): Promise<void> {
+  const minted = rows.filter((row) => row.minted);
+  const existing = rows.filter((row) => !row.minted);
+  if (minted.length > 0) await insertGolden(tx, write, minted, '');
+  if (existing.length > 0)
+    await insertGolden(
+      tx,
+      write,
+      existing,
+      `ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, body = EXCLUDED.body, display_name = EXCLUDED.display_name,
+         natural_key = EXCLUDED.natural_key, source_system = EXCLUDED.source_system, lineage = EXCLUDED.lineage,
+         updated_at = EXCLUDED.updated_at, deleted = false`,
+    );
+}
+
+async function insertGolden(
+  tx: Queryable,
+  write: { entity: CanonicalEntity; sourceSystem: string; at: string },
+  rows: GoldenRowWrite[],
+  onConflict: string,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO golden_records (id, entity, version, body, display_name, natural_key, source_system, lineage, updated_at)
+     SELECT id, $2, version, body, display_name, natural_key, $3, lineage, $4::timestamptz
+     FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version int, body jsonb, display_name text, natural_key text, lineage jsonb)
+     ${onConflict}`,
+    [
+      JSON.stringify(
+        rows.map((row) => {
+          const keys = keyColumnsOf(write.entity, row.body);
+          return {
+            id: row.id,
+            version: row.version,
+            body: row.body,
+            display_name: keys.displayName,
+            natural_key: keys.naturalKey ?? null,
+            lineage: row.lineage,
+          };
+        }),
+      ),
+      write.entity,
+      write.sourceSystem,
+      write.at,
+    ],
+  );
 }
 
 /** A record by id, following merge redirects to the surviving record. */

@@ -4,10 +4,9 @@ import { loadPageSurvivor } from '../../mdm/service/survivorship.ts';
 import type { PageMatches } from '../../mdm/service/matcher.ts';
 import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
 import { insertMatches } from '../../mdm/store/matches.ts';
-import { keyColumnsOf } from '../../model/entities.ts';
 import type { Queryable } from '../db.ts';
 import { contentHash, stableStringify } from '../hash.ts';
-import { goldenByIds } from './golden.ts';
+import { goldenByIds, insertGoldenRows } from './golden.ts';
 import { CHANGES_TOPIC } from './outbox.ts';
 import { canonicalIdsFor, linkXrefs } from './xref.ts';
 
@@ -43,6 +42,8 @@ export interface WrittenRecord {
 interface PlannedRow {
   record: IncomingRecord;
   canonicalId: string;
+  /** The id was made for this record in this page: no row anywhere has it yet. */
+  minted: boolean;
   isNew: boolean;
   body: Record<string, unknown>;
   version: number;
@@ -150,6 +151,7 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
     const canonicalId = existingId ?? randomUUID();
     assigned.set(record.externalId, canonicalId);
     const isNewLink = !known.has(record.externalId);
+    const isMinted = existingId === undefined || minted.has(existingId);
     if (!current) {
       const lineage = Object.fromEntries(
         Object.keys(record.mapped).map((field) => [
@@ -160,6 +162,7 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
       return {
         record,
         canonicalId,
+        minted: isMinted,
         isNew: isNewLink,
         body: record.mapped,
         version: 1,
@@ -182,6 +185,7 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
     return {
       record,
       canonicalId,
+      minted: false,
       isNew: isNewLink,
       body: bumps ? body : current.body,
       version: bumps ? current.version + 1 : current.version,
@@ -203,31 +207,16 @@ export async function writeMasterData(tx: Queryable, page: PageWrite): Promise<W
   const changed = planned.filter((row) => row.outcome === 'created' || row.outcome === 'updated');
 
   if (changed.length > 0) {
-    await tx.query(
-      `INSERT INTO golden_records (id, entity, version, body, display_name, natural_key, source_system, lineage, updated_at)
-       SELECT id, $2, version, body, display_name, natural_key, $3, lineage, $4::timestamptz
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, version int, body jsonb, display_name text, natural_key text, lineage jsonb)
-       ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, body = EXCLUDED.body, display_name = EXCLUDED.display_name,
-         natural_key = EXCLUDED.natural_key, source_system = EXCLUDED.source_system, lineage = EXCLUDED.lineage,
-         updated_at = EXCLUDED.updated_at, deleted = false`,
-      [
-        JSON.stringify(
-          changed.map((row) => {
-            const keys = keyColumnsOf(page.entity, row.body);
-            return {
-              id: row.canonicalId,
-              version: row.version,
-              body: row.body,
-              display_name: keys.displayName,
-              natural_key: keys.naturalKey ?? null,
-              lineage: row.lineage,
-            };
-          }),
-        ),
-        page.entity,
-        page.connectionId,
-        now,
-      ],
+    await insertGoldenRows(
+      tx,
+      { entity: page.entity, sourceSystem: page.connectionId, at: now },
+      changed.map((row) => ({
+        id: row.canonicalId,
+        version: row.version,
+        body: row.body,
+        lineage: row.lineage,
+        minted: row.minted,
+      })),
     );
     await indexGoldenRecords(
       tx,
@@ -235,7 +224,7 @@ export async function writeMasterData(tx: Queryable, page: PageWrite): Promise<W
       changed.map((row) => ({
         id: row.canonicalId,
         body: row.body,
-        fresh: row.outcome === 'created' && row.version === 1,
+        fresh: row.minted,
       })),
       page.matched?.carry.saturated,
     );
