@@ -44,12 +44,23 @@ describe('graceful shutdown', () => {
     });
     let log = '';
     child.stderr!.on('data', (chunk) => (log += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000, 'the hub to be ready');
-    const signalled = performance.now();
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(performance.now() - signalled).toBeLessThan(15_000);
-    expect(log).toContain('shutting down');
+    let running = true;
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        running = false;
+        resolve(code);
+      }),
+    );
+    try {
+      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000, 'the hub to be ready');
+      const signalled = performance.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(performance.now() - signalled).toBeLessThan(15_000);
+      expect(log).toContain('shutting down');
+    } finally {
+      // A hub that never got ready (or never exited) must not outlive the test.
+      if (running) child.kill('SIGKILL');
+    }
   }, 90_000);
 });
