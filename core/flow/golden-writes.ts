@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalEntity } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
-import { keyColumnsOf, validateEntity } from '../model/entities.ts';
+import { validateEntity } from '../model/entities.ts';
 import type { Db } from '../store/db.ts';
 import { stableStringify } from '../store/hash.ts';
+import { insertGoldenRows } from '../store/repos/golden.ts';
 import { appendChangeRows } from '../store/repos/master-data.ts';
 
 /** A UUID derived from its parts (name-based, like v5): the same parts give the same id on every replay. */
@@ -62,24 +63,9 @@ export async function writeHubRecord(
       ...current?.lineage,
       ...Object.fromEntries(changedFields.map((field) => [field, { connectionId: write.source, at }])),
     };
-    const keys = keyColumnsOf(write.entity, body);
-    await tx.query(
-      `INSERT INTO golden_records (id, entity, version, body, display_name, natural_key, source_system, lineage, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz)
-       ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, body = EXCLUDED.body, display_name = EXCLUDED.display_name,
-         natural_key = EXCLUDED.natural_key, source_system = EXCLUDED.source_system, lineage = EXCLUDED.lineage, updated_at = EXCLUDED.updated_at, deleted = false`,
-      [
-        write.id,
-        write.entity,
-        version,
-        JSON.stringify(body),
-        keys.displayName,
-        keys.naturalKey ?? null,
-        write.source,
-        JSON.stringify(lineage),
-        at,
-      ],
-    );
+    await insertGoldenRows(tx, { entity: write.entity, sourceSystem: write.source, at }, [
+      { id: write.id, version, body, lineage, minted: false },
+    ]);
     await appendChangeRows(tx, write.entity, write.source, [
       {
         canonical_id: write.id,

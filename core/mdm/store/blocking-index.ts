@@ -13,11 +13,9 @@ const MAX_CANDIDATES = 12;
 
 /**
  * Index keys of one canonical body: the matcher's blocking keys plus its rule keys (a tax id, an
- * email, a SKU), so a record that agrees on a rule value is always among the candidates.
- */
-/**
- * The index keys of a body. `input`, the body's match input when the caller has one, shares its
- * features with the scoring of that input instead of extracting them a second time.
+ * email, a SKU), so a record that agrees on a rule value is always among the candidates. `input`,
+ * the body's match input when the caller has one, shares its features with the scoring of that
+ * input instead of extracting them a second time.
  */
 export function indexKeysOf(
   entity: MatchedEntity,

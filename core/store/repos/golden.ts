@@ -79,10 +79,17 @@ export interface GoldenRowWrite {
   minted: boolean;
 }
 
+/** Who writes golden records, of which entity, and when. */
+export interface GoldenWriteSource {
+  entity: CanonicalEntity;
+  sourceSystem: string;
+  at: string;
+}
+
 /** Inserts or replaces golden records of one entity, written by one source at one time. */
 export async function insertGoldenRows(
   tx: Queryable,
-  write: { entity: CanonicalEntity; sourceSystem: string; at: string },
+  write: GoldenWriteSource,
   rows: GoldenRowWrite[],
 ): Promise<void> {
   const minted = rows.filter((row) => row.minted);
@@ -101,7 +108,7 @@ export async function insertGoldenRows(
 
 async function insertGolden(
   tx: Queryable,
-  write: { entity: CanonicalEntity; sourceSystem: string; at: string },
+  write: GoldenWriteSource,
   rows: GoldenRowWrite[],
   onConflict: string,
 ): Promise<void> {
