@@ -20,6 +20,17 @@ export interface RelayOptions {
 }
 
 /**
+ * The job id of a batch: the same rows give the same id, so the queue drops a batch published
+ * twice. The first row's creation time is part of it because ids start again at 1 in a new
+ * database: a queue that still remembers jobs of an earlier database would drop the new ones.
+ */
+export function publishJobId(messages: Array<Pick<OutboxMessage, 'id' | 'createdAt'>>): string {
+  const first = messages[0]!;
+  const last = messages[messages.length - 1]!;
+  return `outbox-${first.id}-${last.id}-${first.createdAt.replace(/\D/g, '')}`;
+}
+
+/**
  * Moves committed outbox rows to the queue, one job per batch (a job per record would cost more
  * CPU than the work it carries). Rows are claimed and marked published by one statement whose
  * transaction commits only after the queue accepted the job: a crash in between publishes again
@@ -60,12 +71,10 @@ export function startOutboxRelay(db: Db, queue: QueuePort, options: RelayOptions
     return db.transaction(async (tx) => {
       const messages = await claimForPublishing(tx, batchSize, maxChanges);
       if (messages.length === 0) return false;
-      const first = messages[0]!.id;
-      const last = messages[messages.length - 1]!.id;
       const batch: ChangeBatch = {
         messages: messages.map(({ id, topic, key, payload }) => ({ id, topic, key, payload })),
       };
-      await queue.add(CHANGES_QUEUE, 'change-batch', batch, { jobId: `outbox-${first}-${last}` });
+      await queue.add(CHANGES_QUEUE, 'change-batch', batch, { jobId: publishJobId(messages) });
       const changes = messages.reduce((sum, message) => sum + message.changes, 0);
       return messages.length === batchSize || changes >= maxChanges;
     });

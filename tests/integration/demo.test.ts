@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeQueuePrefix } from '../../bench/support/redis-cleanup.ts';
 import { loadEnv } from '../../core/config/env.ts';
 import { demoConnectionIds } from '../../demo/connections.ts';
 import { type RunningDemo, startDemo } from '../../demo/start-demo.ts';
@@ -11,6 +13,8 @@ const services = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 let demo: RunningDemo;
 let dataDir: string;
 let startedIn: number;
+// Its own queue keys: jobs another hub or an earlier run left in Redis are not this demo's.
+const queuePrefix = `thub-test-demo-${randomBytes(4).toString('hex')}`;
 
 async function api<T>(path: string): Promise<T> {
   const response = await fetch(`${demo.url}${path}`, {
@@ -24,7 +28,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'thub-demo-test-'));
   const started = Date.now();
   demo = await startDemo({
-    env: { ...loadEnv(), LOG_LEVEL: 'warn', HUB_DATA_DIR: dataDir },
+    env: { ...loadEnv(), LOG_LEVEL: 'warn', HUB_DATA_DIR: dataDir, HUB_QUEUE_PREFIX: queuePrefix },
     services,
     port: 0,
     simulateEveryMs: 1_500,
@@ -34,6 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await demo?.stop();
   await rm(dataDir, { recursive: true, force: true });
+  if (services) await removeQueuePrefix(process.env.REDIS_URL, queuePrefix);
 });
 
 describe(`npm run demo, started headlessly (${services ? 'PostgreSQL + Redis' : 'PGlite + in-process queue'})`, () => {

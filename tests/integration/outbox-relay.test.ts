@@ -6,7 +6,7 @@ import type { Store } from '../../core/store/index.ts';
 import { appendChangeRows } from '../../core/store/repos/master-data.ts';
 import { appendOutbox } from '../../core/store/repos/outbox.ts';
 import { changesOf } from '../../core/sync/change-subscribers.ts';
-import { storeDrivers } from '../support/drivers.ts';
+import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 
 /** The store's database, with the relay's next pass held, after its transaction, until `release`. */
 function holdNextPass(db: Db) {
@@ -70,6 +70,33 @@ describe.each(storeDrivers())('outbox relay on $name', (driver) => {
       hold.release();
       await relay.stop();
       await queue.close();
+    }
+  });
+
+  it.each(queueDrivers())('publishes the messages of a new database to a $name queue that still remembers an earlier one', async (queueDriver) => {
+    // Ids start again at 1 in a new database; the queue must not take its jobs for ones it ran.
+    const earlier = await driver.open();
+    const queue = queueDriver.open();
+    const delivered: string[] = [];
+    const consumer = queue.consume<ChangeBatch>(CHANGES_QUEUE, async (job) => {
+      delivered.push(...job.data.messages.map((message) => message.key));
+    });
+    try {
+      for (const [db, key] of [
+        [earlier.db, 'customer:earlier'],
+        [store.db, 'customer:new'],
+      ] as const) {
+        await db.transaction((tx) => appendOutbox(tx, 'record.changed', key, { canonicalId: key }));
+        const relay = startOutboxRelay(db, queue, { pollMs: 60_000 });
+        await relay.stop();
+        await relay.relayOnce();
+        await queue.whenIdle(CHANGES_QUEUE, 5_000);
+      }
+      expect(delivered).toEqual(['customer:earlier', 'customer:new']);
+    } finally {
+      await consumer.close();
+      await queue.close();
+      await earlier.close();
     }
   });
 
