@@ -3,11 +3,21 @@ import { defineFlow } from '../../core/flow/define.ts';
 import { deterministicId, patchHubRecord, writeHubRecord } from '../../core/flow/golden-writes.ts';
 import { loadRecord, todayIso, triggerRecordId } from '../../core/flow/records.ts';
 import { connectionForRole, writeNow, writeOneNow } from '../../core/flow/targets.ts';
+import type { Hub } from '../../core/runtime/hub.ts';
 import { goldenByIds } from '../../core/store/repos/golden.ts';
+import { externalIdsFor } from '../../core/store/repos/xref.ts';
 import { computeDrumSchedule } from '../../core/toc/services/drum-schedule.ts';
 import { computeTimeBuffers } from '../../core/toc/services/time-buffer-board.ts';
 
 const SOURCE = 'flow:order-to-production';
+
+async function crmKnowsOrder(hub: Hub, crmId: string, orderId: string, customerId: string): Promise<boolean> {
+  const [order, customer] = await Promise.all([
+    externalIdsFor(hub.store.db, 'sales_order', crmId, [orderId]),
+    externalIdsFor(hub.store.db, 'customer', crmId, [customerId]),
+  ]);
+  return order.size > 0 || customer.size > 0;
+}
 
 const settings = z.object({
   shippingBufferDays: z.number().int().nonnegative().default(3),
@@ -70,7 +80,7 @@ export const orderToProduction = defineFlow({
       workOrders.push({ workOrderId: id, lineIndex, itemId: line.itemId });
     }
     if (workOrders.length === 0) halt('no make-to-order line has a routing');
-    return { salesOrderId: order.id, workOrders };
+    return { salesOrderId: order.id, customerId: order.body.customerId, workOrders };
   })
   .step('schedule', async ({ hub, outputs, settings }) => {
     const { salesOrderId, workOrders } = outputs['plan-work-orders'];
@@ -129,14 +139,14 @@ export const orderToProduction = defineFlow({
       { entity: 'sales_order', id: salesOrderId, source: SOURCE },
       { status: 'in_production' },
     );
-    const crmOrderId = await writeOneNow(
-      hub,
-      await connectionForRole(hub, 'crm'),
-      'sales_order',
-      saved.id,
-      saved.version,
-    );
     const colours = outputs['time-buffers'].workOrders.map((workOrder) => workOrder.bufferColor);
+    const crm = await connectionForRole(hub, 'crm');
+    const customerId = outputs['plan-work-orders'].customerId;
+    // An order taken in the ERP for a customer the CRM never had stays out of the CRM: its
+    // write could only wait for an account nobody creates there.
+    if (!(await crmKnowsOrder(hub, crm.id, salesOrderId, customerId)))
+      return { crmOrderId: null, status: 'in_production', colours, crmSkipped: `the CRM does not know customer ${customerId}` };
+    const crmOrderId = await writeOneNow(hub, crm, 'sales_order', saved.id, saved.version);
     return { crmOrderId, status: 'in_production', colours };
   })
   .build();

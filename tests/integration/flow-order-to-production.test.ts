@@ -74,6 +74,33 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(crm.list('sales_orders')).toMatchObject([{ number: 'SO-9001', status: 'in_production' }]);
     });
 
+    it('plans an order of a customer the CRM never had without writing the order to the CRM', async () => {
+      erp.put('customers', { id: 'E-8', name: 'Ningbo Valve Works', currency: 'EUR' });
+      await syncAll(test.hub, 'erp', ['customers']);
+      erp.put('sales_orders', {
+        id: 'S-2',
+        number: 'SO-9002',
+        customerId: 'E-8',
+        status: 'confirmed',
+        orderDate: inDays(0),
+        currency: 'EUR',
+        lines: [{ itemId: 'I-GEAR', quantity: 4, unitPrice: 12000, dueDate: inDays(10) }],
+      });
+      await syncAll(test.hub, 'erp', ['sales_orders']);
+      const orderId = await canonicalIdOf(test.hub, 'sales_order', 'erp', 'S-2');
+      expect(await runOf('order-to-production', orderId)).toMatchObject({ status: 'succeeded', error: null });
+      expect(erp.list('work_orders')).toMatchObject([{ itemId: 'I-GEAR', quantity: 4, salesOrderId: 'S-2' }]);
+      expect(crm.list('sales_orders')).toEqual([]);
+      const { rows } = await test.hub.store.db.query<{ output: { crmSkipped?: string } }>(
+        `SELECT s.output FROM flow_steps s JOIN flow_runs r ON r.id = s.run_id
+         WHERE r.flow = 'order-to-production' AND r.run_key = $1 AND s.step = 'summary-to-crm'`,
+        [orderId],
+      );
+      expect(rows[0]!.output.crmSkipped).toMatch(/^the CRM does not know customer /);
+      const failures = await test.hub.store.db.query('SELECT 1 FROM failed_syncs');
+      expect(failures.rows).toEqual([]);
+    });
+
     it('writes the ERP order number to the won opportunity and marks the order shipped when its delivery is done', async () => {
       crm.put('opportunities', {
         id: 'O-5',
