@@ -1,6 +1,17 @@
-import { readdir } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BenchLine, type Benchmark, saveResults, updateReadmeTable } from './harness.ts';
+import { z } from 'zod';
+import {
+  type BenchLine,
+  type Benchmark,
+  benchLineSchema,
+  saveResults,
+  updateReadmeTable,
+} from './harness.ts';
 
 // `npm run bench [-- NAME ...]` runs bench/<NAME>*.bench.ts (all when no name is given).
 const dir = fileURLToPath(new URL('.', import.meta.url));
@@ -15,14 +26,48 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const all: BenchLine[] = [];
-for (const file of files) {
+/** Set in a benchmark's own process: where it leaves its figures for the process that started it. */
+const figuresFile = process.env.BENCH_FIGURES_FILE;
+
+async function runHere(file: string): Promise<BenchLine[]> {
   const run = (await import(`./${file}`)).default as Benchmark;
-  for (const line of await run()) {
-    process.stdout.write(`${JSON.stringify(line)}\n`);
-    all.push(line);
+  const lines = await run();
+  for (const line of lines) process.stdout.write(`${JSON.stringify(line)}\n`);
+  return lines;
+}
+
+/**
+ * Each benchmark file runs in a process of its own: memory, caches and collector state left by
+ * one would otherwise show in the next one's figures (peak RSS above all).
+ */
+function runInOwnProcess(file: string): BenchLine[] {
+  const scratch = mkdtempSync(join(tmpdir(), 'thub-bench-'));
+  const out = join(scratch, 'figures.json');
+  try {
+    const entry = fileURLToPath(new URL('../bin/bench.js', import.meta.url));
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, entry, file.replace(/\.bench\.ts$/, '.bench')],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, BENCH_FIGURES_FILE: out },
+      },
+    );
+    if (child.status !== 0)
+      throw new Error(`benchmark ${file} failed (exit ${child.status ?? child.signal})`);
+    return z.array(benchLineSchema).parse(JSON.parse(readFileSync(out, 'utf8')));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+if (figuresFile) {
+  await writeFile(figuresFile, JSON.stringify(await runHere(files[0]!)));
+  process.exit(0);
+}
+
+const all: BenchLine[] = [];
+for (const file of files) all.push(...(files.length === 1 ? await runHere(file) : runInOwnProcess(file)));
 await saveResults(all);
 await updateReadmeTable();
 process.exit(0);
