@@ -49,10 +49,18 @@ async function recordWrites(tx: Queryable, job: WriteJob, spec: StreamSpec, done
   const json = JSON.stringify(rows);
   await tx.query(
     `INSERT INTO outbound_writes (idempotency_key, connection_id, stream, canonical_id, version, external_id, content_hash, status)
-     SELECT idempotency_key, $2, $3, canonical_id, version, external_id, content_hash, 'done'
-     FROM jsonb_to_recordset($1::jsonb) AS w(idempotency_key text, canonical_id uuid, version int, external_id text, content_hash text)
+     SELECT idempotency_key, $6, $7, canonical_id, version, external_id, content_hash, 'done'
+     FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[]) AS w(idempotency_key, canonical_id, version, external_id, content_hash)
      ON CONFLICT (idempotency_key) DO UPDATE SET status = 'done', external_id = EXCLUDED.external_id, written_at = now()`,
-    [json, job.connectionId, job.stream],
+    [
+      rows.map((row) => row.idempotency_key),
+      rows.map((row) => row.canonical_id),
+      rows.map((row) => row.version),
+      rows.map((row) => row.external_id),
+      rows.map((row) => row.content_hash),
+      job.connectionId,
+      job.stream,
+    ],
   );
   await tx.query(
     `INSERT INTO last_written (connection_id, stream, external_id, canonical_id, version, body, content_hash)

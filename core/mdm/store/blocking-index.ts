@@ -82,9 +82,9 @@ async function insertKeys(
   if (rows.length === 0) return;
   await db.query(
     `INSERT INTO mdm_blocking_keys (entity, key, canonical_id)
-     SELECT $2, key, canonical_id FROM jsonb_to_recordset($1::jsonb) AS k(key text, canonical_id uuid)
+     SELECT $3, key, canonical_id FROM unnest($1::text[], $2::uuid[]) AS k(key, canonical_id)
      ${onConflict}`,
-    [JSON.stringify(rows), entity],
+    [rows.map((row) => row.key), rows.map((row) => row.canonical_id), entity],
   );
 }
 

@@ -46,10 +46,15 @@ export async function linkXrefs(db: Queryable, links: XrefLink[]): Promise<void>
   const wanted = links.map(toRow);
   const { rows: inserted } = await db.query<XrefRow>(
     `INSERT INTO xref (entity, canonical_id, connection_id, external_id)
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text)
+     SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[])
      ON CONFLICT DO NOTHING
      RETURNING entity, canonical_id, connection_id, external_id`,
-    [JSON.stringify(wanted)],
+    [
+      wanted.map((row) => row.entity),
+      wanted.map((row) => row.canonical_id),
+      wanted.map((row) => row.connection_id),
+      wanted.map((row) => row.external_id),
+    ],
   );
   if (inserted.length === wanted.length) return;
   const added = new Set(inserted.map(linkKey));
