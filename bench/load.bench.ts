@@ -15,7 +15,7 @@ import { createUser } from '../core/security/users.ts';
 import { openStore } from '../core/store/index.ts';
 import { type BenchLine, round } from './harness.ts';
 import { loopbackConnector } from './support/loopback.ts';
-import { removeQueuePrefix } from './support/redis-cleanup.ts';
+import { removeQueuePrefix } from '../core/queue/remove-keys.ts';
 
 const SECONDS = 10;
 

@@ -15,7 +15,7 @@ import { runSync } from '../core/sync/run-sync.ts';
 import { writeQueueName } from '../core/sync/write-targets.ts';
 import { type BenchLine, round, withBaseline } from './harness.ts';
 import { startExternalSystems } from './support/external.ts';
-import { removeQueuePrefix } from './support/redis-cleanup.ts';
+import { removeQueuePrefix } from '../core/queue/remove-keys.ts';
 import { closePools, generateCustomers, loopbackConnector, registerSource } from './support/loopback.ts';
 
 type ExternalSystems = Awaited<ReturnType<typeof startExternalSystems>>;

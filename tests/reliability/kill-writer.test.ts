@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rest } from '../../connectors/rest/index.ts';
 import type { Connector } from '../../core/connector/types.ts';
-import { createBullmqQueue } from '../../core/queue/bullmq-driver.ts';
 import type { Store } from '../../core/store/index.ts';
 import { runSync } from '../../core/sync/run-sync.ts';
 import { startChild, withSearchPath } from '../support/child-process.ts';
-import { openPostgresStore } from '../support/drivers.ts';
+import { openPostgresStore, openTestBullmqQueue } from '../support/drivers.ts';
 import { expectExactlyOnceOrFailed, expectReconciled } from '../support/fault-checks.ts';
 import { type HttpTarget, restTargetConfig, startHttpTarget } from '../support/http-target.ts';
 import { memoryConnector, memorySystem } from '../support/memory-system.ts';
@@ -32,7 +31,7 @@ describe.skipIf(!databaseUrl || !redisUrl)('a worker SIGKILLed during a write ba
     };
     test = await startTestHub({
       store,
-      queue: createBullmqQueue({ redisUrl: redisUrl!, prefix }),
+      queue: openTestBullmqQueue(redisUrl!, prefix),
       connectors: [memoryConnector as Connector<unknown>, rest as Connector<unknown>],
       workers: false,
     });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createBullmqQueue } from '../../core/queue/bullmq-driver.ts';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
+import { removeQueuePrefix } from '../../core/queue/remove-keys.ts';
 import type { QueuePort } from '../../core/queue/port.ts';
 import { openStore, type Store } from '../../core/store/index.ts';
 
@@ -68,7 +69,18 @@ export interface QueueDriver {
 export function queueDrivers(): QueueDriver[] {
   const drivers: QueueDriver[] = [{ name: 'memory', open: () => createMemoryQueue() }];
   if (process.env.REDIS_URL) {
-    drivers.push({ name: 'bullmq', open: () => createBullmqQueue({ redisUrl: process.env.REDIS_URL!, prefix: `thub-test-${randomBytes(4).toString('hex')}` }) });
+    drivers.push({ name: 'bullmq', open: () => openTestBullmqQueue(process.env.REDIS_URL!) });
   }
   return drivers;
+}
+
+/** BullMQ under a prefix of its own, whose keys are removed from Redis when it closes. */
+export function openTestBullmqQueue(redisUrl: string, prefix = `thub-test-${randomBytes(4).toString('hex')}`): QueuePort {
+  const queue = createBullmqQueue({ redisUrl, prefix });
+  const close = queue.close.bind(queue);
+  queue.close = async () => {
+    await close();
+    await removeQueuePrefix(redisUrl, prefix);
+  };
+  return queue;
 }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 
-/** Removes every key under a benchmark's queue prefix, so repeated runs leave Redis as they found it. */
+/** Removes every key under a queue prefix: benchmarks and tests leave Redis as they found it. */
 export async function removeQueuePrefix(redisUrl: string | undefined, prefix: string): Promise<void> {
   if (!redisUrl) return;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
