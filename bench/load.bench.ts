@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 import { loadEnv } from '../core/config/env.ts';
 import type { Connector } from '../core/connector/types.ts';
 import { openQueue } from '../core/queue/index.ts';
+import { removeQueuePrefix } from '../core/queue/remove-keys.ts';
 import { openHub } from '../core/runtime/hub.ts';
 import { listen } from '../core/runtime/process.ts';
 import { startWorkers } from '../core/runtime/worker.ts';
@@ -15,7 +16,6 @@ import { createUser } from '../core/security/users.ts';
 import { openStore } from '../core/store/index.ts';
 import { type BenchLine, round } from './harness.ts';
 import { loopbackConnector } from './support/loopback.ts';
-import { removeQueuePrefix } from '../core/queue/remove-keys.ts';
 
 const SECONDS = 10;
 

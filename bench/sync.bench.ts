@@ -6,16 +6,16 @@ import { loadEnv } from '../core/config/env.ts';
 import type { Connector } from '../core/connector/types.ts';
 import { openQueue } from '../core/queue/index.ts';
 import { CHANGES_QUEUE } from '../core/queue/outbox-relay.ts';
+import { removeQueuePrefix } from '../core/queue/remove-keys.ts';
 import { openHub } from '../core/runtime/hub.ts';
 import { listen } from '../core/runtime/process.ts';
 import { startWorkers } from '../core/runtime/worker.ts';
-import { openStore } from '../core/store/index.ts';
 import type { Db } from '../core/store/db.ts';
+import { openStore } from '../core/store/index.ts';
 import { runSync } from '../core/sync/run-sync.ts';
 import { writeQueueName } from '../core/sync/write-targets.ts';
 import { type BenchLine, round, withBaseline } from './harness.ts';
 import { startExternalSystems } from './support/external.ts';
-import { removeQueuePrefix } from '../core/queue/remove-keys.ts';
 import { closePools, generateCustomers, loopbackConnector, registerSource } from './support/loopback.ts';
 
 type ExternalSystems = Awaited<ReturnType<typeof startExternalSystems>>;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createBullmqQueue } from '../../core/queue/bullmq-driver.ts';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
-import { removeQueuePrefix } from '../../core/queue/remove-keys.ts';
 import type { QueuePort } from '../../core/queue/port.ts';
+import { removeQueuePrefix } from '../../core/queue/remove-keys.ts';
 import { openStore, type Store } from '../../core/store/index.ts';
 
 export const TEST_MASTER_KEY = randomBytes(32).toString('hex');
