@@ -9,6 +9,8 @@ import {
   DEFAULT_ATTEMPTS,
   type JobHandler,
   type JobOptions,
+  KEPT_COMPLETED,
+  KEPT_FAILED,
   type QueueCounts,
   type QueuePort,
   waitUntilIdle,
@@ -53,8 +55,8 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
     delay: options.delayMs,
     attempts: options.attempts ?? DEFAULT_ATTEMPTS,
     backoff: { type: 'hub' },
-    removeOnComplete: { count: 1000 },
-    removeOnFail: { count: 5000 },
+    removeOnComplete: { count: KEPT_COMPLETED },
+    removeOnFail: { count: KEPT_FAILED },
   });
 
   function consume<T>(

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { toHubError } from '../errors/index.ts';
+import { instrumented } from './instrument.ts';
 import {
   type ConsumeOptions,
   type Consumer,
   DEFAULT_ATTEMPTS,
   type JobHandler,
   type JobOptions,
+  KEPT_COMPLETED,
+  KEPT_FAILED,
   type QueueCounts,
   type QueuePort,
   waitUntilIdle,
 } from './port.ts';
-import { instrumented } from './instrument.ts';
 import { decideRetry } from './retry-policy.ts';
 
 interface MemoryJob {
@@ -26,10 +28,19 @@ interface MemoryQueue {
   ready: MemoryJob[];
   delayed: Set<MemoryJob>;
   ids: Set<string>;
+  /** Ids of finished jobs still kept, oldest first: they keep deduplicating like BullMQ's. */
+  keptCompleted: string[];
+  keptFailed: string[];
   active: number;
   completed: number;
   failed: number;
   wakers: Set<() => void>;
+}
+
+/** Keeps a finished job's id (so re-adding it is ignored) and forgets the oldest beyond `limit`. */
+function keep(queue: MemoryQueue, kept: string[], id: string, limit: number): void {
+  kept.push(id);
+  if (kept.length > limit) queue.ids.delete(kept.shift()!);
 }
 
 /** In-process queue for the embedded mode: same contract as BullMQ, nothing survives a restart. */
@@ -45,6 +56,8 @@ export function createMemoryQueue(): QueuePort {
         ready: [],
         delayed: new Set(),
         ids: new Set(),
+        keptCompleted: [],
+        keptFailed: [],
         active: 0,
         completed: 0,
         failed: 0,
@@ -114,7 +127,7 @@ export function createMemoryQueue(): QueuePort {
       try {
         await handler(view);
         queue.completed++;
-        queue.ids.delete(job.id);
+        keep(queue, queue.keptCompleted, job.id, KEPT_COMPLETED);
       } catch (raw) {
         const error = toHubError(raw);
         const decision = decideRetry(error, job.attemptsMade, job.maxAttempts);
@@ -126,7 +139,7 @@ export function createMemoryQueue(): QueuePort {
           });
         } else {
           queue.failed++;
-          queue.ids.delete(job.id);
+          keep(queue, queue.keptFailed, job.id, KEPT_FAILED);
           await options.onFailed?.(view, error).catch(() => undefined);
         }
       } finally {

@@ -1,7 +1,11 @@
 import type { HubError } from '../errors/index.ts';
 
 export interface JobOptions {
-  /** Same id, same job: a second add while the first exists is ignored (deduplication). */
+  /**
+   * Same id, same job: a second add while the first exists is ignored (deduplication). A finished
+   * job still counts while the queue keeps it: the last KEPT_COMPLETED completed and KEPT_FAILED
+   * failed jobs of each queue.
+   */
   jobId?: string;
   delayMs?: number;
   /** Tries in total. @defaultValue 8 */
@@ -61,6 +65,8 @@ export interface QueuePort {
 }
 
 export const DEFAULT_ATTEMPTS = 8;
+export const KEPT_COMPLETED = 1000;
+export const KEPT_FAILED = 5000;
 
 /** Polls a queue's counts until nothing is waiting, delayed or active; both drivers use it. */
 export async function waitUntilIdle(

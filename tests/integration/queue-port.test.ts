@@ -41,6 +41,24 @@ describe.each(queueDrivers())('queue port conformance: $name', (driver) => {
     expect(seen).toEqual(['a']);
   });
 
+  it('keeps deduplicating by id after the job completed or failed', async () => {
+    const seen: string[] = [];
+    consumers.push(
+      queue.consume<{ v: string }>('q7', async (job) => {
+        seen.push(job.data.v);
+        if (job.data.v.startsWith('fail')) throw new HubError('invalid_data', 'bad', 'refused');
+      }),
+    );
+    await queue.add('q7', 'x', { v: 'done' }, { jobId: 'job-done' });
+    await queue.add('q7', 'x', { v: 'fail' }, { jobId: 'job-failed' });
+    await queue.whenIdle('q7');
+    await queue.add('q7', 'x', { v: 'done again' }, { jobId: 'job-done' });
+    await queue.add('q7', 'x', { v: 'fail again' }, { jobId: 'job-failed' });
+    await queue.whenIdle('q7');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toEqual(['done', 'fail']);
+  });
+
   it('retries a transient failure and then succeeds', async () => {
     let calls = 0;
     await queue.add('q3', 'flaky', {}, { attempts: 3 });
