@@ -24,7 +24,7 @@ export interface RelayOptions {
  * twice. The first row's creation time is part of it because ids start again at 1 in a new
  * database: a queue that still remembers jobs of an earlier database would drop the new ones.
  */
-export function publishJobId(messages: Array<Pick<OutboxMessage, 'id' | 'createdAt'>>): string {
+function publishJobId(messages: Array<Pick<OutboxMessage, 'id' | 'createdAt'>>): string {
   const first = messages[0]!;
   const last = messages[messages.length - 1]!;
   return `outbox-${first.id}-${last.id}-${first.createdAt.replace(/\D/g, '')}`;

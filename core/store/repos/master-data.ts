@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalEntity } from '../../connector/types.ts';
 import { loadPageSurvivor } from '../../mdm/service/survivorship.ts';
-import type { PageMatches } from '../../mdm/service/matcher.ts';
+import type { MasterDataMatch, PageMatches } from '../../mdm/service/matcher.ts';
 import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
 import { insertMatches } from '../../mdm/store/matches.ts';
 import type { Queryable } from '../db.ts';
@@ -24,7 +24,7 @@ export interface PageWrite {
   records: IncomingRecord[];
   deletedExternalIds?: string[];
   /** Finds an existing golden record for a new source record (master-data matching). */
-  match?: (records: IncomingRecord[]) => Promise<PageMatches>;
+  match?: MasterDataMatch;
   /** Matches found before the transaction (pipelined runs); records they miss go through `match`. */
   matched?: PageMatches;
 }
