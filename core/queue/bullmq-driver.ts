@@ -142,9 +142,10 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
     counts,
     whenIdle: (name, timeoutMs = 30_000) => waitUntilIdle(counts, name, timeoutMs, 20),
     async epoch() {
-      const key = `${prefix}:epoch`;
-      await connection.set(key, randomUUID(), 'NX');
-      return (await connection.get(key)) ?? '';
+      // One round trip (Redis 7): sets a new epoch only where none is, and answers the one before.
+      const fresh = randomUUID();
+      const before = await connection.set(`${prefix}:epoch`, fresh, 'NX', 'GET');
+      return before ?? fresh;
     },
     async ping() {
       try {

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
 import { CHANGES_QUEUE, type ChangeBatch, OUTBOX_CHANNEL, startOutboxRelay } from '../../core/queue/outbox-relay.ts';
+import { removeQueuePrefix } from '../../core/queue/remove-keys.ts';
 import type { Db } from '../../core/store/db.ts';
 import type { Store } from '../../core/store/index.ts';
 import { appendChangeRows } from '../../core/store/repos/master-data.ts';
 import { appendOutbox } from '../../core/store/repos/outbox.ts';
 import { changesOf } from '../../core/sync/change-subscribers.ts';
-import { queueDrivers, storeDrivers } from '../support/drivers.ts';
+import { openTestBullmqQueue, queueDrivers, storeDrivers } from '../support/drivers.ts';
 
 /** The store's database, with the relay's next pass held, after its transaction, until `release`. */
 function holdNextPass(db: Db) {
@@ -97,6 +98,32 @@ describe.each(storeDrivers())('outbox relay on $name', (driver) => {
       await consumer.close();
       await queue.close();
       await earlier.close();
+    }
+  });
+
+  it.runIf(process.env.REDIS_URL)('publishes again what a Redis that lost its data had been given', async () => {
+    const redisUrl = process.env.REDIS_URL!;
+    const prefix = `thub-test-epoch-${Date.now()}`;
+    const queue = openTestBullmqQueue(redisUrl, prefix);
+    const relay = startOutboxRelay(store.db, queue, { pollMs: 60_000 });
+    await relay.stop();
+    try {
+      await store.db.transaction((tx) => appendOutbox(tx, 'record.changed', 'customer:before', { canonicalId: 'a' }));
+      await relay.relayOnce();
+      expect(await published(store)).toBe(1);
+      // Redis restarted without persistence: the job made from that message is gone, unrun.
+      await removeQueuePrefix(redisUrl, prefix);
+      await store.db.transaction((tx) => appendOutbox(tx, 'record.changed', 'customer:after', { canonicalId: 'b' }));
+      const delivered: string[] = [];
+      const consumer = queue.consume<ChangeBatch>(CHANGES_QUEUE, async (job) => {
+        delivered.push(...job.data.messages.map((message) => message.key));
+      });
+      while (await relay.relayOnce());
+      await queue.whenIdle(CHANGES_QUEUE, 5_000);
+      await consumer.close();
+      expect(delivered.sort()).toEqual(['customer:after', 'customer:before']);
+    } finally {
+      await queue.close();
     }
   });
 
