@@ -9,13 +9,13 @@ import { CHANGES_QUEUE } from '../core/queue/outbox-relay.ts';
 import { removeQueuePrefix } from '../core/queue/remove-keys.ts';
 import { openHub } from '../core/runtime/hub.ts';
 import { listen } from '../core/runtime/process.ts';
-import { startWorkers } from '../core/runtime/worker.ts';
 import type { Db } from '../core/store/db.ts';
 import { openStore } from '../core/store/index.ts';
 import { runSync } from '../core/sync/run-sync.ts';
 import { writeQueueName } from '../core/sync/write-targets.ts';
 import { type BenchLine, round, withBaseline } from './harness.ts';
 import { startExternalSystems } from './support/external.ts';
+import { type BenchWorkers, startBenchWorkers } from './support/hub-workers.ts';
 import { closePools, generateCustomers, loopbackConnector, registerSource } from './support/loopback.ts';
 
 type ExternalSystems = Awaited<ReturnType<typeof startExternalSystems>>;
@@ -58,14 +58,14 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
 
 /** The process's resident memory, sampled: maxRSS would also count benchmarks run earlier in the process. */
 function sampleRss() {
-  let peak = process.memoryUsage().rss;
+  let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
   }, 50);
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, process.memoryUsage().rss);
+      return Math.max(peak, process.memoryUsage.rss());
     },
   };
 }
@@ -76,10 +76,11 @@ function percentile(sorted: number[], p: number): number {
 
 export default async function syncBenchmark(): Promise<BenchLine[]> {
   const env = loadEnv({ ...process.env, LOG_LEVEL: 'error' });
+  const masterKey = randomBytes(32).toString('hex');
   const store = await openStore({
     databaseUrl: env.DATABASE_URL,
     dataDir: mkdtempSync(join(tmpdir(), 'thub-bench-')),
-    masterKey: randomBytes(32).toString('hex'),
+    masterKey,
   });
   if (env.DATABASE_URL)
     await store.db.exec(
@@ -118,7 +119,7 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
     },
     loopbackConnector.configSchema,
   );
-  const workers = await startWorkers(hub);
+  const workers = await startBenchWorkers(hub, { masterKey, queuePrefix });
   const rss = sampleRss();
 
   const started = performance.now();
@@ -128,14 +129,13 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
 
   // The sync's last writes are still being recorded: webhooks are measured on a settled hub.
   for (const name of [CHANGES_QUEUE, writeQueueName('dst')]) await hub.queue.whenIdle(name, 60_000);
-  const { warmup, latencies } = await measureWebhookLatency(hub, external);
-  const peakRss = rss.stop();
-  await workers.stop();
+  const { warmup, latencies, cpuMsPerEvent } = await measureWebhookLatency(hub, external, workers);
+  const peakRss = rss.stop() + (await workers.stop());
   await hub.close();
   await external.stop();
   await closePools();
   await removeQueuePrefix(env.REDIS_URL, queuePrefix);
-  const drivers = `${store.db.driver}+${queue.driver}`;
+  const drivers = `${store.db.driver}+${queue.driver}, ${workers.shape}`;
   return [
     withBaseline({
       bench: 'sync.records_per_s',
@@ -163,10 +163,16 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
       goal: `informational: the first ${WARMUP_SECONDS} s of webhooks at ${WEBHOOK_RATE} events/s, right after the sync (${drivers})`,
     },
     {
+      bench: 'sync.webhook_hub_cpu_ms_per_event',
+      value: round(cpuMsPerEvent),
+      unit: 'ms',
+      goal: `informational: CPU time of the hub's processes per webhook event while sending ${WEBHOOK_RATE} events/s (${drivers})`,
+    },
+    {
       bench: 'sync.peak_rss_mb',
       value: Math.round(peakRss / 2 ** 20),
       unit: 'MB',
-      goal: 'informational: hub process resident memory, sampled through the sync and the webhooks',
+      goal: `informational: resident memory of the hub's processes (${workers.shape}), each at its peak through the sync and the webhooks`,
     },
   ];
 }
@@ -175,7 +181,8 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
 async function measureWebhookLatency(
   hub: Awaited<ReturnType<typeof openHub>>,
   external: ExternalSystems,
-): Promise<{ warmup: number[]; latencies: number[] }> {
+  workers: BenchWorkers,
+): Promise<{ warmup: number[]; latencies: number[]; cpuMsPerEvent: number }> {
   const { server, url } = await listen(hub, 0);
   const send = async (prefix: string, seconds: number) => {
     const sent = await external.sendWebhooks({
@@ -189,11 +196,15 @@ async function measureWebhookLatency(
     return sent.sentAt;
   };
   const warmupSentAt = await send('U', WARMUP_SECONDS);
+  const cpuBefore = { here: process.cpuUsage(), workers: await workers.cpuMs() };
   const sentAt = await send('W', WEBHOOK_SECONDS);
+  const here = process.cpuUsage(cpuBefore.here);
+  const cpuMs = (here.user + here.system) / 1000 + (await workers.cpuMs()) - cpuBefore.workers;
   const warmup = await latenciesOf(hub, external, warmupSentAt);
   const latencies = await latenciesOf(hub, external, sentAt);
   server.close();
-  return { warmup, latencies };
+  const cpuMsPerEvent = cpuMs / (WEBHOOK_RATE * WEBHOOK_SECONDS);
+  return { warmup, latencies, cpuMsPerEvent };
 }
 
 /** Each sent record's time from its send until the target had it, sorted. */

@@ -1,37 +1,12 @@
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+import { forkWithIpc } from './ipc-child.ts';
 
 /** Starts the target and the webhook sender in their own process and talks to them over IPC. */
 export async function startExternalSystems() {
   const script = fileURLToPath(new URL('./external-systems.ts', import.meta.url));
-  const child = fork(script, [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
-  const started = new Promise<{ url: string }>((resolve, reject) => {
-    pending.set(0, { resolve: (value) => resolve(value as { url: string }), reject });
-  });
-  child.on('message', (message: { id: number; value: unknown }) => {
-    pending.get(message.id)?.resolve(message.value);
-    pending.delete(message.id);
-  });
-  child.on('exit', (code) => {
-    for (const waiting of pending.values()) waiting.reject(new Error(`external systems exited with ${code}`));
-    pending.clear();
-  });
-  const ask = <T>(command: Record<string, unknown>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      child.send({ ...command, id });
-    });
-  const { url } = await started;
+  const { ready, ask } = await forkWithIpc<{ url: string }>(script);
   return {
-    targetUrl: url,
+    targetUrl: ready.url,
     /** How many distinct records reached the target. */
     arrived: () => ask<number>({ type: 'arrived' }),
     /** Arrival times (epoch ms) of these records at the target. */
