@@ -12,9 +12,9 @@ import { isMatchedEntity } from '../mdm/store/entity-matchers.ts';
 import { validateEntity } from '../model/entities.ts';
 import type { Queryable } from '../store/db.ts';
 import type { Store } from '../store/index.ts';
+import { noteRowsWritten } from '../store/planner-stats.ts';
 import type { Connection } from '../store/repos/connections.ts';
 import { type IncomingRecord, writeMasterData } from '../store/repos/master-data.ts';
-import { noteRowsWritten } from '../store/planner-stats.ts';
 import { saveCursor } from '../store/repos/sync-state.ts';
 import { canonicalIdsFor } from '../store/repos/xref.ts';
 import { type NewFailure, recordFailure, resolveFailuresFor } from './failures.ts';
@@ -147,16 +147,17 @@ export interface InboundPage {
 export async function preparePage(
   stream: InboundStream,
   page: InboundPage,
-  options: { matchAhead?: boolean; carry?: MatchCarry } = {},
+  options: { matchAhead?: boolean; carry?: MatchCarry; within?: Queryable } = {},
 ): Promise<PreparedPage> {
   const { store, connection, spec } = stream;
-  const resolver = createXrefResolver(store.db, connection.id);
+  const db = options.within ?? store.db;
+  const resolver = createXrefResolver(db, connection.id);
   const prepared: Prepared[] = [];
   for (const raw of page.records) prepared.push(await prepare(stream, raw, resolver));
   const ok = prepared.flatMap((p) => (p.kind === 'ok' ? [p.record] : []));
   // The last occurrence of an id in a page wins; earlier ones were superseded within the page.
   const newest = [...new Map(ok.map((record) => [record.externalId, record])).values()];
-  const latest = await dropOlderThanHeld(store.db, connection.id, spec, newest);
+  const latest = await dropOlderThanHeld(db, connection.id, spec, newest);
   let matched: PageMatches | undefined;
   if (options.matchAhead && isMatchedEntity(spec.entity)) {
     const known = await canonicalIdsFor(
@@ -171,6 +172,13 @@ export async function preparePage(
   return { page, prepared, latest, matched };
 }
 
+export interface PageHooks {
+  /** Runs last in the page's transaction, with the page's counts. */
+  onCommitted?: (tx: Queryable, counts: RunCounts) => Promise<void>;
+  /** A transaction of the caller's to write the page in, instead of one of its own. */
+  within?: Queryable;
+}
+
 /**
  * One page into master data in ONE transaction: golden records, xref, change log, outbox, failed
  * records, parked records and the cursor commit together or not at all.
@@ -178,12 +186,14 @@ export async function preparePage(
 export async function commitPage(
   stream: InboundStream,
   ready: PreparedPage,
-  hooks: { onCommitted?: (tx: Queryable, counts: RunCounts) => Promise<void> } = {},
+  hooks: PageHooks = {},
 ): Promise<PageOutcome> {
   const { store, connection, spec } = stream;
   const { page, prepared, latest } = ready;
   const counts: RunCounts = { ...emptyCounts(), read: page.records.length };
-  await store.db.transaction(async (tx) => {
+  const inTransaction = (write: (tx: Queryable) => Promise<void>) =>
+    hooks.within ? write(hooks.within) : store.db.transaction(write);
+  await inTransaction(async (tx) => {
     const match = createMasterDataMatcher(tx, spec.entity, { connectionId: connection.id });
     const written = await writeMasterData(tx, {
       entity: spec.entity,
@@ -229,9 +239,9 @@ export async function commitPage(
 export async function processInboundPage(
   stream: InboundStream,
   page: InboundPage,
-  hooks: { onCommitted?: (tx: Queryable, counts: RunCounts) => Promise<void> } = {},
+  hooks: PageHooks = {},
 ): Promise<PageOutcome> {
-  return commitPage(stream, await preparePage(stream, page), hooks);
+  return commitPage(stream, await preparePage(stream, page, { within: hooks.within }), hooks);
 }
 
 /**

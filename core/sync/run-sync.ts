@@ -3,10 +3,12 @@ import type { Cursor } from '../connector/types.ts';
 import { isHubError, toHubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 import { syncRecords, syncRuns } from '../log/metrics.ts';
+import type { MatchCarry } from '../mdm/service/matcher.ts';
 import type { Hub } from '../runtime/hub.ts';
+import type { Queryable } from '../store/db.ts';
+import type { Connection } from '../store/repos/connections.ts';
 import { readCursor } from '../store/repos/sync-state.ts';
 import { contextFor } from './connector-context.ts';
-import type { MatchCarry } from '../mdm/service/matcher.ts';
 import {
   addCounts,
   commitPage,
@@ -51,9 +53,19 @@ export async function inboundStreamFor(
   const connection = await (options.cached
     ? connections.getCached(connectionId)
     : connections.get(connectionId));
+  return inboundStreamOf(hub, connection, streamName);
+}
+
+/** A stream of a connection already read; `db` reads its mapping (a transaction of the caller's). */
+export async function inboundStreamOf(
+  hub: Hub,
+  connection: Connection,
+  streamName: string,
+  db: Queryable = hub.store.db,
+): Promise<InboundStream> {
   const connector = hub.connectors.find(connection.kind);
   const spec = findStream(connector, streamName, connection.config);
-  const mapping = await mappingFor(hub.store.db, connection, spec.name, 'in', hub.mappingsRoot);
+  const mapping = await mappingFor(db, connection, spec.name, 'in', hub.mappingsRoot);
   return { store: hub.store, connection, connector, spec, mapping };
 }
 

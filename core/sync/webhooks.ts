@@ -3,11 +3,12 @@ import type { ChangeEvent, Connector, WebhookRequest } from '../connector/types.
 import { HubError, isHubError } from '../errors/index.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
+import type { Connection } from '../store/repos/connections.ts';
 import { contextFor } from './connector-context.ts';
-import { addCounts, type InboundStream, processInboundPage, releaseParked } from './inbound.ts';
 import { recordFailure } from './failures.ts';
+import { addCounts, type InboundStream, processInboundPage, releaseParked } from './inbound.ts';
+import { inboundStreamFor, inboundStreamOf } from './run-sync.ts';
 import { emptyCounts, type RunCounts } from './runs.ts';
-import { inboundStreamFor } from './run-sync.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
 
 export const WEBHOOKS_QUEUE = 'webhooks';
@@ -104,10 +105,15 @@ function refuseUnknownStreams(connector: Connector<unknown>, config: unknown, ev
   });
 }
 
-async function waitingEvents(hub: Hub, connectionId: string, limit: number): Promise<ChangeEvent[]> {
-  const { rows } = await hub.store.db.query<{ event: ChangeEvent }>(
+/**
+ * The connection's oldest waiting events, locked until the caller's transaction ends. A drain on
+ * another worker that wants the same events waits for this one and then finds them processed
+ * (FOR UPDATE re-reads a row changed meanwhile), so an event is processed once and in order.
+ */
+async function claimWaitingEvents(tx: Queryable, connectionId: string, limit: number): Promise<ChangeEvent[]> {
+  const { rows } = await tx.query<{ event: ChangeEvent }>(
     `SELECT event FROM webhook_events WHERE connection_id = $1 AND processed_at IS NULL AND event IS NOT NULL
-     ORDER BY received_at, event_id LIMIT $2`,
+     ORDER BY received_at, event_id LIMIT $2 FOR UPDATE`,
     [connectionId, limit],
   );
   return rows.map((row) => row.event);
@@ -119,10 +125,13 @@ const markProcessed = (tx: Queryable, connectionId: string, events: ChangeEvent[
     [connectionId, events.map((event) => event.eventId)],
   );
 
+/** What a drained batch leaves to do once it committed. */
+type FollowUp = () => Promise<RunCounts>;
+
 /**
  * Drains the connection's waiting events: those that carry their record go straight into master
- * data, a stream's batch in one transaction that also marks its events processed; events without
- * a record trigger an incremental run of their stream.
+ * data, a batch in one transaction that also marks its events processed; events without a record
+ * trigger an incremental run of their stream.
  */
 export async function drainWebhookEvents(
   hub: Hub,
@@ -130,32 +139,38 @@ export async function drainWebhookEvents(
   batchSize = 500,
 ): Promise<RunCounts> {
   const counts = emptyCounts();
+  const connection = await hub.store.connections.getCached(connectionId);
   for (;;) {
-    const events = await waitingEvents(hub, connectionId, batchSize);
-    if (events.length === 0) return counts;
-    const byStream = new Map<string, ChangeEvent[]>();
-    for (const event of events) byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event]);
-    for (const [streamName, streamEvents] of byStream) {
-      const stream = await streamOrGone(hub, connectionId, streamName);
-      addCounts(
-        counts,
-        stream instanceof HubError
-          ? await fileUnprocessable(hub, connectionId, streamName, streamEvents, stream)
-          : await processStreamEvents(hub, stream, streamEvents),
-      );
-    }
-    if (events.length < batchSize) return counts;
+    const followUps: FollowUp[] = [];
+    const drained = await hub.store.db.transaction(async (tx) => {
+      const events = await claimWaitingEvents(tx, connectionId, batchSize);
+      const byStream = new Map<string, ChangeEvent[]>();
+      for (const event of events) byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event]);
+      for (const [streamName, streamEvents] of byStream) {
+        const stream = await streamOrGone(hub, connection, streamName, tx);
+        if (stream instanceof HubError)
+          addCounts(counts, await fileUnprocessable(tx, connectionId, streamName, streamEvents, stream));
+        else {
+          const written = await writeStreamEvents(tx, stream, streamEvents, counts);
+          followUps.push(() => afterStreamEvents(hub, stream, streamEvents, written));
+        }
+      }
+      return events.length;
+    });
+    for (const followUp of followUps) addCounts(counts, await followUp());
+    if (drained < batchSize) return counts;
   }
 }
 
 /** The stream a drained batch belongs to, or the error saying the connection no longer has it. */
 async function streamOrGone(
   hub: Hub,
-  connectionId: string,
+  connection: Connection,
   streamName: string,
+  tx: Queryable,
 ): Promise<InboundStream | HubError> {
   try {
-    return await inboundStreamFor(hub, connectionId, streamName, { cached: true });
+    return await inboundStreamOf(hub, connection, streamName, tx);
   } catch (error) {
     if (isHubError(error) && error.code === 'unknown_stream') return error;
     throw error;
@@ -168,34 +183,32 @@ async function streamOrGone(
  * later drain of the connection.
  */
 async function fileUnprocessable(
-  hub: Hub,
+  tx: Queryable,
   connectionId: string,
   streamName: string,
   events: ChangeEvent[],
   error: HubError,
 ): Promise<RunCounts> {
-  await hub.store.db.transaction(async (tx) => {
-    for (const event of events)
-      await recordFailure(tx, {
-        connectionId,
-        stream: streamName,
-        direction: 'in',
-        externalId: event.externalId,
-        rawPayload: event,
-        error,
-      });
-    await markProcessed(tx, connectionId, events);
-  });
+  for (const event of events)
+    await recordFailure(tx, {
+      connectionId,
+      stream: streamName,
+      direction: 'in',
+      externalId: event.externalId,
+      rawPayload: event,
+      error,
+    });
+  await markProcessed(tx, connectionId, events);
   return { ...emptyCounts(), read: events.length, failed: events.length };
 }
 
-async function processStreamEvents(
-  hub: Hub,
+/** Writes a stream's events in the drain's transaction; returns the external ids written. */
+async function writeStreamEvents(
+  tx: Queryable,
   stream: InboundStream,
   events: ChangeEvent[],
-): Promise<RunCounts> {
-  const connectionId = stream.connection.id;
-  const streamName = stream.spec.name;
+  counts: RunCounts,
+): Promise<string[]> {
   const records = events
     .filter((event) => event.action === 'upsert' && event.record !== undefined)
     .map((event) => event.record);
@@ -203,14 +216,23 @@ async function processStreamEvents(
   const outcome = await processInboundPage(
     stream,
     { records, deleted },
-    { onCommitted: (tx) => markProcessed(tx, connectionId, events).then(() => undefined) },
+    { within: tx, onCommitted: (inTx) => markProcessed(inTx, stream.connection.id, events).then(() => undefined) },
   );
+  addCounts(counts, outcome.counts);
+  return outcome.written;
+}
+
+/** Once committed: parked records waiting for these are retried; record-less events start a run. */
+async function afterStreamEvents(
+  hub: Hub,
+  stream: InboundStream,
+  events: ChangeEvent[],
+  written: string[],
+): Promise<RunCounts> {
+  const connectionId = stream.connection.id;
+  const streamName = stream.spec.name;
   const streamOf = (name: string) => inboundStreamFor(hub, connectionId, name, { cached: true });
-  const counts = addCounts(emptyCounts(), outcome.counts);
-  addCounts(
-    counts,
-    await releaseParked(hub.store.db, streamOf, connectionId, stream.spec.entity, outcome.written),
-  );
+  const counts = await releaseParked(hub.store.db, streamOf, connectionId, stream.spec.entity, written);
   if (events.some((event) => event.action === 'upsert' && event.record === undefined)) {
     const job: SyncRunJob = { connectionId, stream: streamName, reason: 'webhook' };
     await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', job, {

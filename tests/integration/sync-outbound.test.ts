@@ -4,7 +4,7 @@ import { listFailures } from '../../core/sync/failures.ts';
 import { saveMappingOverride } from '../../core/sync/mapping-source.ts';
 import { replayFailure } from '../../core/sync/replay.ts';
 import { runSync } from '../../core/sync/run-sync.ts';
-import { acceptWebhook } from '../../core/sync/webhooks.ts';
+import { acceptWebhook, drainWebhookEvents } from '../../core/sync/webhooks.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import { memoryConnector, memorySystem } from '../support/memory-system.ts';
 import { eventually, hubDriverPairs, startTestHub, type TestHub } from '../support/test-hub.ts';
@@ -223,6 +223,32 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
         `SELECT count(*)::int AS n FROM xref WHERE connection_id = 'crm'`,
       );
       expect(rows[0]!.n).toBe(60);
+    });
+
+    it('processes each waiting event once when two workers drain the connection at the same time', async () => {
+      const events = Array.from({ length: 40 }, (_, n) => ({
+        eventId: `pair-${n}`,
+        stream: 'customers',
+        externalId: `P${n}`,
+        action: 'upsert',
+        record: { id: `P${n}`, name: `Paired ${n} Works`, seq: n },
+      }));
+      // Stored as intake stores them, without asking for a drain: the two below are the only ones.
+      await test.hub.store.db.query(
+        `INSERT INTO webhook_events (connection_id, event_id, event)
+         SELECT 'crm', e->>'eventId', e FROM jsonb_array_elements($1::jsonb) AS e`,
+        [JSON.stringify(events)],
+      );
+      const drains = await Promise.all([
+        drainWebhookEvents(test.hub, 'crm', 10),
+        drainWebhookEvents(test.hub, 'crm', 10),
+      ]);
+      expect(drains.reduce((sum, counts) => sum + counts.read, 0)).toBe(40);
+      expect(drains.reduce((sum, counts) => sum + counts.created, 0)).toBe(40);
+      const { rows } = await test.hub.store.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM change_log`,
+      );
+      expect(rows[0]!.n).toBe(40);
     });
 
     it('refuses an event for a stream the connection does not have, and never lets one block a drain', async () => {
