@@ -24,7 +24,7 @@ import { tocRoutes } from './routes/toc.ts';
 import { tocServiceRoutes } from './routes/toc-services.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
-import { webhookRoutes } from './routes/webhooks.ts';
+import { webhookIntake } from './routes/webhooks.ts';
 
 export interface AppOptions {
   /** Sign-in attempts per address and email per 15 minutes. @defaultValue 10 */
@@ -41,10 +41,10 @@ export function createApp(hub: Hub, options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(webhookIntake(hub));
   app.use(requestId);
   app.use(securityHeaders());
   app.use(healthRoutes(hub));
-  app.use(webhookRoutes(hub));
   const api = express.Router();
   api.use(express.json({ limit: '20mb' }));
   api.use(authenticate(hub));

@@ -14,8 +14,26 @@ const statusByKind: Record<string, number> = {
   system: 500,
 };
 
+/** body-parser's refusals of a request body (too large, unsupported encoding, aborted) are the client's. */
+function bodyRefusal(raw: unknown): { status: number; code: string; message: string } | undefined {
+  if (!(raw instanceof Error) || raw instanceof SyntaxError || !('type' in raw) || !('status' in raw)) return undefined;
+  const status = Number(raw.status);
+  if (!(status >= 400 && status < 500) || typeof raw.type !== 'string') return undefined;
+  const { limit, length } = raw as { limit?: number; length?: number };
+  const message =
+    status === 413 && limit !== undefined
+      ? `Request body of ${length ?? 'more than'} bytes is over the limit of ${limit} bytes`
+      : raw.message;
+  return { status, code: raw.type.replace(/\W+/g, '_'), message };
+}
+
 /** Every error leaves the API as { error: { code, message, details } }. */
 export const errorHandler: ErrorRequestHandler = (raw, req, res, _next) => {
+  const refused = bodyRefusal(raw);
+  if (refused) {
+    res.status(refused.status).json({ error: { code: refused.code, message: refused.message, details: { requestId: req.id } } });
+    return;
+  }
   const isJsonSyntax = raw instanceof SyntaxError && 'body' in raw;
   const error = toHubError(isJsonSyntax ? Object.assign(new Error(`Request body is not valid JSON: ${raw.message}`), {}) : raw);
   const status = isJsonSyntax ? 400 : (statusByKind[error.kind] ?? 500);

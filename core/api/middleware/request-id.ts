@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { logger } from '../../log/logger.ts';
 import { httpRequests } from '../../log/metrics.ts';
 
@@ -11,16 +11,24 @@ declare global {
   }
 }
 
-/** Tags each request with an id (kept from X-Request-Id when given) and logs it when it ends. */
-export const requestId: RequestHandler = (req, res, next) => {
-  const given = req.header('x-request-id');
-  req.id = given && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+/**
+ * Gives the request an id (kept from X-Request-Id when given), answers with it, and counts and
+ * logs the request when it ends under the route `routeOf` names then.
+ */
+export function tagRequest(req: Request, res: Response, routeOf: () => string): string {
+  const given = req.headers['x-request-id'];
+  req.id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
   res.setHeader('X-Request-Id', req.id);
   const started = performance.now();
   res.on('finish', () => {
-    const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-    httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+    httpRequests.inc({ method: req.method, route: routeOf(), status: String(res.statusCode) });
     logger.http('request', { requestId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) });
   });
+  return req.id;
+}
+
+/** Tags each request with an id and logs it when it ends. */
+export const requestId: RequestHandler = (req, res, next) => {
+  tagRequest(req, res, () => (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched'));
   next();
 };
