@@ -1,6 +1,7 @@
 import { findStream } from '../connector/define.ts';
 import type { ChangeEvent, Connector, WebhookRequest } from '../connector/types.ts';
 import { HubError, isHubError } from '../errors/index.ts';
+import { logger } from '../log/logger.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import type { Connection } from '../store/repos/connections.ts';
@@ -139,7 +140,8 @@ export async function drainWebhookEvents(
   batchSize = 500,
 ): Promise<RunCounts> {
   const counts = emptyCounts();
-  const connection = await hub.store.connections.getCached(connectionId);
+  const connection = await connectionOrGone(hub, connectionId);
+  if (!connection) return counts;
   for (;;) {
     const followUps: FollowUp[] = [];
     const drained = await hub.store.db.transaction(async (tx) => {
@@ -159,6 +161,17 @@ export async function drainWebhookEvents(
     });
     for (const followUp of followUps) addCounts(counts, await followUp());
     if (drained < batchSize) return counts;
+  }
+}
+
+/** A drain queued before its connection was removed has nothing left to write to: it ends quietly. */
+async function connectionOrGone(hub: Hub, connectionId: string): Promise<Connection | undefined> {
+  try {
+    return await hub.store.connections.getCached(connectionId);
+  } catch (error) {
+    if (!isHubError(error) || error.code !== 'connection_not_found') throw error;
+    logger.info('webhook drain skipped: the connection was removed', { connectionId });
+    return undefined;
   }
 }
 

@@ -251,6 +251,19 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(rows[0]!.n).toBe(40);
     });
 
+    it('forgets the waiting events of a removed connection, and a drain still queued for it ends quietly', async () => {
+      await test.hub.store.db.query(
+        `INSERT INTO webhook_events (connection_id, event_id, event) VALUES ('crm', 'evt-orphan', $1)`,
+        [JSON.stringify({ eventId: 'evt-orphan', stream: 'customers', externalId: 'O1', action: 'upsert', record: { id: 'O1', name: 'Orphan' } })],
+      );
+      await test.hub.store.connections.remove('crm');
+      const { rows } = await test.hub.store.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM webhook_events WHERE connection_id = 'crm'`,
+      );
+      expect(rows[0]!.n).toBe(0);
+      expect(await drainWebhookEvents(test.hub, 'crm')).toMatchObject({ read: 0, failed: 0 });
+    });
+
     it('refuses an event for a stream the connection does not have, and never lets one block a drain', async () => {
       const unknown = signedWebhook({
         events: [

@@ -206,7 +206,12 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1
     },
 
     async remove(id: string) {
-      await db.query('DELETE FROM connections WHERE id = $1', [id]);
+      // Its webhook events waiting for a drain can never be written any more (they have no foreign key).
+      await db.query(
+        `WITH waiting AS (DELETE FROM webhook_events WHERE connection_id = $1 AND processed_at IS NULL)
+         DELETE FROM connections WHERE id = $1`,
+        [id],
+      );
       invalidate();
     },
   };
