@@ -4,7 +4,7 @@ import { startWorkers } from '../../core/runtime/worker.ts';
 import { forkWithIpc } from './ipc-child.ts';
 
 export interface BenchWorkers {
-  /** 'in-process', or 'worker process' when they run apart from the API as services mode does. */
+  /** 'in-process', or 'api + worker process' when they run apart from the API as services mode does. */
   shape: string;
   /** CPU time (ms) the worker process has used so far; 0 when the workers share this process. */
   cpuMs(): Promise<number>;

@@ -31,5 +31,5 @@ export async function forkWithIpc<Ready>(script: string, env: NodeJS.ProcessEnv 
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       child.send({ ...command, id });
     });
-  return { ready: await started, ask, pid: child.pid ?? 0 };
+  return { ready: await started, ask };
 }

@@ -7,7 +7,7 @@ import type { Queryable } from '../store/db.ts';
 import type { Connection } from '../store/repos/connections.ts';
 import { contextFor } from './connector-context.ts';
 import { recordFailure } from './failures.ts';
-import { addCounts, type InboundStream, processInboundPage, releaseParked } from './inbound.ts';
+import { addCounts, type InboundStream, type PageOutcome, processInboundPage, releaseParked } from './inbound.ts';
 import { inboundStreamFor, inboundStreamOf } from './run-sync.ts';
 import { emptyCounts, type RunCounts } from './runs.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
@@ -126,9 +126,6 @@ const markProcessed = (tx: Queryable, connectionId: string, events: ChangeEvent[
     [connectionId, events.map((event) => event.eventId)],
   );
 
-/** What a drained batch leaves to do once it committed. */
-type FollowUp = () => Promise<RunCounts>;
-
 /**
  * Drains the connection's waiting events: those that carry their record go straight into master
  * data, a batch in one transaction that also marks its events processed; events without a record
@@ -143,23 +140,26 @@ export async function drainWebhookEvents(
   const connection = await connectionOrGone(hub, connectionId);
   if (!connection) return counts;
   for (;;) {
-    const followUps: FollowUp[] = [];
+    // Streams written by this batch: once it committed, their parked records and runs follow.
+    const written: Array<{ stream: InboundStream; events: ChangeEvent[]; externalIds: string[] }> = [];
     const drained = await hub.store.db.transaction(async (tx) => {
       const events = await claimWaitingEvents(tx, connectionId, batchSize);
       const byStream = new Map<string, ChangeEvent[]>();
       for (const event of events) byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event]);
       for (const [streamName, streamEvents] of byStream) {
         const stream = await streamOrGone(hub, connection, streamName, tx);
-        if (stream instanceof HubError)
+        if (stream instanceof HubError) {
           addCounts(counts, await fileUnprocessable(tx, connectionId, streamName, streamEvents, stream));
-        else {
-          const written = await writeStreamEvents(tx, stream, streamEvents, counts);
-          followUps.push(() => afterStreamEvents(hub, stream, streamEvents, written));
+          continue;
         }
+        const outcome = await writeStreamEvents(tx, stream, streamEvents);
+        addCounts(counts, outcome.counts);
+        written.push({ stream, events: streamEvents, externalIds: outcome.written });
       }
       return events.length;
     });
-    for (const followUp of followUps) addCounts(counts, await followUp());
+    for (const { stream, events, externalIds } of written)
+      addCounts(counts, await afterStreamEvents(hub, stream, events, externalIds));
     if (drained < batchSize) return counts;
   }
 }
@@ -215,24 +215,15 @@ async function fileUnprocessable(
   return { ...emptyCounts(), read: events.length, failed: events.length };
 }
 
-/** Writes a stream's events in the drain's transaction; returns the external ids written. */
-async function writeStreamEvents(
-  tx: Queryable,
-  stream: InboundStream,
-  events: ChangeEvent[],
-  counts: RunCounts,
-): Promise<string[]> {
+/** Writes a stream's events in the drain's transaction and marks them processed there. */
+async function writeStreamEvents(tx: Queryable, stream: InboundStream, events: ChangeEvent[]): Promise<PageOutcome> {
   const records = events
     .filter((event) => event.action === 'upsert' && event.record !== undefined)
     .map((event) => event.record);
   const deleted = events.filter((event) => event.action === 'delete').map((event) => event.externalId);
-  const outcome = await processInboundPage(
-    stream,
-    { records, deleted },
-    { within: tx, onCommitted: (inTx) => markProcessed(inTx, stream.connection.id, events).then(() => undefined) },
-  );
-  addCounts(counts, outcome.counts);
-  return outcome.written;
+  const outcome = await processInboundPage(stream, { records, deleted }, { within: tx });
+  await markProcessed(tx, stream.connection.id, events);
+  return outcome;
 }
 
 /** Once committed: parked records waiting for these are retried; record-less events start a run. */

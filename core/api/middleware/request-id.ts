@@ -15,7 +15,7 @@ declare global {
  * Gives the request an id (kept from X-Request-Id when given), answers with it, and counts and
  * logs the request when it ends under the route `routeOf` names then.
  */
-export function tagRequest(req: Request, res: Response, routeOf: () => string): string {
+export function tagRequest(req: Request, res: Response, routeOf: () => string): void {
   const given = req.headers['x-request-id'];
   req.id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
   res.setHeader('X-Request-Id', req.id);
@@ -24,7 +24,6 @@ export function tagRequest(req: Request, res: Response, routeOf: () => string): 
     httpRequests.inc({ method: req.method, route: routeOf(), status: String(res.statusCode) });
     logger.http('request', { requestId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) });
   });
-  return req.id;
 }
 
 /** Tags each request with an id and logs it when it ends. */
