@@ -32,16 +32,35 @@ export async function timeMs(fn: () => unknown | Promise<unknown>, warmup = true
   return performance.now() - start;
 }
 
-export async function saveResults(lines: BenchLine[], file = 'bench/results/latest.json'): Promise<void> {
+/** A figure as kept in the results file: with the benchmark file that measured it. */
+const storedLineSchema = benchLineSchema.extend({ source: z.string().optional() });
+type StoredLine = z.infer<typeof storedLineSchema>;
+
+/**
+ * Merges a run's figures, by the benchmark file that measured them, into the results file. A file
+ * that ran replaces every figure it measured before, so a figure it no longer reports is dropped
+ * instead of being shown as current; files that did not run keep their last figures. A run of
+ * every file (`complete`) replaces the whole file.
+ */
+export async function saveResults(
+  bySource: ReadonlyMap<string, BenchLine[]>,
+  options: { complete?: boolean; file?: string } = {},
+): Promise<void> {
+  const file = options.file ?? 'bench/results/latest.json';
   await mkdir('bench/results', { recursive: true });
-  let previous: BenchLine[] = [];
+  let previous: StoredLine[] = [];
   try {
-    previous = z.array(benchLineSchema).parse(JSON.parse(await readFile(file, 'utf8')).results);
+    if (!options.complete)
+      previous = z.array(storedLineSchema).parse(JSON.parse(await readFile(file, 'utf8')).results);
   } catch {
     previous = [];
   }
-  const merged = new Map(previous.map((line) => [line.bench, line]));
-  for (const line of lines) merged.set(line.bench, line);
+  const fresh = [...bySource].flatMap(([source, lines]) => lines.map((line) => ({ ...line, source })));
+  const freshNames = new Set(fresh.map((line) => line.bench));
+  const kept = previous.filter(
+    (line) => !freshNames.has(line.bench) && !(line.source !== undefined && bySource.has(line.source)),
+  );
+  const merged = new Map([...kept, ...fresh].map((line) => [line.bench, line]));
   const machine = { node: process.version, platform: process.platform, arch: process.arch, cpus: String(availableParallelism()) };
   const body = { updatedAt: new Date().toISOString(), machine, results: [...merged.values()] };
   await writeFile(file, `${JSON.stringify(body, null, 2)}\n`);
@@ -53,7 +72,7 @@ const END = '<!-- bench:end -->';
 
 /** Rewrites the README's benchmark table from bench/results/latest.json. */
 export async function updateReadmeTable(file = 'bench/results/latest.json'): Promise<void> {
-  const latest = JSON.parse(await readFile(file, 'utf8')) as { updatedAt: string; machine: Record<string, string>; results: BenchLine[] };
+  const latest = JSON.parse(await readFile(file, 'utf8')) as { updatedAt: string; machine: Record<string, string>; results: StoredLine[] };
   const readme = await readFile(README, 'utf8');
   const from = readme.indexOf(START);
   const to = readme.indexOf(END);

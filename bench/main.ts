@@ -66,8 +66,8 @@ if (figuresFile) {
   process.exit(0);
 }
 
-const all: BenchLine[] = [];
-for (const file of files) all.push(...(files.length === 1 ? await runHere(file) : runInOwnProcess(file)));
-await saveResults(all);
+const bySource = new Map<string, BenchLine[]>();
+for (const file of files) bySource.set(file, files.length === 1 ? await runHere(file) : runInOwnProcess(file));
+await saveResults(bySource, { complete: filters.length === 0 });
 await updateReadmeTable();
 process.exit(0);
