@@ -70,6 +70,12 @@ function sampleRss() {
   };
 }
 
+/** CPU time (ms) the hub's processes have used so far: this one (the API) and the worker process. */
+async function hubCpuMs(workers: BenchWorkers): Promise<number> {
+  const here = process.cpuUsage();
+  return (here.user + here.system) / 1000 + (await workers.cpuMs());
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -122,10 +128,12 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
   const workers = await startBenchWorkers(hub, { masterKey, queuePrefix });
   const rss = sampleRss();
 
+  const cpuBefore = await hubCpuMs(workers);
   const started = performance.now();
   await runSync(hub, { connectionId: 'src', stream: 'customers' });
   await waitFor(async () => (await external.arrived()) >= RECORDS, 600_000, 'all records at the target');
   const recordsPerSecond = RECORDS / ((performance.now() - started) / 1000);
+  const cpuUsPerRecord = ((await hubCpuMs(workers)) - cpuBefore) * (1000 / RECORDS);
 
   // The sync's last writes are still being recorded: webhooks are measured on a settled hub.
   for (const name of [CHANGES_QUEUE, writeQueueName('dst')]) await hub.queue.whenIdle(name, 60_000);
@@ -144,6 +152,12 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
       baseline: Math.round(baseline),
       goal: `ratio >= 0.5 (${drivers}, ${RECORDS} records)`,
     }),
+    {
+      bench: 'sync.hub_cpu_us_per_record',
+      value: Math.round(cpuUsPerRecord),
+      unit: 'µs',
+      goal: `informational: CPU time of the hub's processes (${workers.shape}) per record of the sync, PostgreSQL's not included`,
+    },
     {
       bench: 'sync.webhook_latency_p50_ms',
       value: round(percentile(latencies, 50)),
@@ -196,10 +210,9 @@ async function measureWebhookLatency(
     return sent.sentAt;
   };
   const warmupSentAt = await send('U', WARMUP_SECONDS);
-  const cpuBefore = { here: process.cpuUsage(), workers: await workers.cpuMs() };
+  const cpuBefore = await hubCpuMs(workers);
   const sentAt = await send('W', WEBHOOK_SECONDS);
-  const here = process.cpuUsage(cpuBefore.here);
-  const cpuMs = (here.user + here.system) / 1000 + (await workers.cpuMs()) - cpuBefore.workers;
+  const cpuMs = (await hubCpuMs(workers)) - cpuBefore;
   const warmup = await latenciesOf(hub, external, warmupSentAt);
   const latencies = await latenciesOf(hub, external, sentAt);
   server.close();
