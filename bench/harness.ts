@@ -32,6 +32,12 @@ export async function timeMs(fn: () => unknown | Promise<unknown>, warmup = true
   return performance.now() - start;
 }
 
+/** CPU time (user + system, ms) this process has used so far. */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** A figure as kept in the results file: with the benchmark file that measured it. */
 const storedLineSchema = benchLineSchema.extend({ source: z.string().optional() });
 type StoredLine = z.infer<typeof storedLineSchema>;

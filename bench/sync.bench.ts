@@ -13,7 +13,7 @@ import type { Db } from '../core/store/db.ts';
 import { openStore } from '../core/store/index.ts';
 import { runSync } from '../core/sync/run-sync.ts';
 import { writeQueueName } from '../core/sync/write-targets.ts';
-import { type BenchLine, round, withBaseline } from './harness.ts';
+import { type BenchLine, processCpuMs, round, withBaseline } from './harness.ts';
 import { startExternalSystems } from './support/external.ts';
 import { type BenchWorkers, startBenchWorkers } from './support/hub-workers.ts';
 import { closePools, generateCustomers, loopbackConnector, registerSource } from './support/loopback.ts';
@@ -72,8 +72,7 @@ function sampleRss() {
 
 /** CPU time (ms) the hub's processes have used so far: this one (the API) and the worker process. */
 async function hubCpuMs(workers: BenchWorkers): Promise<number> {
-  const here = process.cpuUsage();
-  return (here.user + here.system) / 1000 + (await workers.cpuMs());
+  return processCpuMs() + (await workers.cpuMs());
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -1,7 +1,7 @@
 import { buffersCommand } from '../core/toc/buffers/buffers-command.ts';
 import { addDays } from '../core/toc/calendar.ts';
 import { executeTocCommand } from '../core/toc/command.ts';
-import { type Benchmark, round, timeMs } from './harness.ts';
+import { type Benchmark, processCpuMs, round, timeMs } from './harness.ts';
 
 const ITEMS = 100_000;
 const asOf = '2026-03-16';
@@ -47,10 +47,9 @@ export function buildInput(count: number) {
 
 /** Wall and CPU milliseconds of one call; CPU time tells a slow engine from a busy machine. */
 async function measure(run: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
-  const cpuBefore = process.cpuUsage();
+  const cpuBefore = processCpuMs();
   const wall = await timeMs(run, false);
-  const cpu = process.cpuUsage(cpuBefore);
-  return { wall, cpu: (cpu.user + cpu.system) / 1000 };
+  return { wall, cpu: processCpuMs() - cpuBefore };
 }
 
 const benchmark: Benchmark = async () => {

@@ -10,6 +10,7 @@ import { openQueue } from '../../core/queue/index.ts';
 import { openHub } from '../../core/runtime/hub.ts';
 import { startWorkers } from '../../core/runtime/worker.ts';
 import { openStore } from '../../core/store/index.ts';
+import { processCpuMs } from '../harness.ts';
 import { closePools, loopbackConnector } from './loopback.ts';
 
 const command = z.object({ id: z.number(), type: z.enum(['cpu', 'stop']) });
@@ -34,8 +35,7 @@ process.on('message', async (message: unknown) => {
   const parsed = command.parse(message);
   const reply = (value: unknown) => process.send!({ id: parsed.id, value });
   if (parsed.type === 'cpu') {
-    const { user, system } = process.cpuUsage();
-    reply((user + system) / 1000);
+    reply(processCpuMs());
     return;
   }
   await workers.stop();
