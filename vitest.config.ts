@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['bench/**/*.test.ts', 'core/**/*.test.ts', 'connectors/**/*.test.ts', 'flows/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: [
+      'bench/**/*.test.ts',
+      'core/**/*.test.ts',
+      'connectors/**/*.test.ts',
+      'flows/**/*.test.ts',
+      'tests/**/*.test.ts',
+    ],
     exclude: ['tests/e2e/**', 'node_modules/**'],
     // nock intercepts through a library that needs Promise.withResolvers (Node 22+); Node 20 gets it here.
     setupFiles: ['tests/support/polyfills.ts'],

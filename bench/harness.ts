@@ -67,7 +67,12 @@ export async function saveResults(
     (line) => !freshNames.has(line.bench) && !(line.source !== undefined && bySource.has(line.source)),
   );
   const merged = new Map([...kept, ...fresh].map((line) => [line.bench, line]));
-  const machine = { node: process.version, platform: process.platform, arch: process.arch, cpus: String(availableParallelism()) };
+  const machine = {
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: String(availableParallelism()),
+  };
   const body = { updatedAt: new Date().toISOString(), machine, results: [...merged.values()] };
   await writeFile(file, `${JSON.stringify(body, null, 2)}\n`);
 }
@@ -78,15 +83,29 @@ const END = '<!-- bench:end -->';
 
 /** Rewrites the README's benchmark table from bench/results/latest.json. */
 export async function updateReadmeTable(file = 'bench/results/latest.json'): Promise<void> {
-  const latest = JSON.parse(await readFile(file, 'utf8')) as { updatedAt: string; machine: Record<string, string>; results: StoredLine[] };
+  const latest = JSON.parse(await readFile(file, 'utf8')) as {
+    updatedAt: string;
+    machine: Record<string, string>;
+    results: StoredLine[];
+  };
   const readme = await readFile(README, 'utf8');
   const from = readme.indexOf(START);
   const to = readme.indexOf(END);
   if (from < 0 || to < from) return;
   const rows = [...latest.results]
     .sort((a, b) => a.bench.localeCompare(b.bench))
-    .map((line) => `| \`${line.bench}\` | ${line.value} ${line.unit} | ${line.baseline ?? ''} | ${line.ratio ?? ''} | ${line.goal ?? ''} |`);
+    .map(
+      (line) =>
+        `| \`${line.bench}\` | ${line.value} ${line.unit} | ${line.baseline ?? ''} | ${line.ratio ?? ''} | ${line.goal ?? ''} |`,
+    );
   const machine = `Node ${latest.machine.node} on ${latest.machine.platform}/${latest.machine.arch}, ${latest.machine.cpus ?? '?'} cores; last run ${latest.updatedAt}.`;
-  const table = ['| figure | value | baseline | ratio | goal / conditions |', '|---|---|---|---|---|', ...rows].join('\n');
-  await writeFile(README, `${readme.slice(0, from + START.length)}\n${machine}\n\n${table}\n${readme.slice(to)}`);
+  const table = [
+    '| figure | value | baseline | ratio | goal / conditions |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+  await writeFile(
+    README,
+    `${readme.slice(0, from + START.length)}\n${machine}\n\n${table}\n${readme.slice(to)}`,
+  );
 }

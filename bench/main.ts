@@ -67,7 +67,8 @@ if (figuresFile) {
 }
 
 const bySource = new Map<string, BenchLine[]>();
-for (const file of files) bySource.set(file, files.length === 1 ? await runHere(file) : runInOwnProcess(file));
+for (const file of files)
+  bySource.set(file, files.length === 1 ? await runHere(file) : runInOwnProcess(file));
 await saveResults(bySource, { complete: filters.length === 0 });
 await updateReadmeTable();
 process.exit(0);

@@ -11,7 +11,10 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 function reachable(url) {
   return new Promise((resolve) => {
     const { hostname, port } = new URL(url);
-    const socket = net.connect({ host: hostname, port: Number(port) || (url.startsWith('redis') ? 6379 : 5432) });
+    const socket = net.connect({
+      host: hostname,
+      port: Number(port) || (url.startsWith('redis') ? 6379 : 5432),
+    });
     socket.setTimeout(3000);
     socket.on('connect', () => {
       socket.end();
@@ -47,14 +50,21 @@ for (const [name, variable, list, driver] of [
 }
 
 console.log(`Drivers under test: store = ${stores.join(' + ')}; queue = ${queues.join(' + ')}`);
-const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit', env: process.env });
+const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: process.env,
+});
 console.log(`Drivers that ran: store = ${stores.join(' + ')}; queue = ${queues.join(' + ')}`);
 
 // Browser tests drive Debian's chromium; outside CI a machine without it skips them, saying so.
 let e2eStatus = 0;
 if (process.argv.length <= 2) {
   if (existsSync('/usr/bin/chromium')) {
-    e2eStatus = spawnSync('npx', ['vitest', 'run', '--config', 'tests/e2e/vitest.config.ts'], { stdio: 'inherit', env: process.env }).status ?? 1;
+    e2eStatus =
+      spawnSync('npx', ['vitest', 'run', '--config', 'tests/e2e/vitest.config.ts'], {
+        stdio: 'inherit',
+        env: process.env,
+      }).status ?? 1;
   } else if (ci) {
     console.error('CI: /usr/bin/chromium is missing; the browser tests (tests/e2e) must run in CI.');
     e2eStatus = 1;

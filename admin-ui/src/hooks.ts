@@ -14,7 +14,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], pollMs?: num
       setError((caught as Error).message);
     }
   }, []);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what reloads
+  // The caller names what reloads (deps).
   useEffect(() => {
     reload();
     if (!pollMs) return;

@@ -61,7 +61,7 @@ export async function* searchChanges(
   raw: Cursor | undefined,
   limit: number,
 ): AsyncGenerator<ReadPage> {
-  let cursor =
+  let cursor: SearchCursor | undefined =
     raw === undefined || raw === null
       ? undefined
       : parseOrThrow(cursorSchema, raw, { what: `hubspot ${stream.spec.name} cursor` });

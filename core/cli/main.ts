@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { closeCliStore } from './shared-store.ts';
 import { registerConnectionCommands } from './commands/connections.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerFlowCommands } from './commands/flows.ts';
@@ -10,6 +9,7 @@ import { registerServeCommands } from './commands/serve.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { registerTocCommands } from './commands/toc.ts';
 import { registerUserCommands } from './commands/users.ts';
+import { closeCliStore } from './shared-store.ts';
 
 const program = new Command()
   .name('thub')

@@ -14,7 +14,11 @@ export function createCatalog(connectors: Connector<unknown>[]): ConnectorCatalo
     find(kind) {
       const connector = byKind.get(kind);
       if (!connector) {
-        throw new HubError('config', 'unknown_connector', `No connector of kind "${kind}" (known: ${[...byKind.keys()].join(', ')})`);
+        throw new HubError(
+          'config',
+          'unknown_connector',
+          `No connector of kind "${kind}" (known: ${[...byKind.keys()].join(', ')})`,
+        );
       }
       return connector;
     },

@@ -13,7 +13,11 @@ export function isSecretSchema(schema: z.ZodType): boolean {
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) {
+  while (
+    current instanceof z.ZodOptional ||
+    current instanceof z.ZodDefault ||
+    current instanceof z.ZodNullable
+  ) {
     if (isSecretSchema(current)) return current;
     current = current.unwrap() as z.ZodType;
   }
@@ -58,7 +62,11 @@ export function findStream(connector: Connector<unknown>, name: string, config?:
   const stream = streams.find((candidate) => candidate.name === name);
   if (!stream) {
     const known = streams.map((s) => s.name).join(', ');
-    throw new HubError('config', 'unknown_stream', `${connector.kind} has no stream "${name}" (streams: ${known})`);
+    throw new HubError(
+      'config',
+      'unknown_stream',
+      `${connector.kind} has no stream "${name}" (streams: ${known})`,
+    );
   }
   return stream;
 }

@@ -17,5 +17,10 @@ export const recordErrorSchema = z.object({
 export type RecordError = z.infer<typeof recordErrorSchema>;
 
 export function isRecordError(record: unknown): record is RecordError {
-  return typeof record === 'object' && record !== null && '__error' in record && recordErrorSchema.safeParse(record).success;
+  return (
+    typeof record === 'object' &&
+    record !== null &&
+    '__error' in record &&
+    recordErrorSchema.safeParse(record).success
+  );
 }

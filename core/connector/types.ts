@@ -57,7 +57,15 @@ export type WriteResult =
   | { ok: false; idempotencyKey: string; error: WriteError };
 
 export interface WriteError {
-  kind: 'invalid_data' | 'conflict' | 'not_found' | 'transient' | 'rate_limited' | 'auth' | 'config' | 'system';
+  kind:
+    | 'invalid_data'
+    | 'conflict'
+    | 'not_found'
+    | 'transient'
+    | 'rate_limited'
+    | 'auth'
+    | 'config'
+    | 'system';
   code: string;
   message: string;
   fieldPath?: string;

@@ -62,6 +62,7 @@ export function isHubError(error: unknown): error is HubError {
 /** Wraps anything thrown into a HubError so every layer above deals with one shape. */
 export function toHubError(error: unknown): HubError {
   if (error instanceof HubError) return error;
-  if (error instanceof Error) return new HubError('system', 'internal_error', error.message, { cause: error });
+  if (error instanceof Error)
+    return new HubError('system', 'internal_error', error.message, { cause: error });
   return new HubError('system', 'internal_error', String(error));
 }

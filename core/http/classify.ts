@@ -1,7 +1,17 @@
 import { AxiosError } from 'axios';
 import { HubError } from '../errors/index.ts';
 
-const transientCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET']);
+const transientCodes = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
@@ -34,7 +44,9 @@ export function classifyHttpError(error: unknown, what?: string): HubError {
     if (code && transientCodes.has(code)) {
       return new HubError('transient', 'network_error', `${prefix}${code}`, { cause: error });
     }
-    return new HubError('system', 'internal_error', `${prefix}${(error as Error)?.message ?? error}`, { cause: error });
+    return new HubError('system', 'internal_error', `${prefix}${(error as Error)?.message ?? error}`, {
+      cause: error,
+    });
   }
   const status = error.response?.status;
   // A timeout can fire after the headers arrived: it is still a timeout, not the status it carries.
@@ -42,7 +54,6 @@ export function classifyHttpError(error: unknown, what?: string): HubError {
     return new HubError('transient', 'timeout', `${prefix}${error.message}`, { cause: error });
   }
   if (!status) {
-    const code = error.code ?? 'network_error';
     const kind = error.code === 'ERR_CANCELED' ? 'system' : 'transient';
     return new HubError(kind, 'network_error', `${prefix}${error.message}`, {
       cause: error,

@@ -1,6 +1,6 @@
-import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import type { HubError } from '../errors/index.ts';
 import { classifyHttpError } from './classify.ts';
 import { assertPublicUrl } from './network-guard.ts';

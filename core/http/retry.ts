@@ -1,4 +1,4 @@
-import { HubError } from '../errors/index.ts';
+import type { HubError } from '../errors/index.ts';
 
 export interface InRequestRetryOptions {
   /** Tries in total, including the first. @defaultValue 3 */
@@ -36,7 +36,11 @@ export async function withInRequestRetry<T>(
   classify: (error: unknown) => HubError,
   options: InRequestRetryOptions = {},
 ): Promise<T> {
-  const settings = { attempts: options.attempts ?? 3, baseDelayMs: options.baseDelayMs ?? 200, maxWaitMs: options.maxWaitMs ?? 10_000 };
+  const settings = {
+    attempts: options.attempts ?? 3,
+    baseDelayMs: options.baseDelayMs ?? 200,
+    maxWaitMs: options.maxWaitMs ?? 10_000,
+  };
   const sleep = options.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -26,7 +26,12 @@ const enabledOnly = winston.format((info) => (logger.isLevelEnabled(info.level) 
 export const logger = winston.createLogger({
   level: level === 'silent' ? 'error' : level,
   silent: level === 'silent',
-  format: winston.format.combine(enabledOnly(), winston.format.timestamp(), redactFormat(), winston.format.json()),
+  format: winston.format.combine(
+    enabledOnly(),
+    winston.format.timestamp(),
+    redactFormat(),
+    winston.format.json(),
+  ),
   transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'http', 'debug'] })],
 });
 

@@ -48,7 +48,9 @@ export const writeLatency = new client.Histogram({
 });
 
 /** Queue depth is read when Prometheus scrapes, from whatever queues the hub registered. */
-export function registerQueueDepth(depth: () => Promise<Array<{ queue: string; state: string; count: number }>>): void {
+export function registerQueueDepth(
+  depth: () => Promise<Array<{ queue: string; state: string; count: number }>>,
+): void {
   registry.removeSingleMetric('thub_queue_jobs');
   new client.Gauge({
     name: 'thub_queue_jobs',

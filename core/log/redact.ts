@@ -24,12 +24,17 @@ export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskKnownValues(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
-    return { name: value.name, message: maskKnownValues(value.message), stack: maskKnownValues(value.stack ?? '') };
+    return {
+      name: value.name,
+      message: maskKnownValues(value.message),
+      stack: maskKnownValues(value.stack ?? ''),
+    };
   }
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    out[key] = isSecretKey(key) && inner !== undefined && inner !== null ? REDACTED : redact(inner, depth + 1);
+    out[key] =
+      isSecretKey(key) && inner !== undefined && inner !== null ? REDACTED : redact(inner, depth + 1);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HubError } from '../errors/index.ts';
+import type { HubError } from '../errors/index.ts';
 import { validateEntity } from './entities.ts';
 
 function errorOf(fn: () => unknown): HubError {
@@ -16,7 +16,9 @@ const order = {
   status: 'confirmed',
   orderDate: '2026-11-20',
   currency: 'EUR',
-  lines: [{ itemId: 'i-1', quantity: { value: 5, uom: 'pcs' }, unitPrice: { amountMinor: 1250, currency: 'EUR' } }],
+  lines: [
+    { itemId: 'i-1', quantity: { value: 5, uom: 'pcs' }, unitPrice: { amountMinor: 1250, currency: 'EUR' } },
+  ],
 };
 
 describe('canonical model validation', () => {
@@ -46,7 +48,14 @@ describe('canonical model validation', () => {
   });
 
   it('rejects money given as a float of major units', () => {
-    const error = errorOf(() => validateEntity('item', { sku: 'A', name: 'A', uom: 'pcs', listPrice: { amountMinor: 12.5, currency: 'USD' } }));
+    const error = errorOf(() =>
+      validateEntity('item', {
+        sku: 'A',
+        name: 'A',
+        uom: 'pcs',
+        listPrice: { amountMinor: 12.5, currency: 'USD' },
+      }),
+    );
     expect(error.fieldPath).toBe('listPrice.amountMinor');
   });
 });

@@ -36,22 +36,35 @@ export function isEntityName(name: string): name is CanonicalEntity {
 }
 
 /** Validates a canonical body; the error names the entity, the record and the field path. */
-export function validateEntity<E extends CanonicalEntity>(entity: E, body: unknown, recordId?: string): EntityBody<E> {
+export function validateEntity<E extends CanonicalEntity>(
+  entity: E,
+  body: unknown,
+  recordId?: string,
+): EntityBody<E> {
   return parseOrThrow(entitySchemas[entity], body, { what: entity, recordId }) as EntityBody<E>;
 }
 
 /** The searchable key columns kept beside the jsonb body of a golden record. */
-export function keyColumnsOf(entity: CanonicalEntity, body: Record<string, unknown>): { displayName: string; naturalKey?: string } {
+export function keyColumnsOf(
+  entity: CanonicalEntity,
+  body: Record<string, unknown>,
+): { displayName: string; naturalKey?: string } {
   const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
   switch (entity) {
     case 'item':
       return { displayName: text(body.name) ?? String(body.sku), naturalKey: text(body.sku) };
     case 'contact':
-      return { displayName: [body.firstName, body.lastName].filter(Boolean).join(' '), naturalKey: text(body.email) };
+      return {
+        displayName: [body.firstName, body.lastName].filter(Boolean).join(' '),
+        naturalKey: text(body.email),
+      };
     case 'work_center':
       return { displayName: String(body.name), naturalKey: text(body.code) };
     case 'stock_level':
-      return { displayName: `${body.itemId}@${body.location}`, naturalKey: `${body.itemId}@${body.location}` };
+      return {
+        displayName: `${body.itemId}@${body.location}`,
+        naturalKey: `${body.itemId}@${body.location}`,
+      };
     case 'customer':
     case 'supplier':
       return { displayName: String(body.name), naturalKey: text(body.taxId) };

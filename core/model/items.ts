@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { calendarSchema, moneySchema, nameSchema, quantitySchema, refSchema, uomSchema } from './primitives.ts';
+import {
+  calendarSchema,
+  moneySchema,
+  nameSchema,
+  quantitySchema,
+  refSchema,
+  uomSchema,
+} from './primitives.ts';
 
 export const itemSchema = z.object({
   sku: z.string().trim().min(1, 'must not be empty'),
@@ -12,7 +19,10 @@ export const itemSchema = z.object({
   standardCost: moneySchema.optional(),
   /** Truly variable cost per unit (materials, purchased parts, commissions): the T in price − TVC. */
   trulyVariableCost: moneySchema.optional(),
-  gtin: z.string().regex(/^\d{8}(\d{4,6})?$/, 'GTIN must have 8, 12, 13 or 14 digits').optional(),
+  gtin: z
+    .string()
+    .regex(/^\d{8}(\d{4,6})?$/, 'GTIN must have 8, 12, 13 or 14 digits')
+    .optional(),
   leadTimeDays: z.number().nonnegative().optional(),
   active: z.boolean().default(true),
 });

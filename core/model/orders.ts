@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { currencySchema, dateSchema, moneySchema, nameSchema, quantitySchema, refSchema } from './primitives.ts';
+import {
+  currencySchema,
+  dateSchema,
+  moneySchema,
+  nameSchema,
+  quantitySchema,
+  refSchema,
+} from './primitives.ts';
 
 const lineBase = z.object({
   lineNo: z.number().int().nonnegative().optional(),
@@ -8,7 +15,14 @@ const lineBase = z.object({
   unitPrice: moneySchema.optional(),
 });
 
-export const opportunityStages = ['prospecting', 'qualification', 'proposal', 'negotiation', 'won', 'lost'] as const;
+export const opportunityStages = [
+  'prospecting',
+  'qualification',
+  'proposal',
+  'negotiation',
+  'won',
+  'lost',
+] as const;
 
 export const opportunitySchema = z.object({
   name: nameSchema,
@@ -24,7 +38,16 @@ export const opportunitySchema = z.object({
 });
 export type Opportunity = z.infer<typeof opportunitySchema>;
 
-export const salesOrderStatuses = ['draft', 'confirmed', 'in_production', 'shipped', 'invoiced', 'cancelled', 'closed', 'on_hold'] as const;
+export const salesOrderStatuses = [
+  'draft',
+  'confirmed',
+  'in_production',
+  'shipped',
+  'invoiced',
+  'cancelled',
+  'closed',
+  'on_hold',
+] as const;
 
 export const salesOrderSchema = z.object({
   number: z.string().optional(),
@@ -35,7 +58,9 @@ export const salesOrderSchema = z.object({
   promiseDate: dateSchema.optional(),
   currency: currencySchema,
   opportunityId: refSchema.optional(),
-  lines: z.array(lineBase.extend({ dueDate: dateSchema.optional() })).min(1, 'an order needs at least one line'),
+  lines: z
+    .array(lineBase.extend({ dueDate: dateSchema.optional() }))
+    .min(1, 'an order needs at least one line'),
 });
 export type SalesOrder = z.infer<typeof salesOrderSchema>;
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { addressSchema, currencySchema, emailSchema, moneySchema, nameSchema, refSchema } from './primitives.ts';
+import {
+  addressSchema,
+  currencySchema,
+  emailSchema,
+  moneySchema,
+  nameSchema,
+  refSchema,
+} from './primitives.ts';
 
 export const customerSchema = z.object({
   name: nameSchema,

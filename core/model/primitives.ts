@@ -23,7 +23,10 @@ export const quantitySchema = z.object({
 });
 export type Quantity = z.infer<typeof quantitySchema>;
 
-export const timestampSchema = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 timestamp with zone' });
+export const timestampSchema = z.iso.datetime({
+  offset: true,
+  message: 'expected an ISO 8601 timestamp with zone',
+});
 export const dateSchema = z.iso.date({ message: 'expected an ISO date YYYY-MM-DD' });
 
 export const nameSchema = z.string().trim().min(1, 'must not be empty').max(300);

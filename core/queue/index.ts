@@ -3,8 +3,18 @@ import { createMemoryQueue } from './memory-driver.ts';
 import type { QueuePort } from './port.ts';
 
 export function openQueue(options: { redisUrl?: string; prefix?: string }): QueuePort {
-  return options.redisUrl ? createBullmqQueue({ redisUrl: options.redisUrl, prefix: options.prefix }) : createMemoryQueue();
+  return options.redisUrl
+    ? createBullmqQueue({ redisUrl: options.redisUrl, prefix: options.prefix })
+    : createMemoryQueue();
 }
 
-export type { ConsumeOptions, Consumer, JobHandler, JobOptions, QueueCounts, QueueJob, QueuePort } from './port.ts';
+export type {
+  ConsumeOptions,
+  Consumer,
+  JobHandler,
+  JobOptions,
+  QueueCounts,
+  QueueJob,
+  QueuePort,
+} from './port.ts';
 export { decideRetry } from './retry-policy.ts';

@@ -1,6 +1,6 @@
+import { type HubEnv, loadEnv } from '../config/env.ts';
 import { type ConnectorCatalog, createCatalog } from '../connector/catalog.ts';
 import type { Connector } from '../connector/types.ts';
-import { type HubEnv, loadEnv } from '../config/env.ts';
 import { logger } from '../log/logger.ts';
 import { openQueue } from '../queue/index.ts';
 import type { QueuePort } from '../queue/port.ts';
@@ -25,7 +25,12 @@ async function defaultConnectors(): Promise<Connector<unknown>[]> {
 
 export async function openHub(
   env: HubEnv = loadEnv(),
-  overrides: { store?: Store; queue?: QueuePort; connectors?: Connector<unknown>[]; mappingsRoot?: string } = {},
+  overrides: {
+    store?: Store;
+    queue?: QueuePort;
+    connectors?: Connector<unknown>[];
+    mappingsRoot?: string;
+  } = {},
 ): Promise<Hub> {
   const connectors = createCatalog(overrides.connectors ?? (await defaultConnectors()));
   const store = overrides.store ?? (await openStore(storeOptionsFromEnv(env)));

@@ -26,7 +26,10 @@ export async function listen(hub: Hub, port: number): Promise<{ server: Server; 
 }
 
 /** Starts the API and/or the workers in this process and returns a handle that stops them in order. */
-export async function runHub(hub: Hub, options: { api: boolean; workers: boolean; port: number }): Promise<RunningHub> {
+export async function runHub(
+  hub: Hub,
+  options: { api: boolean; workers: boolean; port: number },
+): Promise<RunningHub> {
   const workers = options.workers ? await startWorkers(hub) : undefined;
   const http = options.api ? await listen(hub, options.port) : undefined;
   if (http) logger.info('api listening', { url: http.url });

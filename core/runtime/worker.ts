@@ -1,6 +1,6 @@
+import { startFlowServices } from '../flow/service.ts';
 import { logger } from '../log/logger.ts';
 import { startOutboxRelay } from '../queue/outbox-relay.ts';
-import { startFlowServices } from '../flow/service.ts';
 import { startSyncServices } from '../sync/service.ts';
 import type { Hub } from './hub.ts';
 
@@ -33,7 +33,11 @@ export async function startWorkers(hub: Hub): Promise<{ stop(): Promise<void> }>
     async stop() {
       // Reverse order: stop taking new work before the things that feed it.
       for (const service of services.reverse()) {
-        await service.stop().catch((error: unknown) => logger.warn('worker service failed to stop cleanly', { service: service.name, error }));
+        await service
+          .stop()
+          .catch((error: unknown) =>
+            logger.warn('worker service failed to stop cleanly', { service: service.name, error }),
+          );
       }
     },
   };

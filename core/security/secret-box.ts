@@ -16,7 +16,11 @@ export function parseMasterKey(text: string): Buffer {
   const trimmed = text.trim();
   const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
   if (key.length !== 32) {
-    throw new HubError('config', 'invalid_master_key', 'HUB_MASTER_KEY must be 32 bytes: 64 hex characters or base64');
+    throw new HubError(
+      'config',
+      'invalid_master_key',
+      'HUB_MASTER_KEY must be 32 bytes: 64 hex characters or base64',
+    );
   }
   return key;
 }
@@ -27,7 +31,12 @@ export function createSecretBox(key: Buffer): SecretBox {
       const nonce = randomBytes(12);
       const cipher = createCipheriv(ALGORITHM, key, nonce);
       const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return [VERSION, nonce.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join(':');
+      return [
+        VERSION,
+        nonce.toString('base64'),
+        cipher.getAuthTag().toString('base64'),
+        data.toString('base64'),
+      ].join(':');
     },
     open(sealed) {
       const [version, nonce, tag, data] = sealed.split(':');
@@ -37,9 +46,16 @@ export function createSecretBox(key: Buffer): SecretBox {
       try {
         const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(nonce, 'base64'));
         decipher.setAuthTag(Buffer.from(tag, 'base64'));
-        return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+        return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString(
+          'utf8',
+        );
       } catch (error) {
-        throw new HubError('config', 'secret_unreadable', 'Stored secret cannot be decrypted: is HUB_MASTER_KEY the key it was written with?', { cause: error });
+        throw new HubError(
+          'config',
+          'secret_unreadable',
+          'Stored secret cannot be decrypted: is HUB_MASTER_KEY the key it was written with?',
+          { cause: error },
+        );
       }
     },
   };

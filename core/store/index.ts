@@ -5,7 +5,7 @@ import type { Db } from './db.ts';
 import { createPgliteDb } from './drivers/pglite.ts';
 import { createPostgresDb } from './drivers/postgres.ts';
 import { migrate } from './migrate.ts';
-import { createConnectionsRepo, type ConnectionsRepo } from './repos/connections.ts';
+import { type ConnectionsRepo, createConnectionsRepo } from './repos/connections.ts';
 
 export interface Store {
   db: Db;

@@ -22,7 +22,9 @@ function createUmzug(db: Db) {
     })),
     storage: {
       async executed() {
-        await db.exec('CREATE TABLE IF NOT EXISTS hub_migrations (name text PRIMARY KEY, run_at timestamptz NOT NULL DEFAULT now())');
+        await db.exec(
+          'CREATE TABLE IF NOT EXISTS hub_migrations (name text PRIMARY KEY, run_at timestamptz NOT NULL DEFAULT now())',
+        );
         const { rows } = await db.query<{ name: string }>('SELECT name FROM hub_migrations ORDER BY name');
         return rows.map((row) => row.name);
       },

@@ -1,4 +1,10 @@
-import { BrokenCircuitError, ConsecutiveBreaker, type CircuitBreakerPolicy, circuitBreaker, handleWhen } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  type CircuitBreakerPolicy,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+} from 'cockatiel';
 import { HubError, isHubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 
@@ -17,7 +23,10 @@ export function circuitFor(connectionId: string, options: CircuitOptions = {}): 
   if (!breaker) {
     breaker = circuitBreaker(
       handleWhen((error) => isHubError(error) && error.kind === 'transient'),
-      { halfOpenAfter: options.halfOpenAfterMs ?? 10_000, breaker: new ConsecutiveBreaker(options.threshold ?? 5) },
+      {
+        halfOpenAfter: options.halfOpenAfterMs ?? 10_000,
+        breaker: new ConsecutiveBreaker(options.threshold ?? 5),
+      },
     );
     breaker.onBreak(() => logger.warn('circuit opened: pausing writes', { connectionId }));
     breaker.onReset(() => logger.info('circuit closed: writes resume', { connectionId }));
@@ -31,14 +40,23 @@ export function resetCircuits(): void {
 }
 
 /** Runs `fn` through the connection's breaker; an open circuit becomes a retry after the pause. */
-export async function throughCircuit<T>(connectionId: string, fn: () => Promise<T>, options: CircuitOptions = {}): Promise<T> {
+export async function throughCircuit<T>(
+  connectionId: string,
+  fn: () => Promise<T>,
+  options: CircuitOptions = {},
+): Promise<T> {
   try {
     return await circuitFor(connectionId, options).execute(fn);
   } catch (error) {
     if (error instanceof BrokenCircuitError) {
-      throw new HubError('transient', 'circuit_open', `writes to ${connectionId} are paused: the target failed repeatedly`, {
-        retryAfterMs: options.halfOpenAfterMs ?? 10_000,
-      });
+      throw new HubError(
+        'transient',
+        'circuit_open',
+        `writes to ${connectionId} are paused: the target failed repeatedly`,
+        {
+          retryAfterMs: options.halfOpenAfterMs ?? 10_000,
+        },
+      );
     }
     throw error;
   }

@@ -5,7 +5,12 @@ import { createConnectionState } from '../store/repos/connection-state.ts';
 import type { Connection } from '../store/repos/connections.ts';
 
 /** The config is parsed by the connector's own schema, so defaults apply and nothing unchecked reaches it. */
-export function contextFor(store: Store, connector: Connector<unknown>, connection: Connection, signal?: AbortSignal): ConnectorContext<unknown> {
+export function contextFor(
+  store: Store,
+  connector: Connector<unknown>,
+  connection: Connection,
+  signal?: AbortSignal,
+): ConnectorContext<unknown> {
   return {
     connectionId: connection.id,
     config: connector.configSchema.parse(connection.config),

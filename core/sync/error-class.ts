@@ -16,7 +16,8 @@ export type ErrorClass = (typeof errorClasses)[number];
 
 export const errorClassAdvice: Record<ErrorClass, string> = {
   value: 'Fix the data in the source system or the mapping, then replay.',
-  missing_reference: 'The referenced record has not arrived; sync it first or fix the reference, then replay.',
+  missing_reference:
+    'The referenced record has not arrived; sync it first or fix the reference, then replay.',
   connection: 'The target could not be reached or is misconfigured; check the connection, then replay.',
   authentication: 'Credentials were refused; re-authorize the connection, then replay.',
   rate_limit: 'The system refused more calls for now; it will be retried, or replay later.',
@@ -46,7 +47,9 @@ export function classifyFailure(error: HubError): ErrorClass {
     case 'config':
       return 'connection';
     case 'transient':
-      return code === 'network_error' || code === 'timeout' || code === 'circuit_open' ? 'connection' : 'intermittent';
+      return code === 'network_error' || code === 'timeout' || code === 'circuit_open'
+        ? 'connection'
+        : 'intermittent';
     default:
       return 'intermittent';
   }

@@ -51,7 +51,13 @@ const columns = `id, connection_id AS "connectionId", stream, direction, externa
 /** The same record failing the same way is one failure seen again, not a new one. */
 function fingerprintOf(failure: NewFailure): string {
   const record = failure.externalId ?? failure.canonicalId ?? contentHash(failure.rawPayload ?? null);
-  return contentHash([failure.connectionId, failure.stream, failure.direction, record, failure.context?.step ?? null]);
+  return contentHash([
+    failure.connectionId,
+    failure.stream,
+    failure.direction,
+    record,
+    failure.context?.step ?? null,
+  ]);
 }
 
 /** Records a failure, or counts another attempt of the open one for the same record. */
@@ -92,7 +98,13 @@ export async function recordFailure(db: Queryable, failure: NewFailure): Promise
 /** A later success of the same record resolves its open failures: intermittent ones heal themselves. */
 export async function resolveFailuresFor(
   db: Queryable,
-  where: { connectionId: string; stream: string; direction: FailureDirection; externalIds?: string[]; canonicalIds?: string[] },
+  where: {
+    connectionId: string;
+    stream: string;
+    direction: FailureDirection;
+    externalIds?: string[];
+    canonicalIds?: string[];
+  },
 ): Promise<number> {
   const ids = where.externalIds ?? where.canonicalIds ?? [];
   if (ids.length === 0) return 0;
@@ -127,7 +139,10 @@ function whereOf(filter: FailureFilter): { sql: string; params: unknown[] } {
   if (filter.errorClass) add('error_class = ?', filter.errorClass);
   if (filter.ids) add('id = ANY(?::uuid[])', filter.ids);
   if (filter.text) {
-    add(`(message ILIKE ? OR coalesce(external_id, '') ILIKE $${params.length} OR raw_payload::text ILIKE $${params.length})`, `%${filter.text}%`);
+    add(
+      `(message ILIKE ? OR coalesce(external_id, '') ILIKE $${params.length} OR raw_payload::text ILIKE $${params.length})`,
+      `%${filter.text}%`,
+    );
   }
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
@@ -136,11 +151,10 @@ export async function listFailures(db: Queryable, filter: FailureFilter, page = 
   const where = whereOf(filter);
   const n = where.params.length;
   const [items, total] = await Promise.all([
-    db.query<FailedSync>(`SELECT ${columns} FROM failed_syncs ${where.sql} ORDER BY last_seen DESC, id LIMIT $${n + 1} OFFSET $${n + 2}`, [
-      ...where.params,
-      page.limit,
-      page.offset,
-    ]),
+    db.query<FailedSync>(
+      `SELECT ${columns} FROM failed_syncs ${where.sql} ORDER BY last_seen DESC, id LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...where.params, page.limit, page.offset],
+    ),
     db.query<{ count: number }>(`SELECT count(*)::int AS count FROM failed_syncs ${where.sql}`, where.params),
   ]);
   return { items: items.rows, total: total.rows[0]?.count ?? 0 };
@@ -159,6 +173,8 @@ export async function setFailureState(db: Queryable, id: string, state: FailureS
 }
 
 export async function failureCounts(db: Queryable): Promise<Record<string, number>> {
-  const { rows } = await db.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM failed_syncs GROUP BY state');
+  const { rows } = await db.query<{ state: string; n: number }>(
+    'SELECT state, count(*)::int AS n FROM failed_syncs GROUP BY state',
+  );
   return Object.fromEntries(rows.map((row) => [row.state, row.n]));
 }

@@ -20,7 +20,12 @@ export interface ConnectionMapping {
 // Default mapping files ship with the code: read and validated once per process.
 const defaultsCache = new Map<string, Promise<MappingDefinition>>();
 
-function defaultMapping(kind: string, stream: string, direction: Direction, root: string): Promise<MappingDefinition> {
+function defaultMapping(
+  kind: string,
+  stream: string,
+  direction: Direction,
+  root: string,
+): Promise<MappingDefinition> {
   const key = `${root}|${kind}|${stream}|${direction}`;
   let cached = defaultsCache.get(key);
   if (!cached) {
@@ -36,7 +41,12 @@ interface OverrideRow {
   source: string;
 }
 
-async function latestOverride(db: Queryable, connectionId: string, stream: string, direction: Direction): Promise<OverrideRow | undefined> {
+async function latestOverride(
+  db: Queryable,
+  connectionId: string,
+  stream: string,
+  direction: Direction,
+): Promise<OverrideRow | undefined> {
   const { rows } = await db.query<OverrideRow>(
     'SELECT version, source FROM mapping_versions WHERE connection_id = $1 AND stream = $2 AND direction = $3 ORDER BY version DESC LIMIT 1',
     [connectionId, stream, direction],
@@ -57,11 +67,18 @@ export async function mappingFor(
 ): Promise<ConnectionMapping> {
   const defaults = await defaultMapping(connection.kind, stream, direction, root);
   const row = await latestOverride(db, connection.id, stream, direction);
-  const source = row ? `connection ${connection.id} ${stream}.${direction} override v${row.version}` : `mappings/${connection.kind}/${stream}.${direction}.yaml`;
-  const override = row ? parseMappingOverride({ ...(readYaml(row.source, source) as object), version: row.version }, source) : undefined;
+  const source = row
+    ? `connection ${connection.id} ${stream}.${direction} override v${row.version}`
+    : `mappings/${connection.kind}/${stream}.${direction}.yaml`;
+  const override = row
+    ? parseMappingOverride({ ...(readYaml(row.source, source) as object), version: row.version }, source)
+    : undefined;
   const resolved = resolveMapping(defaults, override);
   const compiled = compileMapping(resolved.definition, { source });
-  return { compiled, label: `${row ? 'override' : 'default'} v${resolved.version} (${compiled.hash.slice(0, 12)})` };
+  return {
+    compiled,
+    label: `${row ? 'override' : 'default'} v${resolved.version} (${compiled.hash.slice(0, 12)})`,
+  };
 }
 
 /** Saves an override as the next version after validating that it compiles against the default. */
@@ -89,7 +106,12 @@ export async function saveMappingOverride(
   return { version, label: `override v${version} (${compiled.hash.slice(0, 12)})` };
 }
 
-export async function mappingHistory(db: Queryable, connectionId: string, stream: string, direction: Direction) {
+export async function mappingHistory(
+  db: Queryable,
+  connectionId: string,
+  stream: string,
+  direction: Direction,
+) {
   const { rows } = await db.query(
     `SELECT version, source, content_hash AS "contentHash", created_by AS "createdBy", created_at AS "createdAt"
      FROM mapping_versions WHERE connection_id = $1 AND stream = $2 AND direction = $3 ORDER BY version DESC`,

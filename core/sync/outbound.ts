@@ -16,8 +16,12 @@ import { mappingFor } from './mapping-source.ts';
 import { type WriteItem, type WriteJob, writeQueueName } from './write-targets.ts';
 import { createXrefResolver } from './xref-resolver.ts';
 
-export const idempotencyKeyOf = (connectionId: string, stream: string, canonicalId: string, version: number) =>
-  `${connectionId}:${stream}:${canonicalId}:${version}`;
+export const idempotencyKeyOf = (
+  connectionId: string,
+  stream: string,
+  canonicalId: string,
+  version: number,
+) => `${connectionId}:${stream}:${canonicalId}:${version}`;
 
 /** How long an outbound record may wait for a referenced record to reach the target. */
 const PENDING_OUT_MAX_MS = 10 * 60_000;
@@ -36,7 +40,12 @@ async function alreadyWritten(db: Queryable, keys: string[]): Promise<Set<string
   return new Set(rows.map((row) => row.idempotency_key));
 }
 
-async function recordWrites(tx: Queryable, job: WriteJob, spec: StreamSpec, done: Array<{ planned: PlannedOp; result: Extract<WriteResult, { ok: true }> }>) {
+async function recordWrites(
+  tx: Queryable,
+  job: WriteJob,
+  spec: StreamSpec,
+  done: Array<{ planned: PlannedOp; result: Extract<WriteResult, { ok: true }> }>,
+) {
   if (done.length === 0) return;
   const rows = done.map(({ planned, result }) => ({
     idempotency_key: planned.op.idempotencyKey,
@@ -71,8 +80,21 @@ async function recordWrites(tx: Queryable, job: WriteJob, spec: StreamSpec, done
     [json, job.connectionId, job.stream],
   );
   const fresh = done.filter(({ planned, result }) => planned.op.externalId !== result.externalId);
-  await linkXrefs(tx, fresh.map(({ planned, result }) => ({ entity: spec.entity, canonicalId: planned.record.id, connectionId: job.connectionId, externalId: result.externalId })));
-  await resolveFailuresFor(tx, { connectionId: job.connectionId, stream: job.stream, direction: 'out', canonicalIds: done.map(({ planned }) => planned.record.id) });
+  await linkXrefs(
+    tx,
+    fresh.map(({ planned, result }) => ({
+      entity: spec.entity,
+      canonicalId: planned.record.id,
+      connectionId: job.connectionId,
+      externalId: result.externalId,
+    })),
+  );
+  await resolveFailuresFor(tx, {
+    connectionId: job.connectionId,
+    stream: job.stream,
+    direction: 'out',
+    canonicalIds: done.map(({ planned }) => planned.record.id),
+  });
 }
 
 /**
@@ -88,11 +110,16 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
   // Independent reads go out together: a write job's latency is mostly round trips.
   const [mapping, golden] = await Promise.all([
     mappingFor(db, connection, spec.name, 'out', hub.mappingsRoot),
-    goldenBodiesByIds(db, job.items.map((item) => item.canonicalId)),
+    goldenBodiesByIds(
+      db,
+      job.items.map((item) => item.canonicalId),
+    ),
   ]);
   const resolver = createXrefResolver(db, connection.id);
   const candidates = [...golden.values()].filter((record) => !record.mergedInto);
-  const keys = candidates.map((record) => idempotencyKeyOf(connection.id, spec.name, record.id, record.version));
+  const keys = candidates.map((record) =>
+    idempotencyKeyOf(connection.id, spec.name, record.id, record.version),
+  );
   const [skip] = await Promise.all([
     job.force ? new Set<string>() : alreadyWritten(db, keys),
     resolver.prefetchCanonical(spec.entity, [...golden.keys()]),
@@ -104,21 +131,46 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
     if (skip.has(idempotencyKey)) continue;
     const externalId = await resolver.toExternal(spec.entity, record.id);
     if (record.deleted) {
-      if (externalId) planned.push({ record, op: { idempotencyKey, action: 'delete', canonicalId: record.id, externalId, record: {} } });
+      if (externalId)
+        planned.push({
+          record,
+          op: { idempotencyKey, action: 'delete', canonicalId: record.id, externalId, record: {} },
+        });
       continue;
     }
-    const result = await applyMapping(mapping.compiled, { ...record.body, id: record.id, version: record.version, externalId }, { resolver });
+    const result = await applyMapping(
+      mapping.compiled,
+      { ...record.body, id: record.id, version: record.version, externalId },
+      { resolver },
+    );
     if (result.status === 'pending') {
       waiting.push({ canonicalId: record.id, version: record.version });
       continue;
     }
     if (result.status === 'invalid') {
       const first = result.errors[0]!;
-      const error = new HubError('invalid_data', first.code, `${spec.entity} ${record.id}: ${first.path}: ${first.message}`, { fieldPath: first.path });
-      await recordFailure(db, { connectionId: connection.id, stream: spec.name, direction: 'out', canonicalId: record.id, rawPayload: record.body, mappedPayload: result.value, error, mappingVersion: mapping.label });
+      const error = new HubError(
+        'invalid_data',
+        first.code,
+        `${spec.entity} ${record.id}: ${first.path}: ${first.message}`,
+        { fieldPath: first.path },
+      );
+      await recordFailure(db, {
+        connectionId: connection.id,
+        stream: spec.name,
+        direction: 'out',
+        canonicalId: record.id,
+        rawPayload: record.body,
+        mappedPayload: result.value,
+        error,
+        mappingVersion: mapping.label,
+      });
       continue;
     }
-    planned.push({ record, op: { idempotencyKey, action: 'upsert', canonicalId: record.id, externalId, record: result.value } });
+    planned.push({
+      record,
+      op: { idempotencyKey, action: 'upsert', canonicalId: record.id, externalId, record: result.value },
+    });
   }
   await deferWaiting(hub, job, spec, waiting);
   if (planned.length === 0) return;
@@ -126,7 +178,16 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
   const ctx = contextFor(hub.store, connector, connection);
   const halfOpenAfterMs = Number(connection.options.circuitHalfOpenMs ?? 10_000);
   const timer = writeLatency.startTimer({ connection: connection.id });
-  const results = await throughCircuit(connection.id, () => connector.write(ctx, spec.name, planned.map((p) => p.op)), { halfOpenAfterMs }).finally(timer);
+  const results = await throughCircuit(
+    connection.id,
+    () =>
+      connector.write(
+        ctx,
+        spec.name,
+        planned.map((p) => p.op),
+      ),
+    { halfOpenAfterMs },
+  ).finally(timer);
   const byKey = new Map(planned.map((p) => [p.op.idempotencyKey, p]));
   const done: Array<{ planned: PlannedOp; result: Extract<WriteResult, { ok: true }> }> = [];
   const retryable: HubError[] = [];
@@ -138,30 +199,65 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
         done.push({ planned: item, result });
         continue;
       }
-      const error = new HubError(result.error.kind, result.error.code, result.error.message, { fieldPath: result.error.fieldPath });
+      const error = new HubError(result.error.kind, result.error.code, result.error.message, {
+        fieldPath: result.error.fieldPath,
+      });
       if (error.retryable) retryable.push(error);
-      else await recordFailure(tx, { connectionId: connection.id, stream: spec.name, direction: 'out', canonicalId: item.record.id, rawPayload: item.record.body, mappedPayload: item.op.record, error, mappingVersion: mapping.label });
+      else
+        await recordFailure(tx, {
+          connectionId: connection.id,
+          stream: spec.name,
+          direction: 'out',
+          canonicalId: item.record.id,
+          rawPayload: item.record.body,
+          mappedPayload: item.op.record,
+          error,
+          mappingVersion: mapping.label,
+        });
     }
     await recordWrites(tx, job, spec, done);
   });
   noteRowsWritten(db, done.length);
   if (retryable.length > 0) {
     const wait = Math.max(0, ...retryable.map((error) => error.retryAfterMs ?? 0));
-    throw new HubError(retryable[0]!.kind, retryable[0]!.code, `${retryable.length} of ${planned.length} writes must be retried: ${retryable[0]!.message}`, { retryAfterMs: wait || undefined });
+    throw new HubError(
+      retryable[0]!.kind,
+      retryable[0]!.code,
+      `${retryable.length} of ${planned.length} writes must be retried: ${retryable[0]!.message}`,
+      { retryAfterMs: wait || undefined },
+    );
   }
 }
 
 /** Records whose references have not reached the target yet are written again a little later. */
-async function deferWaiting(hub: Hub, job: WriteJob & { pendingSince?: number }, spec: StreamSpec, waiting: WriteItem[]) {
+async function deferWaiting(
+  hub: Hub,
+  job: WriteJob & { pendingSince?: number },
+  spec: StreamSpec,
+  waiting: WriteItem[],
+) {
   if (waiting.length === 0) return;
   const since = job.pendingSince ?? Date.now();
   if (Date.now() - since > PENDING_OUT_MAX_MS) {
     for (const item of waiting) {
-      const error = new HubError('not_found', 'pending_reference_timeout', `${spec.entity} ${item.canonicalId}: a referenced record never reached ${job.connectionId}`);
-      await recordFailure(hub.store.db, { connectionId: job.connectionId, stream: job.stream, direction: 'out', canonicalId: item.canonicalId, error });
+      const error = new HubError(
+        'not_found',
+        'pending_reference_timeout',
+        `${spec.entity} ${item.canonicalId}: a referenced record never reached ${job.connectionId}`,
+      );
+      await recordFailure(hub.store.db, {
+        connectionId: job.connectionId,
+        stream: job.stream,
+        direction: 'out',
+        canonicalId: item.canonicalId,
+        error,
+      });
     }
     return;
   }
   const retry = { ...job, items: waiting, pendingSince: since };
-  await hub.queue.add(writeQueueName(job.connectionId), 'write', retry, { delayMs: PENDING_OUT_RETRY_MS, jobId: `wp-${contentHash([retry, Math.floor(Date.now() / PENDING_OUT_RETRY_MS)])}` });
+  await hub.queue.add(writeQueueName(job.connectionId), 'write', retry, {
+    delayMs: PENDING_OUT_RETRY_MS,
+    jobId: `wp-${contentHash([retry, Math.floor(Date.now() / PENDING_OUT_RETRY_MS)])}`,
+  });
 }

@@ -19,18 +19,40 @@ export async function parkRecord(tx: Queryable, row: ParkedRow, refs: PendingRef
       `INSERT INTO pending_refs (id, connection_id, stream, external_id, ref_entity, ref_key, field_path, raw)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (connection_id, stream, external_id, ref_entity, ref_key) DO UPDATE SET raw = EXCLUDED.raw`,
-      [randomUUID(), row.connectionId, row.stream, row.externalId, ref.entity, key, ref.fieldPath, JSON.stringify(row.raw)],
+      [
+        randomUUID(),
+        row.connectionId,
+        row.stream,
+        row.externalId,
+        ref.entity,
+        key,
+        ref.fieldPath,
+        JSON.stringify(row.raw),
+      ],
     );
   }
 }
 
-export async function unparkRecords(tx: Queryable, connectionId: string, stream: string, externalIds: string[]): Promise<void> {
+export async function unparkRecords(
+  tx: Queryable,
+  connectionId: string,
+  stream: string,
+  externalIds: string[],
+): Promise<void> {
   if (externalIds.length === 0) return;
-  await tx.query('DELETE FROM pending_refs WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[])', [connectionId, stream, externalIds]);
+  await tx.query(
+    'DELETE FROM pending_refs WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[])',
+    [connectionId, stream, externalIds],
+  );
 }
 
 /** Parked records of a connection that wait for any of these records of `entity`. */
-export async function parkedWaitingFor(db: Queryable, connectionId: string, entity: string, externalIds: string[]): Promise<Map<string, ParkedRow[]>> {
+export async function parkedWaitingFor(
+  db: Queryable,
+  connectionId: string,
+  entity: string,
+  externalIds: string[],
+): Promise<Map<string, ParkedRow[]>> {
   if (externalIds.length === 0) return new Map();
   const { rows } = await db.query<{ stream: string; external_id: string; raw: unknown }>(
     `SELECT DISTINCT ON (stream, external_id) stream, external_id, raw FROM pending_refs
@@ -48,7 +70,14 @@ export async function parkedWaitingFor(db: Queryable, connectionId: string, enti
 
 /** Records that waited longer than `maxWaitMs` go to failed_syncs as missing references. */
 export async function expireParked(db: Queryable, maxWaitMs: number): Promise<number> {
-  const { rows } = await db.query<{ connection_id: string; stream: string; external_id: string; raw: unknown; refs: Array<{ entity: string; key: string; fieldPath: string }>; first_seen: string }>(
+  const { rows } = await db.query<{
+    connection_id: string;
+    stream: string;
+    external_id: string;
+    raw: unknown;
+    refs: Array<{ entity: string; key: string; fieldPath: string }>;
+    first_seen: string;
+  }>(
     `SELECT connection_id, stream, external_id, (array_agg(raw))[1] AS raw, min(first_seen) AS first_seen,
        jsonb_agg(jsonb_build_object('entity', ref_entity, 'key', ref_key, 'fieldPath', field_path)) AS refs
      FROM pending_refs GROUP BY connection_id, stream, external_id
@@ -56,11 +85,29 @@ export async function expireParked(db: Queryable, maxWaitMs: number): Promise<nu
     [maxWaitMs],
   );
   for (const row of rows) {
-    const refs: PendingRef[] = row.refs.map((ref) => ({ direction: 'in', entity: ref.entity, externalId: ref.key, fieldPath: ref.fieldPath }));
+    const refs: PendingRef[] = row.refs.map((ref) => ({
+      direction: 'in',
+      entity: ref.entity,
+      externalId: ref.key,
+      fieldPath: ref.fieldPath,
+    }));
     const waited = Date.now() - Date.parse(row.first_seen);
-    const error = new HubError('not_found', 'pending_reference_timeout', describePendingRefs(refs, waited), { fieldPath: refs[0]?.fieldPath });
-    await db.query('DELETE FROM pending_refs WHERE connection_id = $1 AND stream = $2 AND external_id = $3', [row.connection_id, row.stream, row.external_id]);
-    await recordFailure(db, { connectionId: row.connection_id, stream: row.stream, direction: 'in', externalId: row.external_id, rawPayload: row.raw, error });
+    const error = new HubError('not_found', 'pending_reference_timeout', describePendingRefs(refs, waited), {
+      fieldPath: refs[0]?.fieldPath,
+    });
+    await db.query('DELETE FROM pending_refs WHERE connection_id = $1 AND stream = $2 AND external_id = $3', [
+      row.connection_id,
+      row.stream,
+      row.external_id,
+    ]);
+    await recordFailure(db, {
+      connectionId: row.connection_id,
+      stream: row.stream,
+      direction: 'in',
+      externalId: row.external_id,
+      rawPayload: row.raw,
+      error,
+    });
   }
   return rows.length;
 }

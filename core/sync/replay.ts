@@ -1,7 +1,14 @@
+import { findStream } from '../connector/define.ts';
 import { HubError, toHubError } from '../errors/index.ts';
 import type { Hub } from '../runtime/hub.ts';
-import { findStream } from '../connector/define.ts';
-import { type FailedSync, type FailureFilter, getFailure, listFailures, recordFailure, setFailureState } from './failures.ts';
+import {
+  type FailedSync,
+  type FailureFilter,
+  getFailure,
+  listFailures,
+  recordFailure,
+  setFailureState,
+} from './failures.ts';
 import { processInboundPage } from './inbound.ts';
 import { inboundStreamFor } from './run-sync.ts';
 import { enqueueWrites } from './write-targets.ts';
@@ -20,10 +27,15 @@ export interface ReplayResult {
 export async function replayFailure(hub: Hub, id: string): Promise<ReplayResult> {
   const failure = await getFailure(hub.store.db, id);
   if (!failure) throw new HubError('not_found', 'failure_not_found', `No failed sync ${id}`);
-  if (failure.state === 'resolved' || failure.state === 'ignored') return { id, state: failure.state, message: `already ${failure.state}` };
+  if (failure.state === 'resolved' || failure.state === 'ignored')
+    return { id, state: failure.state, message: `already ${failure.state}` };
   if (failure.direction === 'in') return replayInbound(hub, failure);
   if (failure.direction === 'out') return replayOutbound(hub, failure);
-  throw new HubError('config', 'replay_not_supported', `failures of direction ${failure.direction} are replayed by their flow`);
+  throw new HubError(
+    'config',
+    'replay_not_supported',
+    `failures of direction ${failure.direction} are replayed by their flow`,
+  );
 }
 
 async function replayInbound(hub: Hub, failure: FailedSync): Promise<ReplayResult> {
@@ -50,17 +62,31 @@ async function replayInbound(hub: Hub, failure: FailedSync): Promise<ReplayResul
 }
 
 async function replayOutbound(hub: Hub, failure: FailedSync): Promise<ReplayResult> {
-  if (!failure.canonicalId) throw new HubError('invalid_data', 'replay_without_record', `failed sync ${failure.id} names no canonical record`);
+  if (!failure.canonicalId)
+    throw new HubError(
+      'invalid_data',
+      'replay_without_record',
+      `failed sync ${failure.id} names no canonical record`,
+    );
   const connection = await hub.store.connections.get(failure.connectionId);
   const spec = findStream(hub.connectors.find(connection.kind), failure.stream, connection.config);
   await setFailureState(hub.store.db, failure.id, 'replayed');
-  const job = { connectionId: connection.id, stream: spec.name, items: [{ canonicalId: failure.canonicalId, version: 0 }], force: true };
+  const job = {
+    connectionId: connection.id,
+    stream: spec.name,
+    items: [{ canonicalId: failure.canonicalId, version: 0 }],
+    force: true,
+  };
   await enqueueWrites(hub, job, spec, `replay-${failure.id}-${Date.now()}`);
   return { id: failure.id, state: 'replayed' };
 }
 
 export async function replayMatching(hub: Hub, filter: FailureFilter, limit = 1000): Promise<ReplayResult[]> {
-  const { items } = await listFailures(hub.store.db, { ...filter, state: filter.state ?? 'open' }, { limit, offset: 0 });
+  const { items } = await listFailures(
+    hub.store.db,
+    { ...filter, state: filter.state ?? 'open' },
+    { limit, offset: 0 },
+  );
   const results: ReplayResult[] = [];
   for (const failure of items) results.push(await replayFailure(hub, failure.id));
   return results;

@@ -13,7 +13,16 @@ export interface RunCounts {
   failed: number;
 }
 
-export const emptyCounts = (): RunCounts => ({ read: 0, created: 0, updated: 0, unchanged: 0, echo: 0, deleted: 0, pending: 0, failed: 0 });
+export const emptyCounts = (): RunCounts => ({
+  read: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  echo: 0,
+  deleted: 0,
+  pending: 0,
+  failed: 0,
+});
 
 /** partial: stopped early but cleanly (quota, rate limit) or finished with failed records. */
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'abandoned';
@@ -43,30 +52,66 @@ const columns = `id, connection_id AS "connectionId", stream, mode, status, stat
 
 export async function startRun(
   db: Queryable,
-  run: { connectionId: string; stream: string; mode: SyncRun['mode']; cursorBefore?: Cursor; mappingVersion?: string },
+  run: {
+    connectionId: string;
+    stream: string;
+    mode: SyncRun['mode'];
+    cursorBefore?: Cursor;
+    mappingVersion?: string;
+  },
 ): Promise<string> {
   const id = randomUUID();
   await db.query(
     `INSERT INTO sync_runs (id, connection_id, stream, mode, status, counts, cursor_before, mapping_version)
      VALUES ($1, $2, $3, $4, 'running', $5, $6, $7)`,
-    [id, run.connectionId, run.stream, run.mode, JSON.stringify(emptyCounts()), JSON.stringify(run.cursorBefore ?? null), run.mappingVersion ?? null],
+    [
+      id,
+      run.connectionId,
+      run.stream,
+      run.mode,
+      JSON.stringify(emptyCounts()),
+      JSON.stringify(run.cursorBefore ?? null),
+      run.mappingVersion ?? null,
+    ],
   );
   return id;
 }
 
 /** Saved with every committed page, so a crashed run still shows how far it got. */
-export async function saveRunProgress(db: Queryable, id: string, counts: RunCounts, cursorAfter: Cursor | undefined): Promise<void> {
-  await db.query('UPDATE sync_runs SET counts = $2, cursor_after = $3 WHERE id = $1', [id, JSON.stringify(counts), JSON.stringify(cursorAfter ?? null)]);
+export async function saveRunProgress(
+  db: Queryable,
+  id: string,
+  counts: RunCounts,
+  cursorAfter: Cursor | undefined,
+): Promise<void> {
+  await db.query('UPDATE sync_runs SET counts = $2, cursor_after = $3 WHERE id = $1', [
+    id,
+    JSON.stringify(counts),
+    JSON.stringify(cursorAfter ?? null),
+  ]);
 }
 
 export async function finishRun(
   db: Queryable,
   id: string,
-  outcome: { status: RunStatus; reason?: string; counts: RunCounts; error?: string; schemaDrift?: SyncRun['schemaDrift'] },
+  outcome: {
+    status: RunStatus;
+    reason?: string;
+    counts: RunCounts;
+    error?: string;
+    schemaDrift?: SyncRun['schemaDrift'];
+  },
 ): Promise<void> {
   await db.query(
     `UPDATE sync_runs SET status = $2, status_reason = $3, counts = $4, error = $5, schema_drift = $6, finished_at = now() WHERE id = $1`,
-    [id, outcome.status, outcome.reason ?? null, JSON.stringify(outcome.counts), outcome.error ?? null, JSON.stringify(outcome.schemaDrift ?? {})],
+    [
+      id,
+      outcome.status,
+      outcome.reason ?? null,
+      JSON.stringify(outcome.counts),
+      outcome.error ?? null,
+      JSON.stringify(outcome.schemaDrift ?? {}),
+    ],
   );
 }
 
@@ -84,11 +129,19 @@ export async function getRun(db: Queryable, id: string): Promise<SyncRun | undef
   return rows[0];
 }
 
-export async function listRuns(db: Queryable, filter: { connectionId?: string; stream?: string; status?: string }, page = { limit: 50, offset: 0 }) {
+export async function listRuns(
+  db: Queryable,
+  filter: { connectionId?: string; stream?: string; status?: string },
+  page = { limit: 50, offset: 0 },
+) {
   const params = [filter.connectionId ?? null, filter.stream ?? null, filter.status ?? null];
-  const where = 'WHERE ($1::text IS NULL OR connection_id = $1) AND ($2::text IS NULL OR stream = $2) AND ($3::text IS NULL OR status = $3)';
+  const where =
+    'WHERE ($1::text IS NULL OR connection_id = $1) AND ($2::text IS NULL OR stream = $2) AND ($3::text IS NULL OR status = $3)';
   const [items, total] = await Promise.all([
-    db.query<SyncRun>(`SELECT ${columns} FROM sync_runs ${where} ORDER BY started_at DESC LIMIT $4 OFFSET $5`, [...params, page.limit, page.offset]),
+    db.query<SyncRun>(
+      `SELECT ${columns} FROM sync_runs ${where} ORDER BY started_at DESC LIMIT $4 OFFSET $5`,
+      [...params, page.limit, page.offset],
+    ),
     db.query<{ count: number }>(`SELECT count(*)::int AS count FROM sync_runs ${where}`, params),
   ]);
   return { items: items.rows, total: total.rows[0]?.count ?? 0 };

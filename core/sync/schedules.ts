@@ -14,7 +14,9 @@ export interface Schedule {
 
 export async function saveSchedule(db: Queryable, schedule: Schedule): Promise<void> {
   if (!cron.validate(schedule.cron)) {
-    throw new HubError('invalid_data', 'invalid_cron', `"${schedule.cron}" is not a valid cron expression`, { fieldPath: 'cron' });
+    throw new HubError('invalid_data', 'invalid_cron', `"${schedule.cron}" is not a valid cron expression`, {
+      fieldPath: 'cron',
+    });
   }
   await db.query(
     `INSERT INTO schedules (connection_id, stream, cron, enabled) VALUES ($1, $2, $3, $4)
@@ -42,10 +44,18 @@ export function startScheduler(hub: Hub, reloadMs = 10_000) {
 
   const tick = (schedule: Schedule) => async () => {
     const minute = new Date().toISOString().slice(0, 16);
-    const job: SyncRunJob = { connectionId: schedule.connectionId, stream: schedule.stream, reason: 'schedule' };
-    await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', job, { jobId: `sched-${schedule.connectionId}-${schedule.stream}-${minute}` }).catch((error: unknown) => {
-      logger.warn('could not enqueue scheduled run', { ...job, error });
-    });
+    const job: SyncRunJob = {
+      connectionId: schedule.connectionId,
+      stream: schedule.stream,
+      reason: 'schedule',
+    };
+    await hub.queue
+      .add(SYNC_RUNS_QUEUE, 'sync', job, {
+        jobId: `sched-${schedule.connectionId}-${schedule.stream}-${minute}`,
+      })
+      .catch((error: unknown) => {
+        logger.warn('could not enqueue scheduled run', { ...job, error });
+      });
   };
 
   const reload = async () => {

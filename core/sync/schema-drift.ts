@@ -32,10 +32,18 @@ export function createFieldTracker() {
  * Added fields are kept in the raw payload of every source record, so nothing is dropped before
  * the mapping learns to use them.
  */
-export async function detectSchemaDrift(db: Queryable, connectionId: string, stream: string, tracker: ReturnType<typeof createFieldTracker>): Promise<SchemaDrift> {
+export async function detectSchemaDrift(
+  db: Queryable,
+  connectionId: string,
+  stream: string,
+  tracker: ReturnType<typeof createFieldTracker>,
+): Promise<SchemaDrift> {
   if (tracker.records === 0) return {};
   const key = `schema:${stream}`;
-  const { rows } = await db.query<{ value: string[] }>('SELECT value FROM connection_state WHERE connection_id = $1 AND key = $2', [connectionId, key]);
+  const { rows } = await db.query<{ value: string[] }>(
+    'SELECT value FROM connection_state WHERE connection_id = $1 AND key = $2',
+    [connectionId, key],
+  );
   const known = rows[0]?.value;
   const current = tracker.fields;
   await db.query(

@@ -9,14 +9,16 @@ import { runSync } from './run-sync.ts';
 import { startScheduler } from './schedules.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
 import { drainWindow, WEBHOOKS_QUEUE, type WebhookJob } from './webhooks.ts';
-import { startWriteWorkers } from './write-workers.ts';
 import { routeChangesToTargets } from './write-targets.ts';
+import { startWriteWorkers } from './write-workers.ts';
 
 subscribeToChanges('outbound-sync', routeChangesToTargets);
 
 /** Starts the sync engine's consumers in a worker process. */
 export async function startSyncServices(hub: Hub): Promise<WorkerService> {
-  const changes = hub.queue.consume<ChangeBatch>(CHANGES_QUEUE, (job) => deliverChanges(hub, job.data), { concurrency: 1 });
+  const changes = hub.queue.consume<ChangeBatch>(CHANGES_QUEUE, (job) => deliverChanges(hub, job.data), {
+    concurrency: 1,
+  });
   const runs = hub.queue.consume<SyncRunJob>(
     SYNC_RUNS_QUEUE,
     async (job) => {
@@ -31,7 +33,9 @@ export async function startSyncServices(hub: Hub): Promise<WorkerService> {
     { concurrency: 2 },
   );
   // One drain at a time per process: a drain takes every waiting event, so more would only find none.
-  const webhooks = hub.queue.consume<WebhookJob>(WEBHOOKS_QUEUE, (job) => drainWindow(hub, job.data), { concurrency: 1 });
+  const webhooks = hub.queue.consume<WebhookJob>(WEBHOOKS_QUEUE, (job) => drainWindow(hub, job.data), {
+    concurrency: 1,
+  });
   const writers = startWriteWorkers(hub);
   const scheduler = startScheduler(hub);
   await Promise.all([writers.ready, scheduler.ready]);
@@ -51,4 +55,3 @@ export async function startSyncServices(hub: Hub): Promise<WorkerService> {
     },
   };
 }
-

@@ -1,5 +1,5 @@
-import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { HubError } from '../errors/index.ts';
 import type { Queryable } from '../store/db.ts';
 
@@ -14,7 +14,12 @@ export interface StreamLease {
  * renewed while the run lives. A process that dies stops renewing and the lease expires, so a
  * crashed run never blocks the stream for longer than `ttlMs`.
  */
-export async function acquireStreamLease(db: Queryable, connectionId: string, stream: string, ttlMs = 30_000): Promise<StreamLease> {
+export async function acquireStreamLease(
+  db: Queryable,
+  connectionId: string,
+  stream: string,
+  ttlMs = 30_000,
+): Promise<StreamLease> {
   const owner = `${processOwner}:${randomUUID().slice(0, 8)}`;
   const { rowCount } = await db.query(
     `INSERT INTO stream_locks (connection_id, stream, owner, expires_at) VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond')
@@ -23,24 +28,36 @@ export async function acquireStreamLease(db: Queryable, connectionId: string, st
     [connectionId, stream, owner, ttlMs],
   );
   if (rowCount === 0) {
-    const { rows } = await db.query<{ owner: string }>('SELECT owner FROM stream_locks WHERE connection_id = $1 AND stream = $2', [connectionId, stream]);
-    throw new HubError('conflict', 'stream_busy', `${connectionId}/${stream} is already being synced by ${rows[0]?.owner ?? 'another worker'}`);
+    const { rows } = await db.query<{ owner: string }>(
+      'SELECT owner FROM stream_locks WHERE connection_id = $1 AND stream = $2',
+      [connectionId, stream],
+    );
+    throw new HubError(
+      'conflict',
+      'stream_busy',
+      `${connectionId}/${stream} is already being synced by ${rows[0]?.owner ?? 'another worker'}`,
+    );
   }
-  const timer = setInterval(() => {
-    void db
-      .query(`UPDATE stream_locks SET expires_at = now() + $4 * interval '1 millisecond' WHERE connection_id = $1 AND stream = $2 AND owner = $3`, [
-        connectionId,
-        stream,
-        owner,
-        ttlMs,
-      ])
-      .catch(() => undefined);
-  }, Math.max(1000, ttlMs / 3));
+  const timer = setInterval(
+    () => {
+      void db
+        .query(
+          `UPDATE stream_locks SET expires_at = now() + $4 * interval '1 millisecond' WHERE connection_id = $1 AND stream = $2 AND owner = $3`,
+          [connectionId, stream, owner, ttlMs],
+        )
+        .catch(() => undefined);
+    },
+    Math.max(1000, ttlMs / 3),
+  );
   timer.unref();
   return {
     async release() {
       clearInterval(timer);
-      await db.query('DELETE FROM stream_locks WHERE connection_id = $1 AND stream = $2 AND owner = $3', [connectionId, stream, owner]);
+      await db.query('DELETE FROM stream_locks WHERE connection_id = $1 AND stream = $2 AND owner = $3', [
+        connectionId,
+        stream,
+        owner,
+      ]);
     },
   };
 }

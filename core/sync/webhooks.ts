@@ -7,7 +7,13 @@ import type { Queryable } from '../store/db.ts';
 import type { Connection } from '../store/repos/connections.ts';
 import { contextFor } from './connector-context.ts';
 import { recordFailure } from './failures.ts';
-import { addCounts, type InboundStream, type PageOutcome, processInboundPage, releaseParked } from './inbound.ts';
+import {
+  addCounts,
+  type InboundStream,
+  type PageOutcome,
+  processInboundPage,
+  releaseParked,
+} from './inbound.ts';
 import { inboundStreamFor, inboundStreamOf } from './run-sync.ts';
 import { emptyCounts, type RunCounts } from './runs.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
@@ -111,7 +117,11 @@ function refuseUnknownStreams(connector: Connector<unknown>, config: unknown, ev
  * another worker that wants the same events waits for this one and then finds them processed
  * (FOR UPDATE re-reads a row changed meanwhile), so an event is processed once and in order.
  */
-async function claimWaitingEvents(tx: Queryable, connectionId: string, limit: number): Promise<ChangeEvent[]> {
+async function claimWaitingEvents(
+  tx: Queryable,
+  connectionId: string,
+  limit: number,
+): Promise<ChangeEvent[]> {
   const { rows } = await tx.query<{ event: ChangeEvent }>(
     `SELECT event FROM webhook_events WHERE connection_id = $1 AND processed_at IS NULL AND event IS NOT NULL
      ORDER BY received_at, event_id LIMIT $2 FOR UPDATE`,
@@ -216,7 +226,11 @@ async function fileUnprocessable(
 }
 
 /** Writes a stream's events in the drain's transaction and marks them processed there. */
-async function writeStreamEvents(tx: Queryable, stream: InboundStream, events: ChangeEvent[]): Promise<PageOutcome> {
+async function writeStreamEvents(
+  tx: Queryable,
+  stream: InboundStream,
+  events: ChangeEvent[],
+): Promise<PageOutcome> {
   const records = events
     .filter((event) => event.action === 'upsert' && event.record !== undefined)
     .map((event) => event.record);

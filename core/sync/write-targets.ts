@@ -1,8 +1,8 @@
+import { streamsOf } from '../connector/define.ts';
 import type { StreamSpec } from '../connector/types.ts';
 import type { Hub } from '../runtime/hub.ts';
-import type { Connection } from '../store/repos/connections.ts';
-import { streamsOf } from '../connector/define.ts';
 import { contentHash } from '../store/hash.ts';
+import type { Connection } from '../store/repos/connections.ts';
 import type { RecordChange } from './change-subscribers.ts';
 
 export const writeQueueName = (connectionId: string) => `write.${connectionId}`;
@@ -21,15 +21,25 @@ export interface WriteJob {
 }
 
 /** Streams a connection pushes canonical changes to: `options.push` lists them by name. */
-export function pushStreams(hub: Hub, connection: Pick<Connection, 'kind' | 'options' | 'config'>): StreamSpec[] {
+export function pushStreams(
+  hub: Hub,
+  connection: Pick<Connection, 'kind' | 'options' | 'config'>,
+): StreamSpec[] {
   const names = Array.isArray(connection.options.push) ? (connection.options.push as string[]) : [];
   if (names.length === 0) return [];
   const connector = hub.connectors.find(connection.kind);
-  return streamsOf(connector, connection.config).filter((stream) => stream.write && names.includes(stream.name));
+  return streamsOf(connector, connection.config).filter(
+    (stream) => stream.write && names.includes(stream.name),
+  );
 }
 
 /** Enqueues write jobs in the target's batch size; the job id makes a re-delivered batch a no-op. */
-export async function enqueueWrites(hub: Hub, job: WriteJob, spec: Pick<StreamSpec, 'writeBatchSize'>, idSeed: string): Promise<void> {
+export async function enqueueWrites(
+  hub: Hub,
+  job: WriteJob,
+  spec: Pick<StreamSpec, 'writeBatchSize'>,
+  idSeed: string,
+): Promise<void> {
   const size = spec.writeBatchSize ?? 100;
   const jobs = [];
   for (let start = 0; start < job.items.length; start += size) {

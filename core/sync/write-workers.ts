@@ -16,22 +16,26 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
 
   const consumerFor = (connection: ConnectionView): Consumer => {
     const rateLimit = connection.options.rateLimit;
-    return hub.queue.consume<WriteJob>(writeQueueName(connection.id), (job) => handleWriteJob(hub, job.data), {
-      concurrency: connection.options.concurrency ?? 2,
-      limiter: rateLimit ? { max: rateLimit.max, durationMs: rateLimit.perMs } : undefined,
-      onFailed: async (job, error) => {
-        for (const item of job.data.items) {
-          await recordFailure(hub.store.db, {
-            connectionId: job.data.connectionId,
-            stream: job.data.stream,
-            direction: 'out',
-            canonicalId: item.canonicalId,
-            error,
-            context: { attempts: job.attemptsMade + 1 },
-          });
-        }
+    return hub.queue.consume<WriteJob>(
+      writeQueueName(connection.id),
+      (job) => handleWriteJob(hub, job.data),
+      {
+        concurrency: connection.options.concurrency ?? 2,
+        limiter: rateLimit ? { max: rateLimit.max, durationMs: rateLimit.perMs } : undefined,
+        onFailed: async (job, error) => {
+          for (const item of job.data.items) {
+            await recordFailure(hub.store.db, {
+              connectionId: job.data.connectionId,
+              stream: job.data.stream,
+              direction: 'out',
+              canonicalId: item.canonicalId,
+              error,
+              context: { attempts: job.attemptsMade + 1 },
+            });
+          }
+        },
       },
-    });
+    );
   };
 
   const refresh = async () => {

@@ -18,7 +18,10 @@ export function defineTocCommand<S extends z.ZodType, O>(command: TocCommand<S, 
 }
 
 /** Validates raw JSON against the command's schema (error names the field) and runs it. */
-export async function executeTocCommand<S extends z.ZodType, O>(command: TocCommand<S, O>, raw: unknown): Promise<O> {
+export async function executeTocCommand<S extends z.ZodType, O>(
+  command: TocCommand<S, O>,
+  raw: unknown,
+): Promise<O> {
   const input = parseOrThrow(command.input, raw, { what: `toc ${command.name} input` });
   return await command.run(input);
 }

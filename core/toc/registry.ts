@@ -30,7 +30,9 @@ export function listTocCommands(): TocCommand[] {
 export function findTocCommand(name: string): TocCommand {
   const command = commands.find((candidate) => candidate.name === name);
   if (!command) {
-    const known = listTocCommands().map((c) => c.name).join(', ');
+    const known = listTocCommands()
+      .map((c) => c.name)
+      .join(', ');
     throw new HubError('not_found', 'unknown_toc_command', `Unknown TOC command "${name}". Known: ${known}`);
   }
   return command;

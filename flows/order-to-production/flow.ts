@@ -145,7 +145,12 @@ export const orderToProduction = defineFlow({
     // An order taken in the ERP for a customer the CRM never had stays out of the CRM: its
     // write could only wait for an account nobody creates there.
     if (!(await crmKnowsOrder(hub, crm.id, salesOrderId, customerId)))
-      return { crmOrderId: null, status: 'in_production', colours, crmSkipped: `the CRM does not know customer ${customerId}` };
+      return {
+        crmOrderId: null,
+        status: 'in_production',
+        colours,
+        crmSkipped: `the CRM does not know customer ${customerId}`,
+      };
     const crmOrderId = await writeOneNow(hub, crm, 'sales_order', saved.id, saved.version);
     return { crmOrderId, status: 'in_production', colours };
   })

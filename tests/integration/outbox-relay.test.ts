@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
-import { CHANGES_QUEUE, type ChangeBatch, OUTBOX_CHANNEL, startOutboxRelay } from '../../core/queue/outbox-relay.ts';
+import {
+  CHANGES_QUEUE,
+  type ChangeBatch,
+  OUTBOX_CHANNEL,
+  startOutboxRelay,
+} from '../../core/queue/outbox-relay.ts';
 import { removeQueuePrefix } from '../../core/queue/remove-keys.ts';
 import type { Db } from '../../core/store/db.ts';
 import type { Store } from '../../core/store/index.ts';
@@ -74,63 +79,76 @@ describe.each(storeDrivers())('outbox relay on $name', (driver) => {
     }
   });
 
-  it.each(queueDrivers())('publishes the messages of a new database to a $name queue that still remembers an earlier one', async (queueDriver) => {
-    // Ids start again at 1 in a new database; the queue must not take its jobs for ones it ran.
-    const earlier = await driver.open();
-    const queue = queueDriver.open();
-    const delivered: string[] = [];
-    const consumer = queue.consume<ChangeBatch>(CHANGES_QUEUE, async (job) => {
-      delivered.push(...job.data.messages.map((message) => message.key));
-    });
-    try {
-      for (const [db, key] of [
-        [earlier.db, 'customer:earlier'],
-        [store.db, 'customer:new'],
-      ] as const) {
-        await db.transaction((tx) => appendOutbox(tx, 'record.changed', key, { canonicalId: key }));
-        const relay = startOutboxRelay(db, queue, { pollMs: 60_000 });
-        await relay.stop();
-        await relay.relayOnce();
-        await queue.whenIdle(CHANGES_QUEUE, 5_000);
-      }
-      expect(delivered).toEqual(['customer:earlier', 'customer:new']);
-    } finally {
-      await consumer.close();
-      await queue.close();
-      await earlier.close();
-    }
-  });
-
-  it.runIf(process.env.REDIS_URL)('publishes again what a Redis that lost its data had been given', async () => {
-    const redisUrl = process.env.REDIS_URL!;
-    const prefix = `thub-test-epoch-${Date.now()}`;
-    const queue = openTestBullmqQueue(redisUrl, prefix);
-    const relay = startOutboxRelay(store.db, queue, { pollMs: 60_000 });
-    await relay.stop();
-    try {
-      await store.db.transaction((tx) => appendOutbox(tx, 'record.changed', 'customer:before', { canonicalId: 'a' }));
-      await relay.relayOnce();
-      expect(await published(store)).toBe(1);
-      // Redis restarted without persistence: the job made from that message is gone, unrun.
-      await removeQueuePrefix(redisUrl, prefix);
-      await store.db.transaction((tx) => appendOutbox(tx, 'record.changed', 'customer:after', { canonicalId: 'b' }));
+  it.each(queueDrivers())(
+    'publishes the messages of a new database to a $name queue that still remembers an earlier one',
+    async (queueDriver) => {
+      // Ids start again at 1 in a new database; the queue must not take its jobs for ones it ran.
+      const earlier = await driver.open();
+      const queue = queueDriver.open();
       const delivered: string[] = [];
       const consumer = queue.consume<ChangeBatch>(CHANGES_QUEUE, async (job) => {
         delivered.push(...job.data.messages.map((message) => message.key));
       });
-      while (await relay.relayOnce());
-      await queue.whenIdle(CHANGES_QUEUE, 5_000);
-      await consumer.close();
-      expect(delivered.sort()).toEqual(['customer:after', 'customer:before']);
-    } finally {
-      await queue.close();
-    }
-  });
+      try {
+        for (const [db, key] of [
+          [earlier.db, 'customer:earlier'],
+          [store.db, 'customer:new'],
+        ] as const) {
+          await db.transaction((tx) => appendOutbox(tx, 'record.changed', key, { canonicalId: key }));
+          const relay = startOutboxRelay(db, queue, { pollMs: 60_000 });
+          await relay.stop();
+          await relay.relayOnce();
+          await queue.whenIdle(CHANGES_QUEUE, 5_000);
+        }
+        expect(delivered).toEqual(['customer:earlier', 'customer:new']);
+      } finally {
+        await consumer.close();
+        await queue.close();
+        await earlier.close();
+      }
+    },
+  );
+
+  it.runIf(process.env.REDIS_URL)(
+    'publishes again what a Redis that lost its data had been given',
+    async () => {
+      const redisUrl = process.env.REDIS_URL!;
+      const prefix = `thub-test-epoch-${Date.now()}`;
+      const queue = openTestBullmqQueue(redisUrl, prefix);
+      const relay = startOutboxRelay(store.db, queue, { pollMs: 60_000 });
+      await relay.stop();
+      try {
+        await store.db.transaction((tx) =>
+          appendOutbox(tx, 'record.changed', 'customer:before', { canonicalId: 'a' }),
+        );
+        await relay.relayOnce();
+        expect(await published(store)).toBe(1);
+        // Redis restarted without persistence: the job made from that message is gone, unrun.
+        await removeQueuePrefix(redisUrl, prefix);
+        await store.db.transaction((tx) =>
+          appendOutbox(tx, 'record.changed', 'customer:after', { canonicalId: 'b' }),
+        );
+        const delivered: string[] = [];
+        const consumer = queue.consume<ChangeBatch>(CHANGES_QUEUE, async (job) => {
+          delivered.push(...job.data.messages.map((message) => message.key));
+        });
+        while (await relay.relayOnce());
+        await queue.whenIdle(CHANGES_QUEUE, 5_000);
+        await consumer.close();
+        expect(delivered.sort()).toEqual(['customer:after', 'customer:before']);
+      } finally {
+        await queue.close();
+      }
+    },
+  );
 
   it('publishes a backlog of page messages in jobs bounded by their changes, every change once', async () => {
     const pages = 7;
     const perPage = 300;
-    const ids = Array.from({ length: pages * perPage }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const ids = Array.from(
+      { length: pages * perPage },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
     for (let page = 0; page < pages; page += 1)
       await store.db.transaction((tx) =>
         appendChangeRows(
@@ -164,7 +182,13 @@ describe.each(storeDrivers())('outbox relay on $name', (driver) => {
       expect(sizes).toEqual([1200, 900]);
       const delivered = jobs.flatMap((job) => changesOf(job).map((change) => change.canonicalId));
       expect(delivered).toEqual(ids);
-      expect(changesOf(jobs[0]!)[0]).toMatchObject({ entity: 'customer', sourceSystem: 'crm', version: 1, operation: 'create', changedFields: ['name'] });
+      expect(changesOf(jobs[0]!)[0]).toMatchObject({
+        entity: 'customer',
+        sourceSystem: 'crm',
+        version: 1,
+        operation: 'create',
+        changedFields: ['name'],
+      });
     } finally {
       await relay.stop();
       await consumer.close();

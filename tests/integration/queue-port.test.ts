@@ -24,7 +24,10 @@ describe.each(queueDrivers())('queue port conformance: $name', (driver) => {
 
   it('delivers every job once, in order for a single consumer', async () => {
     const seen: number[] = [];
-    await queue.addBulk('q1', [1, 2, 3, 4, 5].map((n) => ({ name: 'n', data: { n } })));
+    await queue.addBulk(
+      'q1',
+      [1, 2, 3, 4, 5].map((n) => ({ name: 'n', data: { n } })),
+    );
     consumers.push(queue.consume<{ n: number }>('q1', async (job) => void seen.push(job.data.n)));
     await until(() => seen.length === 5);
     await queue.whenIdle('q1');
@@ -114,8 +117,16 @@ describe.each(queueDrivers())('queue port conformance: $name', (driver) => {
 
   it('respects the rate limiter', async () => {
     const startedAt: number[] = [];
-    await queue.addBulk('q6', Array.from({ length: 6 }, (_, n) => ({ name: 'n', data: { n } })));
-    consumers.push(queue.consume('q6', async () => void startedAt.push(Date.now()), { concurrency: 6, limiter: { max: 2, durationMs: 200 } }));
+    await queue.addBulk(
+      'q6',
+      Array.from({ length: 6 }, (_, n) => ({ name: 'n', data: { n } })),
+    );
+    consumers.push(
+      queue.consume('q6', async () => void startedAt.push(Date.now()), {
+        concurrency: 6,
+        limiter: { max: 2, durationMs: 200 },
+      }),
+    );
     await until(() => startedAt.length === 6);
     // six jobs at two per 200 ms need at least two further windows after the first.
     expect(startedAt[5]! - startedAt[0]!).toBeGreaterThanOrEqual(350);

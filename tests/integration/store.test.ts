@@ -7,7 +7,10 @@ import { writeMasterData } from '../../core/store/repos/master-data.ts';
 import { linkXrefs } from '../../core/store/repos/xref.ts';
 import { storeDrivers } from '../support/drivers.ts';
 
-const configSchema = z.object({ baseUrl: z.string().url(), auth: z.object({ user: z.string(), apiKey: secret() }) });
+const configSchema = z.object({
+  baseUrl: z.string().url(),
+  auth: z.object({ user: z.string(), apiKey: secret() }),
+});
 
 describe.each(storeDrivers())('store on $name', (driver) => {
   let store: Store;
@@ -20,7 +23,12 @@ describe.each(storeDrivers())('store on $name', (driver) => {
 
   const write = (externalId: string, mapped: Record<string, unknown>) =>
     store.db.transaction((tx) =>
-      writeMasterData(tx, { entity: 'customer', connectionId: 'crm', stream: 'accounts', records: [{ externalId, raw: { Id: externalId }, mapped }] }),
+      writeMasterData(tx, {
+        entity: 'customer',
+        connectionId: 'crm',
+        stream: 'accounts',
+        records: [{ externalId, raw: { Id: externalId }, mapped }],
+      }),
     );
 
   it('creates a golden record at version 1 and bumps the version on change only', async () => {
@@ -59,7 +67,9 @@ describe.each(storeDrivers())('store on $name', (driver) => {
     const [record] = await write('003C', { name: 'X' });
     const other = '00000000-0000-4000-8000-000000000001';
     await expect(
-      linkXrefs(store.db, [{ entity: 'customer', canonicalId: other, connectionId: 'crm', externalId: '003C' }]),
+      linkXrefs(store.db, [
+        { entity: 'customer', canonicalId: other, connectionId: 'crm', externalId: '003C' },
+      ]),
     ).rejects.toThrow(`customer 003C in connection crm is already linked to ${record!.canonicalId}`);
     await expect(
       linkXrefs(store.db, [
@@ -68,7 +78,9 @@ describe.each(storeDrivers())('store on $name', (driver) => {
       ]),
     ).rejects.toThrow(/already has id 003C in connection crm/);
     // Not even the batch's links that were fine on their own.
-    const { rows } = await store.db.query('SELECT * FROM xref WHERE external_id = ANY($1::text[])', [['999Z', 'E-1']]);
+    const { rows } = await store.db.query('SELECT * FROM xref WHERE external_id = ANY($1::text[])', [
+      ['999Z', 'E-1'],
+    ]);
     expect(rows).toHaveLength(0);
   });
 
@@ -80,7 +92,9 @@ describe.each(storeDrivers())('store on $name', (driver) => {
         { entity: 'customer', canonicalId: first, connectionId: 'erp', externalId: 'E-7' },
         { entity: 'customer', canonicalId: second, connectionId: 'erp', externalId: 'E-7' },
       ]),
-    ).rejects.toThrow(`customer E-7 in connection erp is already linked to ${first}, cannot link it to ${second}`);
+    ).rejects.toThrow(
+      `customer E-7 in connection erp is already linked to ${first}, cannot link it to ${second}`,
+    );
     const { rows } = await store.db.query('SELECT * FROM xref WHERE external_id = $1', ['E-7']);
     expect(rows).toHaveLength(0);
     // The same pair twice, or again later, is no conflict.
@@ -93,8 +107,18 @@ describe.each(storeDrivers())('store on $name', (driver) => {
 
   it('stores connection secrets encrypted and gives them back decrypted', async () => {
     const apiKey = 'sk-live-5f1e2d3c4b5a69788796a5b4';
-    await store.connections.save({ id: 'erp', kind: 'odoo', name: 'ERP', config: { baseUrl: 'https://erp.example.com', auth: { user: 'hub', apiKey } } }, configSchema);
-    const { rows } = await store.db.query<{ dump: string }>(`SELECT row_to_json(c)::text AS dump FROM connections c WHERE id = 'erp'`);
+    await store.connections.save(
+      {
+        id: 'erp',
+        kind: 'odoo',
+        name: 'ERP',
+        config: { baseUrl: 'https://erp.example.com', auth: { user: 'hub', apiKey } },
+      },
+      configSchema,
+    );
+    const { rows } = await store.db.query<{ dump: string }>(
+      `SELECT row_to_json(c)::text AS dump FROM connections c WHERE id = 'erp'`,
+    );
     expect(rows[0]!.dump).not.toContain(apiKey);
     expect(rows[0]!.dump).toContain('v1:');
     const connection = await store.connections.get('erp');
@@ -106,7 +130,15 @@ describe.each(storeDrivers())('store on $name', (driver) => {
 
   it('rejects an invalid connection config naming the field', async () => {
     await expect(
-      store.connections.save({ id: 'bad', kind: 'odoo', name: 'Bad', config: { baseUrl: 'not a url', auth: { user: 'u', apiKey: 'k123' } } }, configSchema),
+      store.connections.save(
+        {
+          id: 'bad',
+          kind: 'odoo',
+          name: 'Bad',
+          config: { baseUrl: 'not a url', auth: { user: 'u', apiKey: 'k123' } },
+        },
+        configSchema,
+      ),
     ).rejects.toThrow(/config\.baseUrl/);
   });
 });

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changeLogOf } from '../../core/store/repos/golden.ts';
 import { listFailures } from '../../core/sync/failures.ts';
-import { replayFailure } from '../../core/sync/replay.ts';
 import { processInboundPage } from '../../core/sync/inbound.ts';
-import { inboundStreamFor, runSync } from '../../core/sync/run-sync.ts';
 import { saveMappingOverride } from '../../core/sync/mapping-source.ts';
+import { replayFailure } from '../../core/sync/replay.ts';
+import { inboundStreamFor, runSync } from '../../core/sync/run-sync.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import { memoryConnector, memorySystem } from '../support/memory-system.ts';
 import { hubDriverPairs, startTestHub, type TestHub } from '../support/test-hub.ts';

@@ -254,7 +254,15 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
     it('forgets the waiting events of a removed connection, and a drain still queued for it ends quietly', async () => {
       await test.hub.store.db.query(
         `INSERT INTO webhook_events (connection_id, event_id, event) VALUES ('crm', 'evt-orphan', $1)`,
-        [JSON.stringify({ eventId: 'evt-orphan', stream: 'customers', externalId: 'O1', action: 'upsert', record: { id: 'O1', name: 'Orphan' } })],
+        [
+          JSON.stringify({
+            eventId: 'evt-orphan',
+            stream: 'customers',
+            externalId: 'O1',
+            action: 'upsert',
+            record: { id: 'O1', name: 'Orphan' },
+          }),
+        ],
       );
       await test.hub.store.connections.remove('crm');
       const { rows } = await test.hub.store.db.query<{ n: number }>(

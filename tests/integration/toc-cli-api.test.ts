@@ -7,21 +7,25 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../core/api/app.ts';
 import { loadEnv } from '../../core/config/env.ts';
-import { openHub, type Hub } from '../../core/runtime/hub.ts';
-import { listTocCommands } from '../../core/toc/registry.ts';
-import { openEmbeddedStore } from '../support/drivers.ts';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
+import { type Hub, openHub } from '../../core/runtime/hub.ts';
 import { scopesAllowedFor } from '../../core/security/roles.ts';
 import { createToken } from '../../core/security/tokens.ts';
 import { createUser } from '../../core/security/users.ts';
+import { listTocCommands } from '../../core/toc/registry.ts';
+import { openEmbeddedStore } from '../support/drivers.ts';
 
 const run = promisify(execFile);
 const examplesDir = 'core/toc/examples';
-const examples = readdirSync(examplesDir).filter((file) => file.endsWith('.json')).map((file) => file.replace(/\.json$/, ''));
+const examples = readdirSync(examplesDir)
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => file.replace(/\.json$/, ''));
 
 async function cli(command: string, inputFile: string) {
   try {
-    const { stdout } = await run('node', ['bin/thub.js', 'toc', command, '--input', inputFile], { env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const { stdout } = await run('node', ['bin/thub.js', 'toc', command, '--input', inputFile], {
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+    });
     return { code: 0, stdout, stderr: '' };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -33,9 +37,24 @@ describe('TOC engines: the CLI and the API return identical JSON', () => {
   let hub: Hub;
   let token: string;
   beforeAll(async () => {
-    hub = await openHub(loadEnv({}), { store: await openEmbeddedStore(), queue: createMemoryQueue(), connectors: [] });
-    const user = await createUser(hub.store.db, { email: 'viewer@example.com', role: 'viewer', password: 'a long test password 123' });
-    token = (await createToken(hub.store.db, { userId: user.id, userRole: 'viewer', name: 'toc test', scopes: scopesAllowedFor('viewer') })).token;
+    hub = await openHub(loadEnv({}), {
+      store: await openEmbeddedStore(),
+      queue: createMemoryQueue(),
+      connectors: [],
+    });
+    const user = await createUser(hub.store.db, {
+      email: 'viewer@example.com',
+      role: 'viewer',
+      password: 'a long test password 123',
+    });
+    token = (
+      await createToken(hub.store.db, {
+        userId: user.id,
+        userRole: 'viewer',
+        name: 'toc test',
+        scopes: scopesAllowedFor('viewer'),
+      })
+    ).token;
   });
   const post = (path: string) => request(createApp(hub)).post(path).set('Authorization', `Bearer ${token}`);
   afterAll(async () => {
@@ -43,21 +62,32 @@ describe('TOC engines: the CLI and the API return identical JSON', () => {
   });
 
   it('has an example input for every registered command', () => {
-    expect(listTocCommands().map((command) => command.name).sort()).toEqual([...examples].sort());
+    expect(
+      listTocCommands()
+        .map((command) => command.name)
+        .sort(),
+    ).toEqual([...examples].sort());
   });
 
-  it.each(examples)('%s', async (name) => {
-    const file = join(examplesDir, `${name}.json`);
-    const viaCli = await cli(name, file);
-    expect(viaCli.code).toBe(0);
-    const viaApi = await post(`/api/toc/${name}`).send(JSON.parse(readFileSync(file, 'utf8')));
-    expect(viaApi.status).toBe(200);
-    expect(JSON.parse(viaCli.stdout)).toEqual(viaApi.body);
-  }, 60_000);
+  it.each(examples)(
+    '%s',
+    async (name) => {
+      const file = join(examplesDir, `${name}.json`);
+      const viaCli = await cli(name, file);
+      expect(viaCli.code).toBe(0);
+      const viaApi = await post(`/api/toc/${name}`).send(JSON.parse(readFileSync(file, 'utf8')));
+      expect(viaApi.status).toBe(200);
+      expect(JSON.parse(viaCli.stdout)).toEqual(viaApi.body);
+    },
+    60_000,
+  );
 
   it('rejects bad input with exit code 2 and HTTP 400, both naming the field', async () => {
     const bad = join(tmpdir(), `toc-bad-${process.pid}.json`);
-    writeFileSync(bad, JSON.stringify({ asOf: '2026-11-22', orders: [{ id: 'SO-1', dueDate: '2026-13-40', bufferDays: 9 }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ asOf: '2026-11-22', orders: [{ id: 'SO-1', dueDate: '2026-13-40', bufferDays: 9 }] }),
+    );
     const viaCli = await cli('time-buffers', bad);
     expect(viaCli.code).toBe(2);
     expect(viaCli.stderr).toContain('orders.0.dueDate');

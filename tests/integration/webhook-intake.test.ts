@@ -49,7 +49,10 @@ describe.each(storeDrivers())('webhook intake on $name', (store) => {
     expect(unknown.body.error.code).toBe('connection_not_found');
     const huge = await post('/webhooks/crm', JSON.stringify({ padding: 'x'.repeat(6 * 2 ** 20) }));
     expect(huge.status).toBe(413);
-    expect(huge.body.error).toMatchObject({ code: 'entity_too_large', message: expect.stringMatching(/over the limit of 5242880 bytes/) });
+    expect(huge.body.error).toMatchObject({
+      code: 'entity_too_large',
+      message: expect.stringMatching(/over the limit of 5242880 bytes/),
+    });
     const { rows } = await fixture.test.hub.store.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM webhook_events WHERE event_id LIKE 'intake-%'`,
     );

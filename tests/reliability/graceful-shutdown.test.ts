@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Connector } from '../../core/connector/types.ts';
+import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
 import { runSync } from '../../core/sync/run-sync.ts';
 import { openEmbeddedStore } from '../support/drivers.ts';
 import { memoryConnector, memorySystem } from '../support/memory-system.ts';
 import { eventually, startTestHub } from '../support/test-hub.ts';
-import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
 
 describe('graceful shutdown', () => {
   it('finishes the write in flight before the workers stop and the store closes', async () => {
@@ -21,11 +21,21 @@ describe('graceful shutdown', () => {
         return memoryConnector.write(ctx as never, stream, ops);
       },
     };
-    const test = await startTestHub({ store: await openEmbeddedStore(), queue: createMemoryQueue(), connectors: [slowTarget] });
+    const test = await startTestHub({
+      store: await openEmbeddedStore(),
+      queue: createMemoryQueue(),
+      connectors: [slowTarget],
+    });
     const crm = `shutdown-crm-${Date.now()}`;
     const erp = `shutdown-erp-${Date.now()}`;
-    await test.hub.store.connections.save({ id: 'crm', kind: 'memory', name: 'CRM', config: { system: crm } }, memoryConnector.configSchema);
-    await test.hub.store.connections.save({ id: 'erp', kind: 'memory', name: 'ERP', config: { system: erp }, options: { push: ['customers'] } }, memoryConnector.configSchema);
+    await test.hub.store.connections.save(
+      { id: 'crm', kind: 'memory', name: 'CRM', config: { system: crm } },
+      memoryConnector.configSchema,
+    );
+    await test.hub.store.connections.save(
+      { id: 'erp', kind: 'memory', name: 'ERP', config: { system: erp }, options: { push: ['customers'] } },
+      memoryConnector.configSchema,
+    );
     memorySystem(crm).put('customers', { id: 'G1', name: 'Graceful GmbH' });
     await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
     await eventually(() => writeStarted, 15_000, 'the write to start');
@@ -33,13 +43,23 @@ describe('graceful shutdown', () => {
     const stopping = performance.now();
     await test.stop();
     expect(performance.now() - stopping).toBeGreaterThanOrEqual(300);
-    expect(memorySystem(erp).list('customers').map((record) => record.name)).toEqual(['Graceful GmbH']);
+    expect(
+      memorySystem(erp)
+        .list('customers')
+        .map((record) => record.name),
+    ).toEqual(['Graceful GmbH']);
   });
 
   it('exits 0 within the bound on SIGTERM', async () => {
     const port = 30_000 + Math.floor(Math.random() * 20_000);
     const child = spawn('node', ['bin/thub.js', 'start', '--port', String(port)], {
-      env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'thub-shutdown-')), LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'thub-shutdown-')),
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -52,7 +72,11 @@ describe('graceful shutdown', () => {
       }),
     );
     try {
-      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000, 'the hub to be ready');
+      await eventually(
+        async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
+        60_000,
+        'the hub to be ready',
+      );
       const signalled = performance.now();
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -8,7 +8,14 @@ const databaseUrl = process.env.DATABASE_URL;
 
 function startChild(url: string): ChildProcess & { output: Promise<string> } {
   const child = spawn('node', ['--import', 'tsx', 'tests/support/sync-child.ts'], {
-    env: { ...process.env, DATABASE_URL: url, REDIS_URL: '', LOG_LEVEL: 'error', HUB_STREAM_LEASE_MS: '2000', SOURCE_RECORDS: '1000' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      REDIS_URL: '',
+      LOG_LEVEL: 'error',
+      HUB_STREAM_LEASE_MS: '2000',
+      SOURCE_RECORDS: '1000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -16,7 +23,13 @@ function startChild(url: string): ChildProcess & { output: Promise<string> } {
   child.stdout!.on('data', (chunk) => (stdout += chunk));
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const output = new Promise<string>((resolve, reject) => {
-    child.on('exit', (code, signal) => (code === 0 ? resolve(stdout) : signal ? resolve(`killed by ${signal}`) : reject(new Error(`child exited ${code}: ${stderr}`))));
+    child.on('exit', (code, signal) =>
+      code === 0
+        ? resolve(stdout)
+        : signal
+          ? resolve(`killed by ${signal}`)
+          : reject(new Error(`child exited ${code}: ${stderr}`)),
+    );
   });
   return Object.assign(child, { output });
 }
@@ -39,7 +52,11 @@ describe.skipIf(!databaseUrl)('a worker killed with SIGKILL mid-run', () => {
 
   it('resumes after a restart with target equal to source and no duplicates', async () => {
     const first = startChild(url);
-    await eventually(async () => (await count(store, 'SELECT count(*)::int AS n FROM golden_records')) >= 200, 60_000, '200 records synced');
+    await eventually(
+      async () => (await count(store, 'SELECT count(*)::int AS n FROM golden_records')) >= 200,
+      60_000,
+      '200 records synced',
+    );
     first.kill('SIGKILL');
     expect(await first.output).toBe('killed by SIGKILL');
     const before = await count(store, 'SELECT count(*)::int AS n FROM golden_records');
@@ -55,7 +72,9 @@ describe.skipIf(!databaseUrl)('a worker killed with SIGKILL mid-run', () => {
     expect(await count(store, 'SELECT count(*)::int AS n FROM golden_records')).toBe(1000);
     expect(await count(store, 'SELECT count(DISTINCT external_id)::int AS n FROM xref')).toBe(1000);
     expect(await count(store, 'SELECT count(*)::int AS n FROM xref')).toBe(1000);
-    expect(await count(store, `SELECT count(*)::int AS n FROM change_log WHERE operation = 'create'`)).toBe(1000);
+    expect(await count(store, `SELECT count(*)::int AS n FROM change_log WHERE operation = 'create'`)).toBe(
+      1000,
+    );
     expect(await count(store, `SELECT count(*)::int AS n FROM source_records`)).toBe(1000);
     expect(await count(store, `SELECT count(*)::int AS n FROM sync_runs WHERE status = 'abandoned'`)).toBe(1);
   }, 180_000);

@@ -19,12 +19,17 @@ export interface StoreDriver {
 /** Runs in CI with the services, and locally whenever DATABASE_URL is set. */
 export function storeDrivers(): StoreDriver[] {
   const drivers: StoreDriver[] = [{ name: 'pglite', open: openEmbeddedStore }];
-  if (process.env.DATABASE_URL) drivers.push({ name: 'postgres', open: () => openPostgresStore(process.env.DATABASE_URL!) });
+  if (process.env.DATABASE_URL)
+    drivers.push({ name: 'postgres', open: () => openPostgresStore(process.env.DATABASE_URL!) });
   return drivers;
 }
 
 export function openEmbeddedStore(): Promise<Store> {
-  return openStore({ dataDir: mkdtempSync(join(tmpdir(), 'thub-test-')), inMemory: true, masterKey: TEST_MASTER_KEY });
+  return openStore({
+    dataDir: mkdtempSync(join(tmpdir(), 'thub-test-')),
+    inMemory: true,
+    masterKey: TEST_MASTER_KEY,
+  });
 }
 
 /** A fresh schema per store, so test files never see each other's rows. */
@@ -36,7 +41,11 @@ export async function openPostgresStore(databaseUrl: string): Promise<Store> {
   await admin.end();
   const url = new URL(databaseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const store = await openStore({ databaseUrl: url.toString(), dataDir: tmpdir(), masterKey: TEST_MASTER_KEY });
+  const store = await openStore({
+    databaseUrl: url.toString(),
+    dataDir: tmpdir(),
+    masterKey: TEST_MASTER_KEY,
+  });
   const close = store.close;
   store.close = async () => {
     await close();
@@ -75,7 +84,10 @@ export function queueDrivers(): QueueDriver[] {
 }
 
 /** BullMQ under a prefix of its own, whose keys are removed from Redis when it closes. */
-export function openTestBullmqQueue(redisUrl: string, prefix = `thub-test-${randomBytes(4).toString('hex')}`): QueuePort {
+export function openTestBullmqQueue(
+  redisUrl: string,
+  prefix = `thub-test-${randomBytes(4).toString('hex')}`,
+): QueuePort {
   const queue = createBullmqQueue({ redisUrl, prefix });
   const close = queue.close.bind(queue);
   queue.close = async () => {

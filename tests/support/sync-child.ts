@@ -8,10 +8,22 @@ import { memoryConnector, memorySystem } from './memory-system.ts';
 
 const total = Number(process.env.SOURCE_RECORDS ?? 1000);
 const source = memorySystem('crash-source');
-for (let n = 1; n <= total; n++) source.put('customers', { id: `K${n}`, name: `Crash Customer ${n}`, email: `k${n}@example.com` });
+for (let n = 1; n <= total; n++)
+  source.put('customers', { id: `K${n}`, name: `Crash Customer ${n}`, email: `k${n}@example.com` });
 
-const hub = await openHub(loadEnv(), { connectors: [memoryConnector as Connector<unknown>], mappingsRoot: 'tests/support/mappings' });
-await hub.store.connections.save({ id: 'src', kind: 'memory', name: 'Source', config: { system: 'crash-source', pageSize: 25, pageDelayMs: 20 } }, memoryConnector.configSchema);
+const hub = await openHub(loadEnv(), {
+  connectors: [memoryConnector as Connector<unknown>],
+  mappingsRoot: 'tests/support/mappings',
+});
+await hub.store.connections.save(
+  {
+    id: 'src',
+    kind: 'memory',
+    name: 'Source',
+    config: { system: 'crash-source', pageSize: 25, pageDelayMs: 20 },
+  },
+  memoryConnector.configSchema,
+);
 for (;;) {
   try {
     const run = await runSync(hub, { connectionId: 'src', stream: 'customers' });

@@ -64,7 +64,10 @@ function ConnectionForm({
           name="kind"
           value={kind}
           disabled={Boolean(editing)}
-          onChange={(e) => (setKind(e.target.value), setConfig({}))}
+          onChange={(e) => {
+            setKind(e.target.value);
+            setConfig({});
+          }}
         >
           {connectors.map((candidate) => (
             <option key={candidate.kind} value={candidate.kind}>

@@ -114,7 +114,10 @@ export function RecordsPage({ me, params }: { me: Me; params: URLSearchParams })
       <h2>{t('masterData')}</h2>
       <form
         className="filters"
-        onSubmit={(e) => (e.preventDefault(), navigate('records', { entity, q: text }))}
+        onSubmit={(e) => {
+          e.preventDefault();
+          navigate('records', { entity, q: text });
+        }}
       >
         <select value={entity} onChange={(e) => navigate('records', { entity: e.target.value })}>
           {entities.map((name) => (

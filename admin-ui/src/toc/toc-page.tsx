@@ -66,7 +66,7 @@ export function TocPage({ params }: { params: URLSearchParams }) {
       setError((caught as Error).message);
     }
   };
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new board starts from its example
+  // A new board starts from its example.
   useEffect(() => {
     const text = JSON.stringify(board.example, null, 2);
     setInput(text);

@@ -38,7 +38,10 @@ export function createOdooDatabase() {
   function tableOf(model: string) {
     modelOf(model);
     let table = tables.get(model);
-    if (!table) tables.set(model, (table = new Map()));
+    if (!table) {
+      table = new Map();
+      tables.set(model, table);
+    }
     return table;
   }
   const get = (model: string, id: number) => tables.get(model)?.get(id);

@@ -16,7 +16,8 @@ const statusByKind: Record<string, number> = {
 
 /** body-parser's refusals of a request body (too large, unsupported encoding, aborted) are the client's. */
 function bodyRefusal(raw: unknown): { status: number; code: string; message: string } | undefined {
-  if (!(raw instanceof Error) || raw instanceof SyntaxError || !('type' in raw) || !('status' in raw)) return undefined;
+  if (!(raw instanceof Error) || raw instanceof SyntaxError || !('type' in raw) || !('status' in raw))
+    return undefined;
   const status = Number(raw.status);
   if (!(status >= 400 && status < 500) || typeof raw.type !== 'string') return undefined;
   const { limit, length } = raw as { limit?: number; length?: number };
@@ -31,18 +32,33 @@ function bodyRefusal(raw: unknown): { status: number; code: string; message: str
 export const errorHandler: ErrorRequestHandler = (raw, req, res, _next) => {
   const refused = bodyRefusal(raw);
   if (refused) {
-    res.status(refused.status).json({ error: { code: refused.code, message: refused.message, details: { requestId: req.id } } });
+    res
+      .status(refused.status)
+      .json({ error: { code: refused.code, message: refused.message, details: { requestId: req.id } } });
     return;
   }
   const isJsonSyntax = raw instanceof SyntaxError && 'body' in raw;
-  const error = toHubError(isJsonSyntax ? Object.assign(new Error(`Request body is not valid JSON: ${raw.message}`), {}) : raw);
+  const error = toHubError(
+    isJsonSyntax ? Object.assign(new Error(`Request body is not valid JSON: ${raw.message}`), {}) : raw,
+  );
   const status = isJsonSyntax ? 400 : (statusByKind[error.kind] ?? 500);
   if (status >= 500) logger.error('request failed', { requestId: req.id, path: req.path, error });
   const code = isJsonSyntax ? 'invalid_json' : error.code;
-  const message = status >= 500 && error.code === 'internal_error' ? 'Internal error; see the log with this request id' : error.message;
-  res.status(status).json({ error: { code, message, details: { ...error.toJSON().details, requestId: req.id } } });
+  const message =
+    status >= 500 && error.code === 'internal_error'
+      ? 'Internal error; see the log with this request id'
+      : error.message;
+  res
+    .status(status)
+    .json({ error: { code, message, details: { ...error.toJSON().details, requestId: req.id } } });
 };
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  res.status(404).json({ error: { code: 'route_not_found', message: `No route ${req.method} ${req.path}`, details: { requestId: req.id } } });
+  res.status(404).json({
+    error: {
+      code: 'route_not_found',
+      message: `No route ${req.method} ${req.path}`,
+      details: { requestId: req.id },
+    },
+  });
 };

@@ -22,7 +22,13 @@ export function tagRequest(req: Request, res: Response, routeOf: () => string): 
   const started = performance.now();
   res.on('finish', () => {
     httpRequests.inc({ method: req.method, route: routeOf(), status: String(res.statusCode) });
-    logger.http('request', { requestId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) });
+    logger.http('request', {
+      requestId: req.id,
+      method: req.method,
+      path: req.path,
+      status: res.statusCode,
+      ms: Math.round(performance.now() - started),
+    });
   });
 }
 

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { secretPaths } from '../../connector/define.ts';
-import { streamsOf } from '../../connector/define.ts';
 import { HubError } from '../../errors/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import type { ConnectionView } from '../../store/repos/connections.ts';
@@ -9,6 +8,7 @@ import { contextFor } from '../../sync/connector-context.ts';
 import { listSchedules, saveSchedule } from '../../sync/schedules.ts';
 import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
 import { describeConnector } from './connector-schema.ts';
+import { connectionWithReadableStream } from './readable-stream.ts';
 
 const configSchema = z.record(z.string(), z.unknown());
 export const connectionBodySchema = z.object({
@@ -175,15 +175,7 @@ export function connectionRoutes(hub: Hub): Router {
   });
   router.put('/connections/:id/schedules/:stream', async (req, res) => {
     const body = parseBody(scheduleBodySchema, req);
-    const connection = await hub.store.connections.get(req.params.id);
-    const connector = hub.connectors.find(connection.kind);
-    if (!streamsOf(connector, connection.config).some((stream) => stream.name === req.params.stream && stream.read)) {
-      throw new HubError(
-        'not_found',
-        'unknown_stream',
-        `${connection.kind} connection ${connection.id} has no readable stream "${req.params.stream}"`,
-      );
-    }
+    const connection = await connectionWithReadableStream(hub, req.params.id, req.params.stream);
     const schedule = {
       connectionId: connection.id,
       stream: req.params.stream,

@@ -5,7 +5,7 @@ import type { Hub } from '../../runtime/hub.ts';
 import { errorClassAdvice, errorClasses } from '../../sync/error-class.ts';
 import { failureCounts, getFailure, listFailures, setFailureState } from '../../sync/failures.ts';
 import { replayFailure, replayMatching } from '../../sync/replay.ts';
-import { pageQuerySchema, paged, parseBody, parseQuery } from '../validate.ts';
+import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
 
 const filterFields = {
   connection: z.string().optional(),
@@ -16,7 +16,13 @@ const filterFields = {
 };
 const failureQuerySchema = pageQuerySchema.extend(filterFields);
 
-const toFilter = (query: { connection?: string; stream?: string; state?: 'open' | 'replayed' | 'resolved' | 'ignored'; errorClass?: string; text?: string }) => ({
+const toFilter = (query: {
+  connection?: string;
+  stream?: string;
+  state?: 'open' | 'replayed' | 'resolved' | 'ignored';
+  errorClass?: string;
+  text?: string;
+}) => ({
   connectionId: query.connection,
   stream: query.stream,
   state: query.state,

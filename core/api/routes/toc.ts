@@ -6,7 +6,9 @@ import { findTocCommand, listTocCommands } from '../../toc/registry.ts';
 export function tocRoutes(): Router {
   const router = Router();
   router.get('/toc', (_req, res) => {
-    res.json({ items: listTocCommands().map((command) => ({ name: command.name, summary: command.summary })) });
+    res.json({
+      items: listTocCommands().map((command) => ({ name: command.name, summary: command.summary })),
+    });
   });
   router.post('/toc/:command', async (req, res) => {
     const command = findTocCommand(req.params.command);

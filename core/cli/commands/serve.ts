@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { loadEnv } from '../../config/env.ts';
 import { openHub } from '../../runtime/hub.ts';
 import { runHub, stopOnSignals } from '../../runtime/process.ts';
-import { migrate } from '../../store/migrate.ts';
 import { openStore, storeOptionsFromEnv } from '../../store/index.ts';
+import { migrate } from '../../store/migrate.ts';
 
 interface ServeOptions {
   port?: string;

@@ -4,9 +4,10 @@ import { loadEnv } from '../../config/env.ts';
 import { isHubError } from '../../errors/index.ts';
 import { openHub } from '../../runtime/hub.ts';
 import { runSync } from '../../sync/run-sync.ts';
-import type { RunCounts } from '../../sync/runs.ts';
+import { emptyCounts } from '../../sync/runs.ts';
 
-const format = ' {bar} {value} read | {created} created, {updated} updated, {unchanged} unchanged, {pending} waiting, {failed} failed';
+const format =
+  ' {bar} {value} read | {created} created, {updated} updated, {unchanged} unchanged, {pending} waiting, {failed} failed';
 
 /**
  * `thub sync <connection> <stream>`: one run in this process. Outbound writes it causes are left in
@@ -21,9 +22,11 @@ export function registerSyncCommand(program: Command): void {
     .option('--full', 'ignore the stored cursor and read everything')
     .action(async (connectionId: string, stream: string, options: { full?: boolean }) => {
       const hub = await openHub(loadEnv());
-      const bar = new cliProgress.SingleBar({ format, hideCursor: true, clearOnComplete: false, stream: process.stderr }, cliProgress.Presets.shades_classic);
-      const zero: RunCounts = { read: 0, created: 0, updated: 0, unchanged: 0, echo: 0, deleted: 0, pending: 0, failed: 0 };
-      bar.start(1, 0, zero);
+      const bar = new cliProgress.SingleBar(
+        { format, hideCursor: true, clearOnComplete: false, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(1, 0, emptyCounts());
       try {
         const run = await runSync(hub, {
           connectionId,
@@ -38,7 +41,9 @@ export function registerSyncCommand(program: Command): void {
         bar.setTotal(run.counts.read || 1);
         bar.update(run.counts.read, run.counts);
         bar.stop();
-        process.stdout.write(`${JSON.stringify({ run: run.id, status: run.status, reason: run.statusReason, counts: run.counts, durationMs: run.durationMs, schemaDrift: run.schemaDrift })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ run: run.id, status: run.status, reason: run.statusReason, counts: run.counts, durationMs: run.durationMs, schemaDrift: run.schemaDrift })}\n`,
+        );
         if (run.status === 'failed') process.exitCode = 1;
       } catch (error) {
         bar.stop();

@@ -19,7 +19,10 @@ export function blockingKeysFor(
 // Stores hand the same candidate objects and configs for every record of a page: parse each config
 // once and extract each candidate's features once, instead of once per comparison.
 const parsedConfigs = new WeakMap<object, MatcherConfig>();
-const featureCache = new WeakMap<MatcherConfig, WeakMap<MatchInputRecord, ReturnType<typeof extractFeatures>>>();
+const featureCache = new WeakMap<
+  MatcherConfig,
+  WeakMap<MatchInputRecord, ReturnType<typeof extractFeatures>>
+>();
 
 function configOf(input: MatcherConfig | MatcherConfigInput): MatcherConfig {
   let parsed = parsedConfigs.get(input);

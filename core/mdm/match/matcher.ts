@@ -100,7 +100,14 @@ export function matchRecords(
   const pairs: MatchPair[] = [];
   const step = Math.max(1, Math.floor(candidates.length / 100));
   candidates.forEach(([i, j], index) => {
-    const quick = scorePair(features[i], features[j], config, rules.ambiguous, false, config.thresholds.review);
+    const quick = scorePair(
+      features[i],
+      features[j],
+      config,
+      rules.ambiguous,
+      false,
+      config.thresholds.review,
+    );
     const decision = decide(quick, config);
     if (decision !== 'new') {
       const detailed = scorePair(features[i], features[j], config, rules.ambiguous);

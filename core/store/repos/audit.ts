@@ -17,6 +17,9 @@ export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<voi
 }
 
 export async function listAudit(db: Queryable, limit = 100, offset = 0) {
-  const { rows } = await db.query('SELECT * FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2', [limit, offset]);
+  const { rows } = await db.query('SELECT * FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2', [
+    limit,
+    offset,
+  ]);
   return rows;
 }

@@ -11,7 +11,10 @@ export function createConnectionState(db: Db, connectionId: string): ConnectionS
   const local = createMemoryState();
   return {
     async get<T extends JsonValue>(key: string) {
-      const { rows } = await db.query<{ value: T }>('SELECT value FROM connection_state WHERE connection_id = $1 AND key = $2', [connectionId, key]);
+      const { rows } = await db.query<{ value: T }>(
+        'SELECT value FROM connection_state WHERE connection_id = $1 AND key = $2',
+        [connectionId, key],
+      );
       return rows[0]?.value;
     },
     async set(key, value) {

@@ -52,10 +52,17 @@ const toGoldenBody = (row: Omit<GoldenRow, 'lineage'>): GoldenBody => ({
 export const toGolden = (row: GoldenRow): GoldenRecord => ({ ...toGoldenBody(row), lineage: row.lineage });
 
 /** With `lock`, the rows stay locked until the caller's transaction ends (concurrent writers queue). */
-export async function goldenByIds(db: Queryable, ids: string[], options: { lock?: boolean } = {}): Promise<Map<string, GoldenRecord>> {
+export async function goldenByIds(
+  db: Queryable,
+  ids: string[],
+  options: { lock?: boolean } = {},
+): Promise<Map<string, GoldenRecord>> {
   if (ids.length === 0) return new Map();
   const lock = options.lock ? ' ORDER BY id FOR UPDATE' : '';
-  const { rows } = await db.query<GoldenRow>(`SELECT * FROM golden_records WHERE id = ANY($1::uuid[])${lock}`, [ids]);
+  const { rows } = await db.query<GoldenRow>(
+    `SELECT * FROM golden_records WHERE id = ANY($1::uuid[])${lock}`,
+    [ids],
+  );
   return new Map(rows.map((row) => [row.id, toGolden(row)]));
 }
 
@@ -158,18 +165,22 @@ export interface GoldenQuery {
   offset: number;
 }
 
-export async function searchGolden(db: Queryable, query: GoldenQuery): Promise<{ items: GoldenRecord[]; total: number }> {
+export async function searchGolden(
+  db: Queryable,
+  query: GoldenQuery,
+): Promise<{ items: GoldenRecord[]; total: number }> {
   const pattern = query.q ? `%${query.q.toLowerCase()}%` : null;
   const where = `entity = $1 AND merged_into IS NULL AND NOT deleted
     AND ($2::text IS NULL OR lower(display_name) LIKE $2 OR lower(coalesce(natural_key, '')) LIKE $2 OR lower(body::text) LIKE $2)`;
   const [items, total] = await Promise.all([
-    db.query<GoldenRow>(`SELECT * FROM golden_records WHERE ${where} ORDER BY display_name, id LIMIT $3 OFFSET $4`, [
+    db.query<GoldenRow>(
+      `SELECT * FROM golden_records WHERE ${where} ORDER BY display_name, id LIMIT $3 OFFSET $4`,
+      [query.entity, pattern, query.limit, query.offset],
+    ),
+    db.query<{ count: number }>(`SELECT count(*)::int AS count FROM golden_records WHERE ${where}`, [
       query.entity,
       pattern,
-      query.limit,
-      query.offset,
     ]),
-    db.query<{ count: number }>(`SELECT count(*)::int AS count FROM golden_records WHERE ${where}`, [query.entity, pattern]),
   ]);
   return { items: items.rows.map(toGolden), total: total.rows[0]?.count ?? 0 };
 }

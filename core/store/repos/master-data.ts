@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalEntity } from '../../connector/types.ts';
-import { loadPageSurvivor } from '../../mdm/service/survivorship.ts';
 import type { MasterDataMatch, PageMatches } from '../../mdm/service/matcher.ts';
+import { loadPageSurvivor } from '../../mdm/service/survivorship.ts';
 import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
 import { insertMatches } from '../../mdm/store/matches.ts';
 import type { Queryable } from '../db.ts';

@@ -58,7 +58,10 @@ export async function linkXrefs(db: Queryable, links: XrefLink[]): Promise<void>
   );
   if (inserted.length === wanted.length) return;
   const added = new Set(inserted.map(linkKey));
-  const conflict = await firstConflict(db, wanted.filter((row) => !added.has(linkKey(row))));
+  const conflict = await firstConflict(
+    db,
+    wanted.filter((row) => !added.has(linkKey(row))),
+  );
   if (!conflict) return;
   await db.query(
     `DELETE FROM xref x USING jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text)
@@ -95,7 +98,12 @@ function conflictError(row: ConflictRow): HubError {
 }
 
 /** external id → canonical id for one connection and entity. */
-export async function canonicalIdsFor(db: Queryable, entity: string, connectionId: string, externalIds: string[]): Promise<Map<string, string>> {
+export async function canonicalIdsFor(
+  db: Queryable,
+  entity: string,
+  connectionId: string,
+  externalIds: string[],
+): Promise<Map<string, string>> {
   if (externalIds.length === 0) return new Map();
   const { rows } = await db.query<{ external_id: string; canonical_id: string }>(
     'SELECT external_id, canonical_id FROM xref WHERE entity = $1 AND connection_id = $2 AND external_id = ANY($3::text[])',
@@ -105,7 +113,12 @@ export async function canonicalIdsFor(db: Queryable, entity: string, connectionI
 }
 
 /** canonical id → the connection's external id. */
-export async function externalIdsFor(db: Queryable, entity: string, connectionId: string, canonicalIds: string[]): Promise<Map<string, string>> {
+export async function externalIdsFor(
+  db: Queryable,
+  entity: string,
+  connectionId: string,
+  canonicalIds: string[],
+): Promise<Map<string, string>> {
   if (canonicalIds.length === 0) return new Map();
   const { rows } = await db.query<{ external_id: string; canonical_id: string }>(
     'SELECT external_id, canonical_id FROM xref WHERE entity = $1 AND connection_id = $2 AND canonical_id = ANY($3::uuid[])',
@@ -115,12 +128,18 @@ export async function externalIdsFor(db: Queryable, entity: string, connectionId
 }
 
 export async function xrefsOf(db: Queryable, canonicalId: string): Promise<XrefLink[]> {
-  const { rows } = await db.query<XrefRow>('SELECT * FROM xref WHERE canonical_id = $1 ORDER BY connection_id', [canonicalId]);
+  const { rows } = await db.query<XrefRow>(
+    'SELECT * FROM xref WHERE canonical_id = $1 ORDER BY connection_id',
+    [canonicalId],
+  );
   return rows.map(toLink);
 }
 
 /** Points every xref of `fromId` at `toId` (after a merge) and returns the moved links. */
 export async function repointXrefs(db: Queryable, fromId: string, toId: string): Promise<XrefLink[]> {
-  const { rows } = await db.query<XrefRow>('UPDATE xref SET canonical_id = $2 WHERE canonical_id = $1 RETURNING *', [fromId, toId]);
+  const { rows } = await db.query<XrefRow>(
+    'UPDATE xref SET canonical_id = $2 WHERE canonical_id = $1 RETURNING *',
+    [fromId, toId],
+  );
   return rows.map(toLink);
 }
