@@ -120,6 +120,24 @@ describe.each(storeDrivers())('sessions, CSRF, rate limit and audit on $name', (
     expect(audit.body.items.map((entry: { action: string }) => entry.action)).toContain('failure.replay');
   });
 
+  it('refuses a schedule or a run for a stream the connection cannot read, naming both', async () => {
+    const schedule = await request(fixture.app)
+      .put('/api/connections/crm/schedules/invoices')
+      .set(bearer(fixture.tokens.admin))
+      .send({ cron: '*/5 * * * *' });
+    const run = await request(fixture.app)
+      .post('/api/connections/crm/streams/invoices/sync')
+      .set(bearer(fixture.tokens.admin))
+      .send({});
+    for (const response of [schedule, run]) {
+      expect(response.status).toBe(404);
+      expect(response.body.error).toMatchObject({ code: 'unknown_stream' });
+      expect(response.body.error.message).toContain('connection crm has no readable stream "invoices"');
+    }
+    const saved = await request(fixture.app).get('/api/schedules').set(bearer(fixture.tokens.admin));
+    expect(saved.body.items.map((item: { stream: string }) => item.stream)).not.toContain('invoices');
+  });
+
   it('sends helmet headers', async () => {
     const response = await request(fixture.app).get('/api/auth/status');
     expect(response.headers['content-security-policy']).toContain("default-src 'self'");
