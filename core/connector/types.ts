@@ -69,6 +69,8 @@ export interface WriteError {
   code: string;
   message: string;
   fieldPath?: string;
+  /** For a rate limit: how long the target asked to wait (its Retry-After). */
+  retryAfterMs?: number;
 }
 
 export interface CheckResult {

@@ -59,10 +59,27 @@ export function isHubError(error: unknown): error is HubError {
   return error instanceof HubError;
 }
 
+/**
+ * Failures after which the same work may well succeed: a lost or refused connection (SQLSTATE class
+ * 08, socket errors, the server shutting down, too many connections), a serialization failure or a
+ * deadlock. A job that met one while recording a write the target already took must run again.
+ */
+const RETRYABLE_CODES =
+  /^(08[0-9A-Z]{3}|40001|40P01|57P0[123]|53300|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/;
+const RETRYABLE_MESSAGES = /^Connection terminated|^timeout exceeded when trying to connect/;
+
 /** Wraps anything thrown into a HubError so every layer above deals with one shape. */
 export function toHubError(error: unknown): HubError {
   if (error instanceof HubError) return error;
-  if (error instanceof Error)
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    if ((typeof code === 'string' && RETRYABLE_CODES.test(code)) || RETRYABLE_MESSAGES.test(error.message)) {
+      const conflict = code === '40001' || code === '40P01';
+      return new HubError('transient', conflict ? 'database_conflict' : 'connection_lost', error.message, {
+        cause: error,
+      });
+    }
     return new HubError('system', 'internal_error', error.message, { cause: error });
+  }
   return new HubError('system', 'internal_error', String(error));
 }

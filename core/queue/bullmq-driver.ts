@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { toHubError } from '../errors/index.ts';
 import { instrumented } from './instrument.ts';
@@ -67,7 +67,7 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
     const handler = instrumented(name, rawHandler);
     const worker = new Worker(
       name,
-      async (job) => {
+      async (job, token) => {
         const view = {
           id: job.id ?? '',
           name: job.name,
@@ -80,6 +80,10 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
         } catch (raw) {
           const error = toHubError(raw);
           const decision = decideRetry(error, view.attemptsMade, view.maxAttempts);
+          if (decision.retry && !decision.countsAsAttempt) {
+            await job.moveToDelayed(Date.now() + decision.delayMs, token);
+            throw new DelayedError();
+          }
           if (decision.retry) throw new RetryLater(decision.delayMs, error.message);
           await consumeOptions.onFailed?.(view, error);
           throw new UnrecoverableError(error.message);

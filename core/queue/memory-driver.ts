@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toHubError } from '../errors/index.ts';
+import { logger } from '../log/logger.ts';
 import { instrumented } from './instrument.ts';
 import {
   type ConsumeOptions,
@@ -134,13 +135,15 @@ export function createMemoryQueue(): QueuePort {
         if (decision.retry) {
           schedule(queue, {
             ...job,
-            attemptsMade: job.attemptsMade + 1,
+            attemptsMade: job.attemptsMade + (decision.countsAsAttempt ? 1 : 0),
             readyAt: Date.now() + decision.delayMs,
           });
         } else {
           queue.failed++;
           keep(queue, queue.keptFailed, job.id, KEPT_FAILED);
-          await options.onFailed?.(view, error).catch(() => undefined);
+          await options.onFailed?.(view, error).catch((failure: unknown) => {
+            logger.error('could not record a failed job', { queue: name, jobId: job.id, error: failure });
+          });
         }
       } finally {
         queue.active--;

@@ -7,16 +7,21 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** The error code of a write refused because its target's circuit is open. */
+export const CIRCUIT_OPEN = 'circuit_open';
+
 export const defaultRetryPolicy: RetryPolicy = { baseDelayMs: 500, maxDelayMs: 60_000 };
 
 export type RetryDecision =
-  | { retry: true; delayMs: number; reason: string }
+  /** `countsAsAttempt` false: the hub chose to wait (an open circuit); the job did not fail. */
+  | { retry: true; delayMs: number; reason: string; countsAsAttempt: boolean }
   | { retry: false; reason: string };
 
 /**
- * The one place that decides whether a failed job runs again and when. Rate limits wait what the
- * target asked for; transient errors back off exponentially with full jitter; everything else is
- * permanent and goes to failed_syncs at once.
+ * The one place that decides whether a failed job runs again and when. A wait the error names
+ * (Retry-After, a circuit's pause) is honoured; other transient errors back off exponentially with
+ * full jitter; everything else is permanent and goes to failed_syncs at once. An open circuit
+ * pauses a job without using up its attempts: the target is down, the write has not failed.
  */
 export function decideRetry(
   error: HubError,
@@ -26,13 +31,15 @@ export function decideRetry(
   random: () => number = Math.random,
 ): RetryDecision {
   if (!error.retryable) return { retry: false, reason: `permanent: ${error.kind}` };
-  if (attemptsMade + 1 >= maxAttempts)
+  const paused = error.code === CIRCUIT_OPEN;
+  if (!paused && attemptsMade + 1 >= maxAttempts)
     return { retry: false, reason: `gave up after ${attemptsMade + 1} attempts` };
-  if (error.kind === 'rate_limited' && error.retryAfterMs !== undefined) {
+  if (error.retryAfterMs !== undefined) {
     return {
       retry: true,
       delayMs: Math.min(error.retryAfterMs, policy.maxDelayMs * 10),
-      reason: 'rate limited: Retry-After',
+      reason: paused ? 'circuit open: paused' : `${error.kind}: Retry-After`,
+      countsAsAttempt: !paused,
     };
   }
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attemptsMade);
@@ -40,5 +47,6 @@ export function decideRetry(
     retry: true,
     delayMs: Math.round(ceiling / 2 + random() * (ceiling / 2)),
     reason: `${error.kind}: backoff`,
+    countsAsAttempt: true,
   };
 }

@@ -7,6 +7,7 @@ import {
 } from 'cockatiel';
 import { HubError, isHubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
+import { CIRCUIT_OPEN } from '../queue/retry-policy.ts';
 
 export interface CircuitOptions {
   /** Consecutive transient failures that open the circuit. @defaultValue 5 */
@@ -51,7 +52,7 @@ export async function throughCircuit<T>(
     if (error instanceof BrokenCircuitError) {
       throw new HubError(
         'transient',
-        'circuit_open',
+        CIRCUIT_OPEN,
         `writes to ${connectionId} are paused: the target failed repeatedly`,
         {
           retryAfterMs: options.halfOpenAfterMs ?? 10_000,

@@ -1,4 +1,5 @@
 import type { HubError } from '../errors/index.ts';
+import { CIRCUIT_OPEN } from '../queue/retry-policy.ts';
 
 /** What the admin should do about a failure, as one word. */
 export const errorClasses = [
@@ -47,7 +48,7 @@ export function classifyFailure(error: HubError): ErrorClass {
     case 'config':
       return 'connection';
     case 'transient':
-      return code === 'network_error' || code === 'timeout' || code === 'circuit_open'
+      return code === 'network_error' || code === 'timeout' || code === CIRCUIT_OPEN
         ? 'connection'
         : 'intermittent';
     default:

@@ -4,6 +4,7 @@ import type { Hub } from '../runtime/hub.ts';
 import type { ConnectionView } from '../store/repos/connections.ts';
 import { recordFailure } from './failures.ts';
 import { handleWriteJob } from './outbound.ts';
+import { itemsNotWritten } from './write-results.ts';
 import { type WriteJob, writeQueueName } from './write-targets.ts';
 
 /**
@@ -23,7 +24,8 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
         concurrency: connection.options.concurrency ?? 2,
         limiter: rateLimit ? { max: rateLimit.max, durationMs: rateLimit.perMs } : undefined,
         onFailed: async (job, error) => {
-          for (const item of job.data.items) {
+          // Items this job (or a later one) did write are done: only the others failed.
+          for (const item of await itemsNotWritten(hub.store.db, job.data)) {
             await recordFailure(hub.store.db, {
               connectionId: job.data.connectionId,
               stream: job.data.stream,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HubError } from '../../core/errors/index.ts';
 import type { Consumer, QueueJob, QueuePort } from '../../core/queue/index.ts';
+import { CIRCUIT_OPEN } from '../../core/queue/retry-policy.ts';
 import { queueDrivers } from '../support/drivers.ts';
 
 const until = async (check: () => boolean, timeoutMs = 10_000) => {
@@ -113,6 +114,26 @@ describe.each(queueDrivers())('queue port conformance: $name', (driver) => {
     );
     await until(() => failed.length === 1);
     expect(calls).toBe(2);
+  });
+
+  it('pauses a job behind an open circuit without using up its attempts', async () => {
+    let calls = 0;
+    const failed: HubError[] = [];
+    await queue.add('q8', 'paused', {}, { attempts: 2 });
+    consumers.push(
+      queue.consume(
+        'q8',
+        async () => {
+          calls++;
+          if (calls <= 3) throw new HubError('transient', CIRCUIT_OPEN, 'paused', { retryAfterMs: 20 });
+        },
+        { onFailed: async (_job, error) => void failed.push(error) },
+      ),
+    );
+    await until(() => calls === 4);
+    await queue.whenIdle('q8');
+    expect(failed).toEqual([]);
+    expect((await queue.counts('q8')).completed).toBe(1);
   });
 
   it('respects the rate limiter', async () => {

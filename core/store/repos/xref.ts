@@ -42,7 +42,29 @@ const toRow = (link: XrefLink): XrefRow => ({
  * unique indexes, so only the links it skipped are looked at again: when all are new, nothing more.
  */
 export async function linkXrefs(db: Queryable, links: XrefLink[]): Promise<void> {
-  if (links.length === 0) return;
+  const { inserted, conflicts } = await insertLinks(db, links);
+  if (conflicts.length === 0) return;
+  await db.query(
+    `DELETE FROM xref x USING jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text)
+     WHERE x.entity = w.entity AND x.canonical_id = w.canonical_id AND x.connection_id = w.connection_id AND x.external_id = w.external_id`,
+    [JSON.stringify(inserted)],
+  );
+  throw conflicts[0]!.error;
+}
+
+/**
+ * Links what it can and returns the links it could not, each with the conflict that stopped it
+ * (an existing link, or an earlier link of the same call): one bad link does not hold up the others.
+ */
+export async function linkXrefsWhereFree(
+  db: Queryable,
+  links: XrefLink[],
+): Promise<Array<{ link: XrefLink; error: HubError }>> {
+  return (await insertLinks(db, links)).conflicts;
+}
+
+async function insertLinks(db: Queryable, links: XrefLink[]) {
+  if (links.length === 0) return { inserted: [], conflicts: [] };
   const wanted = links.map(toRow);
   const { rows: inserted } = await db.query<XrefRow>(
     `INSERT INTO xref (entity, canonical_id, connection_id, external_id)
@@ -56,37 +78,34 @@ export async function linkXrefs(db: Queryable, links: XrefLink[]): Promise<void>
       wanted.map((row) => row.external_id),
     ],
   );
-  if (inserted.length === wanted.length) return;
+  if (inserted.length === wanted.length) return { inserted, conflicts: [] };
   const added = new Set(inserted.map(linkKey));
-  const conflict = await firstConflict(
-    db,
-    wanted.filter((row) => !added.has(linkKey(row))),
-  );
-  if (!conflict) return;
-  await db.query(
-    `DELETE FROM xref x USING jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text)
-     WHERE x.entity = w.entity AND x.canonical_id = w.canonical_id AND x.connection_id = w.connection_id AND x.external_id = w.external_id`,
-    [JSON.stringify(inserted)],
-  );
-  throw conflictError(conflict);
+  const skipped = wanted.filter((row) => !added.has(linkKey(row)));
+  const blocking = await conflictsOf(db, skipped);
+  const conflicts = skipped.flatMap((row) => {
+    const conflict = blocking.find(
+      (found) => found.wanted_canonical === row.canonical_id && found.wanted_external === row.external_id,
+    );
+    return conflict ? [{ link: toLink(row), error: conflictError(conflict) }] : [];
+  });
+  return { inserted, conflicts };
 }
 
-/** The first existing link in the way of one of `wanted`. */
-async function firstConflict(db: Queryable, wanted: XrefRow[]): Promise<ConflictRow | undefined> {
+/** Existing links in the way of `wanted` (a link already there as wanted is no conflict). */
+async function conflictsOf(db: Queryable, wanted: XrefRow[]): Promise<ConflictRow[]> {
   // Two joins, each on one of the unique indexes, rather than one join on an OR that no index serves.
   const { rows } = await db.query<ConflictRow>(
     `WITH w AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text))
-     (SELECT x.entity, x.canonical_id, x.connection_id, x.external_id, w.canonical_id::text AS wanted_canonical, w.external_id AS wanted_external FROM w
+     SELECT x.entity, x.canonical_id, x.connection_id, x.external_id, w.canonical_id::text AS wanted_canonical, w.external_id AS wanted_external FROM w
        JOIN xref x ON x.entity = w.entity AND x.connection_id = w.connection_id AND x.external_id = w.external_id
-       WHERE x.canonical_id <> w.canonical_id LIMIT 1)
+       WHERE x.canonical_id <> w.canonical_id
      UNION ALL
-     (SELECT x.entity, x.canonical_id, x.connection_id, x.external_id, w.canonical_id::text, w.external_id FROM w
+     SELECT x.entity, x.canonical_id, x.connection_id, x.external_id, w.canonical_id::text, w.external_id FROM w
        JOIN xref x ON x.entity = w.entity AND x.canonical_id = w.canonical_id AND x.connection_id = w.connection_id
-       WHERE x.external_id <> w.external_id LIMIT 1)
-     LIMIT 1`,
+       WHERE x.external_id <> w.external_id`,
     [JSON.stringify(wanted)],
   );
-  return rows[0];
+  return rows;
 }
 
 function conflictError(row: ConflictRow): HubError {

@@ -1,0 +1,166 @@
+import type { StreamSpec, WriteOp, WriteResult } from '../connector/types.ts';
+import { HubError } from '../errors/index.ts';
+import type { Queryable } from '../store/db.ts';
+import { contentHash } from '../store/hash.ts';
+import type { GoldenBody } from '../store/repos/golden.ts';
+import { linkXrefsWhereFree } from '../store/repos/xref.ts';
+import { resolveFailuresFor } from './failures.ts';
+import type { WriteJob } from './write-targets.ts';
+
+export interface PlannedOp {
+  op: WriteOp;
+  record: GoldenBody;
+}
+
+export interface DoneWrite {
+  planned: PlannedOp;
+  result: Extract<WriteResult, { ok: true }>;
+}
+
+export interface SortedResults {
+  done: DoneWrite[];
+  /** Refused for good (bad data, a duplicate): filed as failures. */
+  refused: Array<{ planned: PlannedOp; error: HubError }>;
+  /** Worth another try (rate limit, 5xx, timeout, no answer for the record). */
+  retryable: HubError[];
+}
+
+/** Sorts a target's answers by outcome; an op the target gave no answer for is retried. */
+export function sortResults(planned: PlannedOp[], results: WriteResult[]): SortedResults {
+  const byKey = new Map(results.map((result) => [result.idempotencyKey, result]));
+  const sorted: SortedResults = { done: [], refused: [], retryable: [] };
+  for (const item of planned) {
+    const result = byKey.get(item.op.idempotencyKey);
+    if (result?.ok) {
+      sorted.done.push({ planned: item, result });
+      continue;
+    }
+    const error = result
+      ? new HubError(result.error.kind, result.error.code, result.error.message, {
+          fieldPath: result.error.fieldPath,
+          retryAfterMs: result.error.retryAfterMs,
+        })
+      : new HubError('transient', 'no_write_result', `the target answered nothing for ${item.record.id}`);
+    if (error.retryable) sorted.retryable.push(error);
+    else sorted.refused.push({ planned: item, error });
+  }
+  return sorted;
+}
+
+/**
+ * One error for a batch's retryable failures: a rate limit among them makes the batch wait what it
+ * asked for, as long as the longest wait any of them named.
+ */
+export function batchRetryError(retryable: HubError[], total: number): HubError {
+  const rateLimited = retryable.find((error) => error.kind === 'rate_limited');
+  const first = rateLimited ?? retryable[0]!;
+  const wait = Math.max(0, ...retryable.map((error) => error.retryAfterMs ?? 0));
+  return new HubError(
+    first.kind,
+    first.code,
+    `${retryable.length} of ${total} writes must be retried: ${first.message}`,
+    { retryAfterMs: wait || undefined },
+  );
+}
+
+/**
+ * Throws when every result of a batch is a transient failure: the target is down as surely as if
+ * the call itself had failed, and the connection's circuit breaker must count it.
+ */
+export function failIfTargetDown(results: WriteResult[]): WriteResult[] {
+  const failures = results.flatMap((result) => (result.ok ? [] : [result.error]));
+  if (results.length === 0 || failures.length < results.length) return results;
+  if (!failures.every((error) => error.kind === 'transient')) return results;
+  throw new HubError(
+    'transient',
+    failures[0]!.code,
+    `all ${results.length} writes failed: ${failures[0]!.message}`,
+    { retryAfterMs: Math.max(0, ...failures.map((error) => error.retryAfterMs ?? 0)) || undefined },
+  );
+}
+
+/**
+ * Records the writes that took effect: the xref of every new target id, the idempotency key, what
+ * was written (for echo suppression), and resolves the records' failures. A new id already linked
+ * elsewhere (the target matched it to another record) is handed to `onConflict` and left out,
+ * without holding up the others. Returns the writes recorded.
+ */
+export async function recordWrites(
+  tx: Queryable,
+  job: WriteJob,
+  spec: StreamSpec,
+  done: DoneWrite[],
+  onConflict: (write: DoneWrite, error: HubError) => Promise<void>,
+): Promise<DoneWrite[]> {
+  const fresh = done.filter(({ planned, result }) => planned.op.externalId !== result.externalId);
+  const conflicts = await linkXrefsWhereFree(
+    tx,
+    fresh.map(({ planned, result }) => ({
+      entity: spec.entity,
+      canonicalId: planned.record.id,
+      connectionId: job.connectionId,
+      externalId: result.externalId,
+    })),
+  );
+  const refused = new Map(conflicts.map(({ link, error }) => [link.canonicalId, error]));
+  for (const write of done) {
+    const error = refused.get(write.planned.record.id);
+    if (error) await onConflict(write, error);
+  }
+  const recorded = done.filter(({ planned }) => !refused.has(planned.record.id));
+  if (recorded.length === 0) return recorded;
+  await recordKeysAndBodies(tx, job, recorded);
+  await resolveFailuresFor(tx, {
+    connectionId: job.connectionId,
+    stream: job.stream,
+    direction: 'out',
+    canonicalIds: recorded.map(({ planned }) => planned.record.id),
+  });
+  return recorded;
+}
+
+async function recordKeysAndBodies(tx: Queryable, job: WriteJob, recorded: DoneWrite[]) {
+  const rows = recorded.map(({ planned, result }) => ({
+    idempotency_key: planned.op.idempotencyKey,
+    canonical_id: planned.record.id,
+    version: planned.record.version,
+    external_id: result.externalId,
+    body: planned.record.body,
+    content_hash: contentHash(planned.record.body),
+  }));
+  await tx.query(
+    `INSERT INTO outbound_writes (idempotency_key, connection_id, stream, canonical_id, version, external_id, content_hash, status)
+     SELECT idempotency_key, $6, $7, canonical_id, version, external_id, content_hash, 'done'
+     FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[]) AS w(idempotency_key, canonical_id, version, external_id, content_hash)
+     ON CONFLICT (idempotency_key) DO UPDATE SET status = 'done', external_id = EXCLUDED.external_id, written_at = now()`,
+    [
+      rows.map((row) => row.idempotency_key),
+      rows.map((row) => row.canonical_id),
+      rows.map((row) => row.version),
+      rows.map((row) => row.external_id),
+      rows.map((row) => row.content_hash),
+      job.connectionId,
+      job.stream,
+    ],
+  );
+  await tx.query(
+    `INSERT INTO last_written (connection_id, stream, external_id, canonical_id, version, body, content_hash)
+     SELECT $2, $3, external_id, canonical_id, version, body, content_hash
+     FROM jsonb_to_recordset($1::jsonb) AS w(external_id text, canonical_id uuid, version int, body jsonb, content_hash text)
+     ON CONFLICT (connection_id, stream, external_id) DO UPDATE SET canonical_id = EXCLUDED.canonical_id, version = EXCLUDED.version,
+       body = EXCLUDED.body, content_hash = EXCLUDED.content_hash, written_at = now()`,
+    [JSON.stringify(rows), job.connectionId, job.stream],
+  );
+}
+
+/** The items of a job whose version (or a later one) has not been written to the target. */
+export async function itemsNotWritten(db: Queryable, job: WriteJob): Promise<WriteJob['items']> {
+  const { rows } = await db.query<{ canonical_id: string; version: number }>(
+    `SELECT canonical_id::text, max(version)::int AS version FROM outbound_writes
+     WHERE connection_id = $1 AND stream = $2 AND canonical_id = ANY($3::uuid[]) AND status = 'done'
+     GROUP BY canonical_id`,
+    [job.connectionId, job.stream, job.items.map((item) => item.canonicalId)],
+  );
+  const written = new Map(rows.map((row) => [row.canonical_id, row.version]));
+  return job.items.filter((item) => (written.get(item.canonicalId) ?? 0) < item.version);
+}

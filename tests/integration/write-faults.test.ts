@@ -1,0 +1,222 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { rest } from '../../connectors/rest/index.ts';
+import type { Connector, WriteOp, WriteResult } from '../../core/connector/types.ts';
+import type { HubError } from '../../core/errors/index.ts';
+import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
+import { resetCircuits } from '../../core/sync/circuit.ts';
+import { handleWriteJob } from '../../core/sync/outbound.ts';
+import { runSync } from '../../core/sync/run-sync.ts';
+import { writeQueueName } from '../../core/sync/write-targets.ts';
+import { openEmbeddedStore } from '../support/drivers.ts';
+import { type HttpTarget, restTargetConfig, startHttpTarget } from '../support/http-target.ts';
+import { memoryConnector, memorySystem } from '../support/memory-system.ts';
+import { eventually, startTestHub, type TestHub } from '../support/test-hub.ts';
+
+// What goes wrong around a write that the target took: the rest of its batch, the job's retries
+// and the failures filed must all tell the truth about what reached the target.
+
+let run = 0;
+let test: TestHub | undefined;
+let target: HttpTarget | undefined;
+afterEach(async () => {
+  await test?.stop();
+  await target?.close();
+  test = undefined;
+  target = undefined;
+  resetCircuits();
+});
+
+type WriteHook = (ops: WriteOp[], write: () => Promise<WriteResult[]>) => Promise<WriteResult[]>;
+
+/** The memory connector, with the target system's writes passed through `hook`. */
+function hookedMemory(targetSystem: string, hook: WriteHook): Connector<unknown> {
+  const base = memoryConnector as Connector<unknown>;
+  return {
+    ...base,
+    async write(ctx, stream, ops) {
+      const system = (ctx.config as { system: string }).system;
+      if (system !== targetSystem) return base.write!(ctx, stream, ops);
+      return hook(ops, () => base.write!(ctx, stream, ops));
+    },
+  } as Connector<unknown>;
+}
+
+async function memoryHub(hook: WriteHook, workers: boolean, more: Connector<unknown>[] = []) {
+  run += 1;
+  const source = `faults-src-${run}-${Date.now()}`;
+  const sink = `faults-dst-${run}-${Date.now()}`;
+  test = await startTestHub({
+    store: await openEmbeddedStore(),
+    queue: createMemoryQueue(),
+    connectors: [hookedMemory(sink, hook), ...more],
+    workers,
+  });
+  const { connections } = test.hub.store;
+  await connections.save(
+    { id: 'crm', kind: 'memory', name: 'CRM', config: { system: source } },
+    memoryConnector.configSchema,
+  );
+  await connections.save(
+    { id: 'erp', kind: 'memory', name: 'ERP', config: { system: sink } },
+    memoryConnector.configSchema,
+  );
+  return { hub: test.hub, source: memorySystem(source), sink: memorySystem(sink) };
+}
+
+async function itemOf(externalId: string) {
+  const { rows } = await test!.hub.store.db.query<{ canonicalId: string; version: number }>(
+    `SELECT g.id::text AS "canonicalId", g.version FROM xref x JOIN golden_records g ON g.id = x.canonical_id
+     WHERE x.connection_id = 'crm' AND x.external_id = $1`,
+    [externalId],
+  );
+  return rows[0]!;
+}
+
+const count = async (sql: string, params: unknown[] = []) =>
+  (await test!.hub.store.db.query<{ n: number }>(sql, params)).rows[0]!.n;
+
+const outcomeOf = (promise: Promise<void>) =>
+  promise.then(
+    () => 'ok',
+    (error: HubError) => error.code,
+  );
+
+describe('outbound writes under faults', () => {
+  it('files a failure only for the records of a failed job that were not written', async () => {
+    const { hub, source } = await memoryHub(async (ops, write) => {
+      const results = await write();
+      return results.map((result, index) =>
+        String(ops[index]!.record.name).startsWith('Flaky')
+          ? {
+              ok: false,
+              idempotencyKey: result.idempotencyKey,
+              error: { kind: 'transient', code: 'http_503', message: 'Service Unavailable' },
+            }
+          : result,
+      );
+    }, true);
+    source.put('customers', { id: 'GOOD', name: 'Good Customer Ltd' });
+    source.put('customers', { id: 'FLAKY', name: 'Flaky Customer Ltd' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    const [good, flaky] = [await itemOf('GOOD'), await itemOf('FLAKY')];
+    // The write worker of a new connection starts within its refresh interval.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await hub.queue.add(
+      writeQueueName('erp'),
+      'write',
+      {
+        connectionId: 'erp',
+        stream: 'customers',
+        items: [good, flaky],
+      },
+      { attempts: 2 },
+    );
+    await eventually(async () => (await hub.queue.counts(writeQueueName('erp'))).failed === 1, 20_000);
+    const { rows } = await hub.store.db.query<{ canonical_id: string; state: string }>(
+      `SELECT canonical_id::text, state FROM failed_syncs WHERE connection_id = 'erp'`,
+    );
+    expect(rows).toEqual([{ canonical_id: flaky.canonicalId, state: 'open' }]);
+  }, 40_000);
+
+  it('records the other writes of a batch when the target matched one record to another', async () => {
+    // A target that upserts on email, as HubSpot's batch upsert does.
+    const idByEmail = new Map<string, string>();
+    const { hub, source } = await memoryHub(
+      async (ops) =>
+        ops.map((op) => {
+          const email = String(op.record.email);
+          const created = !idByEmail.has(email);
+          if (created) idByEmail.set(email, `H-${idByEmail.size + 1}`);
+          return { ok: true, idempotencyKey: op.idempotencyKey, externalId: idByEmail.get(email)!, created };
+        }),
+      false,
+    );
+    source.put('customers', { id: 'A', name: 'Alpha Trading GmbH', email: 'shared@example.com' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    await handleWriteJob(hub, { connectionId: 'erp', stream: 'customers', items: [await itemOf('A')] });
+    source.put('customers', { id: 'B', name: 'Bravo Duplicate Holdings', email: 'shared@example.com' });
+    source.put('customers', { id: 'C', name: 'Charlie Industries', email: 'c@example.com' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    const [b, c] = [await itemOf('B'), await itemOf('C')];
+    expect(
+      await outcomeOf(handleWriteJob(hub, { connectionId: 'erp', stream: 'customers', items: [b, c] })),
+    ).toBe('ok');
+    const recorded = (table: string, id: string) =>
+      count(`SELECT count(*)::int AS n FROM ${table} WHERE connection_id = 'erp' AND canonical_id = $1`, [
+        id,
+      ]);
+    expect(
+      await Promise.all(['outbound_writes', 'xref', 'last_written'].map((t) => recorded(t, c.canonicalId))),
+    ).toEqual([1, 1, 1]);
+    const { rows } = await hub.store.db.query<{ canonical_id: string; error_class: string; message: string }>(
+      `SELECT canonical_id::text, error_class, message FROM failed_syncs WHERE connection_id = 'erp'`,
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({
+        canonical_id: b.canonicalId,
+        error_class: 'duplicate',
+        message: expect.stringContaining('H-1'),
+      }),
+    ]);
+  }, 30_000);
+
+  it('opens the circuit for a target that fails every record of every batch', async () => {
+    target = await startHttpTarget();
+    const { hub, source } = await memoryHub(async (_ops, write) => write(), false, [
+      rest as Connector<unknown>,
+    ]);
+    await hub.store.connections.save(
+      {
+        id: 'tgt',
+        kind: 'rest',
+        name: 'Target',
+        config: restTargetConfig(target.url, 1_000),
+        options: { allowPrivateNetwork: true, circuitHalfOpenMs: 60_000 },
+      },
+      rest.configSchema as Connector<unknown>['configSchema'],
+    );
+    source.put('customers', { id: 'D1', name: 'Down Target Customer', email: 'd1@example.com' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    const item = await itemOf('D1');
+    for (let i = 0; i < 100; i++) target.faults.push({ status: 500 });
+    const outcomes: string[] = [];
+    for (let attempt = 0; attempt < 7; attempt++)
+      outcomes.push(
+        await outcomeOf(handleWriteJob(hub, { connectionId: 'tgt', stream: 'customers', items: [item] })),
+      );
+    expect(outcomes.slice(0, 5).every((code) => code === 'http_500')).toBe(true);
+    expect(outcomes.slice(5)).toEqual(['circuit_open', 'circuit_open']);
+    const requestsWhileOpen = target.requests.length;
+    await outcomeOf(handleWriteJob(hub, { connectionId: 'tgt', stream: 'customers', items: [item] }));
+    expect(target.requests.length).toBe(requestsWhileOpen);
+  }, 40_000);
+
+  it('retries a job whose database connection dropped after the target took the write', async () => {
+    const { hub, source, sink } = await memoryHub(async (_ops, write) => write(), true);
+    source.put('customers', { id: 'P1', name: 'Dropped Connection GmbH', email: 'p1@example.com' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    const item = await itemOf('P1');
+    const db = hub.store.db;
+    const transaction = db.transaction.bind(db);
+    let dropped = false;
+    db.transaction = (async (work: Parameters<typeof transaction>[0]) => {
+      if (!dropped && sink.list('customers').length > 0) {
+        dropped = true;
+        throw Object.assign(new Error('terminating connection due to administrator command'), {
+          code: '57P01',
+        });
+      }
+      return transaction(work);
+    }) as typeof db.transaction;
+    await hub.queue.add(writeQueueName('erp'), 'write', {
+      connectionId: 'erp',
+      stream: 'customers',
+      items: [item],
+    });
+    await eventually(async () => (await hub.queue.counts(writeQueueName('erp'))).completed === 1, 20_000);
+    expect(dropped).toBe(true);
+    expect(await count(`SELECT count(*)::int AS n FROM outbound_writes WHERE status = 'done'`)).toBe(1);
+    expect(await count('SELECT count(*)::int AS n FROM failed_syncs')).toBe(0);
+    expect(sink.list('customers')).toHaveLength(1);
+  }, 30_000);
+});
