@@ -13,6 +13,7 @@ const associationsSchema = z.object({
     z.object({
       from: z.object({ id: z.string() }),
       to: z.array(z.object({ toObjectId: z.union([z.number(), z.string()]) })),
+      paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
     }),
   ),
 });
@@ -21,23 +22,29 @@ const batchReadSchema = z.object({ results: z.array(z.looseObject({ id: z.string
 /** Batch reads take 100 inputs at most. */
 const batchLimit = 100;
 
+/** Each deal's links come in pages of their own: a result with `paging.next` is asked for again from `after`. */
 async function readLinks(
   client: HubspotClient,
   to: string,
   dealIds: string[],
 ): Promise<Map<string, string[]>> {
-  const response = await client.send<unknown>(
-    {
-      method: 'POST',
-      url: `/crm/v4/associations/deals/${to}/batch/read`,
-      data: { inputs: dealIds.map((id) => ({ id })) },
-    },
-    `Read deal ${to} links`,
-  );
-  const links = parseOrThrow(associationsSchema, response, { what: `HubSpot deal → ${to} associations` });
-  return new Map(
-    links.results.map((link) => [link.from.id, link.to.map((entry) => String(entry.toObjectId))]),
-  );
+  const links = new Map<string, string[]>();
+  let inputs: Array<{ id: string; after?: string }> = dealIds.map((id) => ({ id }));
+  while (inputs.length > 0) {
+    const response = await client.send<unknown>(
+      { method: 'POST', url: `/crm/v4/associations/deals/${to}/batch/read`, data: { inputs } },
+      `Read deal ${to} links`,
+    );
+    const page = parseOrThrow(associationsSchema, response, { what: `HubSpot deal → ${to} associations` });
+    inputs = [];
+    for (const link of page.results) {
+      const ids = link.to.map((entry) => String(entry.toObjectId));
+      links.set(link.from.id, [...(links.get(link.from.id) ?? []), ...ids]);
+      const after = link.paging?.next?.after;
+      if (after) inputs.push({ id: link.from.id, after });
+    }
+  }
+  return links;
 }
 
 async function readLineItems(

@@ -6,9 +6,11 @@ import { attachDealAssociations } from './deal-associations.ts';
 import type { CrmObjectStream } from './streams/crm-object.ts';
 
 /**
- * Incremental reads through the CRM search API, oldest change first. Search stops at 10,000
- * results per query, so before `after` reaches it the search restarts from the newest
- * modification time seen, skipping the ids already read at that exact time.
+ * Incremental reads through the CRM search API, oldest change first, paged by key: each page
+ * asks again for everything modified at or after the newest time seen, skipping the ids already
+ * read at that exact time. Offset paging (`after`) would skip an object whenever one already read
+ * is edited between two requests, so it is used only to step over a page whose objects all share
+ * that time; search stops at 10,000 results per query, which bounds how many may share it.
  * @see https://developers.hubspot.com/docs/api/crm/search
  */
 export const searchCeiling = 10_000;
@@ -65,16 +67,14 @@ export async function* searchChanges(
     raw === undefined || raw === null
       ? undefined
       : parseOrThrow(cursorSchema, raw, { what: `hubspot ${stream.spec.name} cursor` });
-  // The filter stays fixed while `after` pages through one query; it moves only on a restart.
-  let windowStart = cursor?.since;
   let after: string | undefined;
-  let restartedAt: number | undefined;
   for (;;) {
+    const since = cursor?.since;
     const response = await client.send<unknown>(
       {
         method: 'POST',
         url: `/crm/v3/objects/${stream.objectType}/search`,
-        data: searchBody(stream, windowStart, limit, after),
+        data: searchBody(stream, since, limit, after),
       },
       `Search ${stream.objectType}`,
     );
@@ -100,19 +100,18 @@ export async function* searchChanges(
     yield { records, cursor: cursor ?? null };
     const next = page.paging?.next?.after;
     if (!next) return;
-    if (Number(next) + limit <= searchCeiling) {
-      after = next;
+    if (cursor?.since !== since) {
+      after = undefined;
       continue;
     }
-    if (cursor && restartedAt === cursor.since) {
+    // Everything up to `next` was modified at `since`: step over it within the same query.
+    if (Number(next) + limit > searchCeiling) {
       throw new HubError(
         'system',
         'search_window_stuck',
-        `More than ${searchCeiling} ${stream.objectType} share the modification time ${new Date(cursor.since).toISOString()}; the search cannot move past it`,
+        `More than ${searchCeiling} ${stream.objectType} share the modification time ${new Date(since ?? 0).toISOString()}; the search cannot move past it`,
       );
     }
-    restartedAt = cursor?.since;
-    windowStart = cursor?.since;
-    after = undefined;
+    after = next;
   }
 }

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { AxiosError, type AxiosInstance } from 'axios';
-import { Connection, type HttpMethods, type HttpRequest, type HttpResponse } from 'jsforce';
+import { Connection, type HttpMethods, type HttpRequest, type HttpResponse, type Schema } from 'jsforce';
 import { HttpApi } from 'jsforce/lib/http-api.js';
 import { StreamPromise } from 'jsforce/lib/util/promise.js';
 import type { ConnectorContext } from '../../core/connector/types.ts';
@@ -111,6 +111,17 @@ function createAxiosTransport(axios: AxiosInstance) {
   };
 }
 
+/**
+ * A forced response type (text for Bulk CSV results) applies to successful bodies only: an error
+ * body is parsed by its own content type, so a JSON INVALID_SESSION_ID still reads as one.
+ */
+class SalesforceHttpApi extends HttpApi<Schema> {
+  override getResponseContentType(response: HttpResponse): string | undefined {
+    if (response.statusCode < 400) return super.getResponseContentType(response) ?? undefined;
+    return response.headers?.['content-type'];
+  }
+}
+
 /** `api-usage=18/5000` in Sforce-Limit-Info: requests used in the last 24 hours over the org's allowance. */
 export function parseLimitInfo(header: string | undefined): ApiUsage | undefined {
   const match = header ? /api-usage=(\d+)\/(\d+)/.exec(header) : null;
@@ -153,7 +164,10 @@ export function createSalesforceClient(
       guardedHosts.set(session.instanceUrl, guard);
     }
     await guard;
-    const api = new HttpApi(connection, { responseType: request.text ? 'text/plain' : undefined, transport });
+    const api = new SalesforceHttpApi(connection, {
+      responseType: request.text ? 'text/plain' : undefined,
+      transport,
+    });
     let headers: Record<string, string> = {};
     api.on('response', (response: HttpResponse) => {
       headers = response.headers ?? {};

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorContext, Cursor, ReadPage } from '../../../core/connector/types.ts';
-import { HubError, parseOrThrow } from '../../../core/errors/index.ts';
+import { HubError, isHubError, parseOrThrow } from '../../../core/errors/index.ts';
 import type { SalesforceClient } from '../client.ts';
 import type { SalesforceConfig } from '../config.ts';
 import type { SObjectStream } from '../streams/sobject-stream.ts';
@@ -45,6 +45,47 @@ async function needsBulkLoad(
   return total > config.bulkReadThreshold;
 }
 
+/** A job that failed, was aborted or is gone (its results expire) can only be replaced. */
+function isLostBulkJob(error: unknown): error is HubError {
+  return isHubError(error) && (error.code === 'bulk_job_failed' || error.code === 'not_found');
+}
+
+/**
+ * Bulk results come in no order (ORDER BY would turn PK chunking off), so the window of a load
+ * cut short bounds nothing: the new job loads everything again, and the window drops what it can.
+ */
+async function startBulkLoad(
+  client: SalesforceClient,
+  stream: SObjectStream,
+  cursor: ReadCursor,
+): Promise<ReadCursor> {
+  const jobId = await createQueryJob(client, selectForBulk(stream), `Bulk load ${stream.sobject}`);
+  return { ...cursor, bulk: { jobId, locator: null } };
+}
+
+async function* readBulkLoad(
+  ctx: ConnectorContext<SalesforceConfig>,
+  client: SalesforceClient,
+  stream: SObjectStream,
+  start: ReadCursor,
+): AsyncGenerator<ReadPage, ReadCursor> {
+  let cursor = start;
+  if (!cursor.bulk) return cursor;
+  const { jobId, locator } = cursor.bulk;
+  const overlapMs = ctx.config.overlapSeconds * 1000;
+  const what = `Bulk load ${stream.sobject}`;
+  for await (const chunk of readQueryResults(client, ctx.config, jobId, locator ?? undefined, what)) {
+    const admitted = admitRecords(cursor.records ?? undefined, chunk.records, stampOf, overlapMs);
+    cursor = {
+      ...cursor,
+      records: admitted.window ?? null,
+      bulk: chunk.next ? { jobId, locator: chunk.next } : null,
+    };
+    yield { records: admitted.fresh, cursor };
+  }
+  return cursor;
+}
+
 /**
  * One read of a stream: a Bulk API 2.0 load first when an initial load is large, then every
  * record changed since the window, then the deletions since the deletes window.
@@ -63,28 +104,24 @@ export async function* readSObjectStream(
     : parseOrThrow(cursorSchema, raw, { what: `salesforce ${stream.spec.name} cursor` });
 
   if (initial && (await needsBulkLoad(client, ctx.config, stream))) {
-    const jobId = await createQueryJob(client, selectForBulk(stream), `Bulk load ${stream.sobject}`);
-    cursor = { ...cursor, bulk: { jobId, locator: null } };
+    cursor = await startBulkLoad(client, stream, cursor);
     // The job id is committed before the wait, so a retry picks the same job up again.
     yield { records: [], cursor };
   }
 
   if (cursor.bulk) {
-    const { jobId, locator } = cursor.bulk;
-    for await (const chunk of readQueryResults(
-      client,
-      ctx.config,
-      jobId,
-      locator ?? undefined,
-      `Bulk load ${stream.sobject}`,
-    )) {
-      const admitted = admitRecords(cursor.records ?? undefined, chunk.records, stampOf, overlapMs);
-      cursor = {
-        ...cursor,
-        records: admitted.window ?? null,
-        bulk: chunk.next ? { jobId, locator: chunk.next } : null,
-      };
-      yield { records: admitted.fresh, cursor };
+    try {
+      cursor = yield* readBulkLoad(ctx, client, stream, cursor);
+    } catch (error) {
+      if (!isLostBulkJob(error)) throw error;
+      ctx.logger.warn('salesforce bulk query job lost, starting a new one', {
+        stream: stream.spec.name,
+        jobId: cursor.bulk?.jobId,
+        code: error.code,
+      });
+      cursor = await startBulkLoad(client, stream, cursor);
+      yield { records: [], cursor };
+      cursor = yield* readBulkLoad(ctx, client, stream, cursor);
     }
   }
 

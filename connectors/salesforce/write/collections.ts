@@ -51,26 +51,20 @@ function toResults(keys: string[], body: unknown, what: string): WriteResult[] {
   });
 }
 
-/**
- * Upsert on the external id field with allOrNone false, so one bad record fails alone.
- * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
- */
-export async function upsertCollections(
+/** PATCHes `writes` to `path` in collections of 200 with allOrNone false, so one bad record fails alone. */
+async function saveCollections(
   client: SalesforceClient,
+  path: string,
   sobject: string,
-  externalIdField: string,
   writes: PreparedWrite[],
+  whatOf: (count: number) => string,
 ): Promise<WriteResult[]> {
   const results: WriteResult[] = [];
   for (const batch of chunk(writes, collectionSize)) {
-    const what = `Upsert ${batch.length} ${sobject} on ${externalIdField}`;
+    const what = whatOf(batch.length);
     const records = batch.map((write) => ({ attributes: { type: sobject }, ...write.fields }));
     const response = await client.send<unknown>(
-      {
-        method: 'PATCH',
-        path: client.dataPath(`/composite/sobjects/${sobject}/${externalIdField}`),
-        json: { allOrNone: false, records },
-      },
+      { method: 'PATCH', path, json: { allOrNone: false, records } },
       what,
     );
     results.push(
@@ -82,6 +76,44 @@ export async function upsertCollections(
     );
   }
   return results;
+}
+
+/**
+ * Upsert on the external id field.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
+ */
+export function upsertCollections(
+  client: SalesforceClient,
+  sobject: string,
+  externalIdField: string,
+  writes: PreparedWrite[],
+): Promise<WriteResult[]> {
+  return saveCollections(
+    client,
+    client.dataPath(`/composite/sobjects/${sobject}/${externalIdField}`),
+    sobject,
+    writes,
+    (count) => `Upsert ${count} ${sobject} on ${externalIdField}`,
+  );
+}
+
+/**
+ * Update by Salesforce Id, which every write carries in `Id`: collection upserts take external id
+ * fields only, never record ids.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
+ */
+export function updateCollections(
+  client: SalesforceClient,
+  sobject: string,
+  writes: PreparedWrite[],
+): Promise<WriteResult[]> {
+  return saveCollections(
+    client,
+    client.dataPath('/composite/sobjects'),
+    sobject,
+    writes,
+    (count) => `Update ${count} ${sobject} by Id`,
+  );
 }
 
 /** @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_delete.htm */

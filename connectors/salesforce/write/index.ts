@@ -4,12 +4,17 @@ import type { SalesforceClient } from '../client.ts';
 import type { SalesforceConfig } from '../config.ts';
 import type { SObjectStream } from '../streams/sobject-stream.ts';
 import { upsertBulk } from './bulk-ingest.ts';
-import { deleteCollections, type PreparedWrite, upsertCollections } from './collections.ts';
+import {
+  deleteCollections,
+  type PreparedWrite,
+  updateCollections,
+  upsertCollections,
+} from './collections.ts';
 import { applyPushBack } from './push-back.ts';
 
 /**
  * Every upsert carries the hub's id in the external id field, so retries never duplicate. A record
- * whose Salesforce Id the hub already knows (it started in Salesforce) is upserted on Id instead:
+ * whose Salesforce Id the hub already knows (it started in Salesforce) is updated by Id instead:
  * its external id field may still be empty there, and an upsert on it would create a copy.
  */
 function prepare(op: WriteOp, config: SalesforceConfig): PreparedWrite & { byId: boolean } {
@@ -64,8 +69,7 @@ export async function writeSObjectStream(
       : upserts.length > config.bulkWriteThreshold
         ? await upsertBulk(client, config, stream.sobject, upserts)
         : await upsertCollections(client, stream.sobject, config.externalIdField, upserts);
-  const updated =
-    updatesById.length > 0 ? await upsertCollections(client, stream.sobject, 'Id', updatesById) : [];
+  const updated = updatesById.length > 0 ? await updateCollections(client, stream.sobject, updatesById) : [];
   const deleted = deletes.length > 0 ? await deleteCollections(client, stream.sobject, deletes) : [];
   for (const result of [...upserted, ...updated, ...deleted]) results.set(result.idempotencyKey, result);
   return ops.map((op) => results.get(op.idempotencyKey) as WriteResult);

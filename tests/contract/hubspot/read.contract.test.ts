@@ -20,15 +20,51 @@ afterEach(() => nock.cleanAll());
 const companySearch = '/crm/v3/objects/companies/search';
 const at = (iso: string) => Date.parse(iso);
 
+type Company = ReturnType<typeof company>;
+interface SearchRequest {
+  filterGroups: Array<{ filters: Array<{ value: string }> }>;
+  limit: number;
+  after?: string;
+}
+
+function company(id: string, modified: string) {
+  return { id, properties: { hs_lastmodifieddate: modified, name: `Company ${id}`, hs_object_id: id } };
+}
+
+/** A search endpoint over the companies as they are when each request comes in, with its 10,000 ceiling. */
+function serveSearch(current: () => Company[]): SearchRequest[] {
+  const requests: SearchRequest[] = [];
+  api()
+    .persist()
+    .post(companySearch, (body: SearchRequest) => Boolean(requests.push(body)))
+    .reply(() => {
+      const request = requests[requests.length - 1];
+      const since = request.filterGroups[0]?.filters[0].value;
+      const modified = (item: Company) => at(item.properties.hs_lastmodifieddate);
+      const matching = current()
+        .filter((item) => since === undefined || modified(item) >= Number(since))
+        .sort((left, right) => modified(left) - modified(right));
+      const offset = Number(request.after ?? 0);
+      const end = offset + request.limit;
+      if (end > 10_000) return [400, { status: 'error', category: 'VALIDATION_ERROR', message: 'too far' }];
+      const paging = end < matching.length ? { paging: { next: { after: String(end) } } } : {};
+      return [200, { total: matching.length, results: matching.slice(offset, end), ...paging }];
+    });
+  return requests;
+}
+
 describe('HubSpot reads', () => {
-  it('searches changed companies oldest first across pages and keeps the newest time with its ids', async () => {
+  it('searches changed companies oldest first, each page from the newest time seen, and keeps that time with its ids', async () => {
     const ctx = makeContext(makeConfig());
     const since = at('2024-05-01T09:00:00.000Z');
     api()
       .post(companySearch, searchBody('hs_lastmodifieddate', companies.properties, since, 200))
       .reply(200, fixture('companies-search-1'));
     api()
-      .post(companySearch, searchBody('hs_lastmodifieddate', companies.properties, since, 200, '2'))
+      .post(
+        companySearch,
+        searchBody('hs_lastmodifieddate', companies.properties, at('2024-05-01T10:05:00.000Z'), 200),
+      )
       .reply(200, fixture('companies-search-2'));
     const pages = await collect(hubspot.read(ctx, 'companies', { since, idsAtSince: [] }));
     expect(idsOf(pages)).toEqual(['5001', '5002', '5003']);
@@ -39,57 +75,51 @@ describe('HubSpot reads', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  it('moves the time window before the 10,000-result ceiling and skips ids already read at the boundary', async () => {
+  it('reads an object edited between two page requests, and every other one, exactly once', async () => {
+    const ctx = makeContext(makeConfig({ pageSize: 2 }));
+    const before = [
+      company('A', '2024-05-01T10:00:00.000Z'),
+      company('B', '2024-05-01T10:01:00.000Z'),
+      company('C', '2024-05-01T10:02:00.000Z'),
+      company('D', '2024-05-01T10:03:00.000Z'),
+    ];
+    const afterEdit = [...before.slice(1), company('A', '2024-05-01T10:05:00.000Z')];
+    const requests = serveSearch(() => (requests.length < 2 ? before : afterEdit));
+    const pages = await collect(hubspot.read(ctx, 'companies', null));
+    expect(idsOf(pages)).toEqual(['A', 'B', 'C', 'D', 'A']);
+    expect(pages.at(-1)?.cursor).toEqual({ since: at('2024-05-01T10:05:00.000Z'), idsAtSince: ['A'] });
+  });
+
+  it('reads far more than 10,000 changes without reaching the search ceiling', async () => {
     const ctx = makeContext(makeConfig());
     const start = at('2024-05-01T00:00:00.000Z');
-    const stamp = (index: number) => new Date(start + Math.floor(index / 10) * 1000).toISOString();
-    const company = (index: number) => ({
-      id: String(100_000 + index),
-      properties: {
-        hs_lastmodifieddate: stamp(index),
-        name: `Company ${index}`,
-        hs_object_id: String(100_000 + index),
-      },
-      createdAt: stamp(index),
-      updatedAt: stamp(index),
-      archived: false,
-    });
-    for (let after = 0; after < 10_000; after += 200) {
-      const results = Array.from({ length: 200 }, (_, offset) => company(after + offset));
-      api()
-        .post(
-          companySearch,
-          searchBody(
-            'hs_lastmodifieddate',
-            companies.properties,
-            start,
-            200,
-            after === 0 ? undefined : String(after),
-          ),
-        )
-        .reply(200, {
-          total: 10_050,
-          results,
-          paging: { next: { after: String(after + 200), link: `?after=${after + 200}` } },
-        });
-    }
-    // Index 9999 was modified at second 999, together with 9990..9998: those come back again.
-    const boundary = at(stamp(9999));
-    const restart = [
-      ...Array.from({ length: 10 }, (_, offset) => company(9990 + offset)),
-      company(10_000),
-      company(10_001),
-    ];
-    api()
-      .post(companySearch, searchBody('hs_lastmodifieddate', companies.properties, boundary, 200))
-      .reply(200, { total: 12, results: restart });
+    const all = Array.from({ length: 10_050 }, (_, index) =>
+      company(String(100_000 + index), new Date(start + Math.floor(index / 10) * 1000).toISOString()),
+    );
+    const requests = serveSearch(() => all);
     const pages = await collect(hubspot.read(ctx, 'companies', { since: start, idsAtSince: [] }));
     const ids = idsOf(pages);
-    expect(ids).toHaveLength(10_002);
-    expect(new Set(ids).size).toBe(10_002);
-    expect(ids.slice(-2)).toEqual(['110000', '110001']);
-    expect(pages.at(-1)?.cursor).toEqual({ since: at(stamp(10_001)), idsAtSince: ['110000', '110001'] });
-    expect(nock.pendingMocks()).toEqual([]);
+    expect(ids).toHaveLength(10_050);
+    expect(new Set(ids).size).toBe(10_050);
+    expect(requests.every((request) => request.after === undefined)).toBe(true);
+    expect(pages.at(-1)?.cursor).toMatchObject({ since: start + 1004 * 1000 });
+  });
+
+  it('steps over a page of objects that share one time, and stops when more than 10,000 do', async () => {
+    const ctx = makeContext(makeConfig({ pageSize: 2 }));
+    const sameTime = ['E', 'F', 'G', 'H', 'I'].map((id) => company(id, '2024-05-01T10:00:00.000Z'));
+    serveSearch(() => [...sameTime, company('J', '2024-05-01T10:01:00.000Z')]);
+    const pages = await collect(hubspot.read(ctx, 'companies', null));
+    expect(idsOf(pages)).toEqual(['E', 'F', 'G', 'H', 'I', 'J']);
+    nock.cleanAll();
+
+    const crowd = Array.from({ length: 10_001 }, (_, index) =>
+      company(String(index), '2024-05-01T10:00:00.000Z'),
+    );
+    serveSearch(() => crowd);
+    await expect(collect(hubspot.read(makeContext(makeConfig()), 'companies', null))).rejects.toMatchObject({
+      code: 'search_window_stuck',
+    });
   });
 
   it('reads deals with their company and line items through associations', async () => {
@@ -122,6 +152,42 @@ describe('HubSpot reads', () => {
     ]);
     expect(second.line_items).toEqual([]);
     expect(page.records.map((deal) => (deal as { company_id: string }).company_id)).toEqual(['5001', '5002']);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('follows each deal’s own paging of line item links', async () => {
+    const ctx = makeContext(makeConfig());
+    const link = (id: number) => ({
+      toObjectId: id,
+      associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 19 }],
+    });
+    api().post('/crm/v3/objects/deals/search').reply(200, fixture('deals-search'));
+    api()
+      .post('/crm/v4/associations/deals/companies/batch/read')
+      .reply(200, fixture('deal-company-associations'));
+    api()
+      .post('/crm/v4/associations/deals/line_items/batch/read', { inputs: [{ id: '9001' }, { id: '9002' }] })
+      .reply(200, {
+        status: 'COMPLETE',
+        results: [
+          { from: { id: '9001' }, to: [link(7001), link(7002)], paging: { next: { after: 'MjA=' } } },
+        ],
+      });
+    api()
+      .post('/crm/v4/associations/deals/line_items/batch/read', { inputs: [{ id: '9001', after: 'MjA=' }] })
+      .reply(200, { status: 'COMPLETE', results: [{ from: { id: '9001' }, to: [link(7003)] }] });
+    api()
+      .post('/crm/v3/objects/line_items/batch/read', {
+        properties: deals.lineItemProperties,
+        inputs: [{ id: '7001' }, { id: '7002' }, { id: '7003' }],
+      })
+      .reply(200, {
+        status: 'COMPLETE',
+        results: ['7001', '7002', '7003'].map((id) => ({ id, properties: { quantity: '1' } })),
+      });
+    const [page] = await collect(hubspot.read(ctx, 'deals', null));
+    const [first] = page.records as Array<{ line_items: Array<{ id: string }> }>;
+    expect(first.line_items.map((line) => line.id)).toEqual(['7001', '7002', '7003']);
     expect(nock.pendingMocks()).toEqual([]);
   });
 

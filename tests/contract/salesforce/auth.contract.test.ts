@@ -6,6 +6,7 @@ import { createMemoryState } from '../../../core/connector/index.ts';
 import { HubError } from '../../../core/errors/index.ts';
 import {
   api,
+  csvFixture,
   data,
   fixture,
   freshToken,
@@ -64,6 +65,30 @@ describe('Salesforce sign-in', () => {
       .reply(200, fixture('opportunity-lines-more'));
     const page = await firstPage(ctx);
     expect(page.value?.records).toHaveLength(2);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('renews once when a Bulk CSV results call answers 401 INVALID_SESSION_ID in JSON', async () => {
+    const ctx = makeContext(makeConfig());
+    await storeSession(ctx.state, staleToken);
+    const jobPath = `${data}/jobs/query/750Hs00000BuLk1IAA`;
+    const loading = {
+      records: null,
+      deletes: { since: '2024-05-01T00:00:00.000Z', seen: [] },
+      bulk: { jobId: '750Hs00000BuLk1IAA', locator: null },
+    };
+    api(staleToken).get(jobPath).reply(200, fixture('bulk-query-job-complete'));
+    api(staleToken)
+      .get(`${jobPath}/results`)
+      .query(true)
+      .reply(401, fixture('error-invalid-session'), { 'Content-Type': 'application/json' });
+    tokenEndpoint().reply(200, fixture('token-refresh'));
+    api().get(`${jobPath}/results`).query(true).reply(200, csvFixture('bulk-query-results-2'), {
+      'Content-Type': 'text/csv',
+      'Sforce-Locator': 'null',
+    });
+    const page = await salesforce.read(ctx, 'accounts', loading)[Symbol.asyncIterator]().next();
+    expect(page.value?.records).toHaveLength(1);
     expect(nock.pendingMocks()).toEqual([]);
   });
 

@@ -148,6 +148,91 @@ describe('Salesforce reads', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it.each([
+    [
+      'failed',
+      200,
+      { ...(fixture('bulk-query-job-complete') as object), state: 'Failed', errorMessage: 'boom' },
+    ],
+    ['aborted', 200, { ...(fixture('bulk-query-job-complete') as object), state: 'Aborted' }],
+    ['gone', 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]],
+  ])(
+    'replaces a bulk query job that is %s with a new one instead of failing every run',
+    async (_, status, body) => {
+      const ctx = await signedIn();
+      const loading = {
+        records: null,
+        deletes: { since: '2024-05-01T10:10:00.000Z', seen: [] },
+        bulk: { jobId: '750Hs00000LoSt1IAA', locator: null },
+      };
+      api().get(`${data}/jobs/query/750Hs00000LoSt1IAA`).reply(status, body);
+      api()
+        .post(`${data}/jobs/query`, { operation: 'query', query: `SELECT ${accountFields} FROM Account` })
+        .reply(200, fixture('bulk-query-job'));
+      api().get(`${data}/jobs/query/750Hs00000BuLk1IAA`).reply(200, fixture('bulk-query-job-complete'));
+      api()
+        .get(`${data}/jobs/query/750Hs00000BuLk1IAA/results`)
+        .query({ maxRecords: '50000' })
+        .reply(200, csvFixture('bulk-query-results-2'), {
+          'Content-Type': 'text/csv',
+          'Sforce-Locator': 'null',
+        });
+      api()
+        .get(`${data}/query`)
+        .query({ q: changedAccounts(' WHERE SystemModstamp >= 2024-04-03T09:55:00Z') })
+        .reply(200, fixture('empty-page'));
+      api().get(`${data}/queryAll`).query(isDeletedQuery).reply(200, fixture('empty-page'));
+      const pages = await collect(salesforce.read(ctx, 'accounts', loading));
+      expect(pages[0]).toMatchObject({
+        records: [],
+        cursor: { bulk: { jobId: '750Hs00000BuLk1IAA', locator: null } },
+      });
+      expect(idsOf(pages)).toEqual(['001Hs00001CcCcCIAC']);
+      expect(pages.at(-1)?.cursor).toMatchObject({
+        bulk: null,
+        records: { since: '2024-04-03T10:00:00.000Z' },
+      });
+      expect(nock.pendingMocks()).toEqual([]);
+    },
+  );
+
+  it('loads everything again when the results of a load cut short have expired, dropping rows the window saw', async () => {
+    const ctx = await signedIn();
+    const cutShort = {
+      records: {
+        since: '2024-04-03T10:00:00.000Z',
+        seen: [`001Hs00001CcCcCIAC@${Date.UTC(2024, 3, 3, 10)}`],
+      },
+      deletes: { since: '2024-05-01T10:10:00.000Z', seen: [] },
+      bulk: { jobId: '750Hs00000LoSt1IAA', locator: 'MTAwMDA' },
+    };
+    api().get(`${data}/jobs/query/750Hs00000LoSt1IAA`).reply(200, fixture('bulk-query-job-complete'));
+    api()
+      .get(`${data}/jobs/query/750Hs00000LoSt1IAA/results`)
+      .query({ maxRecords: '50000', locator: 'MTAwMDA' })
+      .reply(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    api()
+      .post(`${data}/jobs/query`, { operation: 'query', query: `SELECT ${accountFields} FROM Account` })
+      .reply(200, fixture('bulk-query-job'));
+    api().get(`${data}/jobs/query/750Hs00000BuLk1IAA`).reply(200, fixture('bulk-query-job-complete'));
+    api()
+      .get(`${data}/jobs/query/750Hs00000BuLk1IAA/results`)
+      .query({ maxRecords: '50000' })
+      .reply(200, csvFixture('bulk-query-results-2'), {
+        'Content-Type': 'text/csv',
+        'Sforce-Locator': 'null',
+      });
+    api()
+      .get(`${data}/query`)
+      .query({ q: changedAccounts(' WHERE SystemModstamp >= 2024-04-03T09:55:00Z') })
+      .reply(200, fixture('empty-page'));
+    api().get(`${data}/queryAll`).query(isDeletedQuery).reply(200, fixture('empty-page'));
+    const pages = await collect(salesforce.read(ctx, 'accounts', cutShort));
+    expect(idsOf(pages)).toEqual([]);
+    expect(pages.at(-1)?.cursor).toMatchObject({ bulk: null, records: cutShort.records });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it('stops before the daily API allowance runs out, keeping the page it already has', async () => {
     const ctx = await signedIn({ apiUsageCeiling: 0.9 });
     api()

@@ -79,6 +79,37 @@ describe('Salesforce writes', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it('updates records whose Salesforce Id is known through the update collection, never an upsert on Id', async () => {
+    const ctx = await signedIn();
+    const ops: WriteOp[] = [
+      { ...upsert(1, { Name: 'Acme Forge' }), externalId: '001Hs00001AaAaAIAA' },
+      { ...upsert(2, { Name: 'Gone Ltd' }), externalId: '001Hs00001ZzZzZIAZ' },
+    ];
+    api()
+      .patch(`${data}/composite/sobjects`, {
+        allOrNone: false,
+        records: [
+          {
+            attributes: { type: 'Account' },
+            Name: 'Acme Forge',
+            Hub_Id__c: 'cus_1',
+            Id: '001Hs00001AaAaAIAA',
+          },
+          { attributes: { type: 'Account' }, Name: 'Gone Ltd', Hub_Id__c: 'cus_2', Id: '001Hs00001ZzZzZIAZ' },
+        ],
+      })
+      .reply(200, fixture('update-collection-results'));
+    expect(await salesforce.write(ctx, 'accounts', ops)).toEqual([
+      { ok: true, idempotencyKey: 'key-1', externalId: '001Hs00001AaAaAIAA', created: false },
+      {
+        ok: false,
+        idempotencyKey: 'key-2',
+        error: { kind: 'not_found', code: 'entity_is_deleted', message: 'entity is deleted' },
+      },
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it('pushes TOC results into the fields the org configured and drops the rest', async () => {
     const ctx = await signedIn({
       pushBack: { promiseDate: 'Promise_Date__c', bufferStatus: 'Buffer_Status__c' },
