@@ -40,11 +40,24 @@ export async function amendDocument(
   changes: Record<string, unknown>,
 ): Promise<FrappeDoc> {
   await client.callMethod('frappe.client.cancel', { doctype, name: submitted.name });
-  const copy = withoutSystemFields(submitted) as Record<string, unknown>;
-  return client.create(doctype, { ...copy, ...changes, amended_from: submitted.name });
+  return createAmendment(client, doctype, submitted, changes);
 }
 
-/** The live amendment of a cancelled document, if someone (or an earlier try) made one. */
+/** The copy that replaces a cancelled document: its fields, the changes, amended_from its name. */
+export async function createAmendment(
+  client: ErpnextClient,
+  doctype: string,
+  cancelled: FrappeDoc,
+  changes: Record<string, unknown>,
+): Promise<FrappeDoc> {
+  const copy = withoutSystemFields(cancelled) as Record<string, unknown>;
+  return client.create(doctype, { ...copy, ...changes, amended_from: cancelled.name });
+}
+
+/**
+ * The amendment of a cancelled document, if someone (or an earlier try) made one. It may itself be
+ * cancelled and amended in turn; Frappe names it after its original, so there is at most one.
+ */
 export async function findAmendment(
   client: ErpnextClient,
   doctype: string,
@@ -52,10 +65,7 @@ export async function findAmendment(
 ): Promise<FrappeDoc | undefined> {
   const [amendment] = await client.list(doctype, {
     fields: ['name', 'docstatus'],
-    filters: [
-      ['amended_from', '=', name],
-      ['docstatus', '!=', 2],
-    ],
+    filters: [['amended_from', '=', name]],
     limitPageLength: 1,
   });
   return amendment;

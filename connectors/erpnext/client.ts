@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConnectorContext } from '../../core/connector/index.ts';
 import { parseOrThrow } from '../../core/errors/index.ts';
-import { createHttpClient } from '../../core/http/index.ts';
+import { createHttpClient, type HttpRequestOptions } from '../../core/http/index.ts';
 import type { ErpnextConfig } from './config.ts';
 import { classifyErpnextError } from './errors.ts';
 
@@ -54,10 +54,13 @@ export function createErpnextClient(ctx: ConnectorContext<ErpnextConfig>): Erpne
     schema: S,
     config: Parameters<typeof http.request>[0],
     what: string,
-  ) =>
-    parseOrThrow(schema, await http.request<unknown>({ ...config, signal: ctx.signal }, what), {
-      what,
-    }) as z.output<S>;
+    requestOptions?: HttpRequestOptions,
+  ) => {
+    const body = await http.request<unknown>({ ...config, signal: ctx.signal }, what, requestOptions);
+    return parseOrThrow(schema, body, { what }) as z.output<S>;
+  };
+  // A POST acts again when sent again (a second document, a second cancel): never repeated blindly.
+  const once: HttpRequestOptions = { idempotent: false };
 
   return {
     async list(doctype, params) {
@@ -83,7 +86,12 @@ export function createErpnextClient(ctx: ConnectorContext<ErpnextConfig>): Erpne
     },
     async create(doctype, body) {
       return (
-        await send(oneSchema, { method: 'POST', url: resource(doctype), data: body }, `create ${doctype}`)
+        await send(
+          oneSchema,
+          { method: 'POST', url: resource(doctype), data: body },
+          `create ${doctype}`,
+          once,
+        )
       ).data as FrappeDoc;
     },
     async update(doctype, name, body) {
@@ -98,10 +106,10 @@ export function createErpnextClient(ctx: ConnectorContext<ErpnextConfig>): Erpne
       );
     },
     async callMethod(path, body) {
-      const config = body
-        ? { method: 'POST', url: `/api/method/${path}`, data: body }
-        : { method: 'GET', url: `/api/method/${path}` };
-      return (await send(messageSchema, config, path)).message;
+      const call = body
+        ? send(messageSchema, { method: 'POST', url: `/api/method/${path}`, data: body }, path, once)
+        : send(messageSchema, { method: 'GET', url: `/api/method/${path}` }, path);
+      return (await call).message;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { AxiosError } from 'axios';
 import { z } from 'zod';
 import { HubError } from '../../core/errors/index.ts';
-import { parseRetryAfter } from '../../core/http/index.ts';
+import { classifyStatus, parseRetryAfter } from '../../core/http/index.ts';
 
 /**
  * Frappe's error body: `exc_type` is the exception class, `exception` its "module.Class: text",
@@ -23,12 +23,18 @@ const kinds: Record<string, { kind: HubError['kind']; code: string }> = {
   TimestampMismatchError: { kind: 'conflict', code: 'erpnext_timestamp_mismatch' },
   DoesNotExistError: { kind: 'not_found', code: 'erpnext_not_found' },
   AuthenticationError: { kind: 'auth', code: 'erpnext_authentication_failed' },
+  SessionExpired: { kind: 'auth', code: 'erpnext_authentication_failed' },
+  InvalidKeyError: { kind: 'auth', code: 'erpnext_authentication_failed' },
   PermissionError: { kind: 'auth', code: 'erpnext_permission_denied' },
   CSRFTokenError: { kind: 'auth', code: 'erpnext_authentication_failed' },
+  InvalidAuthorizationHeader: { kind: 'auth', code: 'erpnext_authentication_failed' },
+  InvalidAuthorizationPrefix: { kind: 'auth', code: 'erpnext_authentication_failed' },
+  InvalidAuthorizationToken: { kind: 'auth', code: 'erpnext_authentication_failed' },
   MandatoryError: { kind: 'invalid_data', code: 'erpnext_mandatory_missing' },
   LinkValidationError: { kind: 'invalid_data', code: 'erpnext_link_invalid' },
   ValidationError: { kind: 'invalid_data', code: 'erpnext_validation_error' },
   RateLimitExceededError: { kind: 'rate_limited', code: 'erpnext_rate_limited' },
+  TooManyRequestsError: { kind: 'rate_limited', code: 'erpnext_rate_limited' },
   QueryDeadlockError: { kind: 'transient', code: 'erpnext_deadlock' },
   QueryTimeoutError: { kind: 'transient', code: 'erpnext_query_timeout' },
 };
@@ -64,11 +70,11 @@ export function classifyErpnextError(error: unknown): HubError | undefined {
   if (!parsed.success) return undefined;
   const body = parsed.data;
   const status = error.response.status;
-  const rule =
-    kinds[body.exc_type] ??
-    (status >= 500
-      ? { kind: 'transient' as const, code: 'erpnext_server_error' }
-      : { kind: 'invalid_data' as const, code: 'erpnext_error' });
+  // An exception class not listed here: its HTTP status (Frappe's http_status_code) says the kind.
+  const rule = kinds[body.exc_type] ?? {
+    kind: classifyStatus(status),
+    code: status >= 500 ? 'erpnext_server_error' : 'erpnext_error',
+  };
   return new HubError(rule.kind, rule.code, messageOf(body), {
     fieldPath: fieldPathOf(body),
     retryAfterMs: status === 429 ? parseRetryAfter(error.response.headers?.['retry-after']) : undefined,

@@ -1,6 +1,6 @@
 import type { ConnectorContext, WriteOp, WriteResult } from '../../core/connector/index.ts';
 import { HubError, toHubError } from '../../core/errors/index.ts';
-import { amendDocument, findAmendment } from './amend.ts';
+import { amendDocument, createAmendment, findAmendment } from './amend.ts';
 import type { ErpnextClient, FrappeDoc } from './client.ts';
 import type { ErpnextConfig } from './config.ts';
 import { type ErpnextStream, resolveErpnextStream } from './streams.ts';
@@ -31,7 +31,10 @@ async function findByMatchField(client: ErpnextClient, stream: ErpnextStream, fi
   return found[0]?.name;
 }
 
-/** Draft: PUT. Submitted: cancel and amend. Cancelled: follow its amendment, never edit it. */
+/**
+ * Draft: PUT. Submitted: cancel and amend. Cancelled: follow its amendment; with none, amend it
+ * now, which finishes an amend whose copy failed after the cancel (the two are separate calls).
+ */
 async function updateDocument(
   client: ErpnextClient,
   stream: ErpnextStream,
@@ -46,17 +49,8 @@ async function updateDocument(
   if (current.docstatus === 1)
     return { name: (await amendDocument(client, stream.doctype, current, record)).name, created: false };
   const amendment = await findAmendment(client, stream.doctype, name);
-  if (!amendment) {
-    throw new HubError(
-      'conflict',
-      'erpnext_document_cancelled',
-      `${stream.doctype} ${name} is cancelled and is never edited`,
-      {
-        details: { name },
-      },
-    );
-  }
-  return updateDocument(client, stream, amendment.name, record);
+  if (amendment) return updateDocument(client, stream, amendment.name, record);
+  return { name: (await createAmendment(client, stream.doctype, current, record)).name, created: false };
 }
 
 async function upsertDocument(client: ErpnextClient, stream: ErpnextStream, op: WriteOp): Promise<Done> {

@@ -43,7 +43,11 @@ const rules: Array<[string, Rule]> = [
     { kind: 'config', code: 'odoo_unknown_database', test: /database "[^"]*" does not exist/ },
   ],
   ['psycopg2.OperationalError', { kind: 'transient', code: 'odoo_database_unavailable' }],
+  // Lock and concurrency faults that Odoo hands back once its own retries ran out: try again later.
   ['psycopg2.errors.SerializationFailure', { kind: 'transient', code: 'odoo_concurrent_update' }],
+  ['psycopg2.errors.LockNotAvailable', { kind: 'transient', code: 'odoo_concurrent_update' }],
+  ['psycopg2.errors.DeadlockDetected', { kind: 'transient', code: 'odoo_concurrent_update' }],
+  ['odoo.exceptions.ConcurrencyError', { kind: 'transient', code: 'odoo_concurrent_update' }],
   ['psycopg2.IntegrityError', { kind: 'invalid_data', code: 'odoo_constraint_violation' }],
 ];
 

@@ -2,7 +2,7 @@ import type { ConnectorContext, Cursor, ReadPage } from '../../core/connector/in
 import type { OdooClient } from './client.ts';
 import type { OdooConfig } from './config.ts';
 import { advanceCursor, openWindow, parseOdooCursor, windowDomain } from './cursor.ts';
-import { parseRows } from './records.ts';
+import { includeArchived, parseRows } from './records.ts';
 import { attachRelations } from './relations.ts';
 import { resolveOdooStream } from './streams/index.ts';
 
@@ -23,6 +23,7 @@ export async function* readOdooStream(
       fields: stream.fields,
       order: 'id asc',
       limit,
+      context: includeArchived,
     });
     const rows = parseRows(result, `${stream.model}.search_read`);
     await attachRelations(client, rows, stream.relations);

@@ -5,6 +5,12 @@ import { parseOrThrow } from '../../core/errors/index.ts';
 export const odooRowSchema = z.looseObject({ id: z.number().int() });
 export type OdooRow = z.infer<typeof odooRowSchema>;
 
+/**
+ * search_read context that finds archived records (active = false) too: an archive is a change
+ * to sync, and old rows may point at archived records.
+ */
+export const includeArchived = { active_test: false };
+
 export function parseRows(value: unknown, what: string): OdooRow[] {
   return parseOrThrow(z.array(odooRowSchema), value, { what });
 }

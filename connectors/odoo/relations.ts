@@ -1,5 +1,5 @@
 import type { OdooClient } from './client.ts';
-import { many2oneId, type OdooRow, parseRows } from './records.ts';
+import { includeArchived, many2oneId, type OdooRow, parseRows } from './records.ts';
 import type { OdooRelation } from './streams/types.ts';
 
 function uniqueSorted(ids: Array<number | undefined>): number[] {
@@ -35,8 +35,12 @@ export async function attachRelations(
 async function searchRelated(client: OdooClient, relation: OdooRelation, ids: number[]): Promise<OdooRow[]> {
   const { kind, field } = relation.link;
   const domain = kind === 'children' ? [[field, 'in', ids]] : [['id', 'in', ids]];
+  // A row may point at an archived parent, which must still resolve; archived children (an
+  // archived BoM operation or variant) are no longer part of the record, so they stay out.
   const kwargs =
-    kind === 'children' ? { fields: relation.fields, order: 'id asc' } : { fields: relation.fields };
+    kind === 'children'
+      ? { fields: relation.fields, order: 'id asc' }
+      : { fields: relation.fields, context: includeArchived };
   const result = await client.executeKw(relation.model, 'search_read', [domain], kwargs);
   return parseRows(result, `${relation.model}.search_read`);
 }

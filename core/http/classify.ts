@@ -13,6 +13,28 @@ const transientCodes = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+// Failures before a connection existed: the server cannot have seen the request.
+const unsentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+/**
+ * True when the failure proves the server did not act on the request, so even a create may be
+ * sent again: the connection was never made, or the server refused it with 429.
+ */
+export function provablyNotProcessed(error: unknown): boolean {
+  if (error instanceof AxiosError && error.response) return error.response.status === 429;
+  const code = (error as { code?: string } | undefined)?.code;
+  return code !== undefined && unsentCodes.has(code);
+}
+
+/**
+ * axios rejects a status itself only when validateStatus refuses it; any other failure that
+ * carries a response broke while the body was read (cut off, stalled, reset).
+ */
+function failedReadingBody(error: AxiosError, status: number): boolean {
+  const validateStatus = error.config?.validateStatus;
+  return !validateStatus || validateStatus(status);
+}
+
 /** Retry-After as milliseconds: delta-seconds or an HTTP date. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
@@ -53,9 +75,11 @@ export function classifyHttpError(error: unknown, what?: string): HubError {
   if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') {
     return new HubError('transient', 'timeout', `${prefix}${error.message}`, { cause: error });
   }
-  if (!status) {
+  // No answer at all, or a body cut off or stalled after the headers: the status is no answer.
+  if (!status || failedReadingBody(error, status)) {
     const kind = error.code === 'ERR_CANCELED' ? 'system' : 'transient';
     return new HubError(kind, 'network_error', `${prefix}${error.message}`, {
+      details: status ? { status } : {},
       cause: error,
     });
   }

@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import type { HubError } from '../errors/index.ts';
-import { classifyHttpError } from './classify.ts';
+import { classifyHttpError, provablyNotProcessed } from './classify.ts';
 import { assertPublicUrl } from './network-guard.ts';
 import { type InRequestRetryOptions, withInRequestRetry } from './retry.ts';
 
@@ -18,9 +18,19 @@ export interface HttpClientOptions {
   classify?: (error: unknown) => HubError | undefined;
 }
 
+export interface HttpRequestOptions {
+  /**
+   * Set false for a call that acts anew each time it is sent (a create, a cancel): after a
+   * timeout or reset the server may already have acted, so it is sent again only when the
+   * failure proves it was not (connection refused, 429), and otherwise the error goes to the
+   * queue, whose retry of the whole write looks the first attempt up. @defaultValue true
+   */
+  idempotent?: boolean;
+}
+
 export interface HttpClient {
   axios: AxiosInstance;
-  request<T>(config: AxiosRequestConfig, what?: string): Promise<T>;
+  request<T>(config: AxiosRequestConfig, what?: string, requestOptions?: HttpRequestOptions): Promise<T>;
 }
 
 // Keep-alive pools: a new TLS handshake per call would cost more than the call itself.
@@ -38,7 +48,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   let guarded: Promise<void> | undefined;
   const classify = (error: unknown) => options.classify?.(error) ?? classifyHttpError(error);
 
-  async function request<T>(config: AxiosRequestConfig, what?: string): Promise<T> {
+  async function request<T>(
+    config: AxiosRequestConfig,
+    what?: string,
+    requestOptions: HttpRequestOptions = {},
+  ): Promise<T> {
     guarded ??= assertPublicUrl(options.baseURL, options.allowPrivateNetwork);
     await guarded;
     return withInRequestRetry(
@@ -53,6 +67,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         return what ? Object.assign(hubError, { message: `${what}: ${hubError.message}` }) : hubError;
       },
       options.retry,
+      requestOptions.idempotent === false ? provablyNotProcessed : undefined,
     );
   }
 

@@ -30,11 +30,14 @@ export function nextRetryDelay(
 /**
  * The inner of the two retry layers: a few quick tries inside one request. Longer waits are the
  * queue's job, so a long Retry-After is handed up as the error instead of blocking a worker.
+ * `mayRepeat` sees each raw failure: false hands the error up untried (a create the server may
+ * already have saved).
  */
 export async function withInRequestRetry<T>(
   fn: () => Promise<T>,
   classify: (error: unknown) => HubError,
   options: InRequestRetryOptions = {},
+  mayRepeat: (error: unknown) => boolean = () => true,
 ): Promise<T> {
   const settings = {
     attempts: options.attempts ?? 3,
@@ -47,7 +50,7 @@ export async function withInRequestRetry<T>(
       return await fn();
     } catch (raw) {
       const error = classify(raw);
-      const delay = nextRetryDelay(error, attempt, settings);
+      const delay = mayRepeat(raw) ? nextRetryDelay(error, attempt, settings) : undefined;
       if (delay === undefined) throw error;
       await sleep(delay);
     }

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOdooClient, createOdooRpc } from '../../../connectors/odoo/client.ts';
+import { classifyOdooFault } from '../../../connectors/odoo/errors.ts';
 import { HubError } from '../../../core/errors/index.ts';
 import { loadFixture, odooContext, odooOrigin, replay, withCachedUid } from './replay.ts';
 
@@ -78,6 +79,24 @@ describe('odoo fault classification (recorded faults)', () => {
 });
 
 describe('odoo transient failures', () => {
+  it.each([
+    'psycopg2.errors.SerializationFailure',
+    'psycopg2.errors.LockNotAvailable',
+    'psycopg2.errors.DeadlockDetected',
+    'odoo.exceptions.ConcurrencyError',
+  ])('%s, raised once Odoo gave up retrying a concurrent update, is transient', (name) => {
+    const fault = {
+      code: 200,
+      message: 'Odoo Server Error',
+      data: { name, message: 'could not obtain lock on row in relation "res_partner"' },
+    };
+    expect(classifyOdooFault(fault, 'res.partner.write')).toMatchObject({
+      kind: 'transient',
+      code: 'odoo_concurrent_update',
+      retryable: true,
+    });
+  });
+
   it('a 502 from the proxy in front of Odoo is transient after the in-request retries', async () => {
     nock(odooOrigin)
       .post('/jsonrpc')
@@ -107,7 +126,8 @@ describe('odoo transient failures', () => {
 
   it('a transient failure on one record of a batch leaves the others written', async () => {
     const ctx = await withCachedUid(odooContext());
-    nock(odooOrigin).post('/jsonrpc').times(3).reply(503, 'Service Unavailable');
+    // One 503 only: a write is not re-sent in-request (its line commands could act twice).
+    nock(odooOrigin).post('/jsonrpc').reply(503, 'Service Unavailable');
     replay('51');
     const { odooConnector } = await import('../../../connectors/odoo/index.ts');
     const results = await odooConnector.write(ctx, 'customers', [

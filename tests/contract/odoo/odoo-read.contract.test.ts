@@ -5,9 +5,11 @@ import type { Cursor, ReadPage } from '../../../core/connector/index.ts';
 import {
   executeKwParams,
   expectRpc,
+  includeArchived,
   loadFixture,
   odooContext,
   replay,
+  replayIncludingArchived,
   resultOf,
   resultResponse,
   withCachedUid,
@@ -44,7 +46,12 @@ function windowedCall(
     ['write_date', '<', windowEnd],
     ['id', '>', options.afterId ?? 0],
   ];
-  const kwargs = { fields: recordedKwargs.fields, order: 'id asc', limit: options.limit };
+  const kwargs = {
+    fields: recordedKwargs.fields,
+    order: 'id asc',
+    limit: options.limit,
+    context: includeArchived,
+  };
   expectRpc(
     executeKwParams(model, method, [domain], kwargs),
     options.empty ? resultResponse([]) : fixture.response,
@@ -69,8 +76,8 @@ describe('odoo incremental reads', () => {
         streams: { contacts: { fields: ['id', 'name', 'write_date'], domain: [] } },
       }),
     );
-    replay('43');
-    replay('44');
+    replayIncludingArchived('43');
+    replayIncludingArchived('44');
     const lastPage = executeKwParams(
       'res.partner',
       'search_read',
@@ -81,7 +88,7 @@ describe('odoo incremental reads', () => {
           ['id', '>', 28],
         ],
       ],
-      { fields: ['id', 'name', 'write_date'], order: 'id asc', limit: 10 },
+      { fields: ['id', 'name', 'write_date'], order: 'id asc', limit: 10, context: includeArchived },
     );
     expectRpc(lastPage, resultResponse([]));
 
@@ -103,7 +110,7 @@ describe('odoo incremental reads', () => {
         streams: { contacts: { fields: ['id', 'name', 'write_date'], domain: [] } },
       }),
     );
-    replay('44');
+    replayIncludingArchived('44');
     expectRpc(
       executeKwParams(
         'res.partner',
@@ -115,7 +122,7 @@ describe('odoo incremental reads', () => {
             ['id', '>', 28],
           ],
         ],
-        { fields: ['id', 'name', 'write_date'], order: 'id asc', limit: 10 },
+        { fields: ['id', 'name', 'write_date'], order: 'id asc', limit: 10, context: includeArchived },
       ),
       resultResponse([]),
     );
@@ -142,6 +149,7 @@ describe('odoo incremental reads', () => {
     expectRpc(
       executeKwParams('res.country', 'search_read', [[['id', 'in', [233]]]], {
         fields: ['id', 'name', 'code'],
+        context: includeArchived,
       }),
       resultResponse([country]),
     );
@@ -152,6 +160,31 @@ describe('odoo incremental reads', () => {
       customers.map((row) => (row.country_id ? country : null)),
     );
     expect(pages[0].cursor).toEqual({ from: '2026-11-21 23:39:37', to: null, afterId: 0 });
+  });
+
+  it('delivers a customer archived since the last sync, so the archive reaches the hub', async () => {
+    const ctx = await withCachedUid(odooContext({ pageSize: 5 }));
+    const [recorded] = resultOf(loadFixture('10')) as Array<Record<string, unknown>>;
+    const archived = { ...recorded, active: false, country_id: false };
+    const fields = (loadFixture('10').request.body.params.args[6] as { fields: string[] }).fields;
+    // Only a call with active_test false gets the row: Odoo leaves archived records out otherwise.
+    expectRpc(
+      executeKwParams(
+        'res.partner',
+        'search_read',
+        [
+          [
+            ['customer_rank', '>', 0],
+            ['write_date', '<', windowEnd],
+            ['id', '>', 0],
+          ],
+        ],
+        { fields, order: 'id asc', limit: 5, context: includeArchived },
+      ),
+      resultResponse([archived]),
+    );
+    const pages = await readAll(ctx, 'customers');
+    expect(pages.flatMap((page) => page.records)).toEqual([{ ...archived, country: null }]);
   });
 
   it('attaches sales order lines fetched in one call per page', async () => {
@@ -175,7 +208,7 @@ describe('odoo incremental reads', () => {
   it('attaches a work center calendar and its attendances (the calendar is a parent, attendances its children)', async () => {
     const ctx = await withCachedUid(odooContext());
     windowedCall('24', { limit: 200 });
-    replay('25');
+    replayIncludingArchived('25');
     replay('26');
     const [page] = await readAll(ctx, 'work_centers');
     const centers = page.records as Array<{

@@ -62,6 +62,26 @@ describe('odoo writes', () => {
     expect(results).toEqual([{ ok: true, idempotencyKey: 'key-cust-1', externalId: '45', created: false }]);
   });
 
+  it('never re-sends a create whose answer came late; the queue retry finds it by ref and updates', async () => {
+    const ctx = await withCachedUid(odooContext({ timeoutMs: 50 }));
+    const values = recordedValues('50', 0);
+    const created = loadFixture('50');
+    expectRpc(lookup('res.partner', 'ref', 'HUB-CUST-0001'), resultResponse([]));
+    // Odoo saves partner 45, but its answer arrives after the client gave up: exactly one create.
+    expectRpc(created.request.body.params, created.response, 300);
+    const [first] = await odooConnector.write(ctx, 'customers', [
+      op({ canonicalId: 'cust-1', record: values }),
+    ]);
+    expect(first).toMatchObject({ ok: false, error: { kind: 'transient', code: 'timeout' } });
+
+    expectRpc(lookup('res.partner', 'ref', 'HUB-CUST-0001'), resultResponse([{ id: 45 }]));
+    expectRpc(executeKwParams('res.partner', 'write', [[45], values]), loadFixture('51').response);
+    const retried = await odooConnector.write(ctx, 'customers', [
+      op({ canonicalId: 'cust-1', record: values }),
+    ]);
+    expect(retried).toEqual([{ ok: true, idempotencyKey: 'key-cust-1', externalId: '45', created: false }]);
+  });
+
   it('updates a known record by id with write', async () => {
     const ctx = await withCachedUid(odooContext());
     replay('51');

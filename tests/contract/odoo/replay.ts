@@ -36,9 +36,14 @@ export function resultOf(fixture: OdooFixture): unknown {
 
 /**
  * Expects exactly one JSON-RPC call whose params equal `params` (the envelope id is a counter and
- * not compared), and answers with the recorded response, echoing the caller's id as Odoo does.
+ * not compared), and answers with the recorded response, echoing the caller's id as Odoo does;
+ * after `delayMs` when given (Odoo received the call and acted, the answer comes late).
  */
-export function expectRpc(params: RpcBody['params'], response: OdooFixture['response']): nock.Scope {
+export function expectRpc(
+  params: RpcBody['params'],
+  response: OdooFixture['response'],
+  delayMs = 0,
+): nock.Scope {
   let requestId: RpcBody['id'] = null;
   const matches = (body: RpcBody) => {
     requestId = body.id;
@@ -46,7 +51,8 @@ export function expectRpc(params: RpcBody['params'], response: OdooFixture['resp
   };
   return nock(odooOrigin)
     .post('/jsonrpc', matches)
-    .reply(() => {
+    .reply(async () => {
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       const recorded = response.body;
       const echoed =
         typeof recorded === 'object' && recorded !== null ? { ...recorded, id: requestId } : recorded;
@@ -58,6 +64,20 @@ export function expectRpc(params: RpcBody['params'], response: OdooFixture['resp
 export function replay(number: string): nock.Scope {
   const fixture = loadFixture(number);
   return expectRpc(fixture.request.body.params, fixture.response);
+}
+
+/** The context the connector's reads send so that archived records are found too. */
+export const includeArchived = { active_test: false };
+
+/**
+ * Replays a recorded search_read as the connector sends it now, with the context that finds
+ * archived records (the recordings predate it); the recorded response answers.
+ */
+export function replayIncludingArchived(number: string): nock.Scope {
+  const { request, response } = loadFixture(number);
+  const { service, method, args } = request.body.params;
+  const kwargs = { ...(args[6] as Record<string, unknown>), context: includeArchived };
+  return expectRpc({ service, method, args: [...args.slice(0, 6), kwargs] }, response);
 }
 
 /**
