@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import { parseOrThrow } from '../errors/index.ts';
+import { type HubError, parseOrThrow } from '../errors/index.ts';
 
 /** One pagination style everywhere: ?limit=&offset=, answered as { items, total, limit, offset }. */
 export const pageQuerySchema = z.object({
@@ -19,4 +19,15 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.outpu
 
 export function paged<T>(items: T[], total: number, page: PageQuery) {
   return { items, total, limit: page.limit, offset: page.offset };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A path id that is not a UUID names nothing: it gets the same not-found answer as an unknown
+ * one, instead of reaching the database as a failing uuid cast.
+ */
+export function uuidParam(value: string, notFound: (id: string) => HubError): string {
+  if (!UUID.test(value)) throw notFound(value);
+  return value;
 }

@@ -48,6 +48,47 @@ const columns = `id, connection_id AS "connectionId", stream, direction, externa
   field_path AS "fieldPath", mapping_version AS "mappingVersion", attempts, context, state, first_seen AS "firstSeen",
   last_seen AS "lastSeen", resolved_at AS "resolvedAt"`;
 
+/** A NUL or a lone UTF-16 surrogate: PostgreSQL text and jsonb refuse both. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the NUL is what this looks for
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const hasUnstorable = (text: string) => text.search(UNSTORABLE) !== -1;
+
+/** The path (`a.b[2]`) of the first key or string in `value` that PostgreSQL cannot store, if any. */
+export function unstorableStringPath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return hasUnstorable(value) ? path || '(value)' : undefined;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = unstorableStringPath(item, `${path}[${index}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const keyPath = path ? `${path}.${key}` : key;
+    if (hasUnstorable(key)) return escapeUnstorable(keyPath);
+    const found = unstorableStringPath(item, keyPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** `text` with each unstorable character written as its \uXXXX escape, so an operator can see it. */
+export function escapeUnstorable(text: string): string {
+  return text.replace(UNSTORABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** In JSON text: a \u0000 or lone-surrogate escape (JSON.stringify writes both so), not itself escaped. */
+const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(0000|d[89a-f][0-9a-f]{2})/gi;
+
+/** `value` as JSON that PostgreSQL can store as jsonb: unstorable characters stay as literal \uXXXX text. */
+export function storableJsonText(value: unknown): string {
+  return JSON.stringify(value).replace(UNSTORABLE_ESCAPE, '$1\\\\u$2');
+}
+
+const storableText = (text: string | undefined) => (text === undefined ? null : escapeUnstorable(text));
+
 /** The same record failing the same way is one failure seen again, not a new one. */
 function fingerprintOf(failure: NewFailure): string {
   const record = failure.externalId ?? failure.canonicalId ?? contentHash(failure.rawPayload ?? null);
@@ -60,7 +101,10 @@ function fingerprintOf(failure: NewFailure): string {
   ]);
 }
 
-/** Records a failure, or counts another attempt of the open one for the same record. */
+/**
+ * Records a failure, or counts another attempt of the open one for the same record. Payloads and
+ * texts are escaped where PostgreSQL could not store them: a record is often failed for exactly that.
+ */
 export async function recordFailure(db: Queryable, failure: NewFailure): Promise<string> {
   const errorClass = classifyFailure(failure.error);
   syncFailures.inc({ connection: failure.connectionId, stream: failure.stream, error_class: errorClass });
@@ -79,17 +123,17 @@ export async function recordFailure(db: Queryable, failure: NewFailure): Promise
       failure.connectionId,
       failure.stream,
       failure.direction,
-      failure.externalId ?? null,
+      storableText(failure.externalId),
       failure.canonicalId ?? null,
-      JSON.stringify(failure.rawPayload ?? null),
-      failure.mappedPayload === undefined ? null : JSON.stringify(failure.mappedPayload),
+      storableJsonText(failure.rawPayload ?? null),
+      failure.mappedPayload === undefined ? null : storableJsonText(failure.mappedPayload),
       errorClass,
       failure.error.code,
-      failure.error.message,
-      failure.error.fieldPath ?? null,
+      escapeUnstorable(failure.error.message),
+      storableText(failure.error.fieldPath),
       failure.mappingVersion ?? null,
       fingerprintOf(failure),
-      JSON.stringify({ ...failure.context, kind: failure.error.kind }),
+      storableJsonText({ ...failure.context, kind: failure.error.kind }),
     ],
   );
   return rows[0]!.id;
@@ -126,12 +170,17 @@ export interface FailureFilter {
   ids?: string[];
 }
 
+/** An ILIKE pattern matching `text` literally anywhere: % and _ in it are not wildcards. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
 function whereOf(filter: FailureFilter): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
     params.push(value);
-    clauses.push(sql.replace('?', `$${params.length}`));
+    clauses.push(sql.replaceAll('?', `$${params.length}`));
   };
   if (filter.connectionId) add('connection_id = ?', filter.connectionId);
   if (filter.stream) add('stream = ?', filter.stream);
@@ -140,8 +189,8 @@ function whereOf(filter: FailureFilter): { sql: string; params: unknown[] } {
   if (filter.ids) add('id = ANY(?::uuid[])', filter.ids);
   if (filter.text) {
     add(
-      `(message ILIKE ? OR coalesce(external_id, '') ILIKE $${params.length} OR raw_payload::text ILIKE $${params.length})`,
-      `%${filter.text}%`,
+      `(message ILIKE ? OR coalesce(external_id, '') ILIKE ? OR raw_payload::text ILIKE ?)`,
+      containsPattern(filter.text),
     );
   }
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };

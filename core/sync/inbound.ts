@@ -17,7 +17,13 @@ import type { Connection } from '../store/repos/connections.ts';
 import { type IncomingRecord, writeMasterData } from '../store/repos/master-data.ts';
 import { saveCursor } from '../store/repos/sync-state.ts';
 import { canonicalIdsFor } from '../store/repos/xref.ts';
-import { type NewFailure, recordFailure, resolveFailuresFor } from './failures.ts';
+import {
+  escapeUnstorable,
+  type NewFailure,
+  recordFailure,
+  resolveFailuresFor,
+  unstorableStringPath,
+} from './failures.ts';
 import type { ConnectionMapping } from './mapping-source.ts';
 import { parkedWaitingFor, parkRecord, unparkRecords } from './parking.ts';
 import { emptyCounts, type RunCounts } from './runs.ts';
@@ -73,6 +79,21 @@ function failureOf(
   };
 }
 
+/**
+ * PostgreSQL cannot store a NUL or a lone surrogate in jsonb: written, such a record would roll
+ * back its whole page, and every later run would fail on the same page.
+ */
+function unstorableRecord(stream: InboundStream, raw: unknown, path: string, id: unknown): Prepared {
+  const externalId = id === undefined || id === null || id === '' ? undefined : String(id);
+  const error = new HubError(
+    'invalid_data',
+    'unstorable_string',
+    `${stream.spec.entity} ${escapeUnstorable(externalId ?? '(no id)')}: ${path}: holds a NUL or an unpaired surrogate character`,
+    { fieldPath: path },
+  );
+  return failureOf(stream, raw, error, externalId);
+}
+
 /** Maps and validates one raw record; never throws for bad data, which becomes a failure instead. */
 async function prepare(
   stream: InboundStream,
@@ -93,6 +114,8 @@ async function prepare(
     );
   }
   const id = readPath(raw, stream.spec.primaryKey);
+  const unstorable = unstorableStringPath(raw);
+  if (unstorable !== undefined) return unstorableRecord(stream, raw, unstorable, id);
   if (id === undefined || id === null || id === '') {
     return failureOf(
       stream,
@@ -154,9 +177,7 @@ export async function preparePage(
   const resolver = createXrefResolver(db, connection.id);
   const prepared: Prepared[] = [];
   for (const raw of page.records) prepared.push(await prepare(stream, raw, resolver));
-  const ok = prepared.flatMap((p) => (p.kind === 'ok' ? [p.record] : []));
-  // The last occurrence of an id in a page wins; earlier ones were superseded within the page.
-  const newest = [...new Map(ok.map((record) => [record.externalId, record])).values()];
+  const newest = newestCopies(prepared, spec.cursorField).flatMap((p) => (p.kind === 'ok' ? [p.record] : []));
   const latest = await dropOlderThanHeld(db, connection.id, spec, newest);
   let matched: PageMatches | undefined;
   if (options.matchAhead && isMatchedEntity(spec.entity)) {
@@ -170,6 +191,29 @@ export async function preparePage(
     matched = await matchNewRecords(store.db, spec.entity, connection.id, unknown, options.carry);
   }
   return { page, prepared, latest, matched };
+}
+
+function copyOf(item: Prepared): { externalId?: string; raw: unknown } {
+  if (item.kind === 'ok') return item.record;
+  if (item.kind === 'pending') return item;
+  return { externalId: item.failure.externalId, raw: item.failure.rawPayload };
+}
+
+/**
+ * The newest copy of each id in a page, by the stream's cursor field; where that cannot tell, the
+ * later copy. When the newest copy failed or waits for a reference, the older valid copies are not
+ * written: they would overwrite newer data and resolve the newer copy's failure.
+ */
+function newestCopies(prepared: Prepared[], cursorField: string | undefined): Prepared[] {
+  const cursorOf = (item: Prepared) => (cursorField ? readPath(copyOf(item).raw, cursorField) : undefined);
+  const newest = new Map<string, Prepared>();
+  for (const item of prepared) {
+    const { externalId } = copyOf(item);
+    if (externalId === undefined) continue;
+    const kept = newest.get(externalId);
+    if (!kept || !isOlder(cursorOf(item), cursorOf(kept))) newest.set(externalId, item);
+  }
+  return [...newest.values()];
 }
 
 export interface PageHooks {
@@ -261,12 +305,15 @@ async function dropOlderThanHeld(
     [connectionId, spec.name, records.map((record) => record.externalId)],
   );
   const held = new Map(rows.map((row) => [row.external_id, readPath(row.raw, field)]));
-  const older = (incoming: unknown, stored: unknown) =>
-    (typeof incoming === 'number' && typeof stored === 'number') ||
-    (typeof incoming === 'string' && typeof stored === 'string')
-      ? incoming < stored
-      : false;
-  return records.filter((record) => !older(readPath(record.raw, field), held.get(record.externalId)));
+  return records.filter((record) => !isOlder(readPath(record.raw, field), held.get(record.externalId)));
+}
+
+/** Whether one cursor value is before another; values of different or other types never are. */
+function isOlder(value: unknown, than: unknown): boolean {
+  return (typeof value === 'number' && typeof than === 'number') ||
+    (typeof value === 'string' && typeof than === 'string')
+    ? value < than
+    : false;
 }
 
 export function addCounts(into: RunCounts, from: RunCounts): RunCounts {

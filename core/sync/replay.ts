@@ -81,13 +81,45 @@ async function replayOutbound(hub: Hub, failure: FailedSync): Promise<ReplayResu
   return { id: failure.id, state: 'replayed' };
 }
 
-export async function replayMatching(hub: Hub, filter: FailureFilter, limit = 1000): Promise<ReplayResult[]> {
-  const { items } = await listFailures(
+export interface SkippedReplay {
+  id: string;
+  code: string;
+  message: string;
+}
+
+export interface MatchingReplay {
+  /** Failures replayed, whatever state each ended in. */
+  replayed: number;
+  results: ReplayResult[];
+  /** Failures that could not be replayed (e.g. a flow's, or of a stream gone from the connection). */
+  skipped: number;
+  skips: SkippedReplay[];
+  /** Failures that matched but were left for a later call because of the limit. */
+  beyondLimit: number;
+}
+
+/** Replays every matching failure up to `limit`; one that cannot be replayed does not stop the rest. */
+export async function replayMatching(hub: Hub, filter: FailureFilter, limit = 1000): Promise<MatchingReplay> {
+  const { items, total } = await listFailures(
     hub.store.db,
     { ...filter, state: filter.state ?? 'open' },
     { limit, offset: 0 },
   );
   const results: ReplayResult[] = [];
-  for (const failure of items) results.push(await replayFailure(hub, failure.id));
-  return results;
+  const skips: SkippedReplay[] = [];
+  for (const failure of items) {
+    try {
+      results.push(await replayFailure(hub, failure.id));
+    } catch (error) {
+      const { code, message } = toHubError(error);
+      skips.push({ id: failure.id, code, message });
+    }
+  }
+  return {
+    replayed: results.length,
+    results,
+    skipped: skips.length,
+    skips,
+    beyondLimit: Math.max(0, total - items.length),
+  };
 }

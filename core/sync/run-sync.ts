@@ -96,14 +96,20 @@ function pagesOf(
   };
 }
 
-function outcomeOf(
+/**
+ * Codes of a spent daily allowance, as the connectors raise them: the hub's own ceiling, HubSpot's
+ * DAILY policy and Salesforce's REQUEST_LIMIT_EXCEEDED. Other rate limits pass within seconds.
+ */
+const QUOTA_CODES = new Set(['api_quota_reached', 'rate_limited_daily', 'request_limit_exceeded']);
+
+export function outcomeOf(
   error: unknown,
   counts: RunCounts,
 ): { status: RunStatus; reason?: string; error?: string } {
   if (error) {
     const hubError = toHubError(error);
     if (hubError.kind === 'rate_limited') {
-      const quota = /quota|limit/i.test(hubError.code) || /quota|daily/i.test(hubError.message);
+      const quota = QUOTA_CODES.has(hubError.code);
       return {
         status: 'partial',
         reason: `partially synced: ${quota ? 'quota' : 'rate limited'}`,

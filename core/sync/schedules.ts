@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { HubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
+import type { QueuePort } from '../queue/port.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
@@ -33,6 +34,31 @@ export async function listSchedules(db: Queryable): Promise<Schedule[]> {
 }
 
 /**
+ * One id per stream and minute. The minute is counted in epoch minutes because BullMQ refuses
+ * custom job ids containing ':' (an ISO time has two); stream names are not restricted either.
+ */
+export function scheduledRunJobId(
+  schedule: Pick<Schedule, 'connectionId' | 'stream'>,
+  now = new Date(),
+): string {
+  const epochMinute = Math.floor(now.getTime() / 60_000);
+  return `sched-${schedule.connectionId}-${schedule.stream}-${epochMinute}`.replaceAll(':', '_');
+}
+
+export async function enqueueScheduledRun(
+  queue: QueuePort,
+  schedule: Schedule,
+  now = new Date(),
+): Promise<void> {
+  const job: SyncRunJob = {
+    connectionId: schedule.connectionId,
+    stream: schedule.stream,
+    reason: 'schedule',
+  };
+  await queue.add(SYNC_RUNS_QUEUE, 'sync', job, { jobId: scheduledRunJobId(schedule, now) });
+}
+
+/**
  * Every worker runs the same cron timers; each tick enqueues a job whose id names the stream and
  * the minute, so however many workers fire, the queue holds one run, and the stream lease keeps a
  * slow run from overlapping the next tick. A tick missed while no worker was up is not replayed:
@@ -43,19 +69,9 @@ export function startScheduler(hub: Hub, reloadMs = 10_000) {
   let stopped = false;
 
   const tick = (schedule: Schedule) => async () => {
-    const minute = new Date().toISOString().slice(0, 16);
-    const job: SyncRunJob = {
-      connectionId: schedule.connectionId,
-      stream: schedule.stream,
-      reason: 'schedule',
-    };
-    await hub.queue
-      .add(SYNC_RUNS_QUEUE, 'sync', job, {
-        jobId: `sched-${schedule.connectionId}-${schedule.stream}-${minute}`,
-      })
-      .catch((error: unknown) => {
-        logger.warn('could not enqueue scheduled run', { ...job, error });
-      });
+    await enqueueScheduledRun(hub.queue, schedule).catch((error: unknown) => {
+      logger.warn('could not enqueue scheduled run', { ...schedule, error });
+    });
   };
 
   const reload = async () => {

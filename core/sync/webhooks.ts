@@ -6,7 +6,7 @@ import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import type { Connection } from '../store/repos/connections.ts';
 import { contextFor } from './connector-context.ts';
-import { recordFailure } from './failures.ts';
+import { escapeUnstorable, recordFailure, unstorableStringPath } from './failures.ts';
 import {
   addCounts,
   type InboundStream,
@@ -65,6 +65,13 @@ export async function drainWindow(hub: Hub, job: WebhookJob): Promise<void> {
   }
 }
 
+export interface WebhookIntake {
+  accepted: number;
+  duplicates: number;
+  /** Events filed as failed syncs instead of stored; present only when there were any. */
+  failed?: number;
+}
+
 /**
  * Verifies (through the connector), deduplicates by event id and stores the events; a drain job
  * takes them in batches. The HTTP answer never waits for the sync itself.
@@ -73,7 +80,7 @@ export async function acceptWebhook(
   hub: Hub,
   connectionId: string,
   request: WebhookRequest,
-): Promise<{ accepted: number; duplicates: number }> {
+): Promise<WebhookIntake> {
   const connection = await hub.store.connections.getCached(connectionId);
   const connector = hub.connectors.find(connection.kind);
   if (!connector.webhook)
@@ -85,14 +92,49 @@ export async function acceptWebhook(
   const events = await connector.webhook(contextFor(hub.store, connector, connection), request);
   if (events.length === 0) return { accepted: 0, duplicates: 0 };
   refuseUnknownStreams(connector, connection.config, events);
+  const storable = await fileUnstorableEvents(hub.store.db, connectionId, events);
+  const failed = events.length - storable.length;
+  const filed = failed > 0 ? { failed } : {};
+  if (storable.length === 0) return { accepted: 0, duplicates: 0, ...filed };
+  // Events keep their order within the delivery: a microsecond apart, as the drain reads by received_at.
   const { rows } = await hub.store.db.query<{ event_id: string }>(
-    `INSERT INTO webhook_events (connection_id, event_id, event)
-     SELECT $1, e->>'eventId', e FROM jsonb_array_elements($2::jsonb) AS e
+    `INSERT INTO webhook_events (connection_id, event_id, event, received_at)
+     SELECT $1, e->>'eventId', e, now() + (n - 1) * interval '1 microsecond'
+     FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n)
      ON CONFLICT DO NOTHING RETURNING event_id`,
-    [connectionId, JSON.stringify(events)],
+    [connectionId, JSON.stringify(storable)],
   );
   if (rows.length > 0) await requestDrain(hub, connectionId);
-  return { accepted: rows.length, duplicates: events.length - rows.length };
+  return { accepted: rows.length, duplicates: storable.length - rows.length, ...filed };
+}
+
+/**
+ * An event holding a NUL or a lone surrogate cannot be stored as jsonb: it becomes a failed sync
+ * naming the field, instead of failing the whole delivery. Returns the events that can be stored.
+ */
+async function fileUnstorableEvents(
+  db: Queryable,
+  connectionId: string,
+  events: ChangeEvent[],
+): Promise<ChangeEvent[]> {
+  const storable: ChangeEvent[] = [];
+  for (const event of events) {
+    const path = unstorableStringPath(event);
+    if (path === undefined) {
+      storable.push(event);
+      continue;
+    }
+    const message = `event ${escapeUnstorable(String(event.eventId))} of ${escapeUnstorable(String(event.externalId))}: ${path}: holds a NUL or an unpaired surrogate character`;
+    await recordFailure(db, {
+      connectionId,
+      stream: event.stream,
+      direction: 'in',
+      externalId: event.externalId,
+      rawPayload: event,
+      error: new HubError('invalid_data', 'unstorable_string', message, { fieldPath: path }),
+    });
+  }
+  return storable;
 }
 
 /** An event for a stream the connection does not have is refused with the request, naming it. */

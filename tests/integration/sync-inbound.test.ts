@@ -216,5 +216,60 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       const log = await changeLogOf(test.hub.store.db, rows[0]!.canonical_id);
       expect(log.map((entry) => entry.body?.name)).toEqual(['One', 'Two']);
     });
+
+    it('files a record holding a NUL or a lone surrogate as a failure and commits the rest of its page', async () => {
+      const crm = memorySystem(systemName);
+      crm.put('customers', { id: 'N1', name: 'Good One' });
+      crm.put('customers', { id: 'N2', name: 'Bad\u0000Two' });
+      crm.put('customers', { id: 'N3', name: 'Good Three', notes: ['fine', { memo: 'half \ud800 pair' }] });
+      crm.put('customers', { id: 'N4', name: 'Good Four' });
+      const run = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      expect(run.status).toBe('partial');
+      expect(run.counts).toMatchObject({ read: 4, created: 2, failed: 2 });
+      const { items } = await listFailures(test.hub.store.db, { connectionId: 'crm' });
+      const byId = new Map(items.map((failure) => [failure.externalId, failure]));
+      expect(byId.get('N2')).toMatchObject({ errorCode: 'unstorable_string', fieldPath: 'name' });
+      expect(byId.get('N2')!.message).toContain('N2');
+      expect(byId.get('N2')!.rawPayload).toMatchObject({ id: 'N2', name: 'Bad\\u0000Two' });
+      expect(byId.get('N3')).toMatchObject({ errorCode: 'unstorable_string', fieldPath: 'notes[1].memo' });
+      crm.put('customers', { id: 'N5', name: 'Good Five' });
+      const next = await runSync(test.hub, { connectionId: 'crm', stream: 'customers', full: true });
+      expect(next.status).toBe('partial');
+      expect(next.counts).toMatchObject({ created: 1, failed: 2 });
+    });
+
+    it('keeps the copy of an id in a page with the highest cursor value, not the last one', async () => {
+      const stream = await inboundStreamFor(test.hub, 'crm', 'customers');
+      await processInboundPage(stream, {
+        records: [
+          { id: 'O1', name: 'Newest', seq: 10 },
+          { id: 'O1', name: 'Older', seq: 9 },
+        ],
+      });
+      const { rows } = await test.hub.store.db.query<{ raw: { name: string } }>(
+        `SELECT raw FROM source_records WHERE external_id = 'O1'`,
+      );
+      expect(rows.map((row) => row.raw.name)).toEqual(['Newest']);
+    });
+
+    it('writes no older valid copy over a newer invalid one in a page, and keeps its failure open', async () => {
+      const stream = await inboundStreamFor(test.hub, 'crm', 'customers');
+      await processInboundPage(stream, {
+        records: [{ id: 'X1', name: 'Held', email: 'held@example.com', seq: 1 }],
+      });
+      const outcome = await processInboundPage(stream, {
+        records: [
+          { id: 'X1', name: 'Old Good', email: 'old@example.com', seq: 2 },
+          { id: 'X1', name: 'New Bad', email: 'new at example.com', seq: 3 },
+        ],
+      });
+      expect(outcome.written).toEqual([]);
+      const { items } = await listFailures(test.hub.store.db, { connectionId: 'crm' });
+      expect(items.map((failure) => [failure.externalId, failure.state])).toEqual([['X1', 'open']]);
+      const { rows } = await test.hub.store.db.query<{ raw: { name: string } }>(
+        `SELECT raw FROM source_records WHERE external_id = 'X1'`,
+      );
+      expect(rows.map((row) => row.raw.name)).toEqual(['Held']);
+    });
   },
 );

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listFailures } from '../../core/sync/failures.ts';
+import { drainWebhookEvents } from '../../core/sync/webhooks.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import { type ApiFixture, startApiFixture } from './api-fixture.ts';
 
@@ -62,5 +64,46 @@ describe.each(storeDrivers())('webhook intake on $name', (store) => {
   it('leaves other methods and paths to the API', async () => {
     expect((await request(fixture.app).get('/webhooks/crm')).body.error.code).toBe('route_not_found');
     expect((await post('/webhooks/crm/extra', event('intake-4'))).body.error.code).toBe('route_not_found');
+  });
+
+  it('files an event holding a NUL or a lone surrogate as a failure and takes the rest of the delivery', async () => {
+    const body = JSON.stringify({
+      events: [
+        { id: 'nul-1', stream: 'customers', record: { id: 'R-nul-1', name: 'Fine One' } },
+        { id: 'nul-2', stream: 'customers', record: { id: 'R-nul-2', name: 'Bad\u0000Two' } },
+        { id: 'nul-3', stream: 'customers', record: { id: 'R-nul-3', name: 'Half \udc00 pair' } },
+        { id: 'nul-4', stream: 'customers', record: { id: 'R-nul-4', name: 'Fine Four' } },
+      ],
+    });
+    const answer = await post('/webhooks/crm', body);
+    expect(answer.status).toBe(202);
+    expect(answer.body).toEqual({ accepted: 2, duplicates: 0, failed: 2 });
+    const { items } = await listFailures(fixture.test.hub.store.db, { connectionId: 'crm', text: 'R-nul' });
+    expect(items.map((failure) => [failure.externalId, failure.errorCode, failure.fieldPath]).sort()).toEqual(
+      [
+        ['R-nul-2', 'unstorable_string', 'record.name'],
+        ['R-nul-3', 'unstorable_string', 'record.name'],
+      ],
+    );
+    await drainWebhookEvents(fixture.test.hub, 'crm');
+    const { rows } = await fixture.test.hub.store.db.query<{ external_id: string }>(
+      `SELECT external_id FROM source_records WHERE external_id LIKE 'R-nul-%' ORDER BY external_id`,
+    );
+    expect(rows.map((row) => row.external_id)).toEqual(['R-nul-1', 'R-nul-4']);
+  });
+
+  it('drains the events of one delivery in their order, not by event id text', async () => {
+    const body = JSON.stringify({
+      events: [
+        { id: 'ord-e9', stream: 'customers', record: { id: 'R-ord', name: 'First' } },
+        { id: 'ord-e10', stream: 'customers', record: { id: 'R-ord', name: 'Second' } },
+      ],
+    });
+    expect((await post('/webhooks/crm', body)).body).toEqual({ accepted: 2, duplicates: 0 });
+    await drainWebhookEvents(fixture.test.hub, 'crm');
+    const { rows } = await fixture.test.hub.store.db.query<{ raw: { name: string } }>(
+      `SELECT raw FROM source_records WHERE external_id = 'R-ord'`,
+    );
+    expect(rows.map((row) => row.raw.name)).toEqual(['Second']);
   });
 });

@@ -5,7 +5,7 @@ import type { Hub } from '../../runtime/hub.ts';
 import { errorClassAdvice, errorClasses } from '../../sync/error-class.ts';
 import { failureCounts, getFailure, listFailures, setFailureState } from '../../sync/failures.ts';
 import { replayFailure, replayMatching } from '../../sync/replay.ts';
-import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
+import { paged, pageQuerySchema, parseBody, parseQuery, uuidParam } from '../validate.ts';
 
 const filterFields = {
   connection: z.string().optional(),
@@ -30,6 +30,15 @@ const toFilter = (query: {
   text: query.text,
 });
 
+const failureNotFound = (id: string) =>
+  new HubError('not_found', 'failure_not_found', `No failed sync ${id}`);
+
+async function requireFailure(hub: Hub, id: string) {
+  const failure = await getFailure(hub.store.db, uuidParam(id, failureNotFound));
+  if (!failure) throw failureNotFound(id);
+  return failure;
+}
+
 export function failureRoutes(hub: Hub): Router {
   const router = Router();
   router.get('/failures', async (req, res) => {
@@ -38,21 +47,18 @@ export function failureRoutes(hub: Hub): Router {
     res.json({ ...paged(items, total, query), counts: await failureCounts(hub.store.db) });
   });
   router.get('/failures/:id', async (req, res) => {
-    const failure = await getFailure(hub.store.db, req.params.id);
-    if (!failure) throw new HubError('not_found', 'failure_not_found', `No failed sync ${req.params.id}`);
+    const failure = await requireFailure(hub, req.params.id);
     res.json({ ...failure, advice: errorClassAdvice[failure.errorClass] });
   });
   router.post('/failures/replay', async (req, res) => {
     const filter = parseBody(z.object(filterFields), req);
-    const results = await replayMatching(hub, toFilter(filter));
-    res.json({ replayed: results.length, results });
+    res.json(await replayMatching(hub, toFilter(filter)));
   });
   router.post('/failures/:id/replay', async (req, res) => {
-    res.json(await replayFailure(hub, req.params.id));
+    res.json(await replayFailure(hub, uuidParam(req.params.id, failureNotFound)));
   });
   router.post('/failures/:id/ignore', async (req, res) => {
-    const failure = await getFailure(hub.store.db, req.params.id);
-    if (!failure) throw new HubError('not_found', 'failure_not_found', `No failed sync ${req.params.id}`);
+    const failure = await requireFailure(hub, req.params.id);
     await setFailureState(hub.store.db, failure.id, 'ignored');
     res.json({ id: failure.id, state: 'ignored' });
   });

@@ -4,7 +4,7 @@ import { HubError } from '../../errors/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import { getRun, listRuns } from '../../sync/runs.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from '../../sync/sync-jobs.ts';
-import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
+import { paged, pageQuerySchema, parseBody, parseQuery, uuidParam } from '../validate.ts';
 import { connectionWithReadableStream } from './readable-stream.ts';
 
 const runFilterSchema = pageQuerySchema.extend({
@@ -12,6 +12,8 @@ const runFilterSchema = pageQuerySchema.extend({
   stream: z.string().optional(),
   status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']).optional(),
 });
+
+const runNotFound = (id: string) => new HubError('not_found', 'run_not_found', `No sync run ${id}`);
 
 export function runRoutes(hub: Hub): Router {
   const router = Router();
@@ -25,8 +27,8 @@ export function runRoutes(hub: Hub): Router {
     res.json(paged(items, total, query));
   });
   router.get('/runs/:id', async (req, res) => {
-    const run = await getRun(hub.store.db, req.params.id);
-    if (!run) throw new HubError('not_found', 'run_not_found', `No sync run ${req.params.id}`);
+    const run = await getRun(hub.store.db, uuidParam(req.params.id, runNotFound));
+    if (!run) throw runNotFound(req.params.id);
     res.json(run);
   });
   router.post('/connections/:id/streams/:stream/sync', async (req, res) => {
