@@ -9,8 +9,19 @@ import * as mdmIndex from './migrations/0005-mdm-index.ts';
 import * as flows from './migrations/0006-flows.ts';
 import * as webhookBatches from './migrations/0007-webhook-batches.ts';
 import * as outboxBatches from './migrations/0008-outbox-batches.ts';
+import * as createClaims from './migrations/0009-create-claims.ts';
 
-const migrations = [core, sync, mdmFlows, adminAuth, mdmIndex, flows, webhookBatches, outboxBatches];
+const migrations = [
+  core,
+  sync,
+  mdmFlows,
+  adminAuth,
+  mdmIndex,
+  flows,
+  webhookBatches,
+  outboxBatches,
+  createClaims,
+];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { findStream } from '../connector/define.ts';
 import type { StreamSpec } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
@@ -10,6 +11,7 @@ import { noteRowsWritten } from '../store/planner-stats.ts';
 import { goldenBodiesByIds } from '../store/repos/golden.ts';
 import { throughCircuit } from './circuit.ts';
 import { contextFor } from './connector-context.ts';
+import { claimCreates, dropClaims } from './create-claims.ts';
 import { recordFailure } from './failures.ts';
 import { mappingFor } from './mapping-source.ts';
 import {
@@ -32,6 +34,7 @@ export const idempotencyKeyOf = (
 /** How long an outbound record may wait for a referenced record to reach the target. */
 const PENDING_OUT_MAX_MS = 10 * 60_000;
 const PENDING_OUT_RETRY_MS = 2_000;
+const BUSY_RETRY_MS = 1_000;
 
 async function alreadyWritten(db: Queryable, keys: string[]): Promise<Set<string>> {
   const { rows } = await db.query<{ idempotency_key: string }>(
@@ -46,7 +49,11 @@ async function alreadyWritten(db: Queryable, keys: string[]): Promise<Set<string
  * what this version already wrote (idempotency key). Successes are recorded before transient
  * failures are thrown for a retry, so a retry never repeats a write that took effect.
  */
-export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: number }): Promise<void> {
+export async function handleWriteJob(
+  hub: Hub,
+  job: WriteJob & { pendingSince?: number },
+  jobId: string = randomUUID(),
+): Promise<void> {
   const { db } = hub.store;
   const connection = await hub.store.connections.getCached(job.connectionId);
   const connector = hub.connectors.find(connection.kind);
@@ -68,7 +75,7 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
     job.force ? new Set<string>() : alreadyWritten(db, keys),
     resolver.prefetchCanonical(spec.entity, [...golden.keys()]),
   ]);
-  const planned: PlannedOp[] = [];
+  let planned: PlannedOp[] = [];
   const waiting: WriteItem[] = [];
   for (const record of candidates) {
     const idempotencyKey = idempotencyKeyOf(connection.id, spec.name, record.id, record.version);
@@ -117,6 +124,10 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
     });
   }
   await deferWaiting(hub, job, spec, waiting);
+  const isCreate = (item: PlannedOp) => item.op.action === 'upsert' && !item.op.externalId;
+  const claims = await claimCreates(db, job, planned.filter(isCreate), jobId);
+  await deferBusy(hub, job, claims.busy);
+  planned = [...planned.filter((item) => !isCreate(item)), ...claims.send];
   if (planned.length === 0) return;
 
   const ctx = contextFor(hub.store, connector, connection);
@@ -135,6 +146,15 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
     { halfOpenAfterMs },
   ).finally(timer);
   const { done, refused, retryable } = sortResults(planned, results);
+  const staleCreates = done.filter(({ planned: item }) => claims.stale.has(item.record.id));
+  if (staleCreates.length > 0)
+    retryable.push(
+      new HubError(
+        'transient',
+        'newer_version_follows',
+        `${staleCreates.length} records were created from their first try; their newer version follows as an update`,
+      ),
+    );
   const fileFailure = (tx: Queryable, item: PlannedOp, error: HubError) =>
     recordFailure(tx, {
       connectionId: connection.id,
@@ -148,12 +168,29 @@ export async function handleWriteJob(hub: Hub, job: WriteJob & { pendingSince?: 
     });
   const recorded = await db.transaction(async (tx) => {
     for (const { planned: item, error } of refused) await fileFailure(tx, item, error);
+    await dropClaims(
+      tx,
+      refused
+        .filter(({ planned: item }) => isCreate(item))
+        .map(({ planned: item }) => item.op.idempotencyKey),
+    );
     return recordWrites(tx, job, spec, done, async (write, error) => {
       await fileFailure(tx, write.planned, error);
     });
   });
   noteRowsWritten(db, recorded.length);
   if (retryable.length > 0) throw batchRetryError(retryable, planned.length);
+}
+
+/** Creates another job is sending right now are tried again once it has had time to record them. */
+async function deferBusy(hub: Hub, job: WriteJob, busy: PlannedOp[]) {
+  if (busy.length === 0) return;
+  const items = busy.map(({ record }) => ({ canonicalId: record.id, version: record.version }));
+  const retry: WriteJob = { ...job, items };
+  await hub.queue.add(writeQueueName(job.connectionId), 'write', retry, {
+    delayMs: BUSY_RETRY_MS,
+    jobId: `wb-${contentHash([retry, Math.floor(Date.now() / BUSY_RETRY_MS)])}`,
+  });
 }
 
 /** Records whose references have not reached the target yet are written again a little later. */

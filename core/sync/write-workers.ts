@@ -2,6 +2,7 @@ import { logger } from '../log/logger.ts';
 import type { Consumer } from '../queue/port.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { ConnectionView } from '../store/repos/connections.ts';
+import { releaseClaims } from './create-claims.ts';
 import { recordFailure } from './failures.ts';
 import { handleWriteJob } from './outbound.ts';
 import { itemsNotWritten } from './write-results.ts';
@@ -19,11 +20,12 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
     const rateLimit = connection.options.rateLimit;
     return hub.queue.consume<WriteJob>(
       writeQueueName(connection.id),
-      (job) => handleWriteJob(hub, job.data),
+      (job) => handleWriteJob(hub, job.data, job.id),
       {
         concurrency: connection.options.concurrency ?? 2,
         limiter: rateLimit ? { max: rateLimit.max, durationMs: rateLimit.perMs } : undefined,
         onFailed: async (job, error) => {
+          await releaseClaims(hub.store.db, job.id);
           // Items this job (or a later one) did write are done: only the others failed.
           for (const item of await itemsNotWritten(hub.store.db, job.data)) {
             await recordFailure(hub.store.db, {

@@ -182,12 +182,16 @@ describe('outbound writes under faults', () => {
     const outcomes: string[] = [];
     for (let attempt = 0; attempt < 7; attempt++)
       outcomes.push(
-        await outcomeOf(handleWriteJob(hub, { connectionId: 'tgt', stream: 'customers', items: [item] })),
+        await outcomeOf(
+          handleWriteJob(hub, { connectionId: 'tgt', stream: 'customers', items: [item] }, 'one-job'),
+        ),
       );
     expect(outcomes.slice(0, 5).every((code) => code === 'http_500')).toBe(true);
     expect(outcomes.slice(5)).toEqual(['circuit_open', 'circuit_open']);
     const requestsWhileOpen = target.requests.length;
-    await outcomeOf(handleWriteJob(hub, { connectionId: 'tgt', stream: 'customers', items: [item] }));
+    await outcomeOf(
+      handleWriteJob(hub, { connectionId: 'tgt', stream: 'customers', items: [item] }, 'one-job'),
+    );
     expect(target.requests.length).toBe(requestsWhileOpen);
   }, 40_000);
 
@@ -219,4 +223,68 @@ describe('outbound writes under faults', () => {
     expect(await count('SELECT count(*)::int AS n FROM failed_syncs')).toBe(0);
     expect(sink.list('customers')).toHaveLength(1);
   }, 30_000);
+});
+
+describe('a create whose answer never arrived', () => {
+  async function restHub(timeoutMs: number, workers: boolean) {
+    target = await startHttpTarget();
+    const { hub, source } = await memoryHub(async (_ops, write) => write(), workers, [
+      rest as Connector<unknown>,
+    ]);
+    await hub.store.connections.save(
+      {
+        id: 'tgt',
+        kind: 'rest',
+        name: 'Target',
+        config: restTargetConfig(target.url, timeoutMs),
+        options: { push: ['customers'], allowPrivateNetwork: true },
+      },
+      rest.configSchema as Connector<unknown>['configSchema'],
+    );
+    return { hub, source, target };
+  }
+
+  it('is found again by its first key when the record changed before the retry', async () => {
+    const { hub, source, target } = await restHub(300, false);
+    source.put('customers', { id: 'L1', name: 'Lost Answer Ltd', email: 'l1@example.com' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    // The target applies the create but answers after the client gave up.
+    target.writeDelayMs = 600;
+    const write = async () =>
+      outcomeOf(
+        handleWriteJob(
+          hub,
+          { connectionId: 'tgt', stream: 'customers', items: [await itemOf('L1')] },
+          'job-L1',
+        ),
+      );
+    expect(await write()).not.toBe('ok');
+    await eventually(() => target.records.size === 1, 5_000, 'the late create applied');
+    source.put('customers', { id: 'L1', name: 'Lost Answer Ltd (renamed)' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    target.writeDelayMs = 0;
+    // The retry finds the first create (same key), then sends the newer version as an update.
+    expect(await write()).toBe('newer_version_follows');
+    expect(await write()).toBe('ok');
+    expect([...target.records.values()].map((record) => record.name)).toEqual(['Lost Answer Ltd (renamed)']);
+  }, 30_000);
+
+  it('is not sent a second time by a job racing it while the record changes', async () => {
+    const { hub, source, target } = await restHub(10_000, true);
+    target.writeDelayMs = 1_500;
+    // The write worker of a new connection starts within its refresh interval.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    source.put('customers', { id: 'R1', name: 'Race Customer', email: 'r1@example.com' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    await eventually(async () => (await hub.queue.counts(writeQueueName('tgt'))).active === 1, 10_000);
+    source.put('customers', { id: 'R1', name: 'Race Customer Renamed' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    await eventually(
+      () => [...target.records.values()].some((record) => record.name === 'Race Customer Renamed'),
+      20_000,
+      'the newer version at the target',
+    );
+    await hub.queue.whenIdle(writeQueueName('tgt'), 20_000);
+    expect(target.records.size).toBe(1);
+  }, 40_000);
 });
