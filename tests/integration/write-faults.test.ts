@@ -63,6 +63,25 @@ async function memoryHub(hook: WriteHook, workers: boolean, more: Connector<unkn
   return { hub: test.hub, source: memorySystem(source), sink: memorySystem(sink) };
 }
 
+/** A hub whose memory source pushes customers to a REST target served by the test. */
+async function restHub(timeoutMs: number, workers: boolean, options: Record<string, unknown> = {}) {
+  target = await startHttpTarget();
+  const { hub, source } = await memoryHub(async (_ops, write) => write(), workers, [
+    rest as Connector<unknown>,
+  ]);
+  await hub.store.connections.save(
+    {
+      id: 'tgt',
+      kind: 'rest',
+      name: 'Target',
+      config: restTargetConfig(target.url, timeoutMs),
+      options: { push: ['customers'], allowPrivateNetwork: true, ...options },
+    },
+    rest.configSchema as Connector<unknown>['configSchema'],
+  );
+  return { hub, source, target };
+}
+
 async function itemOf(externalId: string) {
   const { rows } = await test!.hub.store.db.query<{ canonicalId: string; version: number }>(
     `SELECT g.id::text AS "canonicalId", g.version FROM xref x JOIN golden_records g ON g.id = x.canonical_id
@@ -161,20 +180,7 @@ describe('outbound writes under faults', () => {
   }, 30_000);
 
   it('opens the circuit for a target that fails every record of every batch', async () => {
-    target = await startHttpTarget();
-    const { hub, source } = await memoryHub(async (_ops, write) => write(), false, [
-      rest as Connector<unknown>,
-    ]);
-    await hub.store.connections.save(
-      {
-        id: 'tgt',
-        kind: 'rest',
-        name: 'Target',
-        config: restTargetConfig(target.url, 1_000),
-        options: { allowPrivateNetwork: true, circuitHalfOpenMs: 60_000 },
-      },
-      rest.configSchema as Connector<unknown>['configSchema'],
-    );
+    const { hub, source, target } = await restHub(1_000, false, { circuitHalfOpenMs: 60_000 });
     source.put('customers', { id: 'D1', name: 'Down Target Customer', email: 'd1@example.com' });
     await runSync(hub, { connectionId: 'crm', stream: 'customers' });
     const item = await itemOf('D1');
@@ -226,24 +232,6 @@ describe('outbound writes under faults', () => {
 });
 
 describe('a create whose answer never arrived', () => {
-  async function restHub(timeoutMs: number, workers: boolean) {
-    target = await startHttpTarget();
-    const { hub, source } = await memoryHub(async (_ops, write) => write(), workers, [
-      rest as Connector<unknown>,
-    ]);
-    await hub.store.connections.save(
-      {
-        id: 'tgt',
-        kind: 'rest',
-        name: 'Target',
-        config: restTargetConfig(target.url, timeoutMs),
-        options: { push: ['customers'], allowPrivateNetwork: true },
-      },
-      rest.configSchema as Connector<unknown>['configSchema'],
-    );
-    return { hub, source, target };
-  }
-
   it('is found again by its first key when the record changed before the retry', async () => {
     const { hub, source, target } = await restHub(300, false);
     source.put('customers', { id: 'L1', name: 'Lost Answer Ltd', email: 'l1@example.com' });
