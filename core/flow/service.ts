@@ -21,7 +21,7 @@ export interface FlowJob {
 
 async function enqueueFlow(hub: Hub, job: FlowJob): Promise<void> {
   await hub.queue.add(FLOWS_QUEUE, 'flow', job, {
-    jobId: `flow-${job.flow}-${job.key}`.replace(/[^\w.:-]/g, '_'),
+    jobId: `flow-${job.flow}-${job.key}`.replace(/[^\w.-]/g, '_'),
     attempts: 1,
   });
 }

@@ -6,6 +6,7 @@ import { instrumented } from './instrument.ts';
 import {
   type ConsumeOptions,
   type Consumer,
+  checkedJobId,
   DEFAULT_ATTEMPTS,
   type JobHandler,
   type JobOptions,
@@ -51,7 +52,7 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
   };
 
   const jobOptions = (options: JobOptions = {}) => ({
-    jobId: options.jobId,
+    jobId: checkedJobId(options.jobId),
     delay: options.delayMs,
     attempts: options.attempts ?? DEFAULT_ATTEMPTS,
     backoff: { type: 'hub' },

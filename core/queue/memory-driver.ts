@@ -5,6 +5,7 @@ import { instrumented } from './instrument.ts';
 import {
   type ConsumeOptions,
   type Consumer,
+  checkedJobId,
   DEFAULT_ATTEMPTS,
   type JobHandler,
   type JobOptions,
@@ -88,7 +89,7 @@ export function createMemoryQueue(): QueuePort {
 
   const add = async <T>(name: string, jobName: string, data: T, options: JobOptions = {}) => {
     const queue = queueOf(name);
-    const id = options.jobId ?? randomUUID();
+    const id = checkedJobId(options.jobId) ?? randomUUID();
     if (queue.ids.has(id)) return;
     queue.ids.add(id);
     schedule(queue, {

@@ -1,4 +1,4 @@
-import type { HubError } from '../errors/index.ts';
+import { HubError } from '../errors/index.ts';
 
 export interface JobOptions {
   /**
@@ -82,4 +82,19 @@ export async function waitUntilIdle(
     if (Date.now() > deadline) throw new Error(`queue ${queue} not idle after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+/**
+ * A job id both drivers accept: BullMQ refuses ids that are integers or hold a ':', and the
+ * in-process driver refuses the same ones, so a test on it catches what Redis would refuse.
+ */
+export function checkedJobId(id: string | undefined): string | undefined {
+  if (id === undefined) return id;
+  if (id.includes(':') || `${Number.parseInt(id, 10)}` === id)
+    throw new HubError(
+      'system',
+      'invalid_job_id',
+      `job id "${id}" is an integer or holds a ':', which queues refuse`,
+    );
+  return id;
 }

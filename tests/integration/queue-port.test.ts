@@ -136,6 +136,13 @@ describe.each(queueDrivers())('queue port conformance: $name', (driver) => {
     expect((await queue.counts('q8')).completed).toBe(1);
   });
 
+  it('refuses a job id that is an integer or holds a colon, as Redis would', async () => {
+    for (const jobId of ['sched-crm-customers-2026-12-03T07:32', '42'])
+      await expect(queue.add('q9', 'x', {}, { jobId })).rejects.toMatchObject({ code: 'invalid_job_id' });
+    await queue.add('q9', 'x', {}, { jobId: 'sched-crm-customers-29433472' });
+    expect((await queue.counts('q9')).waiting).toBe(1);
+  });
+
   it('respects the rate limiter', async () => {
     const startedAt: number[] = [];
     await queue.addBulk(
