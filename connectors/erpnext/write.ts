@@ -1,5 +1,5 @@
 import type { ConnectorContext, WriteOp, WriteResult } from '../../core/connector/index.ts';
-import { HubError, toHubError } from '../../core/errors/index.ts';
+import { HubError, isHubError, toHubError } from '../../core/errors/index.ts';
 import { amendDocument, createAmendment, findAmendment } from './amend.ts';
 import type { ErpnextClient, FrappeDoc } from './client.ts';
 import type { ErpnextConfig } from './config.ts';
@@ -82,7 +82,12 @@ async function writeOne(client: ErpnextClient, stream: ErpnextStream, op: WriteO
       'erpnext_delete_without_name',
       `no ERPNext name known for ${op.canonicalId}`,
     );
-  await client.remove(stream.doctype, op.externalId);
+  try {
+    await client.remove(stream.doctype, op.externalId);
+  } catch (error) {
+    // Already gone (a delete repeated after its answer was lost): the delete is done.
+    if (!(isHubError(error) && error.kind === 'not_found')) throw error;
+  }
   return { name: op.externalId, created: false };
 }
 

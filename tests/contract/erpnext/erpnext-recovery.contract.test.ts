@@ -52,6 +52,16 @@ describe('erpnext writes retried after a failure', () => {
     ]);
   });
 
+  it('counts a delete whose document is already gone as done (a retry after a lost answer)', async () => {
+    api().delete('/api/resource/Customer/CUST-2026-09999').reply(404, fixture('error-not-found'));
+    const results = await erpnextConnector.write(erpnextContext(), 'customers', [
+      op({ action: 'delete', externalId: 'CUST-2026-09999', record: {} }),
+    ]);
+    expect(results).toEqual([
+      { ok: true, idempotencyKey: 'key-c1', externalId: 'CUST-2026-09999', created: false },
+    ]);
+  });
+
   it('finishes an amend whose copy failed after the cancel: the retry amends the cancelled order', async () => {
     api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, fixture('sales-order-submitted'));
     api()
