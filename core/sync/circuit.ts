@@ -16,24 +16,26 @@ export interface CircuitOptions {
   halfOpenAfterMs?: number;
 }
 
-const breakers = new Map<string, CircuitBreakerPolicy>();
+const breakers = new Map<string, { policy: CircuitBreakerPolicy; settings: string }>();
 
-/** One breaker per target connection: while a target is down, its writes wait instead of hammering it. */
+/**
+ * One breaker per target connection: while a target is down, its writes wait instead of hammering
+ * it. Changed options (an admin shortened the pause) take effect with a fresh, closed breaker.
+ */
 export function circuitFor(connectionId: string, options: CircuitOptions = {}): CircuitBreakerPolicy {
-  let breaker = breakers.get(connectionId);
-  if (!breaker) {
-    breaker = circuitBreaker(
-      handleWhen((error) => isHubError(error) && error.kind === 'transient'),
-      {
-        halfOpenAfter: options.halfOpenAfterMs ?? 10_000,
-        breaker: new ConsecutiveBreaker(options.threshold ?? 5),
-      },
-    );
-    breaker.onBreak(() => logger.warn('circuit opened: pausing writes', { connectionId }));
-    breaker.onReset(() => logger.info('circuit closed: writes resume', { connectionId }));
-    breakers.set(connectionId, breaker);
-  }
-  return breaker;
+  const halfOpenAfter = options.halfOpenAfterMs ?? 10_000;
+  const threshold = options.threshold ?? 5;
+  const settings = `${halfOpenAfter}/${threshold}`;
+  const existing = breakers.get(connectionId);
+  if (existing?.settings === settings) return existing.policy;
+  const policy = circuitBreaker(
+    handleWhen((error) => isHubError(error) && error.kind === 'transient'),
+    { halfOpenAfter, breaker: new ConsecutiveBreaker(threshold) },
+  );
+  policy.onBreak(() => logger.warn('circuit opened: pausing writes', { connectionId }));
+  policy.onReset(() => logger.info('circuit closed: writes resume', { connectionId }));
+  breakers.set(connectionId, { policy, settings });
+  return policy;
 }
 
 export function resetCircuits(): void {

@@ -8,12 +8,17 @@ import { handleWriteJob } from './outbound.ts';
 import { itemsNotWritten } from './write-results.ts';
 import { type WriteJob, writeQueueName } from './write-targets.ts';
 
+/** The options a consumer is built with: when they change, the consumer is built again. */
+const consumerSettings = (connection: ConnectionView) =>
+  JSON.stringify([connection.options.concurrency ?? 2, connection.options.rateLimit ?? null]);
+
 /**
  * One write queue per target connection, consumed with that connection's rate limit and
- * concurrency. New connections get a consumer within `refreshMs`.
+ * concurrency. New connections, and connections whose rate limit or concurrency changed, get a
+ * consumer within `refreshMs`.
  */
 export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
-  const consumers = new Map<string, Consumer>();
+  const consumers = new Map<string, { consumer: Consumer; settings: string }>();
   let stopped = false;
 
   const consumerFor = (connection: ConnectionView): Consumer => {
@@ -45,7 +50,15 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
   const refresh = async () => {
     const connections = await hub.store.connections.list();
     for (const connection of connections) {
-      if (!consumers.has(connection.id) && !stopped) consumers.set(connection.id, consumerFor(connection));
+      const settings = consumerSettings(connection);
+      const running = consumers.get(connection.id);
+      if (running?.settings === settings || stopped) continue;
+      if (running) {
+        consumers.delete(connection.id);
+        // Finishes the jobs in flight under the old settings first.
+        await running.consumer.close();
+      }
+      if (!stopped) consumers.set(connection.id, { consumer: consumerFor(connection), settings });
     }
   };
 
@@ -63,7 +76,7 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await Promise.all([...consumers.values()].map((consumer) => consumer.close()));
+      await Promise.all([...consumers.values()].map(({ consumer }) => consumer.close()));
     },
   };
 }

@@ -201,6 +201,35 @@ describe('outbound writes under faults', () => {
     expect(target.requests.length).toBe(requestsWhileOpen);
   }, 40_000);
 
+  it('applies a changed rate limit to the write queue without a restart', async () => {
+    const { hub, source, sink } = await memoryHub(async (_ops, write) => write(), true);
+    const erp = await hub.store.connections.get('erp');
+    const saveErp = (options: Record<string, unknown>) =>
+      hub.store.connections.save({ ...erp, options }, memoryConnector.configSchema);
+    await saveErp({ rateLimit: { max: 1, perMs: 60_000 } });
+    source.put('customers', { id: 'S1', name: 'Slow Lane One GmbH' });
+    source.put('customers', { id: 'S2', name: 'Slow Lane Two GmbH' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    const items = [await itemOf('S1'), await itemOf('S2')];
+    // The write worker of a new connection starts within its refresh interval.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    for (const item of items)
+      await hub.queue.add(writeQueueName('erp'), 'write', {
+        connectionId: 'erp',
+        stream: 'customers',
+        items: [item],
+      });
+    await eventually(() => sink.list('customers').length === 1, 10_000, 'the first write');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sink.list('customers')).toHaveLength(1);
+    await saveErp({ rateLimit: { max: 100, perMs: 1_000 } });
+    await eventually(
+      () => sink.list('customers').length === 2,
+      10_000,
+      'the second write under the new limit',
+    );
+  }, 40_000);
+
   it('retries a job whose database connection dropped after the target took the write', async () => {
     const { hub, source, sink } = await memoryHub(async (_ops, write) => write(), true);
     source.put('customers', { id: 'P1', name: 'Dropped Connection GmbH', email: 'p1@example.com' });
