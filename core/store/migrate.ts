@@ -10,6 +10,7 @@ import * as flows from './migrations/0006-flows.ts';
 import * as webhookBatches from './migrations/0007-webhook-batches.ts';
 import * as outboxBatches from './migrations/0008-outbox-batches.ts';
 import * as createClaims from './migrations/0009-create-claims.ts';
+import * as failureFingerprints from './migrations/0010-failure-fingerprints.ts';
 
 const migrations = [
   core,
@@ -21,6 +22,7 @@ const migrations = [
   webhookBatches,
   outboxBatches,
   createClaims,
+  failureFingerprints,
 ];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;

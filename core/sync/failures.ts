@@ -108,6 +108,8 @@ function fingerprintOf(failure: NewFailure): string {
 export async function recordFailure(db: Queryable, failure: NewFailure): Promise<string> {
   const errorClass = classifyFailure(failure.error);
   syncFailures.inc({ connection: failure.connectionId, stream: failure.stream, error_class: errorClass });
+  const collapsed = await collapseIntoResolved(db, failure);
+  if (collapsed) return collapsed;
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO failed_syncs (id, connection_id, stream, direction, external_id, canonical_id, raw_payload, mapped_payload,
        error_class, error_code, message, field_path, mapping_version, fingerprint, context)
@@ -137,6 +139,24 @@ export async function recordFailure(db: Queryable, failure: NewFailure): Promise
     ],
   );
   return rows[0]!.id;
+}
+
+/**
+ * The same payload failing the same way again after its failure was resolved (a stale redelivery,
+ * an old event replayed by the source) is that failure seen again: it counts there and stays
+ * resolved, rather than opening a failure for a record that is fine. Returns its id, if so.
+ */
+async function collapseIntoResolved(db: Queryable, failure: NewFailure): Promise<string | undefined> {
+  const fingerprint = fingerprintOf(failure);
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE failed_syncs SET attempts = attempts + 1, last_seen = now()
+     WHERE id = (SELECT id FROM failed_syncs WHERE fingerprint = $1 AND state = 'resolved' AND error_code = $2
+                   AND raw_payload = $3::jsonb ORDER BY last_seen DESC LIMIT 1)
+       AND NOT EXISTS (SELECT 1 FROM failed_syncs WHERE fingerprint = $1 AND state IN ('open', 'replayed'))
+     RETURNING id`,
+    [fingerprint, failure.error.code, storableJsonText(failure.rawPayload ?? null)],
+  );
+  return rows[0]?.id;
 }
 
 /** A later success of the same record resolves its open failures: intermittent ones heal themselves. */

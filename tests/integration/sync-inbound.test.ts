@@ -271,5 +271,25 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       );
       expect(rows.map((row) => row.raw.name)).toEqual(['Held']);
     });
+
+    it('counts a stale redelivery of a payload whose failure was resolved there, opening nothing', async () => {
+      const stream = await inboundStreamFor(test.hub, 'crm', 'customers');
+      const bad = { id: 'Y1', name: 'Bad Payload Ltd', email: 'bad at example.com', seq: 1 };
+      await processInboundPage(stream, { records: [bad] });
+      await processInboundPage(stream, {
+        records: [{ id: 'Y1', name: 'Fixed Ltd', email: 'ok@example.com', seq: 2 }],
+      });
+      await processInboundPage(stream, { records: [bad] });
+      const failuresNow = async () =>
+        (await listFailures(test.hub.store.db, { connectionId: 'crm' })).items.map((failure) => [
+          failure.externalId,
+          failure.state,
+          failure.attempts,
+        ]);
+      expect(await failuresNow()).toEqual([['Y1', 'resolved', 2]]);
+      // New bad data for the same record is a new failure.
+      await processInboundPage(stream, { records: [{ ...bad, email: 'worse at example.com', seq: 3 }] });
+      expect((await failuresNow()).map(([, state]) => state).sort()).toEqual(['open', 'resolved']);
+    });
   },
 );
