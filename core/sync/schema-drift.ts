@@ -6,16 +6,34 @@ export interface SchemaDrift {
   removed?: string[];
 }
 
-/** Collects the top-level field names a run sees, to compare with what the stream had before. */
+/**
+ * Nested objects are looked into this deep: vendors keep their fields one level down (HubSpot's
+ * `properties.phone`), while deeper levels are structure (addresses, lines) rather than fields.
+ */
+const FIELD_DEPTH = 2;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function addFieldPaths(seen: Set<string>, record: Record<string, unknown>, prefix = '', depth = 1) {
+  for (const [key, value] of Object.entries(record)) {
+    const path = prefix + key;
+    if (isPlainObject(value) && depth < FIELD_DEPTH && Object.keys(value).length > 0)
+      addFieldPaths(seen, value, `${path}.`, depth + 1);
+    else seen.add(path);
+  }
+}
+
+/** Collects the field paths a run sees, to compare with what the stream had before. */
 export function createFieldTracker() {
   const seen = new Set<string>();
   let records = 0;
   return {
     observe(rawRecords: unknown[]) {
       for (const raw of rawRecords) {
-        if (raw === null || typeof raw !== 'object' || isRecordError(raw)) continue;
+        if (!isPlainObject(raw) || isRecordError(raw)) continue;
         records += 1;
-        for (const key of Object.keys(raw)) seen.add(key);
+        addFieldPaths(seen, raw);
       }
     },
     get records() {
@@ -39,7 +57,8 @@ export async function detectSchemaDrift(
   tracker: ReturnType<typeof createFieldTracker>,
 ): Promise<SchemaDrift> {
   if (tracker.records === 0) return {};
-  const key = `schema:${stream}`;
+  // Field paths (with nested ones) since 'fields:'; the older top-level names were kept as 'schema:'.
+  const key = `fields:${stream}`;
   const { rows } = await db.query<{ value: string[] }>(
     'SELECT value FROM connection_state WHERE connection_id = $1 AND key = $2',
     [connectionId, key],

@@ -204,6 +204,23 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(rows[0]!.raw.vatNumber).toBe('DE123456789');
     });
 
+    it('reports drift of fields a vendor keeps one level down', async () => {
+      const crm = memorySystem(systemName);
+      crm.put('customers', {
+        id: 'N1',
+        name: 'Nested Co',
+        properties: { phone: '+49 30 1', industry: 'Steel' },
+      });
+      await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      crm.put('customers', {
+        id: 'N2',
+        name: 'Nested Two',
+        properties: { industry: 'Steel', vat_id: 'DE1' },
+      });
+      const run = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      expect(run.schemaDrift).toEqual({ added: ['properties.vat_id'], removed: ['properties.phone'] });
+    });
+
     it('keeps every version in the change log', async () => {
       const crm = memorySystem(systemName);
       crm.put('customers', { id: 'V1', name: 'One' });
