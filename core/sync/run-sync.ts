@@ -19,6 +19,7 @@ import {
   releaseParked,
 } from './inbound.ts';
 import { mappingFor } from './mapping-source.ts';
+import { rerunIfRequestedSince, takeRunRequests } from './run-requests.ts';
 import {
   abandonStaleRuns,
   emptyCounts,
@@ -139,7 +140,9 @@ export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> 
   );
   const counts = emptyCounts();
   let runId: string | undefined;
+  let requestsTakenAt: number | undefined;
   try {
+    requestsTakenAt = await takeRunRequests(db, request.connectionId, stream.spec.name);
     await abandonStaleRuns(db, request.connectionId, stream.spec.name);
     const cursorBefore = request.full
       ? undefined
@@ -220,5 +223,10 @@ export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> 
     return (await getRun(db, runId))!;
   } finally {
     await lease.release();
+    // After the release: a run asked for now must not find the stream still leased.
+    if (requestsTakenAt !== undefined)
+      await rerunIfRequestedSince(hub, request.connectionId, stream.spec.name, requestsTakenAt).catch(
+        (error: unknown) => logger.warn('could not queue a requested run', { ...request, error }),
+      );
   }
 }

@@ -14,9 +14,9 @@ import {
   processInboundPage,
   releaseParked,
 } from './inbound.ts';
+import { requestRun } from './run-requests.ts';
 import { inboundStreamFor, inboundStreamOf } from './run-sync.ts';
 import { emptyCounts, type RunCounts } from './runs.ts';
-import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
 
 export const WEBHOOKS_QUEUE = 'webhooks';
 
@@ -293,11 +293,7 @@ async function afterStreamEvents(
   const streamName = stream.spec.name;
   const streamOf = (name: string) => inboundStreamFor(hub, connectionId, name, { cached: true });
   const counts = await releaseParked(hub.store.db, streamOf, connectionId, stream.spec.entity, written);
-  if (events.some((event) => event.action === 'upsert' && event.record === undefined)) {
-    const job: SyncRunJob = { connectionId, stream: streamName, reason: 'webhook' };
-    await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', job, {
-      jobId: `run-${connectionId}-${streamName}-${Math.floor(Date.now() / 5000)}`,
-    });
-  }
+  if (events.some((event) => event.action === 'upsert' && event.record === undefined))
+    await requestRun(hub, connectionId, streamName);
   return counts;
 }
