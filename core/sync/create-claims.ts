@@ -33,14 +33,16 @@ interface PendingRow {
  * Claims the creates of a batch for job `jobId` before they go out. A create first tried by an
  * earlier job (whose answer was lost, or which crashed) and not settled since is sent again with
  * that first key, whatever the record's version now, so a target that honours the key finds the
- * record instead of creating a second one. A create another job is still sending waits.
+ * record instead of creating a second one. A create another job is still sending waits, unless
+ * the claimant cannot wait (a flow step that needs its answer now): it sends the same key at once.
  */
 export async function claimCreates(
   db: Queryable,
   target: { connectionId: string; stream: string },
   creates: PlannedOp[],
-  jobId: string,
+  claimant: { jobId: string; waits: boolean },
 ): Promise<ClaimedCreates> {
+  const { jobId } = claimant;
   const claimed: ClaimedCreates = { send: [], busy: [], stale: new Set() };
   if (creates.length === 0) return claimed;
   const { rows } = await db.query<PendingRow>(
@@ -76,7 +78,10 @@ export async function claimCreates(
       continue;
     }
     const heldElsewhere =
-      row.claimed_by !== null && row.claimed_by !== jobId && row.age_ms < CREATE_CLAIM_LEASE_MS;
+      claimant.waits &&
+      row.claimed_by !== null &&
+      row.claimed_by !== jobId &&
+      row.age_ms < CREATE_CLAIM_LEASE_MS;
     if (heldElsewhere) {
       claimed.busy.push(item);
       continue;

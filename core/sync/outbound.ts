@@ -52,7 +52,7 @@ async function alreadyWritten(db: Queryable, keys: string[]): Promise<Set<string
 export async function handleWriteJob(
   hub: Hub,
   job: WriteJob & { pendingSince?: number },
-  jobId: string = randomUUID(),
+  queueJobId?: string,
 ): Promise<void> {
   const { db } = hub.store;
   const connection = await hub.store.connections.getCached(job.connectionId);
@@ -125,7 +125,9 @@ export async function handleWriteJob(
   }
   await deferWaiting(hub, job, spec, waiting);
   const isCreate = (item: PlannedOp) => item.op.action === 'upsert' && !item.op.externalId;
-  const claims = await claimCreates(db, job, planned.filter(isCreate), jobId);
+  // A queued job can wait for a create another job is sending; a direct caller needs its answer now.
+  const claimant = { jobId: queueJobId ?? randomUUID(), waits: queueJobId !== undefined };
+  const claims = await claimCreates(db, job, planned.filter(isCreate), claimant);
   await deferBusy(hub, job, claims.busy);
   planned = [...planned.filter((item) => !isCreate(item)), ...claims.send];
   if (planned.length === 0) return;

@@ -189,6 +189,20 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions):
     sendJson(res, 200, results, headers);
   }
 
+  /** The update collection: records by Id, each naming its type (one type per call here). */
+  function update(res: ServerResponse, body: string, headers: Record<string, string>) {
+    let sobject: unknown;
+    try {
+      sobject = (JSON.parse(body) as { records?: Array<{ attributes?: { type?: unknown } }> }).records?.[0]
+        ?.attributes?.type;
+    } catch {
+      return salesforceError(res, 400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON');
+    }
+    if (typeof sobject !== 'string')
+      return salesforceError(res, 400, 'INVALID_TYPE', 'Each record needs attributes.type');
+    return upsert(res, sobject, 'Id', body, headers);
+  }
+
   function remove(res: ServerResponse, target: URL, headers: Record<string, string>) {
     const ids = (target.searchParams.get('ids') ?? '').split(',').filter(Boolean);
     const results = ids.map((id) =>
@@ -250,6 +264,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions):
       const upsertMatch = /^\/composite\/sobjects\/(\w+)\/(\w+)$/.exec(rest);
       if (req.method === 'PATCH' && upsertMatch)
         return upsert(res, upsertMatch[1]!, upsertMatch[2]!, body, headers);
+      if (req.method === 'PATCH' && rest === '/composite/sobjects') return update(res, body, headers);
       if (req.method === 'DELETE' && rest === '/composite/sobjects') return remove(res, target, headers);
       salesforceError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
     } catch (error) {
