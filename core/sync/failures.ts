@@ -159,6 +159,27 @@ async function collapseIntoResolved(db: Queryable, failure: NewFailure): Promise
   return rows[0]?.id;
 }
 
+/**
+ * A replayed record that fails again under another identity (a parse error's line becomes the
+ * record's own id, or none) opens a second failure: it is folded into the replayed one, which
+ * takes its error and opens again, so one record keeps one failure and its history of attempts.
+ */
+export async function foldIntoReplayed(db: Queryable, replayed: FailedSync, since: string): Promise<void> {
+  await db.query(
+    `WITH folded AS (
+       DELETE FROM failed_syncs
+       WHERE connection_id = $1 AND stream = $2 AND direction = $3 AND state = 'open' AND id <> $4
+         AND first_seen >= $5::timestamptz AND raw_payload = (SELECT raw_payload FROM failed_syncs WHERE id = $4)
+       RETURNING error_class, error_code, message, field_path, mapping_version, mapped_payload, last_seen)
+     UPDATE failed_syncs f SET state = 'open', attempts = f.attempts + 1, last_seen = now(),
+       error_class = x.error_class, error_code = x.error_code, message = x.message, field_path = x.field_path,
+       mapping_version = x.mapping_version, mapped_payload = x.mapped_payload
+     FROM (SELECT * FROM folded ORDER BY last_seen DESC LIMIT 1) AS x
+     WHERE f.id = $4 AND f.state = 'replayed'`,
+    [replayed.connectionId, replayed.stream, replayed.direction, replayed.id, since],
+  );
+}
+
 /** A later success of the same record resolves its open failures: intermittent ones heal themselves. */
 export async function resolveFailuresFor(
   db: Queryable,

@@ -4,6 +4,7 @@ import type { Hub } from '../runtime/hub.ts';
 import {
   type FailedSync,
   type FailureFilter,
+  foldIntoReplayed,
   getFailure,
   listFailures,
   recordFailure,
@@ -40,6 +41,7 @@ export async function replayFailure(hub: Hub, id: string): Promise<ReplayResult>
 
 async function replayInbound(hub: Hub, failure: FailedSync): Promise<ReplayResult> {
   const stream = await inboundStreamFor(hub, failure.connectionId, failure.stream);
+  const { rows } = await hub.store.db.query<{ since: string }>('SELECT now()::text AS since');
   await setFailureState(hub.store.db, failure.id, 'replayed');
   try {
     const outcome = await processInboundPage(stream, { records: [failure.rawPayload] });
@@ -57,6 +59,7 @@ async function replayInbound(hub: Hub, failure: FailedSync): Promise<ReplayResul
       error: toHubError(error),
     });
   }
+  await foldIntoReplayed(hub.store.db, failure, rows[0]!.since);
   const after = await getFailure(hub.store.db, failure.id);
   return { id: failure.id, state: after?.state ?? 'open', message: after?.message };
 }

@@ -289,6 +289,23 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(rows.map((row) => row.raw.name)).toEqual(['Held']);
     });
 
+    it('keeps one failure when a replayed record fails again under another identity', async () => {
+      const stream = await inboundStreamFor(test.hub, 'crm', 'customers');
+      await processInboundPage(stream, {
+        records: [
+          { __error: { message: 'unterminated quote', fileName: 'c.csv', line: 3 }, raw: 'A9,"Acme' },
+        ],
+      });
+      const [original] = (await listFailures(test.hub.store.db, { connectionId: 'crm' })).items;
+      expect(original).toMatchObject({ errorCode: 'parse_error', state: 'open', attempts: 1 });
+      const replay = await replayFailure(test.hub, original!.id);
+      expect(replay).toMatchObject({ id: original!.id, state: 'open' });
+      const after = (await listFailures(test.hub.store.db, { connectionId: 'crm' })).items;
+      expect(
+        after.map((failure) => [failure.id, failure.state, failure.attempts, failure.errorCode]),
+      ).toEqual([[original!.id, 'open', 2, 'missing_primary_key']]);
+    });
+
     it('counts a stale redelivery of a payload whose failure was resolved there, opening nothing', async () => {
       const stream = await inboundStreamFor(test.hub, 'crm', 'customers');
       const bad = { id: 'Y1', name: 'Bad Payload Ltd', email: 'bad at example.com', seq: 1 };
