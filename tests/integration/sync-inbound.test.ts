@@ -289,6 +289,22 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(rows.map((row) => row.raw.name)).toEqual(['Held']);
     });
 
+    it('brings a deleted record back when its source sends it again, even unchanged', async () => {
+      const stream = await inboundStreamFor(test.hub, 'crm', 'customers');
+      const record = { id: 'V1', name: 'Revived Tooling GmbH', email: 'v1@example.com', seq: 1 };
+      await processInboundPage(stream, { records: [record] });
+      await processInboundPage(stream, { records: [], deleted: ['V1'] });
+      const outcome = await processInboundPage(stream, { records: [record] });
+      expect(outcome.counts.updated).toBe(1);
+      const { rows } = await test.hub.store.db.query<{ id: string; deleted: boolean; version: number }>(
+        `SELECT g.id, g.deleted, g.version FROM golden_records g JOIN xref x ON x.canonical_id = g.id
+         WHERE x.connection_id = 'crm' AND x.external_id = 'V1'`,
+      );
+      expect(rows).toEqual([expect.objectContaining({ deleted: false, version: 3 })]);
+      const log = await changeLogOf(test.hub.store.db, rows[0]!.id);
+      expect(log.map((change) => change.operation)).toEqual(['create', 'delete', 'update']);
+    });
+
     it('keeps one failure when a replayed record fails again under another identity', async () => {
       const stream = await inboundStreamFor(test.hub, 'crm', 'customers');
       await processInboundPage(stream, {

@@ -176,7 +176,15 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
     const body = survived?.body ?? { ...current.body, ...record.mapped };
     const changedFields = changedKeys(current.body, body);
     const echo = isEcho(record.mapped, written.get(record.externalId));
-    const outcome: RecordOutcome = changedFields.length === 0 ? 'unchanged' : echo ? 'echo' : 'updated';
+    // A record deleted in the hub that arrives again is back, even with the body it had.
+    const revived = current.deleted;
+    const outcome: RecordOutcome = revived
+      ? 'updated'
+      : changedFields.length === 0
+        ? 'unchanged'
+        : echo
+          ? 'echo'
+          : 'updated';
     const bumps = outcome === 'updated';
     const lineage = survived?.lineage ?? { ...current.lineage };
     if (bumps && !survived)
@@ -189,7 +197,8 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
       isNew: isNewLink,
       body: bumps ? body : current.body,
       version: bumps ? current.version + 1 : current.version,
-      changedFields: bumps ? changedFields : [],
+      changedFields:
+        revived && changedFields.length === 0 ? Object.keys(body).sort() : bumps ? changedFields : [],
       outcome,
       hash,
       lineage,
