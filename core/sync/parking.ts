@@ -11,8 +11,12 @@ export interface ParkedRow {
   raw: unknown;
 }
 
-/** Parks a record whose references have not arrived; it is retried when they do. */
+/**
+ * Parks a record whose references have not arrived; it is retried when they do. A record parked
+ * again replaces its earlier copy: what it waited for before may not be what its newest copy needs.
+ */
 export async function parkRecord(tx: Queryable, row: ParkedRow, refs: PendingRef[]): Promise<void> {
+  await unparkRecords(tx, row.connectionId, row.stream, [row.externalId]);
   for (const ref of refs) {
     const key = ref.direction === 'in' ? ref.externalId : ref.canonicalId;
     await tx.query(

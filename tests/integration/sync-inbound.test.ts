@@ -167,6 +167,25 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(parked.rows[0]!.n).toBe(0);
     });
 
+    it('waits with the newest copy of a record parked twice, for what that copy refers to', async () => {
+      const crm = memorySystem(systemName);
+      crm.put('contacts', { id: 'P2', lastName: 'Chen', accountId: 'ACC-OLD' });
+      await runSync(test.hub, { connectionId: 'crm', stream: 'contacts' });
+      // Moved to another account, not known yet either, while it was parked.
+      crm.put('contacts', { id: 'P2', lastName: 'Chen', accountId: 'ACC-NEW' });
+      await runSync(test.hub, { connectionId: 'crm', stream: 'contacts' });
+      crm.put('customers', { id: 'ACC-OLD', name: 'Old Account Holdings' });
+      await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      const contacts = async () =>
+        (await test.hub.store.db.query(`SELECT 1 FROM golden_records WHERE entity = 'contact'`)).rows.length;
+      expect(await contacts()).toBe(0);
+      const { rows } = await test.hub.store.db.query<{ ref_key: string }>('SELECT ref_key FROM pending_refs');
+      expect(rows.map((row) => row.ref_key)).toEqual(['ACC-NEW']);
+      crm.put('customers', { id: 'ACC-NEW', name: 'New Account Holdings' });
+      await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      expect(await contacts()).toBe(1);
+    });
+
     it('never runs the same stream twice at once', async () => {
       const crm = memorySystem(systemName);
       for (let n = 1; n <= 30; n++) crm.put('customers', { id: `L${n}`, name: `Lock ${n}` });
