@@ -74,6 +74,7 @@ async function matchPage(
 export interface MatchCarry {
   inputs: ReadonlyMap<string, MatchInputRecord>;
   byKey: ReadonlyMap<string, readonly string[]>;
+  /** Golden ids this page gave an id of the connection (new ones and joined ones), with that id. */
   external: ReadonlyMap<string, string>;
   /** Blocking keys found saturated so far in this run: neither looked up nor extended again. */
   saturated: ReadonlySet<string>;
@@ -144,8 +145,11 @@ export async function matchNewRecords(
     )?.id;
     const canonicalId = target ?? newId;
     assigned.set(record.externalId, canonicalId);
-    if (target) claimed.set(target, record.externalId);
-    else {
+    if (target) {
+      claimed.set(target, record.externalId);
+      // The next page, matched before this one is written, must see that this connection holds it.
+      next.external.set(target, record.externalId);
+    } else {
       inputs.set(newId, input);
       next.inputs.set(newId, input);
       // Created at version 1 with exactly this body when the page commits.

@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createMasterDataMatcher,
+  matchNewRecords,
+  type PageMatches,
+} from '../../core/mdm/service/matcher.ts';
+import type { Store } from '../../core/store/index.ts';
+import { type IncomingRecord, writeMasterData } from '../../core/store/repos/master-data.ts';
+import { openEmbeddedStore } from '../support/drivers.ts';
+
+// On PostgreSQL a run matches page N+1 while page N is being written (core/sync/run-sync.ts):
+// what page N decided travels to page N+1 in the matcher's carry.
+
+const TAX_ID = '91350100M000100Y43';
+let store: Store;
+beforeEach(async () => {
+  store = await openEmbeddedStore();
+});
+afterEach(async () => {
+  await store.close();
+});
+
+const record = (id: string, mapped: Record<string, unknown>): IncomingRecord => ({
+  externalId: id,
+  raw: { id, ...mapped },
+  mapped: { active: true, ...mapped },
+});
+
+const commit = (connectionId: string, records: IncomingRecord[], matched?: PageMatches) =>
+  store.db.transaction((tx) =>
+    writeMasterData(tx, {
+      entity: 'customer',
+      connectionId,
+      stream: 'customers',
+      records,
+      matched,
+      match: createMasterDataMatcher(tx, 'customer', { connectionId }),
+    }),
+  );
+
+describe('pages matched ahead', () => {
+  it('never let two ids of one connection join one golden record across consecutive pages', async () => {
+    await commit('erp', [record('E-1', { name: '宁波恒达汽车零部件有限公司', taxId: TAX_ID })]);
+    const first = [record('C-1', { name: 'Ningbo Hengda Auto Parts', taxId: TAX_ID })];
+    const second = [
+      record('C-2', { name: 'Ningbo Hengda Auto Parts Co.', taxId: TAX_ID }),
+      record('C-99', { name: 'Unrelated Castings Works' }),
+    ];
+    const firstMatches = await matchNewRecords(store.db, 'customer', 'crm', first);
+    const secondMatches = await matchNewRecords(store.db, 'customer', 'crm', second, firstMatches.carry);
+    await commit('crm', first, firstMatches);
+    await commit('crm', second, secondMatches);
+    const { rows } = await store.db.query<{ external_id: string; canonical_id: string }>(
+      `SELECT external_id, canonical_id FROM xref WHERE connection_id IN ('erp', 'crm') ORDER BY external_id`,
+    );
+    const canonicalOf = new Map(rows.map((row) => [row.external_id, row.canonical_id]));
+    expect(canonicalOf.get('C-1')).toBe(canonicalOf.get('E-1'));
+    expect(canonicalOf.get('C-2')).not.toBe(canonicalOf.get('C-1'));
+    expect(canonicalOf.has('C-99')).toBe(true);
+    const { rows: reviews } = await store.db.query<{ reasons: Array<{ code: string }> }>(
+      'SELECT reasons FROM mdm_matches',
+    );
+    expect(reviews.some((review) => review.reasons.some((reason) => reason.code === 'same_connection'))).toBe(
+      true,
+    );
+  });
+});
