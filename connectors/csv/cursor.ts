@@ -19,8 +19,10 @@ export function parseCsvCursor(cursor: Cursor | undefined): CsvCursor {
   return parsed.success ? parsed.data : { files: [] };
 }
 
+/** Another file's resume point stays: that file is still to finish. */
 export function withImportedFile(cursor: CsvCursor, name: string, hash: string): CsvCursor {
-  return { files: [...cursor.files, { name, hash }].slice(-keptFiles) };
+  const files = [...cursor.files, { name, hash }].slice(-keptFiles);
+  return cursor.partial && cursor.partial.hash !== hash ? { files, partial: cursor.partial } : { files };
 }
 
 export function toCursorJson(cursor: CsvCursor): Cursor {

@@ -16,6 +16,8 @@ interface Row {
   problem?: { message: string; fieldPath?: string };
 }
 
+type ParsedRecord = { record: string[]; info: { lines: number } };
+
 function readRecords(text: string, format: FileFormat, fileName: string) {
   try {
     return parse(text, {
@@ -24,7 +26,7 @@ function readRecords(text: string, format: FileFormat, fileName: string) {
       relax_quotes: true,
       skip_empty_lines: true,
       info: true,
-    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    }) as unknown as ParsedRecord[];
   } catch (error) {
     const { message } = error as Error;
     throw new HubError('invalid_data', 'csv_unreadable', `${fileName}: ${message}`, { cause: error });
@@ -41,6 +43,10 @@ function checkHeader(header: string[], stream: CsvImportStream, fileName: string
       `${fileName}: the header lacks ${list} (found: ${header.join(', ')})`,
     );
   }
+}
+
+function columnOf(stream: CsvImportStream, field: string): string | undefined {
+  return Object.keys(stream.columns).find((column) => stream.columns[column] === field);
 }
 
 function mapRow(
@@ -70,7 +76,7 @@ function mapRow(
   }
   for (const field of new Set([stream.idField, ...stream.requiredFields])) {
     if (row.fields[field] === undefined && !row.problem) {
-      const column = Object.keys(stream.columns).find((name) => stream.columns[name] === field);
+      const column = columnOf(stream, field);
       row.problem = { message: `column "${column ?? field}" is empty`, fieldPath: field };
     }
   }
@@ -84,12 +90,20 @@ function toRecord(fields: Record<string, unknown>): Record<string, unknown> {
   return record;
 }
 
+/** A row with a problem may lack the mapped field; its raw column still names its group. */
+function groupKeyOf(row: Row, groupBy: string, stream: CsvImportStream): string {
+  const mapped = row.fields[groupBy];
+  if (mapped !== undefined) return String(mapped);
+  const column = columnOf(stream, groupBy);
+  return column === undefined ? '' : (row.raw[column]?.trim() ?? '');
+}
+
 function groupRows(rows: Row[], stream: CsvImportStream, fileName: string): CsvEntry[] {
   const lines = stream.lines!;
   const prefix = `${lines.field}.`;
   const groups = new Map<string, Row[]>();
   for (const row of rows) {
-    const key = String(row.fields[lines.groupBy] ?? '');
+    const key = groupKeyOf(row, lines.groupBy, stream);
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   const entries: CsvEntry[] = [];
@@ -130,6 +144,23 @@ function groupRows(rows: Row[], stream: CsvImportStream, fileName: string): CsvE
   return entries.sort((a, b) => a.line - b.line);
 }
 
+const count = (values: string[], pattern: RegExp) =>
+  values.reduce((total, value) => total + (value.match(pattern)?.length ?? 0), 0);
+
+/**
+ * The line each record starts on. csv-parse's info.lines is the line a record ends on, but inside
+ * a quoted cell it counts "\r" and "\n" each as a line break: a quoted "\r\n" adds two, and
+ * every later record is one line further off.
+ */
+function startLines(parsed: ParsedRecord[]): number[] {
+  let overcounted = 0;
+  return parsed.map(({ record, info }) => {
+    const start = info.lines - count(record, /[\r\n]/g) - overcounted;
+    overcounted += count(record, /\r\n/g);
+    return start;
+  });
+}
+
 /**
  * Reads a decoded file into records and per-row errors, in file order. Throws an `invalid_data`
  * HubError when the file as a whole cannot be read (broken quoting, header without the columns).
@@ -144,11 +175,10 @@ export function parseCsvFile(
   if (parsed.length === 0) throw new HubError('invalid_data', 'csv_empty', `${fileName} is empty`);
   const header = parsed[0].record.map((column) => column.trim());
   checkHeader(header, stream, fileName);
-  const rows = parsed.slice(1).map(({ record, info }) => {
-    // info.lines is the line a record ends on; quoted line breaks move its start up.
-    const breaks = record.reduce((count, value) => count + (value.match(/\n/g)?.length ?? 0), 0);
-    return mapRow(record, header, info.lines - breaks, stream, format);
-  });
+  const starts = startLines(parsed);
+  const rows = parsed
+    .slice(1)
+    .map(({ record }, index) => mapRow(record, header, starts[index + 1], stream, format));
   if (stream.lines) return groupRows(rows, stream, fileName);
   return rows.map((row) =>
     row.problem

@@ -8,12 +8,8 @@ import { decodeFile } from './encoding.ts';
 import { type CsvEntry, parseCsvFile } from './parse.ts';
 import { createRowError } from './row-error.ts';
 import type { CsvRuntime } from './runtime.ts';
+import { createSettlement, failedFolder, hashesKey, moveAside } from './settle.ts';
 import { type FileEntry, type FileSource, joinPath } from './source/index.ts';
-
-export const processedFolder = 'processed';
-export const failedFolder = 'failed';
-
-const hashesKey = (stream: CsvImportStream) => `csv.${stream.name}.hashes`;
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -24,27 +20,6 @@ function pagesOf(entries: CsvEntry[], size: number): CsvEntry[][] {
   const pages: CsvEntry[][] = [];
   for (let start = 0; start < entries.length; start += size) pages.push(entries.slice(start, start + size));
   return pages;
-}
-
-async function rememberHash(ctx: ConnectorContext<CsvConfig>, stream: CsvImportStream, hash: string) {
-  const key = hashesKey(stream);
-  await ctx.state.withLock(key, async () => {
-    const hashes = (await ctx.state.get<string[]>(key)) ?? [];
-    if (!hashes.includes(hash)) await ctx.state.set(key, [...hashes, hash].slice(-ctx.config.keepHashes));
-  });
-}
-
-/** Moves the file (and its completion marker) out of the watched folder. */
-async function settleFile(
-  source: FileSource,
-  config: CsvConfig,
-  stream: CsvImportStream,
-  file: FileEntry,
-  into: string,
-) {
-  const path = joinPath(stream.folder, file.name);
-  await source.moveInto(path, joinPath(stream.folder, into));
-  if (config.completion.mode === 'marker') await source.remove(`${path}${config.completion.markerSuffix}`);
 }
 
 function readEntries(
@@ -62,11 +37,31 @@ function readEntries(
   }
 }
 
+/** The complete files, oldest first; an interrupted file first, as the cursor keeps one resume point. */
+async function readyFiles(
+  source: FileSource,
+  config: CsvConfig,
+  stream: CsvImportStream,
+  cursor: CsvCursor,
+  runtime: CsvRuntime,
+): Promise<FileEntry[]> {
+  const listed = matchingFiles(
+    await source.list(stream.folder),
+    stream.pattern,
+    config.completion.markerSuffix,
+  );
+  const ready = await selectComplete(source, stream.folder, listed, config.completion, runtime.sleep);
+  const resumesFirst = (file: FileEntry) => (file.name === cursor.partial?.name ? 0 : 1);
+  return ready.sort(
+    (a, b) => resumesFirst(a) - resumesFirst(b) || a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name),
+  );
+}
+
 /**
  * Imports the stream's complete files, oldest first. Each file's records are handed over in
  * pages; the last page's cursor names the file and its content hash, so the engine commits the
- * records and "file imported" together. Only after the engine took the page does the file move
- * to processed/: a crash in between re-reads the file and the hash in the cursor skips it.
+ * records and "file imported" together. The file moves to processed/ only once that page is
+ * known to be stored (see createSettlement): until then a re-read finds its hash in the cursor.
  */
 export async function* readImportStream(
   ctx: ConnectorContext<CsvConfig>,
@@ -76,23 +71,26 @@ export async function* readImportStream(
 ): AsyncGenerator<ReadPage> {
   const { config, logger } = ctx;
   const source = await runtime.openSource(config.source);
+  const settlement = createSettlement(ctx, source, stream);
+  let handedOver = 0;
+  async function* handOver(page: ReadPage): AsyncGenerator<ReadPage> {
+    yield page;
+    handedOver += 1;
+    // Asked for the page after this one: the engine has stored the page before this one.
+    await settlement.storedUpTo(handedOver - 1);
+  }
   try {
-    const listed = matchingFiles(
-      await source.list(stream.folder),
-      stream.pattern,
-      config.completion.markerSuffix,
-    );
-    const ready = await selectComplete(source, stream.folder, listed, config.completion, runtime.sleep);
-    ready.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
     let cursor: CsvCursor = parseCsvCursor(startCursor);
-    for (const file of ready) {
+    const storedInCursor = new Set(cursor.files.map((done) => done.hash));
+    for (const file of await readyFiles(source, config, stream, cursor, runtime)) {
       const bytes = await source.read(joinPath(stream.folder, file.name));
       const hash = sha256(bytes);
-      const stored = (await ctx.state.get<string[]>(hashesKey(stream))) ?? [];
-      if (cursor.files.some((done) => done.hash === hash) || stored.includes(hash)) {
+      const stored =
+        storedInCursor.has(hash) || ((await ctx.state.get<string[]>(hashesKey(stream))) ?? []).includes(hash);
+      if (stored || cursor.files.some((done) => done.hash === hash)) {
         logger.info('csv file already imported; moving it aside', { stream: stream.name, file: file.name });
-        await rememberHash(ctx, stream, hash);
-        await settleFile(source, config, stream, file, processedFolder);
+        if (stored) await settlement.settle(file, hash);
+        else settlement.settleOnceStored(file, hash, handedOver);
         continue;
       }
       const entries = readEntries(bytes, file, config, stream);
@@ -102,11 +100,11 @@ export async function* readImportStream(
           file: file.name,
           error: entries.message,
         });
-        yield {
+        yield* handOver({
           records: [createRowError(file.name, 1, entries.message, null)],
-          cursor: toCursorJson({ files: cursor.files }),
-        };
-        await settleFile(source, config, stream, file, failedFolder);
+          cursor: toCursorJson(cursor),
+        });
+        await moveAside(source, config, stream, file, failedFolder);
         continue;
       }
       const doneUpTo = cursor.partial?.hash === hash ? cursor.partial.line : 0;
@@ -119,13 +117,12 @@ export async function* readImportStream(
           index === pages.length - 1
             ? withImportedFile(cursor, file.name, hash)
             : { files: cursor.files, partial: { name: file.name, hash, line: page[page.length - 1].line } };
-        yield {
+        yield* handOver({
           records: page.map((entry) => ('error' in entry ? entry.error : entry.record)),
           cursor: toCursorJson(cursor),
-        };
+        });
       }
-      await rememberHash(ctx, stream, hash);
-      await settleFile(source, config, stream, file, processedFolder);
+      settlement.settleOnceStored(file, hash, handedOver);
     }
   } finally {
     await source.close();

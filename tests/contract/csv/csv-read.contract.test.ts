@@ -5,7 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { createCsvConnector, isCsvRowError } from '../../../connectors/csv/index.ts';
 import { createCsvRuntime } from '../../../connectors/csv/runtime.ts';
 import { createMemoryState } from '../../../core/connector/index.ts';
-import { listFolder, makeConfig, makeContext, makeFolder, put, readAll, supplierStream } from './harness.ts';
+import {
+  listFolder,
+  makeConfig,
+  makeContext,
+  makeFolder,
+  nextRun,
+  put,
+  readAll,
+  supplierStream,
+} from './harness.ts';
 
 const header = 'Code,Name,Lead time,Email\n';
 
@@ -28,6 +37,7 @@ describe('CSV import from a local folder', () => {
     expect(cursor.files).toEqual([
       { name: 'suppliers_2025-01-02.csv', hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
     ]);
+    expect(await nextRun(makeConfig(folder), 'suppliers', pages)).toEqual([]);
     expect(await listFolder(folder)).toEqual(['notes.txt', 'processed']);
     expect(await listFolder(folder, 'processed')).toEqual(['suppliers_2025-01-02.csv']);
   });
@@ -45,6 +55,7 @@ describe('CSV import from a local folder', () => {
     ];
     await put(folder, 'suppliers.csv', `${header}${rows.join('\n')}\n`);
     const [page] = await readAll(makeConfig(folder), 'suppliers');
+    await nextRun(makeConfig(folder), 'suppliers', [page]);
     const errors = page.records.filter(isCsvRowError).map((record) => record.__error);
     expect(errors).toEqual([
       {
@@ -151,6 +162,7 @@ describe('CSV import from a local folder', () => {
     await put(folder, 'suppliers.csv.done', '');
     const [page] = await readAll(config, 'suppliers');
     expect(page.records).toHaveLength(1);
+    expect(await nextRun(config, 'suppliers', [page])).toEqual([]);
     expect(await listFolder(folder)).toEqual(['processed']);
   });
 
@@ -161,6 +173,7 @@ describe('CSV import from a local folder', () => {
     await put(folder, 'suppliers_monday.csv', content);
     const [first] = await readAll(makeConfig(folder), 'suppliers', { state });
     expect(first.records).toHaveLength(1);
+    expect(await nextRun(makeConfig(folder), 'suppliers', [first], { state })).toEqual([]);
 
     await put(folder, 'suppliers_tuesday.csv', content);
     await put(folder, 'suppliers_monday.csv', content);
@@ -185,6 +198,7 @@ describe('CSV import from a local folder', () => {
     await put(folder, 'suppliers_b.csv', 'Code,Name\nS-9,Zeta\n');
     await put(folder, 'suppliers_c.csv', `${header}S-3,Crane,3,\n`);
     const pages = await readAll(makeConfig(folder), 'suppliers');
+    expect(await nextRun(makeConfig(folder), 'suppliers', pages)).toEqual([]);
     const errors = pages.flatMap((page) =>
       page.records.filter(isCsvRowError).map((record) => record.__error),
     );

@@ -49,6 +49,10 @@ describe('CSV over SFTP (against a fake of the ssh2-sftp-client API)', () => {
     const pages: ReadPage[] = [];
     for await (const page of connectorOn(server).read(makeContext(sftpConfig()), 'suppliers'))
       pages.push(page);
+    const cursor = pages[0].cursor;
+    for await (const page of connectorOn(server).read(makeContext(sftpConfig()), 'suppliers', cursor))
+      pages.push(page);
+    expect(pages).toHaveLength(1);
     expect(pages[0].records[0]).toEqual({ code: 'S-1', name: 'Acme', leadTimeDays: 14 });
     expect(isCsvRowError(pages[0].records[1])).toBe(true);
     expect([...server.files.keys()]).toEqual(['/outbound/processed/suppliers.csv']);

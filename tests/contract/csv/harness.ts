@@ -48,6 +48,16 @@ export async function readAll(
   return pages;
 }
 
+/** The engine's next run, from the cursor the previous run stored last: it moves that run's files aside. */
+export function nextRun(
+  config: CsvConfig,
+  stream: string,
+  previous: ReadPage[],
+  options: { state?: ConnectionState; runtime?: Partial<CsvRuntime> } = {},
+): Promise<ReadPage[]> {
+  return readAll(config, stream, { ...options, cursor: previous.at(-1)?.cursor });
+}
+
 export async function put(folder: string, name: string, content: string | Buffer): Promise<void> {
   await mkdir(join(folder, ...name.split('/').slice(0, -1)), { recursive: true });
   await writeFile(join(folder, name), content);

@@ -109,13 +109,12 @@ describe('the REST and CSV connectors against the supplier portal', () => {
       },
     ]);
     const config = csvConfigSchema.parse(portalCsvConfig(folder, 0));
-    const pages = await readPages(
-      csv,
-      { connectionId: 'drop', config, logger, state: createMemoryState() },
-      'suppliers',
-    );
+    const ctx = { connectionId: 'drop', config, logger, state: createMemoryState() };
+    const pages = await readPages(csv, ctx, 'suppliers');
     expect(fieldOf('name')(pages)).toEqual(['宁波钢材有限公司']);
     expect(fieldOf('leadTimeDays')(pages)).toEqual([12]);
+    // The file moves once its page is known to be stored: at the latest, on the next run.
+    expect(await readPages(csv, ctx, 'suppliers', pages.at(-1)!.cursor)).toEqual([]);
     expect((await readdir(join(folder, 'processed'))).length).toBe(1);
   });
 });
