@@ -10,6 +10,8 @@ import { classifyTokenError, createRestErrorClassifier } from './errors.ts';
 export interface RestResponse {
   body: unknown;
   headers: Record<string, string | undefined>;
+  /** The absolute URL that answered: relative links in the response resolve against it. */
+  url: string;
 }
 
 export interface RestClient {
@@ -59,9 +61,13 @@ export function createRestClient(ctx: ConnectorContext<RestConfig>, tokens?: Tok
     },
   });
   http.axios.defaults.maxRedirects = 0;
-  // Hand the headers up with the body: Link pagination and Location need them.
+  // Hand the headers and URL up with the body: Link pagination and Location need them.
   http.axios.interceptors.response.use((response) => {
-    response.data = { body: response.data, headers: flattenHeaders(response.headers) } satisfies RestResponse;
+    response.data = {
+      body: response.data,
+      headers: flattenHeaders(response.headers),
+      url: http.axios.getUri(response.config),
+    } satisfies RestResponse;
     return response;
   });
 

@@ -68,8 +68,10 @@ export function nextPosition(
       : undefined;
   }
   if (p.type === 'link') {
-    const url = nextLink(response.headers.link);
-    return url ? { url } : undefined;
+    // RFC 8288 allows a URI reference, relative to the page that sent it; the client then
+    // refuses the resolved URL when it leaves the base URL's origin.
+    const link = nextLink(response.headers.link);
+    return link ? { url: new URL(link, response.url).href } : undefined;
   }
   return undefined;
 }

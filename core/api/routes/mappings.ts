@@ -171,10 +171,12 @@ export function mappingRoutes(hub: Hub): Router {
     const key = parseMappingKey(req.params.id);
     const body = parseBody(dryRunBodySchema, req);
     const connection = await connectionOf(hub, key);
-    const yaml = body.yaml ?? (await latestOverrideText(hub, key)).yaml;
+    const latest = await latestOverrideText(hub, key);
+    // The saved text runs as its own version; proposed text would be saved as the next one.
+    const version = body.yaml === undefined ? latest.version : latest.version + 1;
     let compiled: Awaited<ReturnType<typeof compileWithOverride>>;
     try {
-      compiled = await compileWithOverride(hub, connection.kind, key, yaml);
+      compiled = await compileWithOverride(hub, connection.kind, key, body.yaml ?? latest.yaml, version);
     } catch (error) {
       res.json({
         valid: false,

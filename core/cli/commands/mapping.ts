@@ -19,7 +19,7 @@ export interface MappingCommandDeps {
   ): Promise<MappingDefinition>;
   /** Read-only reference lookups for the dry-run; without it references are reported as pending. */
   resolverFor?(connection: string): ReferenceResolver | Promise<ReferenceResolver>;
-  /** Canonical schema check of the output, by entity. */
+  /** Canonical schema check of an inbound mapping's output, by entity. */
   validatorFor?(entity: string): CanonicalValidator | undefined;
   mappingsRoot?: string;
   write?(text: string): void;
@@ -79,7 +79,9 @@ export function registerMappingCommands(program: Command, deps: MappingCommandDe
         const compiled = compileMapping(definition, { source: options.file });
         const resolver = await deps.resolverFor?.(connection);
         const samples = await readSamples(options.sample);
-        const report = await dryRun(compiled, samples, { resolver }, deps.validatorFor?.(definition.entity));
+        // Only inbound output is canonical; outbound output is the target system's shape.
+        const validator = definition.direction === 'in' ? deps.validatorFor?.(definition.entity) : undefined;
+        const report = await dryRun(compiled, samples, { resolver }, validator);
         write(`${JSON.stringify(report, null, 2)}\n`);
         if (report.summary.invalid > 0) process.exitCode = 1;
       } catch (error) {

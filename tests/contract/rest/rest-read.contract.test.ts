@@ -106,6 +106,37 @@ describe('REST reads', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it('resolves a relative next link against the page that sent it, not the base URL', async () => {
+    const config = makeConfig({
+      baseUrl: `${api}/api`,
+      streams: [{ ...suppliersStream, recordPath: undefined, pagination: { type: 'link' } }],
+    });
+    portal()
+      .get('/api/v1/suppliers')
+      .reply(200, [{ id: 'A' }], { Link: '</api/v1/suppliers?page=2>; rel="next"' });
+    portal()
+      .get('/api/v1/suppliers')
+      .query({ page: '2' })
+      .reply(200, [{ id: 'B' }], { Link: '<?page=3>; rel="next"' });
+    portal()
+      .get('/api/v1/suppliers')
+      .query({ page: '3' })
+      .reply(200, [{ id: 'C' }]);
+    const pages = await readAll(config, 'suppliers');
+    expect(ids(pages)).toEqual([['A'], ['B'], ['C']]);
+    expect(pages[0].cursor).toEqual({ next: { url: `${api}/api/v1/suppliers?page=2` } });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('refuses a relative next link that resolves to another origin', async () => {
+    const config = withStream({ recordPath: undefined, pagination: { type: 'link' } });
+    portal()
+      .get('/v1/suppliers')
+      .reply(200, [], { Link: '<//cdn.supplier.example/v1/suppliers?page=2>; rel="next"' });
+    const error = await readAll(config, 'suppliers').catch((caught) => caught);
+    expect(error).toMatchObject({ kind: 'config', code: 'foreign_origin' });
+  });
+
   it('sends the incremental parameter and moves it to the highest value only after the last page', async () => {
     const config = withStream({
       pagination: { type: 'page', sizeParam: 'per_page' },
