@@ -3,6 +3,7 @@ import type { HubError } from '../errors/index.ts';
 import { syncFailures } from '../log/metrics.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
+import { containsPattern } from '../store/like.ts';
 import { classifyFailure, type ErrorClass } from './error-class.ts';
 
 export type FailureState = 'open' | 'replayed' | 'resolved' | 'ignored';
@@ -209,11 +210,6 @@ export interface FailureFilter {
   errorClass?: string;
   text?: string;
   ids?: string[];
-}
-
-/** An ILIKE pattern matching `text` literally anywhere: % and _ in it are not wildcards. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
 function whereOf(filter: FailureFilter): { sql: string; params: unknown[] } {

@@ -1,6 +1,7 @@
 import type { CanonicalEntity } from '../../connector/types.ts';
 import { keyColumnsOf } from '../../model/entities.ts';
 import type { Queryable } from '../db.ts';
+import { containsPattern } from '../like.ts';
 
 export interface GoldenRecord {
   id: string;
@@ -169,7 +170,7 @@ export async function searchGolden(
   db: Queryable,
   query: GoldenQuery,
 ): Promise<{ items: GoldenRecord[]; total: number }> {
-  const pattern = query.q ? `%${query.q.toLowerCase()}%` : null;
+  const pattern = query.q ? containsPattern(query.q.toLowerCase()) : null;
   const where = `entity = $1 AND merged_into IS NULL AND NOT deleted
     AND ($2::text IS NULL OR lower(display_name) LIKE $2 OR lower(coalesce(natural_key, '')) LIKE $2 OR lower(body::text) LIKE $2)`;
   const [items, total] = await Promise.all([
