@@ -47,6 +47,13 @@ describe('canonical model validation', () => {
     expect(error.message).toMatch(/empty/);
   });
 
+  it('rejects free text far longer than any system stores, naming the field', () => {
+    const street = 'Industriestrasse'.repeat(400);
+    const error = errorOf(() => validateEntity('customer', { name: 'Acme', address: { street } }, 'acme'));
+    expect(error.fieldPath).toBe('address.street');
+    expect(error.message).toMatch(/acme.*at most 300 characters/);
+  });
+
   it('rejects money given as a float of major units', () => {
     const error = errorOf(() =>
       validateEntity('item', {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   addressSchema,
+  boundedText,
   currencySchema,
   emailSchema,
   moneySchema,
@@ -10,36 +11,36 @@ import {
 
 export const customerSchema = z.object({
   name: nameSchema,
-  legalName: z.string().optional(),
-  taxId: z.string().optional(),
+  legalName: boundedText(300).optional(),
+  taxId: boundedText(64).optional(),
   email: emailSchema.optional(),
-  phone: z.string().optional(),
-  website: z.string().optional(),
+  phone: boundedText(64).optional(),
+  website: boundedText(300).optional(),
   address: addressSchema.optional(),
   currency: currencySchema.optional(),
   creditLimit: moneySchema.optional(),
   openReceivables: moneySchema.optional(),
-  paymentTerms: z.string().optional(),
-  owner: z.string().optional(),
+  paymentTerms: boundedText(100).optional(),
+  owner: boundedText(200).optional(),
   active: z.boolean().default(true),
 });
 export type Customer = z.infer<typeof customerSchema>;
 
 export const contactSchema = z.object({
-  firstName: z.string().optional(),
+  firstName: boundedText(200).optional(),
   lastName: nameSchema,
   email: emailSchema.optional(),
-  phone: z.string().optional(),
-  title: z.string().optional(),
+  phone: boundedText(64).optional(),
+  title: boundedText(200).optional(),
   customerId: refSchema.optional(),
 });
 export type Contact = z.infer<typeof contactSchema>;
 
 export const supplierSchema = z.object({
   name: nameSchema,
-  taxId: z.string().optional(),
+  taxId: boundedText(64).optional(),
   email: emailSchema.optional(),
-  phone: z.string().optional(),
+  phone: boundedText(64).optional(),
   address: addressSchema.optional(),
   currency: currencySchema.optional(),
   leadTimeDays: z.number().int().nonnegative().optional(),

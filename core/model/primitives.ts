@@ -36,11 +36,17 @@ export const refSchema = z.string().min(1, 'reference must not be empty');
 
 export const countrySchema = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code');
 
+/**
+ * Free text with a ceiling: values far beyond what any system stores are bad input, named by the
+ * validation, rather than work for the fuzzy matcher (whose cost grows with the square of a length).
+ */
+export const boundedText = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+
 export const addressSchema = z.object({
-  street: z.string().optional(),
-  city: z.string().optional(),
-  region: z.string().optional(),
-  postalCode: z.string().optional(),
+  street: boundedText(300).optional(),
+  city: boundedText(120).optional(),
+  region: boundedText(120).optional(),
+  postalCode: boundedText(32).optional(),
   country: countrySchema.optional(),
 });
 
