@@ -114,5 +114,16 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(text[1]).toMatch(/^BOLT-M8,[0-9a-f-]{36},\d+(\.\d+)?,pcs,\d{4}-\d{2}-\d{2}$/);
       expect(erp.list('purchase_orders').map((po) => po.id)).toEqual(['P-1']);
     });
+
+    it('does not order an item again while its requisition from the last run is open', async () => {
+      const first = await runFlow(test.hub, 'replenishment', { key: 'cron:day-1' });
+      expect(first.status).toBe('succeeded');
+      // The ERP's orders come back as they are: the requisition is still a draft awaiting approval.
+      await syncAll(test.hub, 'erp', ['purchase_orders', 'work_orders']);
+      const second = await runFlow(test.hub, 'replenishment', { key: 'cron:day-2' });
+      expect(second.status).toBe('succeeded');
+      expect(erp.list('work_orders')).toHaveLength(1);
+      expect(erp.list('purchase_orders').filter((po) => po.id !== 'P-1')).toHaveLength(1);
+    });
   },
 );

@@ -58,7 +58,9 @@ export async function computeBuffers(db: Queryable, params: BufferParams) {
     );
     const incoming = [
       ...purchaseOrders
-        .filter((po) => po.body.status === 'sent' || po.body.status === 'confirmed')
+        // A draft is supply already asked for (the replenishment flow writes its orders as drafts):
+        // leaving it out would recommend the same order again on every run.
+        .filter((po) => ['draft', 'sent', 'confirmed'].includes(po.body.status))
         .flatMap((po) =>
           po.body.lines
             .filter((line) => line.itemId === item.id)
