@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import { z } from 'zod';
 import type { CanonicalEntity } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
@@ -25,6 +26,8 @@ async function enqueueFlow(hub: Hub, job: FlowJob): Promise<void> {
     attempts: 1,
   });
 }
+
+const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
 /** Committed canonical changes that pass a flow's filter start a run; a flow never triggers itself. */
 async function routeChangesToFlows(hub: Hub, changes: RecordChange[]): Promise<void> {
@@ -82,7 +85,8 @@ export async function runFlowNow(
         `flow ${flow.name} runs on a record: give its canonical id`,
         { fieldPath: 'recordId' },
       );
-    const record = await getGolden(hub.store.db, params.recordId);
+    // A malformed id names no record; the database would refuse it as a failing uuid cast.
+    const record = isUuid(params.recordId) ? await getGolden(hub.store.db, params.recordId) : undefined;
     if (!record) throw new HubError('not_found', 'record_not_found', `No record ${params.recordId}`);
     const key = params.key ?? (flow.trigger.key ? flow.trigger.key(record) : record.id);
     return startFlowRun(

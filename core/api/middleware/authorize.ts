@@ -2,15 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { HubError } from '../../errors/index.ts';
 import { accessDenied } from '../../security/access-denied.ts';
-import { hasRole, type Role } from '../../security/roles.ts';
+import { hasRole } from '../../security/roles.ts';
 import { type ApiOperation, findOperation } from '../openapi/operations.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** Routes nobody documented yet: reading needs a viewer, anything else an admin. */
-export function defaultRoleFor(method: string): Role {
-  return SAFE_METHODS.has(method) ? 'viewer' : 'admin';
-}
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -18,21 +13,28 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+const unauthenticated = () =>
+  new HubError('auth', 'unauthenticated', 'Sign in, or send Authorization: Bearer <token>');
+
 /**
  * 401 without credentials, 403 when the role is too low or a cookie session sends a changing
  * request without its CSRF token (header X-CSRF-Token). Bearer tokens need no CSRF token: a
- * browser never attaches them on its own.
+ * browser never attaches them on its own. A request that matches no operation is answered 404
+ * and never reaches a handler: no route can run without its role check and audit entry.
  */
 export function authorize(operations: ApiOperation[]): RequestHandler {
   return (req, res, next) => {
     const path = `${req.baseUrl}${req.path}`;
     const operation = findOperation(operations, req.method, path);
+    if (!operation) {
+      if (!req.principal) throw unauthenticated();
+      throw new HubError('not_found', 'route_not_found', `No route ${req.method} ${path}`);
+    }
     res.locals.operation = operation;
-    const needed = operation?.role ?? defaultRoleFor(req.method);
+    const needed = operation.role;
     if (needed === 'public') return next();
     const principal = req.principal;
-    if (!principal)
-      throw new HubError('auth', 'unauthenticated', 'Sign in, or send Authorization: Bearer <token>');
+    if (!principal) throw unauthenticated();
     if (principal.via === 'session' && !SAFE_METHODS.has(req.method)) {
       const given = req.header('x-csrf-token') ?? '';
       if (!principal.csrfToken || !sameToken(given, principal.csrfToken)) {

@@ -2,6 +2,7 @@ import type { ApiOperation } from './operations.ts';
 import { adminOperations } from './ops-admin.ts';
 import { configOperations } from './ops-config.ts';
 import { dataOperations } from './ops-data.ts';
+import { flowOperations } from './ops-flows.ts';
 import { platformOperations } from './ops-platform.ts';
 
 /** Every documented operation of /api. */
@@ -10,4 +11,5 @@ export const apiOperations: ApiOperation[] = [
   ...configOperations,
   ...platformOperations,
   ...dataOperations,
+  ...flowOperations,
 ];

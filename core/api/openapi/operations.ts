@@ -37,7 +37,7 @@ function compile(operations: ApiOperation[]): CompiledOperation[] {
   if (!compiled) {
     compiled = operations
       .map((operation) => {
-        const segments = operation.path.split('/').filter(Boolean);
+        const segments = operation.path.toLowerCase().split('/').filter(Boolean);
         return {
           operation,
           segments,
@@ -51,12 +51,16 @@ function compile(operations: ApiOperation[]): CompiledOperation[] {
   return compiled;
 }
 
+/**
+ * The operation Express routes this request to. Express matches paths case-insensitively, so
+ * this must too: /api/Users reaches the users handler and needs the role of /api/users.
+ */
 export function findOperation(
   operations: ApiOperation[],
   method: string,
   path: string,
 ): ApiOperation | undefined {
-  const parts = path.split('/').filter(Boolean);
+  const parts = path.toLowerCase().split('/').filter(Boolean);
   const lower = method.toLowerCase() === 'head' ? 'get' : method.toLowerCase();
   return compile(operations).find(
     ({ operation, segments }) =>

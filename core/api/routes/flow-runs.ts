@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { HubError } from '../../errors/index.ts';
 import { listAlerts } from '../../flow/alerts.ts';
 import { describeFlow, findFlow, listFlows } from '../../flow/catalog.ts';
 import { listRuns } from '../../flow/run-store.ts';
@@ -8,25 +9,27 @@ import { replayFlowRun, viewRun } from '../../flow/runner.ts';
 import { runFlowNow } from '../../flow/service.ts';
 import { loadFlowSettings, saveFlowSettings } from '../../flow/settings.ts';
 import type { Hub } from '../../runtime/hub.ts';
-import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
+import { paged, pageQuerySchema, parseBody, parseQuery, uuidParam } from '../validate.ts';
 
-const runQuerySchema = pageQuerySchema.extend({
+export const runQuerySchema = pageQuerySchema.extend({
   flow: z.string().optional(),
   status: z.enum(['running', 'succeeded', 'failed', 'halted']).optional(),
 });
-const alertQuerySchema = pageQuerySchema.extend({
+export const alertQuerySchema = pageQuerySchema.extend({
   flow: z.string().optional(),
   level: z.enum(['green', 'yellow', 'red']).optional(),
 });
-const runBodySchema = z.object({
-  recordId: z.string().optional(),
+export const runBodySchema = z.object({
+  recordId: z.uuid().optional(),
   key: z.string().min(1).optional(),
   payload: z.unknown().optional(),
 });
-const settingsBodySchema = z.object({
+export const settingsBodySchema = z.object({
   enabled: z.boolean().optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
 });
+
+const flowRunNotFound = (id: string) => new HubError('not_found', 'flow_run_not_found', `No flow run ${id}`);
 
 /** Flows, their runs with step results, replays from the failed step, settings and alerts. */
 export function flowRunRoutes(hub: Hub): Router {
@@ -51,10 +54,10 @@ export function flowRunRoutes(hub: Hub): Router {
     res.json(paged(items, total, query));
   });
   router.get('/flow-runs/:id', async (req, res) => {
-    res.json(await viewRun(hub, req.params.id));
+    res.json(await viewRun(hub, uuidParam(req.params.id, flowRunNotFound)));
   });
   router.post('/flow-runs/:id/replay', async (req, res) => {
-    const run = await viewRun(hub, req.params.id);
+    const run = await viewRun(hub, uuidParam(req.params.id, flowRunNotFound));
     res.json(await replayFlowRun(hub, findFlow(run.flow), run.id));
   });
   router.get('/flow-alerts', async (req, res) => {

@@ -57,10 +57,13 @@ export function mdmRoutes(hub: Hub): Router {
   });
   router.post('/mdm/merge', async (req, res) => {
     const body = parseBody(mergeBodySchema, req);
+    res.locals.auditTarget = body.mergedId;
+    res.locals.auditDetails = { survivorId: body.survivorId };
     res.json(await mergeGoldenRecords(db, { ...body, actor: actorOf(req) }));
   });
   router.post('/mdm/unmerge', async (req, res) => {
     const body = parseBody(unmergeBodySchema, req);
+    res.locals.auditTarget = body.mergeId;
     res.json(await unmergeGoldenRecords(db, { ...body, actor: actorOf(req) }));
   });
   return router;

@@ -6,7 +6,7 @@ import { accessDenied } from '../../security/access-denied.ts';
 import { hasRole, scopeSchema } from '../../security/roles.ts';
 import { createToken, getToken, listTokens, revokeToken } from '../../security/tokens.ts';
 import { getUser } from '../../security/users.ts';
-import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
+import { paged, pageQuerySchema, parseBody, parseQuery, uuidParam } from '../validate.ts';
 
 export const tokenSchema = z.object({
   id: z.string(),
@@ -24,6 +24,8 @@ export const createTokenBodySchema = z.object({
   userId: z.uuid().optional(),
 });
 export const tokenQuerySchema = pageQuerySchema.extend({ userId: z.uuid().optional() });
+
+const tokenNotFound = (id: string) => new HubError('not_found', 'token_not_found', `No API token ${id}`);
 
 /** Everyone manages their own tokens; an admin sees and revokes everyone's. */
 export function tokenRoutes(hub: Hub): Router {
@@ -43,9 +45,12 @@ export function tokenRoutes(hub: Hub): Router {
         fieldPath: 'userId',
       });
     }
-    const owner = body.userId
-      ? await getUser(hub.store.db, body.userId)
-      : { id: principal.userId, role: principal.role };
+    // The caller's own tokens are capped by the caller's effective role (a read-only token's
+    // role, not its owner's account role); only another user's token takes that user's role.
+    const owner =
+      body.userId && body.userId !== principal.userId
+        ? await getUser(hub.store.db, body.userId)
+        : { id: principal.userId, role: principal.role };
     const { token, record } = await createToken(hub.store.db, {
       userId: owner.id,
       userRole: owner.role,
@@ -58,9 +63,9 @@ export function tokenRoutes(hub: Hub): Router {
   });
   router.delete('/tokens/:id', async (req, res) => {
     const principal = req.principal!;
-    const token = await getToken(hub.store.db, req.params.id);
-    if (token.userId !== principal.userId && principal.role !== 'admin')
-      throw new HubError('not_found', 'token_not_found', `No API token ${req.params.id}`);
+    const id = uuidParam(req.params.id, tokenNotFound);
+    const token = await getToken(hub.store.db, id);
+    if (token.userId !== principal.userId && principal.role !== 'admin') throw tokenNotFound(id);
     res.json(await revokeToken(hub.store.db, token.id));
   });
   return router;

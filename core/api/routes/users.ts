@@ -4,7 +4,7 @@ import { HubError } from '../../errors/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import { roleSchema } from '../../security/roles.ts';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../security/users.ts';
-import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
+import { paged, pageQuerySchema, parseBody, parseQuery, uuidParam } from '../validate.ts';
 
 export const userSchema = z.object({
   id: z.string(),
@@ -24,6 +24,8 @@ export const updateUserBodySchema = z.object({
   password: z.string().min(10).max(1000).optional(),
 });
 
+const userNotFound = (id: string) => new HubError('not_found', 'user_not_found', `No user ${id}`);
+
 export function userRoutes(hub: Hub): Router {
   const router = Router();
   router.get('/users', async (req, res) => {
@@ -39,8 +41,9 @@ export function userRoutes(hub: Hub): Router {
     res.status(201).json(user);
   });
   router.patch('/users/:id', async (req, res) => {
+    const id = uuidParam(req.params.id, userNotFound);
     const body = parseBody(updateUserBodySchema, req);
-    if (req.params.id === req.principal?.userId && (body.disabled || (body.role && body.role !== 'admin'))) {
+    if (id === req.principal?.userId && (body.disabled || (body.role && body.role !== 'admin'))) {
       throw new HubError(
         'invalid_data',
         'cannot_demote_self',
@@ -48,8 +51,8 @@ export function userRoutes(hub: Hub): Router {
         { fieldPath: body.disabled ? 'disabled' : 'role' },
       );
     }
-    const before = await getUser(hub.store.db, req.params.id);
-    const user = await updateUser(hub.store.db, req.params.id, body);
+    const before = await getUser(hub.store.db, id);
+    const user = await updateUser(hub.store.db, id, body);
     res.locals.auditDetails = {
       email: user.email,
       role: { from: before.role, to: user.role },
@@ -59,9 +62,10 @@ export function userRoutes(hub: Hub): Router {
     res.json(user);
   });
   router.delete('/users/:id', async (req, res) => {
-    if (req.params.id === req.principal?.userId)
+    const id = uuidParam(req.params.id, userNotFound);
+    if (id === req.principal?.userId)
       throw new HubError('invalid_data', 'cannot_delete_self', 'You cannot delete yourself');
-    const user = await getUser(hub.store.db, req.params.id);
+    const user = await getUser(hub.store.db, id);
     await deleteUser(hub.store.db, user.id);
     res.locals.auditDetails = { email: user.email };
     res.json({ id: user.id, deleted: true });
