@@ -1,9 +1,9 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
-import type { HubError } from '../errors/index.ts';
+import { HubError } from '../errors/index.ts';
 import { classifyHttpError, provablyNotProcessed } from './classify.ts';
-import { assertPublicUrl } from './network-guard.ts';
+import { assertPublicRedirect, assertPublicUrl, publicAddressLookup } from './network-guard.ts';
 import { type InRequestRetryOptions, withInRequestRetry } from './retry.ts';
 
 export interface HttpClientOptions {
@@ -34,19 +34,34 @@ export interface HttpClient {
 }
 
 // Keep-alive pools: a new TLS handshake per call would cost more than the call itself.
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
+// Guarded clients get pools of their own, so they never reuse a socket opened to a private address.
+const pooling = { keepAlive: true, maxSockets: 64 };
+const openAgents = { httpAgent: new HttpAgent(pooling), httpsAgent: new HttpsAgent(pooling) };
+const publicOnlyAgents = {
+  httpAgent: new HttpAgent({ ...pooling, lookup: publicAddressLookup }),
+  httpsAgent: new HttpsAgent({ ...pooling, lookup: publicAddressLookup }),
+};
+
+/** The guard's refusal of a redirect hop or connection, which axios wraps in its own errors. */
+function guardRefusal(error: unknown): HubError | undefined {
+  for (let cause = (error as Error | undefined)?.cause; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof HubError) return cause;
+  }
+  return undefined;
+}
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const instance = axios.create({
     baseURL: options.baseURL,
     timeout: options.timeoutMs ?? 30_000,
     headers: options.headers,
-    httpAgent,
-    httpsAgent,
+    ...(options.allowPrivateNetwork
+      ? openAgents
+      : { ...publicOnlyAgents, beforeRedirect: (redirect) => assertPublicRedirect(redirect.href) }),
   });
   let guarded: Promise<void> | undefined;
-  const classify = (error: unknown) => options.classify?.(error) ?? classifyHttpError(error);
+  const classify = (error: unknown) =>
+    guardRefusal(error) ?? options.classify?.(error) ?? classifyHttpError(error);
 
   async function request<T>(
     config: AxiosRequestConfig,

@@ -1,32 +1,65 @@
+import { lookup as lookupWithCallback } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { HubError } from '../errors/index.ts';
 
-function isPrivateIPv4(address: string): boolean {
-  const [a, b] = address.split('.').map(Number);
-  return (
-    a === 10 ||
-    a === 127 ||
-    a === 0 ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 100 && b >= 64 && b <= 127)
+const privateIPv4Subnets: Array<[string, number]> = [
+  ['0.0.0.0', 8], // "this network"
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local, cloud metadata
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15], // benchmarking
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, broadcast
+];
+
+const privateIPv6Subnets: Array<[string, number]> = [
+  ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible form
+  ['64:ff9b::', 96], // NAT64: reaches any IPv4 address, private ones included
+  ['64:ff9b:1::', 48], // local-use NAT64
+  ['fc00::', 7], // unique local
+  ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated)
+  ['ff00::', 8], // multicast
+];
+
+/** Checks addresses by value: BlockList also matches IPv4-mapped IPv6 (::ffff:7f00:1) to IPv4 rules. */
+const privateRanges = new BlockList();
+for (const [network, prefix] of privateIPv4Subnets) privateRanges.addSubnet(network, prefix, 'ipv4');
+for (const [network, prefix] of privateIPv6Subnets) privateRanges.addSubnet(network, prefix, 'ipv6');
+
+export function isPrivateAddress(address: string): boolean {
+  const withoutZone = address.replace(/%.*$/, '');
+  const version = isIP(withoutZone);
+  if (version === 0) return false;
+  return privateRanges.check(withoutZone, version === 4 ? 'ipv4' : 'ipv6');
+}
+
+function privateNetworkRefused(url: string, address: string): HubError {
+  return new HubError(
+    'config',
+    'private_network_refused',
+    `${url} resolves to a private or loopback address (${address}); enable "allow private network" on the connection to call it`,
+    { fieldPath: 'baseUrl' },
   );
 }
 
-function isPrivateIPv6(address: string): boolean {
-  const lower = address.toLowerCase();
-  if (lower === '::1' || lower === '::') return true;
-  if (lower.startsWith('::ffff:')) return isPrivateIPv4(lower.slice(7));
-  return lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80');
-}
-
-export function isPrivateAddress(address: string): boolean {
-  const version = isIP(address);
-  if (version === 4) return isPrivateIPv4(address);
-  if (version === 6) return isPrivateIPv6(address);
-  return false;
+/**
+ * The checks that need no DNS: the protocol and address literals. Returns the host when it is a
+ * name still to be resolved.
+ */
+function assertPublicTarget(url: string): string | undefined {
+  const { hostname, protocol } = new URL(url);
+  if (protocol !== 'https:' && protocol !== 'http:') {
+    throw new HubError('config', 'unsupported_protocol', `${url}: only http and https are allowed`);
+  }
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (isPrivateAddress(host)) throw privateNetworkRefused(url, host);
+  return isIP(host) ? undefined : host;
 }
 
 /**
@@ -35,19 +68,31 @@ export function isPrivateAddress(address: string): boolean {
  */
 export async function assertPublicUrl(url: string, allowPrivateNetwork = false): Promise<void> {
   if (allowPrivateNetwork) return;
-  const { hostname, protocol } = new URL(url);
-  if (protocol !== 'https:' && protocol !== 'http:') {
-    throw new HubError('config', 'unsupported_protocol', `${url}: only http and https are allowed`);
-  }
-  const host = hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);
+  const name = assertPublicTarget(url);
+  if (name === undefined) return;
+  const addresses = (await lookup(name, { all: true })).map((entry) => entry.address);
   const blocked = addresses.find(isPrivateAddress);
-  if (blocked || host === 'localhost') {
-    throw new HubError(
-      'config',
-      'private_network_refused',
-      `${url} resolves to a private or loopback address (${blocked ?? host}); enable "allow private network" on the connection to call it`,
-      { fieldPath: 'baseUrl' },
-    );
-  }
+  if (blocked || name === 'localhost') throw privateNetworkRefused(url, blocked ?? name);
 }
+
+/**
+ * For follow-redirects' synchronous `beforeRedirect`: refuses a hop to a private address literal.
+ * A hop to a name is checked when it connects, by {@link publicAddressLookup}.
+ */
+export function assertPublicRedirect(url: string): void {
+  assertPublicTarget(url);
+}
+
+/**
+ * A `lookup` for sockets that fails the connection when the name resolves to a private address,
+ * so the address actually connected to is checked (redirect targets, DNS rebinding).
+ */
+export const publicAddressLookup: LookupFunction = (hostname, options, callback) => {
+  lookupWithCallback(hostname, options, (error, address, family) => {
+    if (error) return callback(error, address, family);
+    const addresses = typeof address === 'string' ? [address] : address.map((entry) => entry.address);
+    const blocked = addresses.find(isPrivateAddress);
+    if (blocked) return callback(privateNetworkRefused(hostname, blocked), address, family);
+    callback(null, address, family);
+  });
+};

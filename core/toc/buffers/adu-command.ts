@@ -1,18 +1,19 @@
 import { z } from 'zod';
-import { calendarSchema, isoDateSchema } from '../calendar.ts';
+import { calendarSchema } from '../calendar.ts';
 import { defineTocCommand } from '../command.ts';
+import { asOfSchema, MAX_DAYS, MAX_QUANTITY } from '../limits.ts';
 import { type AduParameters, computeAdu } from './adu.ts';
 import { knownIsoDateSchema } from './known-dates.ts';
 import { isAtLeast } from './quantities.ts';
 
-const quantity = z.number().min(0);
+const quantity = z.number().min(0).max(MAX_QUANTITY);
 const factor = z.number().min(0).max(1);
 
 export const aduInputSchema = z
   .object({
-    asOf: isoDateSchema,
+    asOf: asOfSchema,
     method: z.enum(['past', 'future', 'blended']),
-    horizonDays: z.number().int().positive(),
+    horizonDays: z.number().int().positive().max(MAX_DAYS),
     pastFactor: factor.optional(),
     futureFactor: factor.optional(),
     /** Count moves to scrap as usage (they are left out by default). */

@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { calendarSchema, isoDateSchema } from '../calendar.ts';
+import { calendarSchema } from '../calendar.ts';
+import { asOfSchema, MAX_DAYS, MAX_QUANTITY } from '../limits.ts';
 import { collectUniqueIds } from './item-ids.ts';
 import { knownIsoDateSchema } from './known-dates.ts';
 
-const quantity = z.number().min(0);
+const quantity = z.number().min(0).max(MAX_QUANTITY);
+const days = z.number().min(0).max(MAX_DAYS);
 
 const receiptSchema = z.object({ date: knownIsoDateSchema, quantity });
 
 /** true: the whole line is reserved; a number: that much of it is. */
 const reservedSchema = z.custom<boolean | number>(
-  (value) =>
-    typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value) && value >= 0),
-  'expected true, false or a non-negative reserved quantity',
+  (value) => typeof value === 'boolean' || (typeof value === 'number' && value >= 0 && value <= MAX_QUANTITY),
+  `expected true, false or a reserved quantity from 0 to ${MAX_QUANTITY}`,
 );
 
 // Plain objects only: a refine per line would double the validation time of a large batch, so
@@ -25,18 +26,18 @@ const demandLineSchema = z.object({
 const bufferItemSchema = z.object({
   id: z.string().min(1),
   adu: quantity,
-  dltDays: quantity,
+  dltDays: days,
   leadTimeFactor: quantity,
   variabilityFactor: quantity,
   moq: quantity.default(0),
-  orderCycleDays: quantity.default(0),
-  roundingUnit: z.number().positive().default(1),
-  onHand: z.number(),
+  orderCycleDays: days.default(0),
+  roundingUnit: z.number().positive().max(MAX_QUANTITY).default(1),
+  onHand: z.number().min(-MAX_QUANTITY).max(MAX_QUANTITY),
   reservedOutgoing: quantity.default(0),
   incoming: z.array(receiptSchema).default([]),
   demand: z.array(demandLineSchema).default([]),
   inProgress: quantity.default(0),
-  spikeHorizonDays: z.number().int().min(0).optional(),
+  spikeHorizonDays: z.number().int().min(0).max(MAX_DAYS).optional(),
   spikeThresholdFactor: quantity.default(0.5),
   qtyMultiple: quantity.optional(),
   multipleTolerancePct: z.number().min(0).max(100).default(0),
@@ -47,7 +48,7 @@ const bufferItemSchema = z.object({
 
 export const buffersInputSchema = z
   .object({
-    asOf: isoDateSchema,
+    asOf: asOfSchema,
     /** Working-day calendar for the DLT and spike windows; calendar days when absent. */
     calendar: calendarSchema.optional(),
     items: z.array(bufferItemSchema),

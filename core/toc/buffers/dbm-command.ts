@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { defineTocCommand } from '../command.ts';
+import { MAX_DAYS, MAX_QUANTITY } from '../limits.ts';
 import { manageTargetLevel } from './dbm.ts';
 
 export const dbmInputSchema = z
   .object({
-    targetLevel: z.number().positive(),
-    replenishmentDays: z.number().int().min(1),
-    onHand: z.array(z.number()).min(1),
-    tmgCheckDays: z.number().int().min(1).optional(),
-    coolingDays: z.number().int().min(0).optional(),
+    targetLevel: z.number().positive().max(MAX_QUANTITY),
+    replenishmentDays: z.number().int().min(1).max(MAX_DAYS),
+    onHand: z.array(z.number().min(-MAX_QUANTITY).max(MAX_QUANTITY)).min(1),
+    tmgCheckDays: z.number().int().min(1).max(MAX_DAYS).optional(),
+    coolingDays: z.number().int().min(0).max(MAX_DAYS).optional(),
     changeFraction: z
       .number()
       .gt(0)

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { defineTocCommand } from '../command.ts';
+import { MAX_DAYS } from '../limits.ts';
 import { computeDlt } from './dlt.ts';
 import { collectUniqueIds } from './item-ids.ts';
 
-const days = z.number().min(0);
+const days = z.number().min(0).max(MAX_DAYS);
 
 export const dltInputSchema = z
   .object({

@@ -1,23 +1,51 @@
 import { z } from 'zod';
-import { addDays, calendarSchema, isoDateSchema } from '../calendar.ts';
+import { addDays, calendarSchema } from '../calendar.ts';
 import { defineTocCommand } from '../command.ts';
+import { asOfSchema, MAX_DAYS, MAX_QUANTITY } from '../limits.ts';
 import { checkUniqueIds } from '../throughput/id-checks.ts';
 import { ceilSafe, roundTo } from '../throughput/rounding.ts';
 import { laterDate } from './later-date.ts';
 
+const hours = z.number().nonnegative().max(MAX_QUANTITY);
+const days = z.number().int().max(MAX_DAYS);
+
 export const quoteInputSchema = z
   .object({
-    asOf: isoDateSchema,
+    asOf: asOfSchema,
     calendar: calendarSchema.optional(),
-    ccr: z.object({ id: z.string().min(1), hoursPerDay: z.number().finite().positive() }),
-    plannedLoadHours: z.number().finite().nonnegative(),
-    productionBufferDays: z.number().int().positive(),
-    standardLeadTimeDays: z.number().int().nonnegative(),
+    ccr: z.object({ id: z.string().min(1), hoursPerDay: z.number().positive().max(MAX_QUANTITY) }),
+    plannedLoadHours: hours,
+    productionBufferDays: days.positive(),
+    standardLeadTimeDays: days.nonnegative(),
     ccrPosition: z.enum(['start', 'middle', 'end']),
-    newOrders: z.array(z.object({ id: z.string().min(1), ccrHours: z.number().finite().nonnegative() })),
+    newOrders: z.array(z.object({ id: z.string().min(1), ccrHours: hours })),
   })
-  .superRefine((input, ctx) => checkUniqueIds(ctx, input.newOrders, 'newOrders'));
+  .superRefine((input, ctx) => {
+    checkUniqueIds(ctx, input.newOrders, 'newOrders');
+    checkLoadWithinHorizon(input, ctx);
+  });
 export type QuoteInput = z.output<typeof quoteInputSchema>;
+
+/** Load dates are counted day by day: the CCR load must end within MAX_DAYS days of asOf. */
+function checkLoadWithinHorizon(input: z.output<typeof quoteInputSchema>, ctx: z.RefinementCtx): void {
+  const path = firstLoadBeyondHorizon(input);
+  if (!path) return;
+  const message = `the CCR load would reach beyond ${MAX_DAYS} days at ${input.ccr.hoursPerDay} hours per day`;
+  ctx.addIssue({ code: 'custom', path, message });
+}
+
+function firstLoadBeyondHorizon(
+  input: z.output<typeof quoteInputSchema>,
+): Array<string | number> | undefined {
+  const beyond = (load: number) => load / input.ccr.hoursPerDay > MAX_DAYS;
+  let load = input.plannedLoadHours;
+  if (beyond(load)) return ['plannedLoadHours'];
+  for (const [index, order] of input.newOrders.entries()) {
+    load += order.ccrHours;
+    if (beyond(load)) return ['newOrders', index, 'ccrHours'];
+  }
+  return undefined;
+}
 
 // Tenths of the buffer that lie after the CCR: a CCR near the start leaves most of the route after it.
 const tenthsAfterCcr = { start: 8, middle: 5, end: 2 } as const;

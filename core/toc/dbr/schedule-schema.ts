@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { calendarSchema, isoDateSchema } from '../calendar.ts';
+import { asOfSchema, checkWithinPlanWindow, MAX_DAYS, MAX_MINUTES, MAX_QUANTITY } from '../limits.ts';
 import { checkReference, checkUniqueIds, idSet } from '../throughput/id-checks.ts';
 
-const minutes = z.number().finite().nonnegative();
+const minutes = z.number().nonnegative().max(MAX_MINUTES);
+const days = z.number().int().nonnegative().max(MAX_DAYS);
 
 export const scheduleInputSchema = z
   .object({
-    asOf: isoDateSchema,
+    asOf: asOfSchema,
     calendar: calendarSchema.optional(),
     resources: z
-      .array(z.object({ id: z.string().min(1), minutesPerDay: z.number().finite().positive() }))
+      .array(z.object({ id: z.string().min(1), minutesPerDay: z.number().positive().max(MAX_MINUTES) }))
       .min(1),
     items: z.array(
       z.object({
@@ -23,12 +25,12 @@ export const scheduleInputSchema = z
       z.object({
         id: z.string().min(1),
         item: z.string().min(1),
-        quantity: z.number().finite().positive(),
+        quantity: z.number().positive().max(MAX_QUANTITY),
         dueDate: isoDateSchema,
       }),
     ),
-    shippingBufferDays: z.number().int().nonnegative(),
-    constraintBufferDays: z.number().int().nonnegative(),
+    shippingBufferDays: days,
+    constraintBufferDays: days,
     constraint: z.string().min(1).optional(),
   })
   .superRefine((input, ctx) => {
@@ -44,6 +46,7 @@ export const scheduleInputSchema = z
     });
     input.orders.forEach((order, o) => {
       checkReference(ctx, itemIds, order.item, ['orders', o, 'item'], 'item');
+      checkWithinPlanWindow(ctx, input.asOf, order.dueDate, ['orders', o, 'dueDate']);
     });
     if (input.constraint !== undefined) {
       checkReference(ctx, resourceIds, input.constraint, ['constraint'], 'resource');

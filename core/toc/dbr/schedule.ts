@@ -1,5 +1,7 @@
+import { HubError } from '../../errors/index.ts';
 import { diffDays } from '../calendar.ts';
 import { defineTocCommand } from '../command.ts';
+import { MAX_DAYS } from '../limits.ts';
 import { compareIds } from '../throughput/id-checks.ts';
 import { ceilSafe } from '../throughput/rounding.ts';
 import { createCachedDates } from './cached-dates.ts';
@@ -73,6 +75,7 @@ export function scheduleDrumBufferRope(input: ScheduleInput) {
       pass: 'backward',
     };
   });
+  assertDrumFits(input, constraint, jobs);
   placeOnDrum(jobs, perDay);
 
   const day0 = axis.date(0);
@@ -126,6 +129,21 @@ export function scheduleDrumBufferRope(input: ScheduleInput) {
     releaseDates: orders.map((o) => o.releaseDate),
   });
   return { constraint, drum, orders, loadByDay };
+}
+
+/** The drum holds a slot per working day: refuse work that would take longer than any plan. */
+function assertDrumFits(input: ScheduleInput, constraint: string, jobs: readonly DrumJob[]): void {
+  const index = input.resources.findIndex((resource) => resource.id === constraint);
+  const perDay = input.resources[index].minutesPerDay;
+  const days = ceilSafe(jobs.reduce((sum, job) => sum + job.minutes, 0) / perDay);
+  if (days <= MAX_DAYS) return;
+  const fieldPath = `resources.${index}.minutesPerDay`;
+  throw new HubError(
+    'invalid_data',
+    'schedule_too_long',
+    `toc schedule input: ${fieldPath}: the orders need ${days} days on the constraint "${constraint}" at ${perDay} minutes per day, more than the ${MAX_DAYS} days a schedule may span`,
+    { fieldPath },
+  );
 }
 
 /**

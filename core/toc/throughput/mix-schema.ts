@@ -1,30 +1,34 @@
 import { z } from 'zod';
+import { MAX_MINUTES, MAX_MONEY, MAX_QUANTITY } from '../limits.ts';
 import { checkReference, checkUniqueIds, idSet } from './id-checks.ts';
 import { costKinds } from './unit-throughput.ts';
 
-const money = z.number().finite();
+const money = z.number().max(MAX_MONEY);
+const count = z.number().int().nonnegative().max(MAX_QUANTITY);
 
 const productSchema = z.object({
   id: z.string().min(1),
   price: money.nonnegative(),
   tvc: money.nonnegative().optional(),
   costs: z.array(z.object({ kind: z.enum(costKinds), amount: money.nonnegative() })).optional(),
-  demand: z.number().int().nonnegative(),
-  minimum: z.number().int().nonnegative().optional(),
-  routing: z.array(z.object({ resource: z.string().min(1), minutes: z.number().finite().nonnegative() })),
+  demand: count,
+  minimum: count.optional(),
+  routing: z.array(
+    z.object({ resource: z.string().min(1), minutes: z.number().nonnegative().max(MAX_MINUTES) }),
+  ),
 });
 
 export const mixInputSchema = z
   .object({
     operatingExpense: money.nonnegative(),
     investment: money.positive().optional(),
-    resources: z.array(z.object({ id: z.string().min(1), capacity: z.number().finite().positive() })),
+    resources: z.array(
+      z.object({ id: z.string().min(1), capacity: z.number().positive().max(MAX_QUANTITY) }),
+    ),
     products: z.array(productSchema).min(1),
     /** Branch-and-bound nodes the solver may use to prove the mix optimal before returning its best. */
-    maxSolverNodes: z.number().int().positive().default(20_000),
-    evaluate: z
-      .array(z.object({ product: z.string().min(1), quantity: z.number().int().nonnegative() }))
-      .optional(),
+    maxSolverNodes: z.number().int().positive().max(1_000_000).default(20_000),
+    evaluate: z.array(z.object({ product: z.string().min(1), quantity: count })).optional(),
   })
   .superRefine((input, ctx) => {
     checkUniqueIds(ctx, input.resources, 'resources');

@@ -1,14 +1,21 @@
 import { z } from 'zod';
 import { defineTocCommand } from '../command.ts';
+import { MAX_DAYS, MAX_MONEY, MAX_QUANTITY } from '../limits.ts';
 import { roundTo } from './rounding.ts';
 
-const money = z.number().finite();
+const money = z.number().max(MAX_MONEY);
+// A century: old stock outlives any plan.
+const ageDays = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(10 * MAX_DAYS);
 
 export const reportInputSchema = z.object({
   sales: z.array(
     z.object({
       product: z.string().min(1),
-      quantity: z.number().finite().nonnegative(),
+      quantity: z.number().nonnegative().max(MAX_QUANTITY),
       price: money.nonnegative(),
       tvc: money.nonnegative(),
     }),
@@ -21,7 +28,7 @@ export const reportInputSchema = z.object({
       z.object({
         id: z.string().min(1),
         value: money.nonnegative(),
-        daysLate: z.number().int().nonnegative(),
+        daysLate: ageDays,
       }),
     )
     .optional(),
@@ -31,7 +38,7 @@ export const reportInputSchema = z.object({
       z.object({
         id: z.string().min(1),
         value: money.nonnegative(),
-        ageDays: z.number().int().nonnegative(),
+        ageDays,
       }),
     )
     .optional(),

@@ -1,18 +1,28 @@
 import { z } from 'zod';
 import { calendarSchema, diffDays, isoDateSchema } from '../calendar.ts';
 import { defineTocCommand } from '../command.ts';
+import { asOfSchema, checkWithinPlanWindow, MAX_DAYS } from '../limits.ts';
 import { checkUniqueIds, compareIds } from '../throughput/id-checks.ts';
 import { roundTo } from '../throughput/rounding.ts';
 
 export const timeBuffersInputSchema = z
   .object({
-    asOf: isoDateSchema,
+    asOf: asOfSchema,
     calendar: calendarSchema.optional(),
     orders: z.array(
-      z.object({ id: z.string().min(1), dueDate: isoDateSchema, bufferDays: z.number().int().positive() }),
+      z.object({
+        id: z.string().min(1),
+        dueDate: isoDateSchema,
+        bufferDays: z.number().int().positive().max(MAX_DAYS),
+      }),
     ),
   })
-  .superRefine((input, ctx) => checkUniqueIds(ctx, input.orders, 'orders'));
+  .superRefine((input, ctx) => {
+    checkUniqueIds(ctx, input.orders, 'orders');
+    input.orders.forEach((order, o) => {
+      checkWithinPlanWindow(ctx, input.asOf, order.dueDate, ['orders', o, 'dueDate']);
+    });
+  });
 export type TimeBuffersInput = z.output<typeof timeBuffersInputSchema>;
 
 export type BufferColor = 'green' | 'yellow' | 'red' | 'black';
