@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HubError } from '../errors/index.ts';
+import { hubErrorOf as failureOf } from '../../tests/support/hub-error-of.ts';
 import { createHttpClient } from './client.ts';
 
 // A real server: the failures under test happen on the socket, after the request was received.
@@ -33,15 +33,6 @@ function client(url = baseURL) {
     allowPrivateNetwork: true,
     retry: { sleep: async () => {} },
   });
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<HubError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(HubError);
-  return error as HubError;
 }
 
 beforeAll(async () => {

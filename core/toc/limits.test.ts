@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HubError } from '../errors/index.ts';
+import { hubErrorOf } from '../../tests/support/hub-error-of.ts';
+import type { HubError } from '../errors/index.ts';
 import { executeTocCommand } from './command.ts';
 import { MAX_DAYS, MAX_MINUTES } from './limits.ts';
 import { findTocCommand, listTocCommands } from './registry.ts';
@@ -10,14 +11,8 @@ type Example = any;
 const example = (name: string): Example =>
   JSON.parse(readFileSync(new URL(`./examples/${name}.json`, import.meta.url), 'utf8'));
 
-async function failureOf(name: string, input: unknown): Promise<HubError> {
-  const error = await executeTocCommand(findTocCommand(name), input).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(HubError);
-  return error as HubError;
-}
+const failureOf = (name: string, input: unknown): Promise<HubError> =>
+  hubErrorOf(executeTocCommand(findTocCommand(name), input));
 
 describe('TOC inputs beyond any real plan are refused, naming the field', () => {
   it.each([

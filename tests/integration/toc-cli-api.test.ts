@@ -96,4 +96,24 @@ describe('TOC engines: the CLI and the API return identical JSON', () => {
     expect(viaApi.body.error.message).toContain('orders.0.dueDate');
     expect(viaApi.body.error.details.fieldPath).toBe('orders.0.dueDate');
   }, 60_000);
+
+  const schedule = () => JSON.parse(readFileSync('core/toc/examples/schedule.json', 'utf8'));
+
+  // Before the bounds, 1e9 setup minutes built day arrays until the heap ran out; 1e308 gave a 500.
+  it.each([1e9, 1e308])('answers %d setup minutes with a 400 naming the field', async (minutes) => {
+    const input = schedule();
+    input.items[0].routing[0].setupMinutes = minutes;
+    const response = await post('/api/toc/schedule').send(input);
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.fieldPath).toBe('items.0.routing.0.setupMinutes');
+  });
+
+  it('answers constraint work that outlasts any plan with a 400 naming the field', async () => {
+    const input = schedule();
+    input.constraint = 'CNC';
+    input.resources[1].minutesPerDay = 1e-6;
+    const response = await post('/api/toc/schedule').send(input);
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.fieldPath).toBe('resources.1.minutesPerDay');
+  });
 });

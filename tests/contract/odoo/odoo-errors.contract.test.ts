@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOdooClient, createOdooRpc } from '../../../connectors/odoo/client.ts';
 import { classifyOdooFault } from '../../../connectors/odoo/errors.ts';
-import { HubError } from '../../../core/errors/index.ts';
+import { hubErrorOf as failureOf } from '../../support/hub-error-of.ts';
 import { loadFixture, odooContext, odooOrigin, replay, withCachedUid } from './replay.ts';
 
 beforeAll(() => nock.disableNetConnect());
@@ -11,15 +11,6 @@ afterEach(() => {
   nock.cleanAll();
   expect(pending).toEqual([]);
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<HubError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(HubError);
-  return error as HubError;
-}
 
 /** Replays a recorded execute_kw with the user, password and arguments it was recorded with. */
 async function replayExecuteKw(number: string, login = { username: 'admin', apiKey: 'admin', uid: 2 }) {

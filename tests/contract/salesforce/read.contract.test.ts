@@ -148,6 +148,25 @@ describe('Salesforce reads', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  /** A new Bulk query job for all accounts, its one page of results, and the empty follow-up queries. */
+  function mockFreshBulkLoad() {
+    api()
+      .post(`${data}/jobs/query`, { operation: 'query', query: `SELECT ${accountFields} FROM Account` })
+      .reply(200, fixture('bulk-query-job'));
+    api().get(`${data}/jobs/query/750Hs00000BuLk1IAA`).reply(200, fixture('bulk-query-job-complete'));
+    api()
+      .get(`${data}/jobs/query/750Hs00000BuLk1IAA/results`)
+      .query({ maxRecords: '50000' })
+      .reply(200, csvFixture('bulk-query-results-2'), {
+        'Content-Type': 'text/csv',
+        'Sforce-Locator': 'null',
+      });
+    api()
+      .get(`${data}/query`)
+      .query({ q: changedAccounts(' WHERE SystemModstamp >= 2024-04-03T09:55:00Z') })
+      .reply(200, fixture('empty-page'));
+    api().get(`${data}/queryAll`).query(isDeletedQuery).reply(200, fixture('empty-page'));
+  }
   it.each([
     [
       'failed',
@@ -166,22 +185,7 @@ describe('Salesforce reads', () => {
         bulk: { jobId: '750Hs00000LoSt1IAA', locator: null },
       };
       api().get(`${data}/jobs/query/750Hs00000LoSt1IAA`).reply(status, body);
-      api()
-        .post(`${data}/jobs/query`, { operation: 'query', query: `SELECT ${accountFields} FROM Account` })
-        .reply(200, fixture('bulk-query-job'));
-      api().get(`${data}/jobs/query/750Hs00000BuLk1IAA`).reply(200, fixture('bulk-query-job-complete'));
-      api()
-        .get(`${data}/jobs/query/750Hs00000BuLk1IAA/results`)
-        .query({ maxRecords: '50000' })
-        .reply(200, csvFixture('bulk-query-results-2'), {
-          'Content-Type': 'text/csv',
-          'Sforce-Locator': 'null',
-        });
-      api()
-        .get(`${data}/query`)
-        .query({ q: changedAccounts(' WHERE SystemModstamp >= 2024-04-03T09:55:00Z') })
-        .reply(200, fixture('empty-page'));
-      api().get(`${data}/queryAll`).query(isDeletedQuery).reply(200, fixture('empty-page'));
+      mockFreshBulkLoad();
       const pages = await collect(salesforce.read(ctx, 'accounts', loading));
       expect(pages[0]).toMatchObject({
         records: [],
@@ -211,22 +215,7 @@ describe('Salesforce reads', () => {
       .get(`${data}/jobs/query/750Hs00000LoSt1IAA/results`)
       .query({ maxRecords: '50000', locator: 'MTAwMDA' })
       .reply(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
-    api()
-      .post(`${data}/jobs/query`, { operation: 'query', query: `SELECT ${accountFields} FROM Account` })
-      .reply(200, fixture('bulk-query-job'));
-    api().get(`${data}/jobs/query/750Hs00000BuLk1IAA`).reply(200, fixture('bulk-query-job-complete'));
-    api()
-      .get(`${data}/jobs/query/750Hs00000BuLk1IAA/results`)
-      .query({ maxRecords: '50000' })
-      .reply(200, csvFixture('bulk-query-results-2'), {
-        'Content-Type': 'text/csv',
-        'Sforce-Locator': 'null',
-      });
-    api()
-      .get(`${data}/query`)
-      .query({ q: changedAccounts(' WHERE SystemModstamp >= 2024-04-03T09:55:00Z') })
-      .reply(200, fixture('empty-page'));
-    api().get(`${data}/queryAll`).query(isDeletedQuery).reply(200, fixture('empty-page'));
+    mockFreshBulkLoad();
     const pages = await collect(salesforce.read(ctx, 'accounts', cutShort));
     expect(idsOf(pages)).toEqual([]);
     expect(pages.at(-1)?.cursor).toMatchObject({ bulk: null, records: cutShort.records });
