@@ -1,15 +1,10 @@
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { erpnextConnector } from '../../../connectors/erpnext/index.ts';
 import type { WriteOp } from '../../../core/connector/index.ts';
+import { useStrictNock } from '../../support/strict-nock.ts';
 import { api, erpnextContext, fixture, listQuery, readAll, site } from './harness.ts';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useStrictNock();
 
 const soPath = '/api/resource/Sales%20Order';
 const op = (overrides: Partial<WriteOp> & { record: Record<string, unknown> }): WriteOp => ({
