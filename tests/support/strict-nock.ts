@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, expect } from 'vitest';
 
 /** No request leaves the process, and every mocked vendor call a test set up must have been made. */
-export function useStrictNock(): void {
+export function enforceStrictNock(): void {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => {
     const pending = nock.pendingMocks();

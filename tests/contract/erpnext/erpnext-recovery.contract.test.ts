@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { erpnextConnector } from '../../../connectors/erpnext/index.ts';
 import type { WriteOp } from '../../../core/connector/index.ts';
-import { useStrictNock } from '../../support/strict-nock.ts';
+import { enforceStrictNock } from '../../support/strict-nock.ts';
 import { api, erpnextContext, fixture, listQuery } from './harness.ts';
 
-useStrictNock();
+enforceStrictNock();
 
 const soPath = '/api/resource/Sales%20Order';
 const op = (overrides: Partial<WriteOp> & { record: Record<string, unknown> }): WriteOp => ({
