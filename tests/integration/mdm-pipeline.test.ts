@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mergeGoldenRecords } from '../../core/mdm/service/index.ts';
 import {
   createMasterDataMatcher,
   matchNewRecords,
@@ -63,5 +64,25 @@ describe('pages matched ahead', () => {
     expect(reviews.some((review) => review.reasons.some((reason) => reason.code === 'same_connection'))).toBe(
       true,
     );
+  });
+
+  it('send a record matched to a golden record merged away meanwhile to the survivor', async () => {
+    await commit('erp', [record('E-1', { name: '宁波恒达汽车零部件有限公司', taxId: TAX_ID })]);
+    await commit('crm', [record('C-5', { name: 'Alpha Tooling GmbH' })]);
+    const canonicalOf = async (connectionId: string, externalId: string) =>
+      (
+        await store.db.query<{ canonical_id: string }>(
+          'SELECT canonical_id FROM xref WHERE connection_id = $1 AND external_id = $2',
+          [connectionId, externalId],
+        )
+      ).rows[0]?.canonical_id;
+    const [matchedTo, survivor] = [await canonicalOf('erp', 'E-1'), await canonicalOf('crm', 'C-5')];
+    const page = [record('S-1', { name: 'Ningbo Hengda Auto Parts', taxId: TAX_ID, owner: 'li' })];
+    const matches = await matchNewRecords(store.db, 'customer', 'shop', page);
+    expect(matches.assigned.get('S-1')).toBe(matchedTo);
+    // A steward merges the matched record away before the page is written.
+    await mergeGoldenRecords(store.db, { survivorId: survivor!, mergedId: matchedTo!, actor: 'steward' });
+    await commit('shop', page, matches);
+    expect(await canonicalOf('shop', 'S-1')).toBe(survivor);
   });
 });

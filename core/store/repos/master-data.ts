@@ -6,9 +6,9 @@ import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
 import { insertMatches } from '../../mdm/store/matches.ts';
 import type { Queryable } from '../db.ts';
 import { contentHash, stableStringify } from '../hash.ts';
-import { goldenByIds, insertGoldenRows } from './golden.ts';
+import { type GoldenRecord, getGolden, goldenByIds, insertGoldenRows } from './golden.ts';
 import { CHANGES_TOPIC } from './outbox.ts';
-import { canonicalIdsFor, linkXrefs } from './xref.ts';
+import { canonicalIdsFor, externalIdsFor, linkXrefs } from './xref.ts';
 
 export interface IncomingRecord {
   externalId: string;
@@ -110,6 +110,33 @@ async function matchUnknown(
   return { matched, minted };
 }
 
+/**
+ * A golden record matched before the transaction may have been merged away since (a steward
+ * merged it while the page was prepared): the record joins the survivor instead, unless this
+ * connection already holds an id there, in which case it gets a golden record of its own.
+ */
+async function redirectMergedMatches(
+  db: Queryable,
+  page: PageWrite,
+  matched: Map<string, string>,
+  golden: Map<string, GoldenRecord>,
+): Promise<void> {
+  for (const [externalId, id] of matched) {
+    if (!golden.get(id)?.mergedInto) continue;
+    const survivor = await getGolden(db, id);
+    const held = survivor
+      ? await externalIdsFor(db, page.entity, page.connectionId, [survivor.id])
+      : new Map<string, string>();
+    if (!survivor || held.size > 0 || survivor.deleted) {
+      matched.delete(externalId);
+      continue;
+    }
+    const [locked] = (await goldenByIds(db, [survivor.id], { lock: true })).values();
+    if (locked) golden.set(locked.id, locked);
+    matched.set(externalId, survivor.id);
+  }
+}
+
 /** A connection's source records hash into this many locks: few enough for the lock table. */
 const RECORD_LOCK_BUCKETS = 64;
 
@@ -138,6 +165,7 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
   // Ids the matcher minted for this page's new records have no golden record to read or lock yet.
   const ids = [...new Set([...known.values(), ...matched.values()])].filter((id) => !minted.has(id));
   const golden = await goldenByIds(db, ids, { lock: true });
+  await redirectMergedMatches(db, page, matched, golden);
   const written = await lastWrittenBodies(db, page);
   // With more than one live source, survivorship rules decide each golden field.
   const survive = await loadPageSurvivor(db, page, [...golden.keys()]);
