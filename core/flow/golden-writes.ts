@@ -4,8 +4,8 @@ import { HubError } from '../errors/index.ts';
 import { validateEntity } from '../model/entities.ts';
 import type { Db } from '../store/db.ts';
 import { stableStringify } from '../store/hash.ts';
+import { appendChangeRows } from '../store/repos/change-rows.ts';
 import { insertGoldenRows } from '../store/repos/golden.ts';
-import { appendChangeRows } from '../store/repos/master-data.ts';
 
 /** A UUID derived from its parts (name-based, like v5): the same parts give the same id on every replay. */
 export function deterministicId(...parts: string[]): string {

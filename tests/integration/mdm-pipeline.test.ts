@@ -85,4 +85,36 @@ describe('pages matched ahead', () => {
     await commit('shop', page, matches);
     expect(await canonicalOf('shop', 'S-1')).toBe(survivor);
   });
+
+  it('drop what a deleted source alone gave a golden record that other sources keep', async () => {
+    await commit('erp', [
+      record('E-1', { name: '宁波恒达汽车零部件有限公司', taxId: TAX_ID, paymentTerms: 'NET60' }),
+    ]);
+    await commit('crm', [record('C-1', { name: 'Ningbo Hengda Auto Parts', taxId: TAX_ID, owner: 'li.na' })]);
+    const { rows } = await store.db.query<{ canonical_id: string }>(
+      `SELECT DISTINCT canonical_id FROM xref WHERE external_id IN ('E-1', 'C-1')`,
+    );
+    expect(rows).toHaveLength(1);
+    const id = rows[0]!.canonical_id;
+    await store.db.transaction((tx) =>
+      writeMasterData(tx, {
+        entity: 'customer',
+        connectionId: 'erp',
+        stream: 'customers',
+        records: [],
+        deletedExternalIds: ['E-1'],
+      }),
+    );
+    const { rows: golden } = await store.db.query<{ body: Record<string, unknown>; deleted: boolean }>(
+      'SELECT body, deleted FROM golden_records WHERE id = $1',
+      [id],
+    );
+    expect(golden[0]).toMatchObject({ deleted: false, body: { owner: 'li.na' } });
+    expect(golden[0]!.body.paymentTerms).toBeUndefined();
+    const { rows: log } = await store.db.query<{ operation: string }>(
+      'SELECT operation FROM change_log WHERE canonical_id = $1 ORDER BY version',
+      [id],
+    );
+    expect(log.at(-1)?.operation).toBe('update');
+  });
 });

@@ -9,7 +9,7 @@ import {
 import { removeQueuePrefix } from '../../core/queue/remove-keys.ts';
 import type { Db } from '../../core/store/db.ts';
 import type { Store } from '../../core/store/index.ts';
-import { appendChangeRows } from '../../core/store/repos/master-data.ts';
+import { appendChangeRows } from '../../core/store/repos/change-rows.ts';
 import { appendOutbox } from '../../core/store/repos/outbox.ts';
 import { changesOf } from '../../core/sync/change-subscribers.ts';
 import { openTestBullmqQueue, queueDrivers, storeDrivers } from '../support/drivers.ts';

@@ -6,8 +6,9 @@ import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
 import { insertMatches } from '../../mdm/store/matches.ts';
 import type { Queryable } from '../db.ts';
 import { contentHash, stableStringify } from '../hash.ts';
+import { appendChangeRows, type ChangeRow } from './change-rows.ts';
 import { type GoldenRecord, getGolden, goldenByIds, insertGoldenRows } from './golden.ts';
-import { CHANGES_TOPIC } from './outbox.ts';
+import { markDeleted } from './source-deletes.ts';
 import { canonicalIdsFor, externalIdsFor, linkXrefs } from './xref.ts';
 
 export interface IncomingRecord {
@@ -305,49 +306,6 @@ async function appendChanges(tx: Queryable, page: PageWrite, rows: PlannedRow[])
   await appendChangeRows(tx, page.entity, page.connectionId, changes);
 }
 
-export interface ChangeRow {
-  canonical_id: string;
-  version: number;
-  operation: 'create' | 'update' | 'delete' | 'merge' | 'unmerge';
-  body: Record<string, unknown> | null;
-  changed_fields: string[];
-}
-
-/**
- * Appends to the change log and, in the same statement, one outbox message carrying all of these
- * changes: relays and queues then handle a page, not each record of it.
- */
-export async function appendChangeRows(
-  tx: Queryable,
-  entity: string,
-  sourceSystem: string,
-  changes: ChangeRow[],
-): Promise<void> {
-  if (changes.length === 0) return;
-  // One statement: the page's JSON is parsed once for both tables. The notification is delivered
-  // at commit and wakes the outbox relay without waiting for its poll.
-  await tx.query(
-    `WITH c AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb)
-         AS c(canonical_id uuid, version int, operation text, body jsonb, changed_fields jsonb)),
-     logged AS (
-       INSERT INTO change_log (entity, canonical_id, version, operation, body, changed_fields, source_system)
-       SELECT $2, canonical_id, version, operation, body, ARRAY(SELECT jsonb_array_elements_text(changed_fields)), $3
-       FROM c),
-     added AS (
-       INSERT INTO outbox (topic, message_key, payload, changes)
-       SELECT '${CHANGES_TOPIC}', $2,
-         jsonb_build_object('entity', $2::text, 'sourceSystem', $3::text, 'changes',
-           jsonb_agg(jsonb_build_object('canonicalId', canonical_id, 'version', version, 'operation', operation,
-             'changedFields', changed_fields))),
-         count(*)
-       FROM c
-       RETURNING 1)
-     SELECT pg_notify('thub_outbox', '') FROM added`,
-    [JSON.stringify(changes), entity, sourceSystem],
-  );
-}
-
 async function upsertSourceRecords(tx: Queryable, page: PageWrite, rows: PlannedRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
@@ -371,43 +329,4 @@ async function upsertSourceRecords(tx: Queryable, page: PageWrite, rows: Planned
       page.entity,
     ],
   );
-}
-
-/** A source delete marks the source record; the golden record goes when no live source is left. */
-async function markDeleted(tx: Queryable, page: PageWrite, now: string): Promise<WrittenRecord[]> {
-  const ids = page.deletedExternalIds ?? [];
-  if (ids.length === 0) return [];
-  const { rows } = await tx.query<{ external_id: string; canonical_id: string }>(
-    `UPDATE source_records SET deleted = true, updated_at = now()
-     WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[]) AND NOT deleted
-     RETURNING external_id, canonical_id`,
-    [page.connectionId, page.stream, ids],
-  );
-  const { rows: orphaned } = await tx.query<{ id: string; version: number }>(
-    `UPDATE golden_records g SET deleted = true, version = version + 1, updated_at = $2::timestamptz
-     WHERE g.id = ANY($1::uuid[]) AND NOT g.deleted
-       AND NOT EXISTS (SELECT 1 FROM source_records s WHERE s.canonical_id = g.id AND NOT s.deleted)
-     RETURNING id, version`,
-    [rows.map((row) => row.canonical_id), now],
-  );
-  await appendChangeRows(
-    tx,
-    page.entity,
-    page.connectionId,
-    orphaned.map((row) => ({
-      canonical_id: row.id,
-      version: row.version,
-      operation: 'delete',
-      body: null,
-      changed_fields: [],
-    })),
-  );
-  const versions = new Map(orphaned.map((row) => [row.id, row.version]));
-  return rows.map((row) => ({
-    externalId: row.external_id,
-    canonicalId: row.canonical_id,
-    version: versions.get(row.canonical_id) ?? 0,
-    outcome: 'deleted',
-    changedFields: [],
-  }));
 }
