@@ -10,6 +10,12 @@ export function stableStringify(value: unknown): string {
   return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${stableStringify(inner)}`).join(',')}}`;
 }
 
+/** The keys whose values differ between two bodies, sorted. */
+export function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => stableStringify(before[key]) !== stableStringify(after[key])).sort();
+}
+
 export function contentHash(value: unknown): string {
   return createHash('sha256').update(stableStringify(value)).digest('base64url').slice(0, 32);
 }

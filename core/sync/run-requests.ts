@@ -11,6 +11,8 @@ import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
  */
 const keyOf = (stream: string) => `run-request:${stream}`;
 const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::float8`;
+/** Serves the stream's requests so far: later ones get a run job of their own. */
+const NEXT_GENERATION = `SET value = jsonb_set(value, '{generation}', to_jsonb((value->>'generation')::int + 1)), updated_at = now()`;
 
 async function enqueueRun(hub: Hub, connectionId: string, stream: string, generation: number) {
   const job: SyncRunJob = { connectionId, stream, reason: 'webhook' };
@@ -38,7 +40,7 @@ export async function takeRunRequests(db: Queryable, connectionId: string, strea
   const { rows } = await db.query<{ taken: number }>(
     `WITH bumped AS (
        UPDATE connection_state
-       SET value = jsonb_set(value, '{generation}', to_jsonb((value->>'generation')::int + 1)), updated_at = now()
+       ${NEXT_GENERATION}
        WHERE connection_id = $1 AND key = $2 RETURNING 1)
      SELECT ${NOW_MS} AS taken FROM (SELECT count(*) FROM bumped) AS served`,
     [connectionId, keyOf(stream)],
@@ -58,7 +60,7 @@ export async function rerunIfRequestedSince(
 ): Promise<void> {
   const { rows } = await hub.store.db.query<{ generation: number }>(
     `UPDATE connection_state
-     SET value = jsonb_set(value, '{generation}', to_jsonb((value->>'generation')::int + 1)), updated_at = now()
+     ${NEXT_GENERATION}
      WHERE connection_id = $1 AND key = $2 AND (value->>'at')::float8 > $3
      RETURNING (value->>'generation')::int AS generation`,
     [connectionId, keyOf(stream), takenAt],

@@ -5,7 +5,7 @@ import { loadPageSurvivor } from '../../mdm/service/survivorship.ts';
 import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
 import { insertMatches } from '../../mdm/store/matches.ts';
 import type { Queryable } from '../db.ts';
-import { contentHash, stableStringify } from '../hash.ts';
+import { changedKeys, contentHash, stableStringify } from '../hash.ts';
 import { appendChangeRows, type ChangeRow } from './change-rows.ts';
 import { type GoldenRecord, getGolden, goldenByIds, insertGoldenRows } from './golden.ts';
 import { markDeleted } from './source-deletes.ts';
@@ -52,11 +52,6 @@ interface PlannedRow {
   outcome: RecordOutcome;
   hash: string;
   lineage: Record<string, unknown>;
-}
-
-function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((key) => stableStringify(before[key]) !== stableStringify(after[key])).sort();
 }
 
 /** What the hub itself last wrote to these records of this connection and stream. */

@@ -1,7 +1,7 @@
 import { surviveRecords } from '../../mdm/service/survivorship.ts';
 import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
 import type { Queryable } from '../db.ts';
-import { stableStringify } from '../hash.ts';
+import { changedKeys } from '../hash.ts';
 import { appendChangeRows } from './change-rows.ts';
 import { goldenByIds, insertGoldenRows } from './golden.ts';
 import type { PageWrite, WrittenRecord } from './master-data.ts';
@@ -67,9 +67,7 @@ async function surviveWithoutDeleted(
   const changed = [...survived].flatMap(([id, next]) => {
     const golden = current.get(id);
     if (!golden || golden.deleted || golden.mergedInto) return [];
-    const fields = [...new Set([...Object.keys(golden.body), ...Object.keys(next.body)])].filter(
-      (field) => stableStringify(golden.body[field]) !== stableStringify(next.body[field]),
-    );
+    const fields = changedKeys(golden.body, next.body);
     return fields.length > 0 ? [{ id, version: golden.version + 1, next, fields }] : [];
   });
   if (changed.length === 0) return new Map();
@@ -98,7 +96,7 @@ async function surviveWithoutDeleted(
       version,
       operation: 'update',
       body: next.body,
-      changed_fields: fields.sort(),
+      changed_fields: fields,
     })),
   );
   return new Map(changed.map(({ id, version }) => [id, version]));
