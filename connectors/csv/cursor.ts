@@ -1,16 +1,22 @@
 import { z } from 'zod';
 import type { Cursor } from '../../core/connector/types.ts';
 
-const fileSchema = z.object({ name: z.string(), hash: z.string() });
+const fileSchema = z.object({
+  name: z.string(),
+  hash: z.string(),
+  /** Unreadable: the page naming it holds its failure records, and it goes to failed/. */
+  failed: z.literal(true).optional(),
+});
 
 const cursorSchema = z.object({
-  /** The latest imported files (name and content hash), newest last. */
+  /** The latest imported or failed files (name and content hash), newest last. */
   files: z.array(fileSchema).default([]),
   /** A file whose records are partly handed over: rows up to `line` are done. */
   partial: z.object({ name: z.string(), hash: z.string(), line: z.number().int() }).optional(),
 });
 
 export type CsvCursor = z.output<typeof cursorSchema>;
+export type CsvFileDone = z.output<typeof fileSchema>;
 
 const keptFiles = 200;
 
@@ -20,9 +26,9 @@ export function parseCsvCursor(cursor: Cursor | undefined): CsvCursor {
 }
 
 /** Another file's resume point stays: that file is still to finish. */
-export function withImportedFile(cursor: CsvCursor, name: string, hash: string): CsvCursor {
-  const files = [...cursor.files, { name, hash }].slice(-keptFiles);
-  return cursor.partial && cursor.partial.hash !== hash ? { files, partial: cursor.partial } : { files };
+export function withFinishedFile(cursor: CsvCursor, done: CsvFileDone): CsvCursor {
+  const files = [...cursor.files, done].slice(-keptFiles);
+  return cursor.partial && cursor.partial.hash !== done.hash ? { files, partial: cursor.partial } : { files };
 }
 
 export function toCursorJson(cursor: CsvCursor): Cursor {

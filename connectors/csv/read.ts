@@ -3,12 +3,18 @@ import type { ConnectorContext, Cursor, ReadPage } from '../../core/connector/ty
 import { HubError } from '../../core/errors/index.ts';
 import { matchingFiles, selectComplete } from './completion.ts';
 import { type CsvConfig, type CsvImportStream, formatOf } from './config.ts';
-import { type CsvCursor, parseCsvCursor, toCursorJson, withImportedFile } from './cursor.ts';
+import {
+  type CsvCursor,
+  type CsvFileDone,
+  parseCsvCursor,
+  toCursorJson,
+  withFinishedFile,
+} from './cursor.ts';
 import { decodeFile } from './encoding.ts';
 import { type CsvEntry, parseCsvFile } from './parse.ts';
 import { createRowError } from './row-error.ts';
 import type { CsvRuntime } from './runtime.ts';
-import { createSettlement, failedFolder, hashesKey, moveAside } from './settle.ts';
+import { createSettlement, hashesKey } from './settle.ts';
 import { type FileEntry, type FileSource, joinPath } from './source/index.ts';
 
 function sha256(bytes: Buffer): string {
@@ -37,6 +43,45 @@ function readEntries(
   }
 }
 
+/** A file's pages, and the cursor entry its last page adds: its records, or its failure record. */
+interface FilePlan {
+  done: CsvFileDone;
+  pages: Array<{ records: unknown[]; cursor: CsvCursor }>;
+}
+
+/** The rows not yet stored, in pages; the last page's cursor names the file as imported. */
+function importPlan(
+  entries: CsvEntry[],
+  file: FileEntry,
+  hash: string,
+  cursor: CsvCursor,
+  size: number,
+): FilePlan {
+  const done: CsvFileDone = { name: file.name, hash };
+  const doneUpTo = cursor.partial?.hash === hash ? cursor.partial.line : 0;
+  const pages = pagesOf(
+    entries.filter((entry) => entry.line > doneUpTo),
+    size,
+  );
+  return {
+    done,
+    pages: pages.map((page, index) => ({
+      records: page.map((entry) => ('error' in entry ? entry.error : entry.record)),
+      cursor:
+        index === pages.length - 1
+          ? withFinishedFile(cursor, done)
+          : { files: cursor.files, partial: { name: file.name, hash, line: page[page.length - 1].line } },
+    })),
+  };
+}
+
+/** An unreadable file is one page, its failure record, whose cursor names the file as failed. */
+function failurePlan(error: HubError, file: FileEntry, hash: string, cursor: CsvCursor): FilePlan {
+  const done: CsvFileDone = { name: file.name, hash, failed: true };
+  const records = [createRowError(file.name, 1, error.message, null)];
+  return { done, pages: [{ records, cursor: withFinishedFile(cursor, done) }] };
+}
+
 /** The complete files, oldest first; an interrupted file first, as the cursor keeps one resume point. */
 async function readyFiles(
   source: FileSource,
@@ -62,6 +107,8 @@ async function readyFiles(
  * pages; the last page's cursor names the file and its content hash, so the engine commits the
  * records and "file imported" together. The file moves to processed/ only once that page is
  * known to be stored (see createSettlement): until then a re-read finds its hash in the cursor.
+ * An unreadable file is handed over as one failure record, named in the cursor as failed, and
+ * moves to failed/ the same way.
  */
 export async function* readImportStream(
   ctx: ConnectorContext<CsvConfig>,
@@ -81,48 +128,41 @@ export async function* readImportStream(
   }
   try {
     let cursor: CsvCursor = parseCsvCursor(startCursor);
-    const storedInCursor = new Set(cursor.files.map((done) => done.hash));
+    const hashesAtStart = (files: CsvFileDone[]) => new Set(files.map((done) => done.hash));
+    const importedAtStart = hashesAtStart(cursor.files.filter((done) => !done.failed));
+    const failedAtStart = hashesAtStart(cursor.files.filter((done) => done.failed));
     for (const file of await readyFiles(source, config, stream, cursor, runtime)) {
       const bytes = await source.read(joinPath(stream.folder, file.name));
       const hash = sha256(bytes);
       const stored =
-        storedInCursor.has(hash) || ((await ctx.state.get<string[]>(hashesKey(stream))) ?? []).includes(hash);
-      if (stored || cursor.files.some((done) => done.hash === hash)) {
+        importedAtStart.has(hash) ||
+        ((await ctx.state.get<string[]>(hashesKey(stream))) ?? []).includes(hash);
+      if (stored || cursor.files.some((done) => done.hash === hash && !done.failed)) {
         logger.info('csv file already imported; moving it aside', { stream: stream.name, file: file.name });
-        if (stored) await settlement.settle(file, hash);
-        else settlement.settleOnceStored(file, hash, handedOver);
+        const imported: CsvFileDone = { name: file.name, hash };
+        if (stored) await settlement.settle(file, imported);
+        else settlement.settleOnceStored(file, imported, handedOver);
         continue;
       }
       const entries = readEntries(bytes, file, config, stream);
-      if (entries instanceof HubError) {
-        logger.warn('csv file unreadable; moving it to failed/', {
-          stream: stream.name,
-          file: file.name,
-          error: entries.message,
-        });
-        yield* handOver({
-          records: [createRowError(file.name, 1, entries.message, null)],
-          cursor: toCursorJson(cursor),
-        });
-        await moveAside(source, config, stream, file, failedFolder);
+      const about = { stream: stream.name, file: file.name };
+      if (entries instanceof HubError && failedAtStart.has(hash)) {
+        // Parsed again rather than trusted: after a config fix the same file may import now.
+        logger.info('csv file failure already stored; moving it to failed/', about);
+        await settlement.settle(file, { name: file.name, hash, failed: true });
         continue;
       }
-      const doneUpTo = cursor.partial?.hash === hash ? cursor.partial.line : 0;
-      const pages = pagesOf(
-        entries.filter((entry) => entry.line > doneUpTo),
-        stream.pageSize,
-      );
-      for (const [index, page] of pages.entries()) {
-        cursor =
-          index === pages.length - 1
-            ? withImportedFile(cursor, file.name, hash)
-            : { files: cursor.files, partial: { name: file.name, hash, line: page[page.length - 1].line } };
-        yield* handOver({
-          records: page.map((entry) => ('error' in entry ? entry.error : entry.record)),
-          cursor: toCursorJson(cursor),
-        });
+      if (entries instanceof HubError)
+        logger.warn('csv file unreadable; moving it to failed/', { ...about, error: entries.message });
+      const plan =
+        entries instanceof HubError
+          ? failurePlan(entries, file, hash, cursor)
+          : importPlan(entries, file, hash, cursor, stream.pageSize);
+      for (const page of plan.pages) {
+        cursor = page.cursor;
+        yield* handOver({ records: page.records, cursor: toCursorJson(cursor) });
       }
-      settlement.settleOnceStored(file, hash, handedOver);
+      settlement.settleOnceStored(file, plan.done, handedOver);
     }
   } finally {
     await source.close();

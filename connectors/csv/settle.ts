@@ -1,5 +1,6 @@
 import type { ConnectorContext } from '../../core/connector/types.ts';
 import type { CsvConfig, CsvImportStream } from './config.ts';
+import type { CsvFileDone } from './cursor.ts';
 import { type FileEntry, type FileSource, joinPath } from './source/index.ts';
 
 export const processedFolder = 'processed';
@@ -29,32 +30,35 @@ export async function moveAside(
 }
 
 /**
- * Moves imported files to processed/ (and remembers their hashes) only once the engine has stored
- * the page whose cursor names them. The engine may prepare the next page while the current one
- * commits, so being asked for page n + 2 is what proves page n stored. Files still waiting when
- * the run ends are moved by the next run, whose start cursor names them.
+ * Moves imported files to processed/ (and remembers their hashes), and unreadable ones to failed/,
+ * only once the engine has stored the page whose cursor names them: their records, or their
+ * failure records. The engine may prepare the next page while the current one commits, so being
+ * asked for page n + 2 is what proves page n stored. Files still waiting when the run ends are
+ * moved by the next run, whose start cursor names them.
  */
 export function createSettlement(
   ctx: ConnectorContext<CsvConfig>,
   source: FileSource,
   stream: CsvImportStream,
 ) {
-  const waiting: Array<{ file: FileEntry; hash: string; page: number }> = [];
-  const settle = async (file: FileEntry, hash: string) => {
-    await rememberHash(ctx, stream, hash);
+  const waiting: Array<{ file: FileEntry; done: CsvFileDone; page: number }> = [];
+  const settle = async (file: FileEntry, done: CsvFileDone) => {
+    // A failed file's hash is not remembered: delivered again after a config fix, it must be read.
+    if (done.failed) return moveAside(source, ctx.config, stream, file, failedFolder);
+    await rememberHash(ctx, stream, done.hash);
     await moveAside(source, ctx.config, stream, file, processedFolder);
   };
   return {
-    /** For a file whose import is already stored. */
+    /** For a file whose records (or failure records) are already stored. */
     settle,
     /** `page` is the 1-based number of the handed-over page whose cursor names the file. */
-    settleOnceStored(file: FileEntry, hash: string, page: number) {
-      waiting.push({ file, hash, page });
+    settleOnceStored(file: FileEntry, done: CsvFileDone, page: number) {
+      waiting.push({ file, done, page });
     },
     async storedUpTo(page: number) {
       while (waiting.length > 0 && waiting[0].page <= page) {
-        const { file, hash } = waiting.shift()!;
-        await settle(file, hash);
+        const { file, done } = waiting.shift()!;
+        await settle(file, done);
       }
     },
   };

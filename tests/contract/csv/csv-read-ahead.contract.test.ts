@@ -1,11 +1,11 @@
 import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCsvConnector } from '../../../connectors/csv/index.ts';
+import { createCsvConnector, isCsvRowError } from '../../../connectors/csv/index.ts';
 import { createCsvRuntime } from '../../../connectors/csv/runtime.ts';
 import { createMemoryState } from '../../../core/connector/index.ts';
 import type { ReadPage } from '../../../core/connector/types.ts';
-import { listFolder, makeConfig, makeContext, makeFolder, put, readAll } from './harness.ts';
+import { listFolder, makeConfig, makeContext, makeFolder, nextRun, put, readAll } from './harness.ts';
 
 const header = 'Code,Name,Lead time,Email\n';
 const codesOf = (pages: ReadPage[]) =>
@@ -35,6 +35,26 @@ describe('CSV import with the engine reading one page ahead', () => {
     expect(await state.get('csv.suppliers.hashes')).toBeUndefined();
 
     expect(codesOf(await readAll(config, 'suppliers', { state }))).toEqual(['S-1', 'S-2']);
+  });
+
+  it('leaves a failed file in the folder when its error page was never stored', async () => {
+    const folder = await makeFolder();
+    await put(folder, 'suppliers_broken.csv', 'Code,Name\nX-1,Broken\n');
+    const config = makeConfig(folder);
+    const state = createMemoryState();
+    const connector = createCsvConnector(createCsvRuntime({ sleep: async () => {} }));
+    const pages = connector.read(makeContext(config, state), 'suppliers')[Symbol.asyncIterator]();
+    expect(isCsvRowError((await pages.next()).value.records[0])).toBe(true);
+    await pages.next(); // asked ahead while the error page is stored ...
+    await pages.return?.(undefined); // ... and that transaction fails
+    expect(await listFolder(folder)).toEqual(['suppliers_broken.csv']);
+
+    const again = await readAll(config, 'suppliers', { state });
+    expect(again.flatMap((page) => page.records.filter(isCsvRowError))).toHaveLength(1);
+    expect(await listFolder(folder)).toEqual(['suppliers_broken.csv']);
+    expect(await nextRun(config, 'suppliers', again, { state })).toEqual([]);
+    expect(await listFolder(folder)).toEqual(['failed']);
+    expect(await listFolder(folder, 'failed')).toEqual(['suppliers_broken.csv']);
   });
 
   it('moves a file once the page after the next one is asked for, the rest on the next run', async () => {

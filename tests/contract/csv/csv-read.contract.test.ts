@@ -101,8 +101,10 @@ describe('CSV import from a local folder', () => {
 
   it('sends a GBK file read as UTF-8 to failed/ with a hint about the encoding', async () => {
     const folder = await makeFolder();
-    await put(folder, 'suppliers.csv', iconv.encode(`${header}S-1,上海精密,10,\n`, 'gbk'));
+    const gbkFile = iconv.encode(`${header}S-1,上海精密,10,\n`, 'gbk');
+    await put(folder, 'suppliers.csv', gbkFile);
     const [page] = await readAll(makeConfig(folder), 'suppliers');
+    expect(await nextRun(makeConfig(folder), 'suppliers', [page])).toEqual([]);
     expect(page.records).toHaveLength(1);
     expect(isCsvRowError(page.records[0])).toBe(true);
     expect(page.records[0]).toMatchObject({
@@ -115,6 +117,15 @@ describe('CSV import from a local folder', () => {
     });
     expect(await listFolder(folder)).toEqual(['failed']);
     expect(await listFolder(folder, 'failed')).toEqual(['suppliers.csv']);
+
+    // Delivered again once the encoding is fixed: the cursor naming it as failed does not skip it.
+    await put(folder, 'suppliers.csv', gbkFile);
+    const fixed = await readAll(makeConfig(folder, { encoding: 'gbk' }), 'suppliers', {
+      cursor: page.cursor,
+    });
+    expect(fixed.flatMap((imported) => imported.records)).toEqual([
+      { code: 'S-1', name: '上海精密', leadTimeDays: 10 },
+    ]);
   });
 
   it('reads decimal commas when configured, with and without thousands dots', async () => {
