@@ -6,11 +6,19 @@ import { appendChangeRows, type ChangeRow } from '../../store/repos/change-rows.
 import type { GoldenRecord } from '../../store/repos/golden.ts';
 import { xrefsOf } from '../../store/repos/xref.ts';
 import { indexGoldenRecords, removeFromIndex } from '../store/blocking-index.ts';
-import { type GoldenState, lockGolden, requireGolden, writeGoldenState } from '../store/golden-rows.ts';
+import {
+  type GoldenState,
+  lockGolden,
+  orphanedRecords,
+  requireGolden,
+  writeGoldenState,
+} from '../store/golden-rows.ts';
 import {
   activeMergeOf,
+  type GoldenSnapshot,
   getMerge,
   insertMerge,
+  type MergeEntry,
   type MergeSnapshot,
   markUnmerged,
 } from '../store/merge-history.ts';
@@ -30,6 +38,15 @@ function changedFieldsOf(before: Record<string, unknown>, after: Record<string, 
 }
 
 function changeOf(record: GoldenRecord, state: GoldenState, operation: ChangeRow['operation']): ChangeRow {
+  // A record left without live sources is logged as a source delete logs it.
+  if (state.deleted)
+    return {
+      canonical_id: record.id,
+      version: state.version,
+      operation: 'delete',
+      body: null,
+      changed_fields: [],
+    };
   return {
     canonical_id: record.id,
     version: state.version,
@@ -117,12 +134,14 @@ export async function mergeRecords(
     body: survived?.body ?? survivor.body,
     lineage: survived?.lineage ?? survivor.lineage,
     mergedInto: null,
+    deleted: false,
   };
   const mergedState: GoldenState = {
     version: merged.version + 1,
     body: merged.body,
     lineage: merged.lineage,
     mergedInto: survivor.id,
+    deleted: false,
   };
   await writeGoldenState(db, survivor, survivorState, now);
   await writeGoldenState(db, merged, mergedState, now);
@@ -175,10 +194,95 @@ async function sourcesUnchanged(db: Queryable, snapshot: MergeSnapshot, mergedId
   );
 }
 
+/** Puts the xrefs and source records the merge moved back on the merged record. */
+async function moveBack(db: Queryable, entry: MergeEntry): Promise<void> {
+  const { snapshot } = entry;
+  await db.query(
+    `UPDATE xref x SET canonical_id = $2 FROM jsonb_to_recordset($3::jsonb) AS m("connectionId" text, "externalId" text)
+     WHERE x.entity = $4 AND x.canonical_id = $1 AND x.connection_id = m."connectionId" AND x.external_id = m."externalId"`,
+    [entry.survivorId, entry.mergedId, JSON.stringify(snapshot.movedXrefs), entry.entity],
+  );
+  await db.query(
+    `UPDATE source_records s SET canonical_id = $2 FROM jsonb_to_recordset($3::jsonb) AS m("connectionId" text, stream text, "externalId" text)
+     WHERE s.canonical_id = $1 AND s.connection_id = m."connectionId" AND s.stream = m.stream AND s.external_id = m."externalId"`,
+    [entry.survivorId, entry.mergedId, JSON.stringify(snapshot.movedSources)],
+  );
+}
+
+/** A record as an unmerge leaves it; `deletedBy` names the connection whose delete left it without sources. */
+interface Restored {
+  record: GoldenRecord;
+  state: GoldenState;
+  deletedBy?: string;
+}
+
+/**
+ * The state both records go back to: the saved body and lineage, or one recomputed from their
+ * sources when those changed since the merge. A record whose sources were all deleted meanwhile
+ * comes back deleted, as the source delete would have left it had it never been merged.
+ */
+async function restoredStates(
+  db: Queryable,
+  entry: MergeEntry,
+  survivor: GoldenRecord,
+  merged: GoldenRecord,
+): Promise<[Restored, Restored]> {
+  const { snapshot } = entry;
+  const ids = [survivor.id, merged.id];
+  const recomputed = await surviveRecords(db, entry.entity, ids);
+  const orphaned = await orphanedRecords(db, ids);
+  const restore = (record: GoldenRecord, saved: GoldenSnapshot, keep: boolean): Restored => {
+    const fresh = recomputed.get(record.id);
+    const useSaved = keep || !fresh;
+    const deletedBy = orphaned.get(record.id);
+    const state: GoldenState = {
+      version: record.version + 1,
+      body: useSaved ? saved.body : fresh.body,
+      lineage: useSaved ? saved.lineage : fresh.lineage,
+      mergedInto: null,
+      deleted: deletedBy !== undefined,
+    };
+    return { record, state, ...(deletedBy ? { deletedBy } : {}) };
+  };
+  return [
+    restore(survivor, snapshot.survivor, survivor.version === snapshot.survivorVersionAfter),
+    restore(merged, snapshot.merged, await sourcesUnchanged(db, snapshot, merged.id)),
+  ];
+}
+
+/** Live records go back into the matching index; deleted ones have no place there. */
+async function reindexRestored(db: Queryable, entity: string, restored: Restored[]): Promise<void> {
+  const live = restored.filter(({ state }) => !state.deleted);
+  await indexGoldenRecords(
+    db,
+    entity,
+    live.map(({ record, state }) => ({ id: record.id, body: state.body })),
+  );
+  await removeFromIndex(
+    db,
+    restored.filter(({ state }) => state.deleted).map(({ record }) => record.id),
+  );
+}
+
+/**
+ * An unmerge is logged as mdm's, except a record coming back deleted: its delete is logged as the
+ * connection's whose delete it follows, so targets get it as they get a source delete, and that
+ * connection is not sent its own delete back.
+ */
+async function appendUnmergeChanges(db: Queryable, entity: string, restored: Restored[]): Promise<void> {
+  const bySource = new Map<string, ChangeRow[]>();
+  for (const { record, state, deletedBy } of restored) {
+    const source = deletedBy ?? MDM_SOURCE;
+    bySource.set(source, [...(bySource.get(source) ?? []), changeOf(record, state, 'unmerge')]);
+  }
+  for (const [source, changes] of bySource) await appendChangeRows(db, entity, source, changes);
+}
+
 /**
  * Undoes a merge in the caller's transaction: the merged record's xrefs and source records go back
  * to it and both records get their bodies and lineage back (recomputed from their sources when
- * those changed since the merge). Refused while the survivor itself is merged into another record.
+ * those changed since the merge); one whose sources were all deleted meanwhile comes back deleted.
+ * Refused while the survivor itself is merged into another record.
  */
 export async function unmergeRecords(
   db: Queryable,
@@ -206,50 +310,17 @@ export async function unmergeRecords(
       { fieldPath: 'mergeId' },
     );
   }
-  const { snapshot } = entry;
-  await db.query(
-    `UPDATE xref x SET canonical_id = $2 FROM jsonb_to_recordset($3::jsonb) AS m("connectionId" text, "externalId" text)
-     WHERE x.entity = $4 AND x.canonical_id = $1 AND x.connection_id = m."connectionId" AND x.external_id = m."externalId"`,
-    [survivor.id, merged.id, JSON.stringify(snapshot.movedXrefs), entry.entity],
-  );
-  await db.query(
-    `UPDATE source_records s SET canonical_id = $2 FROM jsonb_to_recordset($3::jsonb) AS m("connectionId" text, stream text, "externalId" text)
-     WHERE s.canonical_id = $1 AND s.connection_id = m."connectionId" AND s.stream = m.stream AND s.external_id = m."externalId"`,
-    [survivor.id, merged.id, JSON.stringify(snapshot.movedSources)],
-  );
-  const recomputed = await surviveRecords(db, entry.entity, [survivor.id, merged.id]);
-  const restore = (record: GoldenRecord, saved: MergeSnapshot['survivor'], keep: boolean): GoldenState => {
-    const fresh = recomputed.get(record.id);
-    const useSaved = keep || !fresh;
-    return {
-      version: record.version + 1,
-      body: useSaved ? saved.body : fresh.body,
-      lineage: useSaved ? saved.lineage : fresh.lineage,
-      mergedInto: null,
-    };
-  };
-  const survivorState = restore(
-    survivor,
-    snapshot.survivor,
-    survivor.version === snapshot.survivorVersionAfter,
-  );
-  const mergedState = restore(merged, snapshot.merged, await sourcesUnchanged(db, snapshot, merged.id));
+  await moveBack(db, entry);
+  const restored = await restoredStates(db, entry, survivor, merged);
   const now = new Date().toISOString();
-  await writeGoldenState(db, survivor, survivorState, now);
-  await writeGoldenState(db, merged, mergedState, now);
-  await indexGoldenRecords(db, entry.entity, [
-    { id: survivor.id, body: survivorState.body },
-    { id: merged.id, body: mergedState.body },
-  ]);
+  for (const { record, state } of restored) await writeGoldenState(db, record, state, now);
+  await reindexRestored(db, entry.entity, restored);
   await markUnmerged(db, entry.id, input.actor, now);
   await db.query(
     `UPDATE mdm_matches SET state = 'rejected', decided_by = $2, decided_at = $3::timestamptz WHERE merge_id = $1`,
     [entry.id, input.actor, now],
   );
-  await appendChangeRows(db, entry.entity, MDM_SOURCE, [
-    changeOf(survivor, survivorState, 'unmerge'),
-    changeOf(merged, mergedState, 'unmerge'),
-  ]);
+  await appendUnmergeChanges(db, entry.entity, restored);
   const after = await lockGolden(db, [survivor.id, merged.id]);
   return { mergeId: entry.id, survivor: after.get(survivor.id)!, merged: after.get(merged.id)! };
 }

@@ -10,6 +10,7 @@ export interface GoldenState {
   body: Record<string, unknown>;
   lineage: Record<string, unknown>;
   mergedInto: string | null;
+  deleted: boolean;
 }
 
 /** Locks golden records (in id order, so two merges never deadlock) and reads them. */
@@ -36,7 +37,7 @@ export async function writeGoldenState(
   const keys = keyColumnsOf(record.entity as CanonicalEntity, state.body);
   await db.query(
     `UPDATE golden_records SET version = $2, body = $3::jsonb, lineage = $4::jsonb, merged_into = $5, display_name = $6,
-       natural_key = $7, source_system = 'mdm', updated_at = $8::timestamptz
+       natural_key = $7, source_system = 'mdm', updated_at = $8::timestamptz, deleted = $9
      WHERE id = $1`,
     [
       record.id,
@@ -47,6 +48,21 @@ export async function writeGoldenState(
       keys.displayName,
       keys.naturalKey ?? null,
       now,
+      state.deleted,
     ],
   );
+}
+
+/**
+ * Records among `ids` that have source records but no live one, as a source delete leaves them,
+ * each with the connection whose delete came last.
+ */
+export async function orphanedRecords(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ id: string; deletedBy: string }>(
+    `SELECT canonical_id AS id, (array_agg(connection_id ORDER BY updated_at DESC))[1] AS "deletedBy"
+     FROM source_records WHERE canonical_id = ANY($1::uuid[])
+     GROUP BY canonical_id HAVING bool_and(deleted)`,
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.id, row.deletedBy]));
 }
