@@ -3,7 +3,7 @@ import { HubError } from '../errors/index.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
 import type { GoldenBody } from '../store/repos/golden.ts';
-import { linkXrefsWhereFree } from '../store/repos/xref.ts';
+import { linkXrefsWhereFree, unlinkXrefs } from '../store/repos/xref.ts';
 import { resolveFailuresFor } from './failures.ts';
 import type { WriteJob } from './write-targets.ts';
 
@@ -79,11 +79,13 @@ export function failIfTargetDown(results: WriteResult[]): WriteResult[] {
   );
 }
 
+const isDelete = ({ planned }: DoneWrite) => planned.op.action === 'delete';
+
 /**
  * Records the writes that took effect: the xref of every new target id, the idempotency key, what
  * was written (for echo suppression), and resolves the records' failures. A new id already linked
  * elsewhere (the target matched it to another record) is handed to `onConflict` and left out,
- * without holding up the others. Returns the writes recorded.
+ * without holding up the others. A delete unlinks the target id. Returns the writes recorded.
  */
 export async function recordWrites(
   tx: Queryable,
@@ -92,7 +94,9 @@ export async function recordWrites(
   done: DoneWrite[],
   onConflict: (write: DoneWrite, error: HubError) => Promise<void>,
 ): Promise<DoneWrite[]> {
-  const fresh = done.filter(({ planned, result }) => planned.op.externalId !== result.externalId);
+  const fresh = done.filter(
+    (write) => !isDelete(write) && write.planned.op.externalId !== write.result.externalId,
+  );
   const conflicts = await linkXrefsWhereFree(
     tx,
     fresh.map(({ planned, result }) => ({
@@ -109,7 +113,13 @@ export async function recordWrites(
   }
   const recorded = done.filter(({ planned }) => !refused.has(planned.record.id));
   if (recorded.length === 0) return recorded;
-  await recordKeysAndBodies(tx, job, recorded);
+  await recordKeys(tx, job, recorded);
+  await recordBodies(
+    tx,
+    job,
+    recorded.filter((write) => !isDelete(write)),
+  );
+  await forgetDeletedTargets(tx, job, spec, recorded.filter(isDelete));
   await resolveFailuresFor(tx, {
     connectionId: job.connectionId,
     stream: job.stream,
@@ -119,8 +129,8 @@ export async function recordWrites(
   return recorded;
 }
 
-async function recordKeysAndBodies(tx: Queryable, job: WriteJob, recorded: DoneWrite[]) {
-  const rows = recorded.map(({ planned, result }) => ({
+const rowsOf = (writes: DoneWrite[]) =>
+  writes.map(({ planned, result }) => ({
     idempotency_key: planned.op.idempotencyKey,
     canonical_id: planned.record.id,
     version: planned.record.version,
@@ -128,6 +138,9 @@ async function recordKeysAndBodies(tx: Queryable, job: WriteJob, recorded: DoneW
     body: planned.record.body,
     content_hash: contentHash(planned.record.body),
   }));
+
+async function recordKeys(tx: Queryable, job: WriteJob, recorded: DoneWrite[]) {
+  const rows = rowsOf(recorded);
   await tx.query(
     `INSERT INTO outbound_writes (idempotency_key, connection_id, stream, canonical_id, version, external_id, content_hash, status)
      SELECT idempotency_key, $6, $7, canonical_id, version, external_id, content_hash, 'done'
@@ -143,13 +156,42 @@ async function recordKeysAndBodies(tx: Queryable, job: WriteJob, recorded: DoneW
       job.stream,
     ],
   );
+}
+
+async function recordBodies(tx: Queryable, job: WriteJob, written: DoneWrite[]) {
+  if (written.length === 0) return;
   await tx.query(
     `INSERT INTO last_written (connection_id, stream, external_id, canonical_id, version, body, content_hash)
      SELECT $2, $3, external_id, canonical_id, version, body, content_hash
      FROM jsonb_to_recordset($1::jsonb) AS w(external_id text, canonical_id uuid, version int, body jsonb, content_hash text)
      ON CONFLICT (connection_id, stream, external_id) DO UPDATE SET canonical_id = EXCLUDED.canonical_id, version = EXCLUDED.version,
        body = EXCLUDED.body, content_hash = EXCLUDED.content_hash, written_at = now()`,
-    [JSON.stringify(rows), job.connectionId, job.stream],
+    [JSON.stringify(rowsOf(written)), job.connectionId, job.stream],
+  );
+}
+
+/**
+ * The target no longer has the records the hub deleted there: their ids are unlinked (a record
+ * that comes back is created again, under a new id) and what was written to them is forgotten.
+ */
+async function forgetDeletedTargets(tx: Queryable, job: WriteJob, spec: StreamSpec, deleted: DoneWrite[]) {
+  if (deleted.length === 0) return;
+  const links = deleted.flatMap(({ planned }) =>
+    planned.op.externalId
+      ? [
+          {
+            entity: spec.entity,
+            canonicalId: planned.record.id,
+            connectionId: job.connectionId,
+            externalId: planned.op.externalId,
+          },
+        ]
+      : [],
+  );
+  await unlinkXrefs(tx, links);
+  await tx.query(
+    'DELETE FROM last_written WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[])',
+    [job.connectionId, job.stream, links.map((link) => link.externalId)],
   );
 }
 

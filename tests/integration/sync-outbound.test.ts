@@ -1,9 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WriteOp } from '../../core/connector/types.ts';
 import { listFailures } from '../../core/sync/failures.ts';
+import { processInboundPage } from '../../core/sync/inbound.ts';
 import { saveMappingOverride } from '../../core/sync/mapping-source.ts';
 import { replayFailure } from '../../core/sync/replay.ts';
-import { runSync } from '../../core/sync/run-sync.ts';
+import { inboundStreamFor, runSync } from '../../core/sync/run-sync.ts';
 import { acceptWebhook, drainWebhookEvents } from '../../core/sync/webhooks.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import { memoryConnector, memorySystem } from '../support/memory-system.ts';
@@ -125,6 +127,52 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
         'failure resolved',
       );
       expect(erpNames()).toEqual(['Ningbo Hengda Automo', 'Short Name Ltd']);
+    });
+
+    it('creates a revived record again in a target the hub deleted it from, and links the new id', async () => {
+      const crm = memorySystem(crmName);
+      const erp = memorySystem(erpName);
+      const sent: WriteOp[] = [];
+      const write = memoryConnector.write.bind(memoryConnector);
+      const spy = vi.spyOn(memoryConnector, 'write').mockImplementation(async (ctx, stream, ops) => {
+        if (ctx.config.system === erpName) sent.push(...ops);
+        return write(ctx, stream, ops);
+      });
+      const erpLink = async () =>
+        (
+          await test.hub.store.db.query<{ external_id: string }>(
+            `SELECT external_id FROM xref WHERE connection_id = 'erp'`,
+          )
+        ).rows.map((row) => row.external_id);
+      try {
+        crm.put('customers', { id: 'R1', name: 'Revenant Castings AG' });
+        await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+        const [first] = await eventually(async () => {
+          const links = await erpLink();
+          return links.length === 1 && links;
+        }, 15_000);
+
+        const stream = await inboundStreamFor(test.hub, 'crm', 'customers');
+        await processInboundPage(stream, { records: [], deleted: ['R1'] });
+        await eventually(() => sent.some((op) => op.action === 'delete'), 15_000, 'delete sent');
+        await eventually(() => erp.list('customers').length === 0, 15_000, 'deleted in the ERP');
+        await test.hub.queue.whenIdle('write.erp');
+
+        crm.put('customers', { id: 'R1', name: 'Revenant Castings AG' });
+        await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+        const revived = await eventually(() => erp.list('customers')[0], 15_000, 'revived in the ERP');
+        await test.hub.queue.whenIdle('write.erp');
+
+        // Both are creates: an update of the id deleted in the ERP would fail against a real target.
+        const upserts = sent.filter((op) => op.action === 'upsert');
+        expect(upserts.map((op) => op.externalId)).toEqual([undefined, undefined]);
+        expect(revived.id).not.toBe(first);
+        expect(await erpLink()).toEqual([revived.id]);
+        const { items } = await listFailures(test.hub.store.db, { connectionId: 'erp', state: 'open' });
+        expect(items).toEqual([]);
+      } finally {
+        spy.mockRestore();
+      }
     });
 
     it('reaches a fixed point in a two-way sync: no echo loop', async () => {

@@ -44,12 +44,22 @@ const toRow = (link: XrefLink): XrefRow => ({
 export async function linkXrefs(db: Queryable, links: XrefLink[]): Promise<void> {
   const { inserted, conflicts } = await insertLinks(db, links);
   if (conflicts.length === 0) return;
+  await deleteRows(db, inserted);
+  throw conflicts[0]!.error;
+}
+
+/** Removes exactly these links (a link that has changed since is left alone). */
+export async function unlinkXrefs(db: Queryable, links: XrefLink[]): Promise<void> {
+  await deleteRows(db, links.map(toRow));
+}
+
+async function deleteRows(db: Queryable, rows: XrefRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await db.query(
     `DELETE FROM xref x USING jsonb_to_recordset($1::jsonb) AS w(entity text, canonical_id uuid, connection_id text, external_id text)
      WHERE x.entity = w.entity AND x.canonical_id = w.canonical_id AND x.connection_id = w.connection_id AND x.external_id = w.external_id`,
-    [JSON.stringify(inserted)],
+    [JSON.stringify(rows)],
   );
-  throw conflicts[0]!.error;
 }
 
 /**
