@@ -41,4 +41,23 @@ describe.each(storeDrivers())('mapping dry-run version and hash on $name', (stor
     const v4 = await save(proposal);
     expect(v4.body).toMatchObject({ version: 4, label: expect.stringContaining(proposed.hash.slice(0, 12)) });
   });
+
+  it('validates proposed outbound text as the version it would be saved and run as', async () => {
+    const outId = 'crm:customers:out';
+    const saveOut = (yaml: string) =>
+      request(fixture.app).put(`/api/mappings/${outId}`).set(bearer(fixture.tokens.admin)).send({ yaml });
+    expect((await saveOut('fields:\n  email: { expr: "$lowercase(email)" }\n')).body.version).toBe(2);
+
+    const proposal = 'fields:\n  email: { expr: "$uppercase(email)" }\n';
+    const validated = await request(fixture.app)
+      .post(`/api/mappings/${outId}/validate`)
+      .set(bearer(fixture.tokens.operator))
+      .send({ yaml: proposal });
+    expect(validated.body).toMatchObject({ valid: true, errors: [] });
+    const saved = await saveOut(proposal);
+    expect(saved.body).toMatchObject({
+      version: 3,
+      label: expect.stringContaining(validated.body.hash.slice(0, 12)),
+    });
+  });
 });

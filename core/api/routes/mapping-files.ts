@@ -72,13 +72,38 @@ export function problemsOf(error: unknown): MappingProblem[] {
   return [{ path: error.fieldPath ?? '(root)', message: error.message }];
 }
 
-/** Compiles the default with `overrideYaml` merged in (empty text: the default alone). */
+/** The latest saved override text and its version; version 1 with no text when none is saved. */
+export async function latestOverrideText(
+  db: Queryable,
+  key: MappingKey,
+): Promise<{ version: number; yaml: string }> {
+  const sources = await overrideSources(db, key);
+  const version = Math.max(1, ...sources.keys());
+  return { version, yaml: sources.get(version) ?? '' };
+}
+
+/**
+ * Compiles the mapping under the version it runs as, so its hash is the one in the run label: the
+ * saved text as its own version, proposed text as the next version (the one saving it would give).
+ */
+export async function compileAsRun(
+  hub: Hub,
+  kind: string,
+  key: MappingKey,
+  proposedYaml?: string,
+): Promise<CompiledMapping> {
+  const latest = await latestOverrideText(hub.store.db, key);
+  if (proposedYaml === undefined) return compileWithOverride(hub, kind, key, latest.yaml, latest.version);
+  return compileWithOverride(hub, kind, key, proposedYaml, latest.version + 1);
+}
+
+/** Compiles the default with `overrideYaml` merged in as `version` (empty text: the default alone). */
 export async function compileWithOverride(
   hub: Hub,
   kind: string,
   key: MappingKey,
   overrideYaml: string,
-  version = 2,
+  version: number,
 ): Promise<CompiledMapping> {
   const source = `connection ${key.connectionId} ${key.stream}.${key.direction} override`;
   const defaults = await loadDefaultMapping(kind, key.stream, key.direction, hub.mappingsRoot);

@@ -10,10 +10,12 @@ import { mappingFor, mappingHistory, saveMappingOverride } from '../../sync/mapp
 import { createXrefResolver } from '../../sync/xref-resolver.ts';
 import { parseBody, parseQuery } from '../validate.ts';
 import {
+  compileAsRun,
   compileWithOverride,
   defaultMappingSource,
   effectiveYaml,
   hasDefaultMapping,
+  latestOverrideText,
   type MappingKey,
   overrideSources,
   parseMappingKey,
@@ -44,12 +46,6 @@ async function connectionOf(hub: Hub, key: MappingKey) {
     );
   }
   return { id: connection.id, kind: connection.kind };
-}
-
-async function latestOverrideText(hub: Hub, key: MappingKey): Promise<{ version: number; yaml: string }> {
-  const sources = await overrideSources(hub.store.db, key);
-  const version = Math.max(1, ...sources.keys());
-  return { version, yaml: sources.get(version) ?? '' };
 }
 
 /** Version 1 is the default file alone; every saved override is the next version. */
@@ -109,7 +105,7 @@ export function mappingRoutes(hub: Hub): Router {
     const key = parseMappingKey(req.params.id);
     const connection = await connectionOf(hub, key);
     const current = await mappingFor(hub.store.db, connection, key.stream, key.direction, hub.mappingsRoot);
-    const override = await latestOverrideText(hub, key);
+    const override = await latestOverrideText(hub.store.db, key);
     const history = await mappingHistory(hub.store.db, key.connectionId, key.stream, key.direction);
     res.json({
       ...key,
@@ -145,7 +141,7 @@ export function mappingRoutes(hub: Hub): Router {
     const body = parseBody(mappingTextSchema, req);
     const connection = await connectionOf(hub, key);
     try {
-      const compiled = await compileWithOverride(hub, connection.kind, key, body.yaml);
+      const compiled = await compileAsRun(hub, connection.kind, key, body.yaml);
       res.json({ valid: true, errors: [], hash: compiled.hash });
     } catch (error) {
       res.json({ valid: false, errors: problemsOf(error) });
@@ -171,12 +167,9 @@ export function mappingRoutes(hub: Hub): Router {
     const key = parseMappingKey(req.params.id);
     const body = parseBody(dryRunBodySchema, req);
     const connection = await connectionOf(hub, key);
-    const latest = await latestOverrideText(hub, key);
-    // The saved text runs as its own version; proposed text would be saved as the next one.
-    const version = body.yaml === undefined ? latest.version : latest.version + 1;
-    let compiled: Awaited<ReturnType<typeof compileWithOverride>>;
+    let compiled: Awaited<ReturnType<typeof compileAsRun>>;
     try {
-      compiled = await compileWithOverride(hub, connection.kind, key, body.yaml ?? latest.yaml, version);
+      compiled = await compileAsRun(hub, connection.kind, key, body.yaml);
     } catch (error) {
       res.json({
         valid: false,
