@@ -27,16 +27,57 @@ const privateIPv6Subnets: Array<[string, number]> = [
   ['ff00::', 8], // multicast
 ];
 
-/** Checks addresses by value: BlockList also matches IPv4-mapped IPv6 (::ffff:7f00:1) to IPv4 rules. */
+/**
+ * Checks addresses by value: BlockList also matches IPv4-mapped IPv6 (::ffff:7f00:1) to IPv4 rules.
+ * NAT64 and IPv4-compatible addresses are refused whole; 6to4 and Teredo by their embedded IPv4.
+ */
 const privateRanges = new BlockList();
 for (const [network, prefix] of privateIPv4Subnets) privateRanges.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of privateIPv6Subnets) privateRanges.addSubnet(network, prefix, 'ipv6');
+
+/** IPv6 transition prefixes that carry IPv4 addresses a relay forwards to (RFC 3056, RFC 4380). */
+const sixToFour = new BlockList();
+sixToFour.addSubnet('2002::', 16, 'ipv6');
+const teredo = new BlockList();
+teredo.addSubnet('2001::', 32, 'ipv6');
+
+/** The eight 16-bit groups; the URL parser validates and normalizes first (a dotted quad becomes two groups). */
+function ipv6Groups(address: string): number[] {
+  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const [head, tail] = canonical.split('::');
+  const groups = (part: string | undefined) =>
+    part ? part.split(':').map((group) => Number.parseInt(group, 16)) : [];
+  const left = groups(head);
+  const right = groups(tail);
+  return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+function ipv4Of(high: number, low: number): string {
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+}
+
+/** 6to4: the IPv4 in bits 16-47. Teredo: the server in bits 32-63, the client inverted in the last 32. */
+function embeddedIPv4(address: string): string[] {
+  if (sixToFour.check(address, 'ipv6')) {
+    const groups = ipv6Groups(address);
+    return [ipv4Of(groups[1], groups[2])];
+  }
+  if (teredo.check(address, 'ipv6')) {
+    const groups = ipv6Groups(address);
+    return [ipv4Of(groups[2], groups[3]), ipv4Of(groups[6] ^ 0xffff, groups[7] ^ 0xffff)];
+  }
+  return [];
+}
 
 export function isPrivateAddress(address: string): boolean {
   const withoutZone = address.replace(/%.*$/, '');
   const version = isIP(withoutZone);
   if (version === 0) return false;
-  return privateRanges.check(withoutZone, version === 4 ? 'ipv4' : 'ipv6');
+  if (version === 4) return privateRanges.check(withoutZone, 'ipv4');
+  return (
+    privateRanges.check(withoutZone, 'ipv6') ||
+    embeddedIPv4(withoutZone).some((ipv4) => privateRanges.check(ipv4, 'ipv4'))
+  );
 }
 
 function privateNetworkRefused(url: string, address: string): HubError {
