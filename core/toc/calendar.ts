@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_DAYS } from './limits.ts';
 
 /** YYYY-MM-DD, validated as a real calendar date. */
 export const isoDateSchema = z
@@ -8,10 +9,32 @@ export const isoDateSchema = z
 
 /** Working weekdays (0 = Sunday ... 6 = Saturday) and holidays; absent means calendar days. */
 export const calendarSchema = z.object({
-  workingWeekdays: z.array(z.number().int().min(0).max(6)).min(1).default([1, 2, 3, 4, 5]),
-  holidays: z.array(isoDateSchema).default([]),
+  workingWeekdays: z.array(z.number().int().min(0).max(6)).min(1).max(7).default([1, 2, 3, 4, 5]),
+  holidays: z.array(isoDateSchema).max(MAX_DAYS).default([]),
 });
 export type Calendar = z.output<typeof calendarSchema>;
+
+/**
+ * Adds an issue when `date` lies more than MAX_DAYS calendar days before or after `asOf`. Dates
+ * that are no dates at all already have their own issue.
+ */
+export function checkWithinPlanWindow(
+  ctx: z.RefinementCtx,
+  asOf: string,
+  date: string,
+  path: Array<string | number>,
+): void {
+  const [from, to] = [toEpochDay(asOf), toEpochDay(date)];
+  if (from === null || to === null || Math.abs(to - from) <= MAX_DAYS) return;
+  const message = `more than ${MAX_DAYS} days from asOf ${asOf}: outside the planning window`;
+  ctx.addIssue({ code: 'custom', path, message });
+}
+
+/** The date a plan is made on: far enough from years 0 and 9999 that every offset stays a date. */
+export const asOfSchema = isoDateSchema.refine(
+  (date) => date >= '1900-01-01' && date <= '2999-12-31',
+  'expected a date from 1900 to 2999',
+);
 
 const MS_PER_DAY = 86_400_000;
 

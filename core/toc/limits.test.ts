@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { hubErrorOf } from '../../tests/support/hub-error-of.ts';
 import type { HubError } from '../errors/index.ts';
 import { executeTocCommand } from './command.ts';
-import { MAX_DAYS, MAX_MINUTES } from './limits.ts';
+import {
+  MAX_DAYS,
+  MAX_ITEM_LINES,
+  MAX_ITEMS,
+  MAX_MINUTES,
+  MAX_ORDERS,
+  MAX_RECORD_LINES,
+  MAX_WORK_CENTERS,
+} from './limits.ts';
 import { findTocCommand, listTocCommands } from './registry.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: examples are edited freely to build bad inputs
@@ -66,5 +74,56 @@ describe('TOC inputs beyond any real plan are refused, naming the field', () => 
 
   it.each(listTocCommands().map((command) => command.name))('%s: the example stays valid', async (name) => {
     await expect(executeTocCommand(findTocCommand(name), example(name))).resolves.toBeDefined();
+  });
+});
+
+/** Replaces the list at a dotted path with `max + 1` copies of its first element (or `filler`). */
+function overfill(input: Example, path: string, max: number, filler: unknown = {}): void {
+  const keys = path.split('.');
+  const last = keys.pop()!;
+  const parent = keys.reduce((node, key) => (node[key] ??= {}), input);
+  parent[last] = new Array(max + 1).fill(parent[last]?.[0] ?? filler);
+}
+
+describe('TOC lists longer than any real plant has are refused, naming the field', () => {
+  const receipt = { date: '2026-03-20', quantity: 1 };
+  it.each([
+    ['schedule', 'resources', MAX_WORK_CENTERS],
+    ['schedule', 'items', MAX_ITEMS],
+    ['schedule', 'items.0.routing', MAX_RECORD_LINES],
+    ['schedule', 'orders', MAX_ORDERS],
+    ['schedule', 'calendar.holidays', MAX_DAYS],
+    ['schedule', 'calendar.workingWeekdays', 7],
+    ['buffers', 'items', MAX_ITEMS],
+    ['buffers', 'items.0.demand', MAX_ITEM_LINES],
+    ['buffers', 'items.0.incoming', MAX_ITEM_LINES],
+    ['mix', 'resources', MAX_WORK_CENTERS],
+    ['mix', 'products', MAX_ITEMS],
+    ['mix', 'products.0.routing', MAX_RECORD_LINES],
+    ['mix', 'products.0.costs', MAX_RECORD_LINES],
+    ['mix', 'evaluate', MAX_ITEMS, { product: 'P', quantity: 1 }],
+    ['report', 'sales', MAX_ORDERS],
+    ['report', 'lateOrders', MAX_ORDERS, { id: 'SO-1', value: 1, daysLate: 1 }],
+    ['report', 'inventory', MAX_ORDERS, { id: 'LOT-1', value: 1, ageDays: 1 }],
+    ['quote', 'newOrders', MAX_ORDERS],
+    ['time-buffers', 'orders', MAX_ORDERS],
+    ['dlt', 'items', MAX_ITEMS],
+    ['dlt', 'items.0.components', MAX_RECORD_LINES],
+    ['dbm', 'onHand', MAX_DAYS],
+    ['adu', 'moves', MAX_ITEM_LINES],
+    ['adu', 'forecast', MAX_ITEM_LINES, receipt],
+  ] as Array<[string, string, number, unknown?]>)('%s: %s over %d', async (name, fieldPath, max, filler) => {
+    const input = example(name);
+    overfill(input, fieldPath, max, filler);
+    const error = await failureOf(name, input);
+    expect(error).toMatchObject({ kind: 'invalid_data', fieldPath });
+    expect(error.message).toContain(`${fieldPath}: Too big`);
+    expect(error.message).toContain(String(max));
+  });
+
+  it('dbm: accepts an on-hand series of exactly the longest plan', async () => {
+    const input = example('dbm');
+    input.onHand = new Array(MAX_DAYS).fill(input.onHand[0]);
+    await expect(executeTocCommand(findTocCommand('dbm'), input)).resolves.toBeDefined();
   });
 });

@@ -12,6 +12,7 @@ import { type Hub, openHub } from '../../core/runtime/hub.ts';
 import { scopesAllowedFor } from '../../core/security/roles.ts';
 import { createToken } from '../../core/security/tokens.ts';
 import { createUser } from '../../core/security/users.ts';
+import { MAX_ORDERS } from '../../core/toc/limits.ts';
 import { listTocCommands } from '../../core/toc/registry.ts';
 import { openEmbeddedStore } from '../support/drivers.ts';
 
@@ -115,5 +116,25 @@ describe('TOC engines: the CLI and the API return identical JSON', () => {
     const response = await post('/api/toc/schedule').send(input);
     expect(response.status).toBe(400);
     expect(response.body.error.details.fieldPath).toBe('resources.1.minutesPerDay');
+  });
+
+  const tooManyOrders = (order: object) => new Array(MAX_ORDERS + 1).fill(order);
+
+  it('answers more orders than any plant has with a 400 naming the list', async () => {
+    const order = { id: 'SO-1', dueDate: '2026-12-01', bufferDays: 9 };
+    const response = await post('/api/toc/time-buffers').send({
+      asOf: '2026-11-22',
+      orders: tooManyOrders(order),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.fieldPath).toBe('orders');
+    expect(response.body.error.message).toContain(`orders: Too big: expected array to have <=${MAX_ORDERS}`);
+  });
+
+  it('answers a quote service call with more orders than any plant has with a 400 naming the list', async () => {
+    const order = { id: 'Q-1', lines: [{ itemId: 'BRACKET-A', quantity: 5 }] };
+    const response = await post('/api/toc/services/quote').send({ orders: tooManyOrders(order) });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.fieldPath).toBe('orders');
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { calendarSchema } from '../calendar.ts';
+import { asOfSchema, calendarSchema } from '../calendar.ts';
 import { defineTocCommand } from '../command.ts';
-import { asOfSchema, MAX_DAYS, MAX_QUANTITY } from '../limits.ts';
+import { MAX_DAYS, MAX_ITEM_LINES, MAX_QUANTITY } from '../limits.ts';
 import { type AduParameters, computeAdu } from './adu.ts';
 import { knownIsoDateSchema } from './known-dates.ts';
 import { isAtLeast } from './quantities.ts';
@@ -28,8 +28,12 @@ export const aduInputSchema = z
           kind: z.enum(['outgoing', 'internal', 'inventory_loss', 'scrap']),
         }),
       )
+      .max(MAX_ITEM_LINES)
       .default([]),
-    forecast: z.array(z.object({ date: knownIsoDateSchema, quantity })).optional(),
+    forecast: z
+      .array(z.object({ date: knownIsoDateSchema, quantity }))
+      .max(MAX_ITEM_LINES)
+      .optional(),
     /** Working-day calendar for the windows; calendar days when absent. */
     calendar: calendarSchema.optional(),
   })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { calendarSchema } from '../calendar.ts';
-import { asOfSchema, MAX_DAYS, MAX_QUANTITY } from '../limits.ts';
+import { asOfSchema, calendarSchema } from '../calendar.ts';
+import { MAX_DAYS, MAX_ITEM_LINES, MAX_ITEMS, MAX_QUANTITY } from '../limits.ts';
 import { collectUniqueIds } from './item-ids.ts';
 import { knownIsoDateSchema } from './known-dates.ts';
 
@@ -34,8 +34,8 @@ const bufferItemSchema = z.object({
   roundingUnit: z.number().positive().max(MAX_QUANTITY).default(1),
   onHand: z.number().min(-MAX_QUANTITY).max(MAX_QUANTITY),
   reservedOutgoing: quantity.default(0),
-  incoming: z.array(receiptSchema).default([]),
-  demand: z.array(demandLineSchema).default([]),
+  incoming: z.array(receiptSchema).max(MAX_ITEM_LINES).default([]),
+  demand: z.array(demandLineSchema).max(MAX_ITEM_LINES).default([]),
   inProgress: quantity.default(0),
   spikeHorizonDays: z.number().int().min(0).max(MAX_DAYS).optional(),
   spikeThresholdFactor: quantity.default(0.5),
@@ -51,7 +51,7 @@ export const buffersInputSchema = z
     asOf: asOfSchema,
     /** Working-day calendar for the DLT and spike windows; calendar days when absent. */
     calendar: calendarSchema.optional(),
-    items: z.array(bufferItemSchema),
+    items: z.array(bufferItemSchema).max(MAX_ITEMS),
   })
   .superRefine((input, ctx) => {
     collectUniqueIds(input.items, ctx);

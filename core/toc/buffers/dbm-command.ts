@@ -7,7 +7,7 @@ export const dbmInputSchema = z
   .object({
     targetLevel: z.number().positive().max(MAX_QUANTITY),
     replenishmentDays: z.number().int().min(1).max(MAX_DAYS),
-    onHand: z.array(z.number().min(-MAX_QUANTITY).max(MAX_QUANTITY)).min(1),
+    onHand: z.array(z.number().min(-MAX_QUANTITY).max(MAX_QUANTITY)).min(1).max(MAX_DAYS),
     tmgCheckDays: z.number().int().min(1).max(MAX_DAYS).optional(),
     coolingDays: z.number().int().min(0).max(MAX_DAYS).optional(),
     changeFraction: z

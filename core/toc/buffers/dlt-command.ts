@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTocCommand } from '../command.ts';
-import { MAX_DAYS } from '../limits.ts';
+import { MAX_DAYS, MAX_ITEMS, MAX_RECORD_LINES } from '../limits.ts';
 import { computeDlt } from './dlt.ts';
 import { collectUniqueIds } from './item-ids.ts';
 
@@ -8,16 +8,18 @@ const days = z.number().min(0).max(MAX_DAYS);
 
 export const dltInputSchema = z
   .object({
-    items: z.array(
-      z.object({
-        id: z.string().min(1),
-        type: z.enum(['manufactured', 'purchased', 'distributed']),
-        produceDays: days.optional(),
-        vendorLeadDays: days.optional(),
-        components: z.array(z.string().min(1)).optional(),
-        buffered: z.boolean(),
-      }),
-    ),
+    items: z
+      .array(
+        z.object({
+          id: z.string().min(1),
+          type: z.enum(['manufactured', 'purchased', 'distributed']),
+          produceDays: days.optional(),
+          vendorLeadDays: days.optional(),
+          components: z.array(z.string().min(1)).max(MAX_RECORD_LINES).optional(),
+          buffered: z.boolean(),
+        }),
+      )
+      .max(MAX_ITEMS),
   })
   .superRefine((input, ctx) => {
     const ids = collectUniqueIds(input.items, ctx);

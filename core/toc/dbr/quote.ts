@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { addDays, calendarSchema } from '../calendar.ts';
+import { addDays, asOfSchema, calendarSchema } from '../calendar.ts';
 import { defineTocCommand } from '../command.ts';
-import { asOfSchema, MAX_DAYS, MAX_QUANTITY } from '../limits.ts';
+import { MAX_DAYS, MAX_ORDERS, MAX_QUANTITY } from '../limits.ts';
 import { checkUniqueIds } from '../throughput/id-checks.ts';
 import { ceilSafe, roundTo } from '../throughput/rounding.ts';
 import { laterDate } from './later-date.ts';
@@ -18,7 +18,7 @@ export const quoteInputSchema = z
     productionBufferDays: days.positive(),
     standardLeadTimeDays: days.nonnegative(),
     ccrPosition: z.enum(['start', 'middle', 'end']),
-    newOrders: z.array(z.object({ id: z.string().min(1), ccrHours: hours })),
+    newOrders: z.array(z.object({ id: z.string().min(1), ccrHours: hours })).max(MAX_ORDERS),
   })
   .superRefine((input, ctx) => {
     checkUniqueIds(ctx, input.newOrders, 'newOrders');

@@ -1,6 +1,14 @@
 import { z } from 'zod';
-import { calendarSchema, isoDateSchema } from '../calendar.ts';
-import { asOfSchema, checkWithinPlanWindow, MAX_DAYS, MAX_MINUTES, MAX_QUANTITY } from '../limits.ts';
+import { asOfSchema, calendarSchema, checkWithinPlanWindow, isoDateSchema } from '../calendar.ts';
+import {
+  MAX_DAYS,
+  MAX_ITEMS,
+  MAX_MINUTES,
+  MAX_ORDERS,
+  MAX_QUANTITY,
+  MAX_RECORD_LINES,
+  MAX_WORK_CENTERS,
+} from '../limits.ts';
 import { checkReference, checkUniqueIds, idSet } from '../throughput/id-checks.ts';
 
 const minutes = z.number().nonnegative().max(MAX_MINUTES);
@@ -12,23 +20,28 @@ export const scheduleInputSchema = z
     calendar: calendarSchema.optional(),
     resources: z
       .array(z.object({ id: z.string().min(1), minutesPerDay: z.number().positive().max(MAX_MINUTES) }))
-      .min(1),
-    items: z.array(
-      z.object({
-        id: z.string().min(1),
-        routing: z.array(
-          z.object({ resource: z.string().min(1), setupMinutes: minutes, minutesPerUnit: minutes }),
-        ),
-      }),
-    ),
-    orders: z.array(
-      z.object({
-        id: z.string().min(1),
-        item: z.string().min(1),
-        quantity: z.number().positive().max(MAX_QUANTITY),
-        dueDate: isoDateSchema,
-      }),
-    ),
+      .min(1)
+      .max(MAX_WORK_CENTERS),
+    items: z
+      .array(
+        z.object({
+          id: z.string().min(1),
+          routing: z
+            .array(z.object({ resource: z.string().min(1), setupMinutes: minutes, minutesPerUnit: minutes }))
+            .max(MAX_RECORD_LINES),
+        }),
+      )
+      .max(MAX_ITEMS),
+    orders: z
+      .array(
+        z.object({
+          id: z.string().min(1),
+          item: z.string().min(1),
+          quantity: z.number().positive().max(MAX_QUANTITY),
+          dueDate: isoDateSchema,
+        }),
+      )
+      .max(MAX_ORDERS),
     shippingBufferDays: days,
     constraintBufferDays: days,
     constraint: z.string().min(1).optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HubError } from '../../errors/index.ts';
 import type { Queryable } from '../../store/db.ts';
+import { MAX_ORDERS, MAX_QUANTITY, MAX_RECORD_LINES } from '../limits.ts';
 import { roundTo } from '../throughput/rounding.ts';
 import { asOfParam, dayCount, defineTocService, runEngine } from './define.ts';
 import { loadOpenOrderLines } from './demand.ts';
@@ -9,7 +10,10 @@ import { constraintPosition, loadPlant, minutesOn, type Plant } from './plant.ts
 
 const orderToQuote = z.object({
   id: z.string().min(1),
-  lines: z.array(z.object({ itemId: z.string().min(1), quantity: z.coerce.number().positive() })).min(1),
+  lines: z
+    .array(z.object({ itemId: z.string().min(1), quantity: z.coerce.number().positive().max(MAX_QUANTITY) }))
+    .min(1)
+    .max(MAX_RECORD_LINES),
 });
 export type OrderToQuote = z.output<typeof orderToQuote>;
 
@@ -18,7 +22,7 @@ export const quoteParams = z.object({
   productionBufferDays: z.coerce.number().int().positive().default(10),
   standardLeadTimeDays: dayCount(10),
   /** Orders to quote; absent: every open opportunity. */
-  orders: z.array(orderToQuote).optional(),
+  orders: z.array(orderToQuote).max(MAX_ORDERS).optional(),
 });
 export type QuoteParams = z.output<typeof quoteParams>;
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { MAX_MINUTES, MAX_MONEY, MAX_QUANTITY } from '../limits.ts';
+import {
+  MAX_ITEMS,
+  MAX_MINUTES,
+  MAX_MONEY,
+  MAX_QUANTITY,
+  MAX_RECORD_LINES,
+  MAX_WORK_CENTERS,
+} from '../limits.ts';
 import { checkReference, checkUniqueIds, idSet } from './id-checks.ts';
 import { costKinds } from './unit-throughput.ts';
 
@@ -10,25 +17,31 @@ const productSchema = z.object({
   id: z.string().min(1),
   price: money.nonnegative(),
   tvc: money.nonnegative().optional(),
-  costs: z.array(z.object({ kind: z.enum(costKinds), amount: money.nonnegative() })).optional(),
+  costs: z
+    .array(z.object({ kind: z.enum(costKinds), amount: money.nonnegative() }))
+    .max(MAX_RECORD_LINES)
+    .optional(),
   demand: count,
   minimum: count.optional(),
-  routing: z.array(
-    z.object({ resource: z.string().min(1), minutes: z.number().nonnegative().max(MAX_MINUTES) }),
-  ),
+  routing: z
+    .array(z.object({ resource: z.string().min(1), minutes: z.number().nonnegative().max(MAX_MINUTES) }))
+    .max(MAX_RECORD_LINES),
 });
 
 export const mixInputSchema = z
   .object({
     operatingExpense: money.nonnegative(),
     investment: money.positive().optional(),
-    resources: z.array(
-      z.object({ id: z.string().min(1), capacity: z.number().positive().max(MAX_QUANTITY) }),
-    ),
-    products: z.array(productSchema).min(1),
+    resources: z
+      .array(z.object({ id: z.string().min(1), capacity: z.number().positive().max(MAX_QUANTITY) }))
+      .max(MAX_WORK_CENTERS),
+    products: z.array(productSchema).min(1).max(MAX_ITEMS),
     /** Branch-and-bound nodes the solver may use to prove the mix optimal before returning its best. */
     maxSolverNodes: z.number().int().positive().max(1_000_000).default(20_000),
-    evaluate: z.array(z.object({ product: z.string().min(1), quantity: count })).optional(),
+    evaluate: z
+      .array(z.object({ product: z.string().min(1), quantity: count }))
+      .max(MAX_ITEMS)
+      .optional(),
   })
   .superRefine((input, ctx) => {
     checkUniqueIds(ctx, input.resources, 'resources');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTocCommand } from '../command.ts';
-import { MAX_DAYS, MAX_MONEY, MAX_QUANTITY } from '../limits.ts';
+import { MAX_DAYS, MAX_MONEY, MAX_ORDERS, MAX_QUANTITY } from '../limits.ts';
 import { roundTo } from './rounding.ts';
 
 const money = z.number().max(MAX_MONEY);
@@ -12,14 +12,16 @@ const ageDays = z
   .max(10 * MAX_DAYS);
 
 export const reportInputSchema = z.object({
-  sales: z.array(
-    z.object({
-      product: z.string().min(1),
-      quantity: z.number().nonnegative().max(MAX_QUANTITY),
-      price: money.nonnegative(),
-      tvc: money.nonnegative(),
-    }),
-  ),
+  sales: z
+    .array(
+      z.object({
+        product: z.string().min(1),
+        quantity: z.number().nonnegative().max(MAX_QUANTITY),
+        price: money.nonnegative(),
+        tvc: money.nonnegative(),
+      }),
+    )
+    .max(MAX_ORDERS),
   operatingExpense: money.positive(),
   investment: money.positive(),
   /** Orders past their due date: `value` is the order's throughput dollars. */
@@ -31,6 +33,7 @@ export const reportInputSchema = z.object({
         daysLate: ageDays,
       }),
     )
+    .max(MAX_ORDERS)
     .optional(),
   /** Inventory on hand: `value` in dollars, `ageDays` since it entered the plant. */
   inventory: z
@@ -41,6 +44,7 @@ export const reportInputSchema = z.object({
         ageDays,
       }),
     )
+    .max(MAX_ORDERS)
     .optional(),
 });
 export type ReportInput = z.output<typeof reportInputSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { calendarSchema, diffDays, isoDateSchema } from '../calendar.ts';
+import { asOfSchema, calendarSchema, checkWithinPlanWindow, diffDays, isoDateSchema } from '../calendar.ts';
 import { defineTocCommand } from '../command.ts';
-import { asOfSchema, checkWithinPlanWindow, MAX_DAYS } from '../limits.ts';
+import { MAX_DAYS, MAX_ORDERS } from '../limits.ts';
 import { checkUniqueIds, compareIds } from '../throughput/id-checks.ts';
 import { roundTo } from '../throughput/rounding.ts';
 
@@ -9,13 +9,15 @@ export const timeBuffersInputSchema = z
   .object({
     asOf: asOfSchema,
     calendar: calendarSchema.optional(),
-    orders: z.array(
-      z.object({
-        id: z.string().min(1),
-        dueDate: isoDateSchema,
-        bufferDays: z.number().int().positive().max(MAX_DAYS),
-      }),
-    ),
+    orders: z
+      .array(
+        z.object({
+          id: z.string().min(1),
+          dueDate: isoDateSchema,
+          bufferDays: z.number().int().positive().max(MAX_DAYS),
+        }),
+      )
+      .max(MAX_ORDERS),
   })
   .superRefine((input, ctx) => {
     checkUniqueIds(ctx, input.orders, 'orders');
