@@ -5,7 +5,8 @@ import type { Hub } from '../runtime/hub.ts';
 import type { Connection } from '../store/repos/connections.ts';
 import { externalIdsFor } from '../store/repos/xref.ts';
 import { listFailures } from '../sync/failures.ts';
-import { handleWriteJob, idempotencyKeyOf } from '../sync/outbound.ts';
+import { handleWriteJob } from '../sync/outbound.ts';
+import { targetIdsWritten } from '../sync/write-results.ts';
 import { enqueueWrites } from '../sync/write-targets.ts';
 import type { FlowRole } from './define.ts';
 
@@ -74,16 +75,11 @@ export async function writeNow(
 ): Promise<Map<string, string>> {
   if (items.length === 0) return new Map();
   const stream = writeStreamFor(hub, connection, entity);
-  await handleWriteJob(hub, { connectionId: connection.id, stream: stream.name, items });
-  const keys = items.map((item) =>
-    idempotencyKeyOf(connection.id, stream.name, item.canonicalId, item.version),
-  );
-  // Done for exactly these versions: a record the target knew before may still have refused this one.
-  const { rows } = await hub.store.db.query<{ canonical_id: string; external_id: string }>(
-    `SELECT canonical_id, external_id FROM outbound_writes WHERE idempotency_key = ANY($1::text[]) AND status = 'done'`,
-    [keys],
-  );
-  const written = new Map(rows.map((row) => [row.canonical_id, row.external_id]));
+  const job = { connectionId: connection.id, stream: stream.name, items };
+  await handleWriteJob(hub, job);
+  // Done at this version or a later one (another flow may have changed the record since): an older
+  // write does not count, since the target may have refused this version.
+  const written = await targetIdsWritten(hub.store.db, job);
   const missing = items.map((item) => item.canonicalId).find((id) => !written.has(id));
   if (!missing) return written;
   const { items: open } = await listFailures(

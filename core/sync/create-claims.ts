@@ -11,7 +11,7 @@ export const CREATE_CLAIM_LEASE_MS = 60_000;
 export interface ClaimedCreates {
   /** Creates to send now, each with the key its record's create was first tried with. */
   send: PlannedOp[];
-  /** Creates another live job is sending right now: to be tried again shortly. */
+  /** Creates another live job is sending right now: to be tried again once that job settled them. */
   busy: PlannedOp[];
   /**
    * Records whose create was first tried at an older version: once created, the target may hold
@@ -29,23 +29,67 @@ interface PendingRow {
   fresh: boolean;
 }
 
+/** The pending creates of records, by the parameter numbers of their connection, stream and ids. */
+const pendingClaimsSql = (connection: string, stream: string, ids: string) =>
+  `SELECT o.canonical_id::text, o.idempotency_key, o.version, o.claimed_by,
+       extract(epoch FROM now() - o.written_at) * 1000 AS age_ms, false AS fresh
+     FROM outbound_writes o
+     WHERE o.connection_id = ${connection} AND o.stream = ${stream} AND o.status = 'pending'
+       AND o.canonical_id = ANY(${ids}::uuid[])`;
+
+const SETTLED_POLL_MS = 100;
+
+const heldElsewhere = (row: PendingRow, jobId: string) =>
+  row.claimed_by !== null && row.claimed_by !== jobId && row.age_ms < CREATE_CLAIM_LEASE_MS;
+
+async function pendingClaims(
+  db: Queryable,
+  target: { connectionId: string; stream: string },
+  canonicalIds: string[],
+): Promise<PendingRow[]> {
+  const { rows } = await db.query<PendingRow>(pendingClaimsSql('$1', '$2', '$3'), [
+    target.connectionId,
+    target.stream,
+    canonicalIds,
+  ]);
+  return rows;
+}
+
+/**
+ * Waits until no other job holds a fresh claim on these records' creates: their answer recorded,
+ * their claim dropped or released, or its lease run out (whoever comes next takes it over).
+ */
+export async function claimsSettled(
+  db: Queryable,
+  target: { connectionId: string; stream: string },
+  canonicalIds: string[],
+  jobId: string,
+): Promise<void> {
+  const deadline = Date.now() + CREATE_CLAIM_LEASE_MS;
+  while (Date.now() < deadline) {
+    const rows = await pendingClaims(db, target, canonicalIds);
+    if (!rows.some((row) => heldElsewhere(row, jobId))) return;
+    await new Promise((resolve) => setTimeout(resolve, SETTLED_POLL_MS));
+  }
+}
+
 /**
  * Claims the creates of a batch for job `jobId` before they go out. A create first tried by an
  * earlier job (whose answer was lost, or which crashed) and not settled since is sent again with
  * that first key, whatever the record's version now, so a target that honours the key finds the
- * record instead of creating a second one. A create another job is still sending waits, unless
- * the claimant cannot wait (a flow step that needs its answer now): it sends the same key at once.
+ * record instead of creating a second one. A create another job is still sending is answered as
+ * busy, to every caller: a target that looks a record up and then creates it (two calls) would
+ * make it twice if both sent it at once.
  */
 export async function claimCreates(
   db: Queryable,
   target: { connectionId: string; stream: string },
   creates: PlannedOp[],
-  claimant: { jobId: string; waits: boolean },
+  jobId: string,
 ): Promise<ClaimedCreates> {
-  const { jobId } = claimant;
   const claimed: ClaimedCreates = { send: [], busy: [], stale: new Set() };
   if (creates.length === 0) return claimed;
-  const { rows } = await db.query<PendingRow>(
+  const { rows: claimedRows } = await db.query<PendingRow>(
     `WITH w AS (SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[]) AS w(idempotency_key, canonical_id, version, content_hash)),
      claimed AS (
        INSERT INTO outbound_writes (idempotency_key, connection_id, stream, canonical_id, version, content_hash, status, claimed_by)
@@ -54,10 +98,7 @@ export async function claimCreates(
        RETURNING canonical_id, idempotency_key, version, claimed_by, 0::float8 AS age_ms, true AS fresh)
      SELECT canonical_id::text, idempotency_key, version, claimed_by, age_ms, fresh FROM claimed
      UNION ALL
-     SELECT o.canonical_id::text, o.idempotency_key, o.version, o.claimed_by,
-       extract(epoch FROM now() - o.written_at) * 1000, false
-     FROM outbound_writes o
-     WHERE o.connection_id = $5 AND o.stream = $6 AND o.status = 'pending' AND o.canonical_id = ANY($2::uuid[])`,
+     ${pendingClaimsSql('$5', '$6', '$2')}`,
     [
       creates.map((item) => item.op.idempotencyKey),
       creates.map((item) => item.record.id),
@@ -68,6 +109,12 @@ export async function claimCreates(
       jobId,
     ],
   );
+  // A claim committed while the statement ran conflicts with its insert but is not in its snapshot.
+  const unseen = creates
+    .map((item) => item.record.id)
+    .filter((id) => !claimedRows.some((row) => row.canonical_id === id));
+  const rows =
+    unseen.length === 0 ? claimedRows : [...claimedRows, ...(await pendingClaims(db, target, unseen))];
   const pending = new Map(rows.map((row) => [row.canonical_id, row]));
   const takeOver: string[] = [];
   for (const item of creates) {
@@ -77,12 +124,7 @@ export async function claimCreates(
       claimed.send.push(item);
       continue;
     }
-    const heldElsewhere =
-      claimant.waits &&
-      row.claimed_by !== null &&
-      row.claimed_by !== jobId &&
-      row.age_ms < CREATE_CLAIM_LEASE_MS;
-    if (heldElsewhere) {
+    if (heldElsewhere(row, jobId)) {
       claimed.busy.push(item);
       continue;
     }

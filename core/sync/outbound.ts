@@ -11,7 +11,7 @@ import { noteRowsWritten } from '../store/planner-stats.ts';
 import { goldenBodiesByIds } from '../store/repos/golden.ts';
 import { throughCircuit } from './circuit.ts';
 import { contextFor } from './connector-context.ts';
-import { claimCreates, dropClaims } from './create-claims.ts';
+import { claimCreates, claimsSettled, dropClaims, releaseClaims } from './create-claims.ts';
 import { recordFailure } from './failures.ts';
 import { mappingFor } from './mapping-source.ts';
 import {
@@ -47,13 +47,46 @@ async function alreadyWritten(db: Queryable, keys: string[]): Promise<Set<string
 /**
  * Writes one batch to a target: the newest version of each record, mapped outbound, skipping
  * what this version already wrote (idempotency key). Successes are recorded before transient
- * failures are thrown for a retry, so a retry never repeats a write that took effect.
+ * failures are thrown for a retry, so a retry never repeats a write that took effect. A queued
+ * job (`queueJobId`) leaves the creates another job is sending to a job of their own, a second
+ * later; a direct caller needs its answer now and waits for them.
  */
 export async function handleWriteJob(
   hub: Hub,
   job: WriteJob & { pendingSince?: number },
   queueJobId?: string,
 ): Promise<void> {
+  if (queueJobId !== undefined) {
+    await writeBatch(hub, job, { jobId: queueJobId, queued: true });
+    return;
+  }
+  const jobId = randomUUID();
+  // Claims left behind would hold a replay of the caller off until their lease ran out.
+  await writeDirect(hub, job, jobId).catch(async (error: unknown) => {
+    await releaseClaims(hub.store.db, jobId).catch(() => undefined);
+    throw error;
+  });
+}
+
+/**
+ * Writes the batch, then, once the creates another job was sending have settled, what is left of
+ * them: nothing when that job wrote this version, else an update to the id it recorded (or a
+ * create, if the target refused it or its claim expired).
+ */
+async function writeDirect(hub: Hub, job: WriteJob, jobId: string): Promise<void> {
+  const busy = await writeBatch(hub, job, { jobId, queued: false });
+  if (busy.length === 0) return;
+  const ids = busy.map((item) => item.canonicalId);
+  await claimsSettled(hub.store.db, job, ids, jobId);
+  await writeDirect(hub, { ...job, items: busy }, jobId);
+}
+
+/** Writes a batch and answers the creates another job is sending (for a queued job, already deferred). */
+async function writeBatch(
+  hub: Hub,
+  job: WriteJob & { pendingSince?: number },
+  claimant: { jobId: string; queued: boolean },
+): Promise<WriteItem[]> {
   const { db } = hub.store;
   const connection = await hub.store.connections.getCached(job.connectionId);
   const connector = hub.connectors.find(connection.kind);
@@ -125,12 +158,11 @@ export async function handleWriteJob(
   }
   await deferWaiting(hub, job, spec, waiting);
   const isCreate = (item: PlannedOp) => item.op.action === 'upsert' && !item.op.externalId;
-  // A queued job can wait for a create another job is sending; a direct caller needs its answer now.
-  const claimant = { jobId: queueJobId ?? randomUUID(), waits: queueJobId !== undefined };
-  const claims = await claimCreates(db, job, planned.filter(isCreate), claimant);
-  await deferBusy(hub, job, claims.busy);
+  const claims = await claimCreates(db, job, planned.filter(isCreate), claimant.jobId);
+  const busy = claims.busy.map(({ record }) => ({ canonicalId: record.id, version: record.version }));
+  if (claimant.queued) await deferBusy(hub, job, busy);
   planned = [...planned.filter((item) => !isCreate(item)), ...claims.send];
-  if (planned.length === 0) return;
+  if (planned.length === 0) return busy;
 
   const ctx = contextFor(hub.store, connector, connection);
   const halfOpenAfterMs = Number(connection.options.circuitHalfOpenMs ?? 10_000);
@@ -182,13 +214,13 @@ export async function handleWriteJob(
   });
   noteRowsWritten(db, recorded.length);
   if (retryable.length > 0) throw batchRetryError(retryable, planned.length);
+  return busy;
 }
 
 /** Creates another job is sending right now are tried again once it has had time to record them. */
-async function deferBusy(hub: Hub, job: WriteJob, busy: PlannedOp[]) {
+async function deferBusy(hub: Hub, job: WriteJob, busy: WriteItem[]) {
   if (busy.length === 0) return;
-  const items = busy.map(({ record }) => ({ canonicalId: record.id, version: record.version }));
-  const retry: WriteJob = { ...job, items };
+  const retry: WriteJob = { ...job, items: busy };
   await hub.queue.add(writeQueueName(job.connectionId), 'write', retry, {
     delayMs: BUSY_RETRY_MS,
     jobId: `wb-${contentHash([retry, Math.floor(Date.now() / BUSY_RETRY_MS)])}`,

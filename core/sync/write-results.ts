@@ -195,14 +195,28 @@ async function forgetDeletedTargets(tx: Queryable, job: WriteJob, spec: StreamSp
   );
 }
 
-/** The items of a job whose version (or a later one) has not been written to the target. */
-export async function itemsNotWritten(db: Queryable, job: WriteJob): Promise<WriteJob['items']> {
-  const { rows } = await db.query<{ canonical_id: string; version: number }>(
-    `SELECT canonical_id::text, max(version)::int AS version FROM outbound_writes
+/**
+ * The target ids of the items of a job written at their version or a later one. A later version
+ * counts: a job always writes a record's newest version, which carries the changes of the older.
+ */
+export async function targetIdsWritten(db: Queryable, job: WriteJob): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ canonical_id: string; version: number; external_id: string }>(
+    `SELECT DISTINCT ON (canonical_id) canonical_id::text, version, external_id FROM outbound_writes
      WHERE connection_id = $1 AND stream = $2 AND canonical_id = ANY($3::uuid[]) AND status = 'done'
-     GROUP BY canonical_id`,
+     ORDER BY canonical_id, version DESC`,
     [job.connectionId, job.stream, job.items.map((item) => item.canonicalId)],
   );
-  const written = new Map(rows.map((row) => [row.canonical_id, row.version]));
-  return job.items.filter((item) => (written.get(item.canonicalId) ?? 0) < item.version);
+  const newest = new Map(rows.map((row) => [row.canonical_id, row]));
+  const written = new Map<string, string>();
+  for (const item of job.items) {
+    const row = newest.get(item.canonicalId);
+    if (row && row.version >= item.version) written.set(item.canonicalId, row.external_id);
+  }
+  return written;
+}
+
+/** The items of a job whose version (or a later one) has not been written to the target. */
+export async function itemsNotWritten(db: Queryable, job: WriteJob): Promise<WriteJob['items']> {
+  const written = await targetIdsWritten(db, job);
+  return job.items.filter((item) => !written.has(item.canonicalId));
 }
