@@ -25,19 +25,34 @@ export interface FlowRunRecord {
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** The worker (process and attempt) that runs or last ran it. */
+  claimedBy: string | null;
+  /** While running: when another worker may take the run over; renewed as its steps progress. */
+  leaseUntil: string | null;
 }
 
-const runColumns = `id, flow, run_key AS "key", trigger, status, context, error, started_at AS "startedAt", finished_at AS "finishedAt"`;
+/** A worker's hold on a run: who holds it, and for how long each renewal lasts. */
+export interface RunLease {
+  holder: string;
+  ms: number;
+}
 
-/** Inserts a run unless one with the same flow and key exists; answers the new run or undefined. */
+const runColumns = `id, flow, run_key AS "key", trigger, status, context, error, started_at AS "startedAt",
+  finished_at AS "finishedAt", claimed_by AS "claimedBy", lease_until AS "leaseUntil"`;
+
+const leaseEnd = (param: string) => `now() + ${param} * interval '1 millisecond'`;
+
+/** Inserts a run, held by `lease`, unless one with the same flow and key exists; answers the new run or undefined. */
 export async function insertRun(
   db: Queryable,
   run: { id: string; flow: string; key: string; trigger: TriggerEvent },
+  lease: RunLease,
 ): Promise<FlowRunRecord | undefined> {
   const { rows } = await db.query<FlowRunRecord>(
-    `INSERT INTO flow_runs (id, flow, run_key, trigger, status) VALUES ($1, $2, $3, $4, 'running')
+    `INSERT INTO flow_runs (id, flow, run_key, trigger, status, claimed_by, lease_until)
+     VALUES ($1, $2, $3, $4, 'running', $5, ${leaseEnd('$6')})
      ON CONFLICT (flow, run_key) WHERE run_key IS NOT NULL DO NOTHING RETURNING ${runColumns}`,
-    [run.id, run.flow, run.key, JSON.stringify(run.trigger)],
+    [run.id, run.flow, run.key, JSON.stringify(run.trigger), lease.holder, lease.ms],
   );
   return rows[0];
 }
@@ -59,25 +74,59 @@ export async function getRun(db: Queryable, id: string): Promise<FlowRunRecord |
   return rows[0];
 }
 
-/** Takes a failed or halted run for a replay; undefined when it is not in such a state (or another replay took it). */
-export async function claimForReplay(db: Queryable, id: string): Promise<FlowRunRecord | undefined> {
+/**
+ * Takes a run for `lease` if it is in one of `from` (compare-and-set, so one worker wins): 'running'
+ * takes only a run whose lease has run out, its worker being gone. Undefined when the run is not.
+ */
+export async function claimRun(
+  db: Queryable,
+  id: string,
+  lease: RunLease,
+  from: RunStatus[],
+): Promise<FlowRunRecord | undefined> {
   const { rows } = await db.query<FlowRunRecord>(
-    `UPDATE flow_runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = $1 AND status IN ('failed', 'halted') RETURNING ${runColumns}`,
-    [id],
+    `UPDATE flow_runs SET status = 'running', error = NULL, finished_at = NULL, claimed_by = $2, lease_until = ${leaseEnd('$3')}
+     WHERE id = $1 AND status = ANY($4::text[]) AND (status <> 'running' OR lease_until IS NULL OR lease_until < now())
+     RETURNING ${runColumns}`,
+    [id, lease.holder, lease.ms, from],
   );
   return rows[0];
 }
 
+/** Extends the lease if `lease` still holds the running run; false when another worker took it over. */
+export async function renewLease(db: Queryable, id: string, lease: RunLease): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE flow_runs SET lease_until = ${leaseEnd('$3')} WHERE id = $1 AND claimed_by = $2 AND status = 'running'`,
+    [id, lease.holder, lease.ms],
+  );
+  return rowCount > 0;
+}
+
+/** Ends a run its lease still holds; false (and nothing changed) when another worker took it over. */
 export async function finishRun(
   db: Queryable,
   id: string,
+  lease: RunLease,
   status: RunStatus,
   fields: { error?: string; context?: Record<string, unknown> },
-): Promise<void> {
-  await db.query(
-    `UPDATE flow_runs SET status = $2, error = $3, context = context || $4::jsonb, finished_at = now() WHERE id = $1`,
-    [id, status, fields.error ?? null, JSON.stringify(fields.context ?? {})],
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE flow_runs SET status = $3, error = $4, context = context || $5::jsonb, finished_at = now(), lease_until = NULL
+     WHERE id = $1 AND claimed_by = $2 AND status = 'running'`,
+    [id, lease.holder, status, fields.error ?? null, JSON.stringify(fields.context ?? {})],
   );
+  return rowCount > 0;
+}
+
+/** Running runs of these flows whose lease has run out: their worker died, and nothing has taken them over yet. */
+export async function expiredRuns(db: Queryable, flows: string[], limit: number): Promise<FlowRunRecord[]> {
+  const { rows } = await db.query<FlowRunRecord>(
+    `SELECT ${runColumns} FROM flow_runs
+     WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now()) AND flow = ANY($1::text[]) AND run_key IS NOT NULL
+     ORDER BY lease_until NULLS FIRST LIMIT $2`,
+    [flows, limit],
+  );
+  return rows;
 }
 
 export async function stepsOf(db: Queryable, runId: string): Promise<FlowStepRecord[]> {
@@ -89,13 +138,30 @@ export async function stepsOf(db: Queryable, runId: string): Promise<FlowStepRec
   return rows;
 }
 
-export async function startStep(db: Queryable, runId: string, step: string, position: number): Promise<void> {
-  await db.query(
+/** The outputs of the steps of a run that took effect, by step: a run going on again skips them. */
+export async function doneOutputs(db: Queryable, runId: string): Promise<Map<string, unknown>> {
+  const { rows } = await db.query<{ step: string; output: unknown }>(
+    `SELECT step, output FROM flow_steps WHERE run_id = $1 AND status = 'done'`,
+    [runId],
+  );
+  return new Map(rows.map((row) => [row.step, row.output]));
+}
+
+/** Records a step as running; answers its attempt number (1 the first time). */
+export async function startStep(
+  db: Queryable,
+  runId: string,
+  step: string,
+  position: number,
+): Promise<number> {
+  const { rows } = await db.query<{ attempts: number }>(
     `INSERT INTO flow_steps (run_id, step, position, status) VALUES ($1, $2, $3, 'running')
      ON CONFLICT (run_id, step) DO UPDATE SET status = 'running', error = NULL, output = NULL, started_at = now(),
-       finished_at = NULL, attempts = flow_steps.attempts + 1`,
+       finished_at = NULL, attempts = flow_steps.attempts + 1
+     RETURNING attempts`,
     [runId, step, position],
   );
+  return rows[0]!.attempts;
 }
 
 export async function finishStep(

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { HubError, toHubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 import type { Hub } from '../runtime/hub.ts';
-import { recordFailure } from '../sync/failures.ts';
-import type { Flow, RunInfo, TriggerEvent } from './define.ts';
+import { recordFailure, resolveFailuresFor } from '../sync/failures.ts';
+import { processOwner } from '../sync/stream-lock.ts';
+import type { Flow, FlowStep, RunInfo, TriggerEvent } from './define.ts';
 import {
-  claimForReplay,
+  claimRun,
+  doneOutputs,
   type FlowRunRecord,
   type FlowStepRecord,
   findRunByKey,
@@ -13,6 +15,8 @@ import {
   finishStep,
   getRun,
   insertRun,
+  type RunLease,
+  renewLease,
   startStep,
   stepsOf,
 } from './run-store.ts';
@@ -21,6 +25,32 @@ import { loadFlowSettings } from './settings.ts';
 export interface FlowRunView extends FlowRunRecord {
   steps: FlowStepRecord[];
 }
+
+/**
+ * How long a running run stays its worker's after its last step started or ended. A worker that
+ * dies stops renewing it; once it has run out, the next trigger of the run (or the workers' sweep)
+ * takes the run over. A step must end within it, or another worker runs the step again.
+ */
+export const FLOW_RUN_LEASE_MS = 10 * 60_000;
+
+export interface RunOptions {
+  /** @defaultValue FLOW_RUN_LEASE_MS */
+  leaseMs?: number;
+}
+
+/** What an attempt at a run came to; `failure` is the error that failed the run in this attempt. */
+export interface RunAttempt {
+  run: FlowRunView;
+  failure?: HubError;
+}
+
+/** Thrown where a worker finds that another one took its run over: it stops and records nothing more. */
+class LeaseLost extends Error {}
+
+const newLease = (options: RunOptions): RunLease => ({
+  holder: `${processOwner}:${randomUUID().slice(0, 8)}`,
+  ms: options.leaseMs ?? FLOW_RUN_LEASE_MS,
+});
 
 export async function viewRun(hub: Hub, id: string): Promise<FlowRunView> {
   const run = await getRun(hub.store.db, id);
@@ -33,107 +63,209 @@ export const flowFailureConnection = (flow: string) => `flow:${flow}`;
 
 /**
  * Starts a run of `flow`. A run with the same key that exists already is answered instead: one
- * won opportunity makes one ERP order however often its record changes afterwards.
+ * won opportunity makes one ERP order however often its record changes afterwards. That run goes
+ * on first, from the step that stopped it, if it failed or its worker died (its lease ran out).
  */
 export async function startFlowRun(
   hub: Hub,
   flow: Flow,
   trigger: TriggerEvent,
   key: string = randomUUID(),
+  options: RunOptions = {},
 ): Promise<FlowRunView> {
-  const inserted = await insertRun(hub.store.db, { id: randomUUID(), flow: flow.name, key, trigger });
-  if (!inserted) {
-    const existing = await findRunByKey(hub.store.db, flow.name, key);
-    return viewRun(hub, existing!.id);
-  }
-  await executeSteps(hub, flow, inserted, new Map());
-  return viewRun(hub, inserted.id);
+  return (await attemptFlowRun(hub, flow, trigger, key, options)).run;
 }
 
-/** Runs a failed or halted run again from the step that stopped it; the steps that took effect keep their recorded outputs. */
-export async function replayFlowRun(hub: Hub, flow: Flow, runId: string): Promise<FlowRunView> {
-  const claimed = await claimForReplay(hub.store.db, runId);
-  if (!claimed) {
-    const run = await getRun(hub.store.db, runId);
-    if (!run) throw new HubError('not_found', 'flow_run_not_found', `No flow run ${runId}`);
-    throw new HubError(
-      'conflict',
-      'flow_run_not_replayable',
-      `flow run ${runId} is ${run.status}; only failed or halted runs are replayed`,
-    );
-  }
-  if (claimed.flow !== flow.name)
+/** startFlowRun, also answering the error that failed the run in this attempt (the queue retries transient ones). */
+export async function attemptFlowRun(
+  hub: Hub,
+  flow: Flow,
+  trigger: TriggerEvent,
+  key: string = randomUUID(),
+  options: RunOptions = {},
+): Promise<RunAttempt> {
+  const { db } = hub.store;
+  const lease = newLease(options);
+  const inserted = await insertRun(db, { id: randomUUID(), flow: flow.name, key, trigger }, lease);
+  if (inserted) return execute(hub, flow, inserted, lease, new Map());
+  const existing = (await findRunByKey(db, flow.name, key))!;
+  const claimed = await claimRun(db, existing.id, lease, ['failed', 'running']);
+  if (!claimed) return { run: await viewRun(hub, existing.id) };
+  const why = existing.status === 'running' ? 'its worker stopped renewing its lease' : 'it failed';
+  logger.info(`flow run goes on: ${why}`, { flow: flow.name, runId: existing.id, from: existing.claimedBy });
+  return execute(hub, flow, claimed, lease, await doneOutputs(db, claimed.id));
+}
+
+/**
+ * Runs a failed or halted run again (or one whose worker died) from the step that stopped it; the
+ * steps that took effect keep their recorded outputs.
+ */
+export async function replayFlowRun(
+  hub: Hub,
+  flow: Flow,
+  runId: string,
+  options: RunOptions = {},
+): Promise<FlowRunView> {
+  const { db } = hub.store;
+  const run = await getRun(db, runId);
+  if (!run) throw new HubError('not_found', 'flow_run_not_found', `No flow run ${runId}`);
+  if (run.flow !== flow.name)
     throw new HubError(
       'invalid_data',
       'flow_mismatch',
-      `flow run ${runId} belongs to ${claimed.flow}, not ${flow.name}`,
+      `flow run ${runId} belongs to ${run.flow}, not ${flow.name}`,
     );
-  await hub.store.db.query(
+  const lease = newLease(options);
+  const claimed = await claimRun(db, runId, lease, ['failed', 'halted', 'running']);
+  if (!claimed) {
+    const state =
+      run.status === 'running' ? `running (held by ${run.claimedBy} until ${run.leaseUntil})` : run.status;
+    throw new HubError(
+      'conflict',
+      'flow_run_not_replayable',
+      `flow run ${runId} is ${state}; only failed or halted runs, and runs whose lease ran out, are replayed`,
+    );
+  }
+  await db.query(
     `UPDATE failed_syncs SET state = 'replayed' WHERE direction = 'flow' AND external_id = $1 AND state = 'open'`,
     [runId],
   );
-  const done = (await stepsOf(hub.store.db, runId)).filter((step) => step.status === 'done');
-  await executeSteps(hub, flow, claimed, new Map(done.map((step) => [step.step, step.output])));
-  return viewRun(hub, runId);
+  return (await execute(hub, flow, claimed, lease, await doneOutputs(db, runId))).run;
 }
 
+async function execute(
+  hub: Hub,
+  flow: Flow,
+  run: FlowRunRecord,
+  lease: RunLease,
+  recorded: Map<string, unknown>,
+): Promise<RunAttempt> {
+  const failure = await executeSteps(hub, flow, run, lease, recorded);
+  return { run: await viewRun(hub, run.id), failure };
+}
+
+/** Everything a step of one run needs, built once per run. */
+interface RunScope {
+  hub: Hub;
+  flow: Flow;
+  run: FlowRunRecord;
+  lease: RunLease;
+  info: RunInfo;
+  settings: unknown;
+  outputs: Record<string, unknown>;
+}
+
+/** Runs the steps not yet recorded; answers the error that failed the run, if one did. */
 async function executeSteps(
   hub: Hub,
   flow: Flow,
   run: FlowRunRecord,
+  lease: RunLease,
   recorded: Map<string, unknown>,
-): Promise<void> {
-  const { db } = hub.store;
+): Promise<HubError | undefined> {
   const info: RunInfo = { id: run.id, flow: flow.name, key: run.key ?? run.id, trigger: run.trigger };
-  const outputs: Record<string, unknown> = Object.fromEntries(recorded);
+  const scope: RunScope = {
+    hub,
+    flow,
+    run,
+    lease,
+    info,
+    settings: undefined,
+    outputs: Object.fromEntries(recorded),
+  };
   let current = '(settings)';
   try {
-    const { settings } = await loadFlowSettings(db, flow);
+    scope.settings = (await loadFlowSettings(hub.store.db, flow)).settings;
     for (const [position, step] of flow.steps.entries()) {
       if (recorded.has(step.name)) continue;
       current = step.name;
-      let haltReason: string | undefined;
-      await startStep(db, run.id, step.name, position);
-      const output = await step.run({
-        hub,
-        run: info,
-        settings,
-        outputs,
-        key: (purpose) => `flow:${flow.name}:${info.key}:${purpose}`,
-        halt: (reason) => {
-          haltReason = reason;
-        },
-      });
-      outputs[step.name] = output ?? null;
-      await finishStep(db, run.id, step.name, haltReason ? 'halted' : 'done', { output: output ?? null });
+      const haltReason = await runStep(scope, step, position);
       if (haltReason) {
-        await finishRun(db, run.id, 'halted', { context: { haltedAt: step.name, reason: haltReason } });
-        return;
+        await endRun(scope, 'halted', { context: { haltedAt: step.name, reason: haltReason } });
+        return undefined;
       }
     }
-    await finishRun(db, run.id, 'succeeded', { context: { lastStep: current } });
-    await db.query(
+    await endRun(scope, 'succeeded', { context: { lastStep: current } });
+    await hub.store.db.query(
       `UPDATE failed_syncs SET state = 'resolved', resolved_at = now() WHERE direction = 'flow' AND external_id = $1 AND state IN ('open', 'replayed')`,
       [run.id],
     );
+    return undefined;
   } catch (caught) {
-    const error = toHubError(caught);
-    logger.warn('flow step failed', { flow: flow.name, runId: run.id, step: current, error: error.message });
-    await finishStep(db, run.id, current, 'failed', { error: error.message }).catch(() => undefined);
-    await finishRun(db, run.id, 'failed', {
-      error: `${current}: ${error.message}`,
-      context: { failedAt: current },
-    });
-    const subject = run.trigger.kind === 'change' ? run.trigger.canonicalId : undefined;
-    await recordFailure(db, {
-      connectionId: flowFailureConnection(flow.name),
-      stream: current,
-      direction: 'flow',
-      externalId: run.id,
-      canonicalId: subject,
-      rawPayload: { trigger: run.trigger, outputs },
-      error,
-      context: { flow: flow.name, runId: run.id, step: current },
-    });
+    if (caught instanceof LeaseLost) {
+      logger.warn('flow run taken over by another worker: this one stops', {
+        flow: flow.name,
+        runId: run.id,
+      });
+      return undefined;
+    }
+    return failRun(scope, current, toHubError(caught));
   }
+}
+
+/** Runs one step under the run's lease, renewed as it starts and ends; answers its halt reason, if it halted. */
+async function runStep(scope: RunScope, step: FlowStep, position: number): Promise<string | undefined> {
+  const { hub, flow, run, info, outputs } = scope;
+  const { db } = hub.store;
+  await holdLease(scope);
+  const attempt = await startStep(db, run.id, step.name, position);
+  let haltReason: string | undefined;
+  const output = await step.run({
+    hub,
+    run: info,
+    settings: scope.settings,
+    outputs,
+    key: (purpose) => `flow:${flow.name}:${info.key}:${purpose}`,
+    halt: (reason) => {
+      haltReason = reason;
+    },
+  });
+  outputs[step.name] = output ?? null;
+  await holdLease(scope);
+  await finishStep(db, run.id, step.name, haltReason ? 'halted' : 'done', { output: output ?? null });
+  // A step that failed before is done now: its failure has healed even if a later step fails.
+  if (attempt > 1 && !haltReason)
+    await resolveFailuresFor(db, {
+      connectionId: flowFailureConnection(flow.name),
+      stream: step.name,
+      direction: 'flow',
+      externalIds: [run.id],
+    });
+  return haltReason;
+}
+
+async function holdLease({ hub, run, lease }: RunScope): Promise<void> {
+  if (!(await renewLease(hub.store.db, run.id, lease))) throw new LeaseLost();
+}
+
+async function endRun(
+  { hub, run, lease }: RunScope,
+  status: 'succeeded' | 'halted',
+  fields: { error?: string; context?: Record<string, unknown> },
+): Promise<void> {
+  if (!(await finishRun(hub.store.db, run.id, lease, status, fields))) throw new LeaseLost();
+}
+
+/** Records the failed step and files the failure while the run is still held, then ends the run as failed. */
+async function failRun(scope: RunScope, step: string, error: HubError): Promise<HubError | undefined> {
+  const { hub, flow, run, outputs } = scope;
+  const { db } = hub.store;
+  logger.warn('flow step failed', { flow: flow.name, runId: run.id, step, error: error.message });
+  if (!(await renewLease(db, run.id, scope.lease))) return undefined;
+  await finishStep(db, run.id, step, 'failed', { error: error.message }).catch(() => undefined);
+  await recordFailure(db, {
+    connectionId: flowFailureConnection(flow.name),
+    stream: step,
+    direction: 'flow',
+    externalId: run.id,
+    canonicalId: run.trigger.kind === 'change' ? run.trigger.canonicalId : undefined,
+    rawPayload: { trigger: run.trigger, outputs },
+    error,
+    context: { flow: flow.name, runId: run.id, step },
+  });
+  const ended = await finishRun(db, run.id, scope.lease, 'failed', {
+    error: `${step}: ${error.message}`,
+    context: { failedAt: step },
+  });
+  return ended ? error : undefined;
 }

@@ -9,7 +9,8 @@ import { getGolden, goldenByIds } from '../store/repos/golden.ts';
 import { type RecordChange, subscribeToChanges } from '../sync/change-subscribers.ts';
 import { findFlow, listFlows } from './catalog.ts';
 import type { Flow, TriggerEvent } from './define.ts';
-import { type FlowRunView, startFlowRun } from './runner.ts';
+import { expiredRuns } from './run-store.ts';
+import { attemptFlowRun, type FlowRunView, type RunOptions, startFlowRun } from './runner.ts';
 import { loadFlowSettings } from './settings.ts';
 
 export const FLOWS_QUEUE = 'flows';
@@ -20,10 +21,20 @@ export interface FlowJob {
   trigger: TriggerEvent;
 }
 
-async function enqueueFlow(hub: Hub, job: FlowJob): Promise<void> {
+/** How often each worker looks for runs whose worker died (their lease ran out) to queue them again. */
+export const EXPIRED_RUN_SWEEP_MS = 60_000;
+
+const queueSafe = (jobId: string) => jobId.replace(/[^\w.-]/g, '_');
+
+/**
+ * One job per trigger: redeliveries of one change are one job, while a newer version of the record
+ * is a job of its own, which takes a failed run of its key up again. The queue's default attempts
+ * and backoff retry a run that failed on a transient error.
+ */
+async function enqueueFlow(hub: Hub, job: FlowJob, jobId?: string): Promise<void> {
+  const version = job.trigger.kind === 'change' ? `-v${job.trigger.version}` : '';
   await hub.queue.add(FLOWS_QUEUE, 'flow', job, {
-    jobId: `flow-${job.flow}-${job.key}`.replace(/[^\w.-]/g, '_'),
-    attempts: 1,
+    jobId: queueSafe(jobId ?? `flow-${job.flow}-${job.key}${version}`),
   });
 }
 
@@ -64,7 +75,27 @@ async function runFlowJob(hub: Hub, job: FlowJob): Promise<void> {
   const flow = findFlow(job.flow);
   const { enabled } = await loadFlowSettings(hub.store.db, flow);
   if (!enabled) return;
-  await startFlowRun(hub, flow, job.trigger, job.key);
+  const { failure } = await attemptFlowRun(hub, flow, job.trigger, job.key);
+  // Thrown, the queue tries the job again after a backoff, and that attempt takes the failed run up.
+  if (failure?.retryable) throw failure;
+}
+
+/**
+ * Queues the runs whose worker died (their lease ran out) again, for when nothing else does: a
+ * queue that lost the job, a job given up. The job takes the run over. Answers how many were queued.
+ */
+export async function resumeExpiredRuns(hub: Hub): Promise<number> {
+  const flows = listFlows().map((flow) => flow.name);
+  const runs = await expiredRuns(hub.store.db, flows, 100);
+  for (const run of runs) {
+    const expiry = run.leaseUntil ? Date.parse(run.leaseUntil) : 0;
+    await enqueueFlow(
+      hub,
+      { flow: run.flow, key: run.key!, trigger: run.trigger },
+      `flow-resume-${run.id}-${expiry}`,
+    );
+  }
+  return runs.length;
 }
 
 /**
@@ -76,6 +107,7 @@ export async function runFlowNow(
   hub: Hub,
   flow: Flow,
   params: { recordId?: string; payload?: unknown; key?: string } = {},
+  options: RunOptions = {},
 ): Promise<FlowRunView> {
   if (flow.trigger.kind === 'change') {
     if (!params.recordId)
@@ -94,16 +126,20 @@ export async function runFlowNow(
       flow,
       { kind: 'change', entity: record.entity, canonicalId: record.id, version: record.version },
       key,
+      options,
     );
   }
   const trigger: TriggerEvent =
     flow.trigger.kind === 'webhook'
       ? { kind: 'webhook', payload: params.payload ?? null }
       : { kind: 'manual', params: { payload: params.payload ?? null } };
-  return startFlowRun(hub, flow, trigger, params.key);
+  return startFlowRun(hub, flow, trigger, params.key, options);
 }
 
-/** Flow runs from the queue, and cron timers whose ticks enqueue one run per minute however many workers fire. */
+/**
+ * Flow runs from the queue, cron timers whose ticks enqueue one run per minute however many workers
+ * fire, and the sweep that queues runs whose worker died again.
+ */
 export function startFlowServices(hub: Hub): WorkerService {
   const consumer = hub.queue.consume<FlowJob>(FLOWS_QUEUE, (job) => runFlowJob(hub, job.data), {
     concurrency: 2,
@@ -120,9 +156,16 @@ export function startFlowServices(hub: Hub): WorkerService {
     };
     tasks.push(cron.schedule(trigger.cron, tick));
   }
+  const sweep = setInterval(() => {
+    resumeExpiredRuns(hub).catch((error: unknown) =>
+      logger.warn('could not resume expired flow runs', { error }),
+    );
+  }, EXPIRED_RUN_SWEEP_MS);
+  sweep.unref();
   return {
     name: 'flows',
     async stop() {
+      clearInterval(sweep);
       for (const task of tasks) await task.stop();
       await consumer.close();
     },

@@ -11,6 +11,7 @@ import * as webhookBatches from './migrations/0007-webhook-batches.ts';
 import * as outboxBatches from './migrations/0008-outbox-batches.ts';
 import * as createClaims from './migrations/0009-create-claims.ts';
 import * as failureFingerprints from './migrations/0010-failure-fingerprints.ts';
+import * as flowRunLeases from './migrations/0011-flow-run-leases.ts';
 
 const migrations = [
   core,
@@ -23,6 +24,7 @@ const migrations = [
   outboxBatches,
   createClaims,
   failureFingerprints,
+  flowRunLeases,
 ];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;
