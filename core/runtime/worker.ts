@@ -6,6 +6,8 @@ import type { Hub } from './hub.ts';
 
 export interface WorkerService {
   name: string;
+  /** Called on every service as shutdown begins, before any stops: long work ends early and records where it got. */
+  interrupt?(): void;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function startWorkers(hub: Hub): Promise<{ stop(): Promise<void> }>
   logger.info('workers started', { services: services.map((service) => service.name) });
   return {
     async stop() {
+      for (const service of services) service.interrupt?.();
       // Reverse order: stop taking new work before the things that feed it.
       for (const service of services.reverse()) {
         await service

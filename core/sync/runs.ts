@@ -48,7 +48,7 @@ export interface SyncRun {
 const columns = `id, connection_id AS "connectionId", stream, mode, status, status_reason AS "statusReason", counts,
   cursor_before AS "cursorBefore", cursor_after AS "cursorAfter", mapping_version AS "mappingVersion",
   schema_drift AS "schemaDrift", error, started_at AS "startedAt", finished_at AS "finishedAt",
-  (extract(epoch from (coalesce(finished_at, now()) - started_at)) * 1000)::int AS "durationMs"`;
+  round(extract(epoch from (coalesce(finished_at, now()) - started_at)) * 1000)::float8 AS "durationMs"`;
 
 export async function startRun(
   db: Queryable,
@@ -115,12 +115,22 @@ export async function finishRun(
   );
 }
 
+const abandonRunning = `UPDATE sync_runs SET status = 'abandoned', status_reason = 'the process running it stopped', finished_at = now()
+  WHERE status = 'running'`;
+
 /** Runs left 'running' by a process that died are marked abandoned when the stream runs again. */
 export async function abandonStaleRuns(db: Queryable, connectionId: string, stream: string): Promise<void> {
+  await db.query(`${abandonRunning} AND connection_id = $1 AND stream = $2`, [connectionId, stream]);
+}
+
+/**
+ * Runs whose stream lease has expired: every run holds its stream's lease until it has recorded
+ * its outcome, so a 'running' run without a live lease belongs to a process that died.
+ */
+export async function abandonUnleasedRuns(db: Queryable): Promise<void> {
   await db.query(
-    `UPDATE sync_runs SET status = 'abandoned', status_reason = 'the process running it stopped', finished_at = now()
-     WHERE connection_id = $1 AND stream = $2 AND status = 'running'`,
-    [connectionId, stream],
+    `${abandonRunning} AND NOT EXISTS (SELECT 1 FROM stream_locks lease WHERE lease.connection_id = sync_runs.connection_id
+       AND lease.stream = sync_runs.stream AND lease.expires_at >= now())`,
   );
 }
 

@@ -6,6 +6,7 @@ import type { WorkerService } from '../runtime/worker.ts';
 import { deliverChanges, subscribeToChanges } from './change-subscribers.ts';
 import { expireParked } from './parking.ts';
 import { runSync } from './run-sync.ts';
+import { abandonUnleasedRuns } from './runs.ts';
 import { startScheduler } from './schedules.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
 import { drainWindow, WEBHOOKS_QUEUE, type WebhookJob } from './webhooks.ts';
@@ -19,11 +20,13 @@ export async function startSyncServices(hub: Hub): Promise<WorkerService> {
   const changes = hub.queue.consume<ChangeBatch>(CHANGES_QUEUE, (job) => deliverChanges(hub, job.data), {
     concurrency: 1,
   });
+  // Shutdown aborts the runs in flight: each stops after its current page and records its outcome.
+  const shutdown = new AbortController();
   const runs = hub.queue.consume<SyncRunJob>(
     SYNC_RUNS_QUEUE,
     async (job) => {
       try {
-        await runSync(hub, job.data);
+        await runSync(hub, { ...job.data, signal: shutdown.signal });
       } catch (error) {
         // Another worker holds the stream: this request is already being served.
         if (isHubError(error) && error.code === 'stream_busy') return;
@@ -43,11 +46,20 @@ export async function startSyncServices(hub: Hub): Promise<WorkerService> {
     hub.store.db
       .transaction((tx) => expireParked(tx, hub.env.HUB_PENDING_REF_TIMEOUT_MS))
       .catch((error: unknown) => logger.warn('parked-record sweep failed', { error }));
+    abandonUnleasedRuns(hub.store.db).catch((error: unknown) =>
+      logger.warn('abandoned-run sweep failed', { error }),
+    );
   }, 30_000);
   sweep.unref();
   return {
     name: 'sync',
+    interrupt() {
+      shutdown.abort();
+      // No new run starts only to stop after its first page.
+      runs.pause().catch(() => undefined);
+    },
     async stop() {
+      shutdown.abort();
       clearInterval(sweep);
       await scheduler.stop();
       await Promise.all([changes.close(), runs.close(), webhooks.close()]);

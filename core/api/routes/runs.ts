@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { HubError } from '../../errors/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
-import { getRun, listRuns } from '../../sync/runs.ts';
+import { abandonUnleasedRuns, getRun, listRuns } from '../../sync/runs.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from '../../sync/sync-jobs.ts';
 import { paged, pageQuerySchema, parseBody, parseQuery, uuidParam } from '../validate.ts';
 import { connectionWithReadableStream } from './readable-stream.ts';
@@ -19,6 +19,7 @@ export function runRoutes(hub: Hub): Router {
   const router = Router();
   router.get('/runs', async (req, res) => {
     const query = parseQuery(runFilterSchema, req);
+    await abandonUnleasedRuns(hub.store.db);
     const { items, total } = await listRuns(
       hub.store.db,
       { connectionId: query.connection, stream: query.stream, status: query.status },
@@ -27,7 +28,9 @@ export function runRoutes(hub: Hub): Router {
     res.json(paged(items, total, query));
   });
   router.get('/runs/:id', async (req, res) => {
-    const run = await getRun(hub.store.db, uuidParam(req.params.id, runNotFound));
+    const id = uuidParam(req.params.id, runNotFound);
+    await abandonUnleasedRuns(hub.store.db);
+    const run = await getRun(hub.store.db, id);
     if (!run) throw runNotFound(req.params.id);
     res.json(run);
   });
