@@ -25,7 +25,13 @@ import {
   unstorableStringPath,
 } from './failures.ts';
 import type { ConnectionMapping } from './mapping-source.ts';
-import { parkedWaitingFor, parkRecord, unparkRecords } from './parking.ts';
+import {
+  createParkedInRun,
+  type ParkedInRun,
+  parkedWaitingFor,
+  parkRecord,
+  unparkRecords,
+} from './parking.ts';
 import { emptyCounts, type RunCounts } from './runs.ts';
 import { createXrefResolver } from './xref-resolver.ts';
 
@@ -41,6 +47,8 @@ export interface PageOutcome {
   counts: RunCounts;
   /** External ids written into master data, per entity: parked records waiting for them are retried. */
   written: string[];
+  /** External ids of the page's stream parked to wait for a reference. */
+  parked: string[];
 }
 
 type Prepared =
@@ -235,6 +243,7 @@ export async function commitPage(
   const { store, connection, spec } = stream;
   const { page, prepared, latest } = ready;
   const counts: RunCounts = { ...emptyCounts(), read: page.records.length };
+  const parked: string[] = [];
   const inTransaction = (write: (tx: Queryable) => Promise<void>) =>
     hooks.within ? write(hooks.within) : store.db.transaction(write);
   await inTransaction(async (tx) => {
@@ -257,6 +266,7 @@ export async function commitPage(
         await recordFailure(tx, item.failure);
       } else if (item.kind === 'pending') {
         counts.pending += 1;
+        parked.push(item.externalId);
         await parkRecord(
           tx,
           { connectionId: connection.id, stream: spec.name, externalId: item.externalId, raw: item.raw },
@@ -276,7 +286,7 @@ export async function commitPage(
     await hooks.onCommitted?.(tx, counts);
   });
   noteRowsWritten(store.db, counts.created + counts.updated);
-  return { counts, written: latest.map((record) => record.externalId) };
+  return { counts, written: latest.map((record) => record.externalId), parked };
 }
 
 /** Prepares and writes one page (webhook batches, replays and parked records). */
@@ -317,30 +327,47 @@ function isOlder(value: unknown, than: unknown): boolean {
 }
 
 export function addCounts(into: RunCounts, from: RunCounts): RunCounts {
-  for (const key of Object.keys(into) as Array<keyof RunCounts>) into[key] += from[key];
+  for (const key of Object.keys(into) as Array<keyof RunCounts>) into[key] += from[key] ?? 0;
   return into;
 }
 
-/** Retries parked records of this connection that waited for the records just written. */
+/** A released page's counts: its records were read, and counted, by the run or drain that parked them. */
+function releasedCounts(counts: RunCounts, released: number, parkedInThisRun: number): RunCounts {
+  return {
+    ...counts,
+    read: 0,
+    released: released - parkedInThisRun,
+    pending: counts.pending - parkedInThisRun,
+  };
+}
+
+/**
+ * Retries parked records of this connection that waited for the records just written, and those
+ * that waited for the records this writes in turn. Records `parkedInRun` leave its pending count;
+ * the others count as released.
+ */
 export async function releaseParked(
   db: Queryable,
   streamOf: (name: string) => Promise<InboundStream>,
   connectionId: string,
   entity: string,
   externalIds: string[],
-  depth = 0,
+  parkedInRun: ParkedInRun = createParkedInRun(),
 ): Promise<RunCounts> {
   const total = emptyCounts();
-  if (depth > 5 || externalIds.length === 0) return total;
-  const waiting = await parkedWaitingFor(db, connectionId, entity, externalIds);
-  for (const [name, rows] of waiting) {
-    const stream = await streamOf(name);
-    const outcome = await processInboundPage(stream, { records: rows.map((row) => row.raw) });
-    addCounts(total, outcome.counts);
-    addCounts(
-      total,
-      await releaseParked(db, streamOf, connectionId, stream.spec.entity, outcome.written, depth + 1),
-    );
-  }
+  const release = async (writtenEntity: string, written: string[], depth: number): Promise<void> => {
+    if (depth > 5 || written.length === 0) return;
+    const waiting = await parkedWaitingFor(db, connectionId, writtenEntity, written);
+    for (const [name, rows] of waiting) {
+      const stream = await streamOf(name);
+      const outcome = await processInboundPage(stream, { records: rows.map((row) => row.raw) });
+      const ids = rows.map((row) => row.externalId);
+      const parkedInThisRun = parkedInRun.take(name, ids);
+      parkedInRun.add(name, outcome.parked);
+      addCounts(total, releasedCounts(outcome.counts, rows.length, parkedInThisRun));
+      await release(stream.spec.entity, outcome.written, depth + 1);
+    }
+  };
+  await release(entity, externalIds, 0);
   return total;
 }

@@ -50,6 +50,26 @@ export async function unparkRecords(
   );
 }
 
+/**
+ * The records one run parked. Released later in the same run, they move out of the run's pending
+ * count; records parked before the run count as released instead, as the run never read them.
+ */
+export function createParkedInRun() {
+  const keys = new Set<string>();
+  const keyOf = (stream: string, externalId: string) => JSON.stringify([stream, externalId]);
+  return {
+    add(stream: string, externalIds: string[]): void {
+      for (const externalId of externalIds) keys.add(keyOf(stream, externalId));
+    },
+    /** Forgets these records and tells how many of them this run had parked. */
+    take(stream: string, externalIds: string[]): number {
+      return externalIds.filter((externalId) => keys.delete(keyOf(stream, externalId))).length;
+    },
+  };
+}
+
+export type ParkedInRun = ReturnType<typeof createParkedInRun>;
+
 /** Parked records of a connection that wait for any of these records of `entity`. */
 export async function parkedWaitingFor(
   db: Queryable,

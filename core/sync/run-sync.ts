@@ -1,6 +1,6 @@
 import { findStream } from '../connector/define.ts';
 import type { Cursor } from '../connector/types.ts';
-import { isHubError, toHubError } from '../errors/index.ts';
+import { type HubError, isHubError, toHubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 import { syncRecords, syncRuns } from '../log/metrics.ts';
 import type { MatchCarry } from '../mdm/service/matcher.ts';
@@ -19,6 +19,7 @@ import {
   releaseParked,
 } from './inbound.ts';
 import { mappingFor } from './mapping-source.ts';
+import { createParkedInRun } from './parking.ts';
 import { rerunIfRequestedSince, takeRunRequests } from './run-requests.ts';
 import {
   abandonStaleRuns,
@@ -31,7 +32,7 @@ import {
   saveRunProgress,
   startRun,
 } from './runs.ts';
-import { createFieldTracker, detectSchemaDrift } from './schema-drift.ts';
+import { createFieldTracker, detectSchemaDrift, type SchemaDrift } from './schema-drift.ts';
 import { acquireStreamLease } from './stream-lock.ts';
 
 export interface SyncRequest {
@@ -103,129 +104,188 @@ function pagesOf(
  */
 const QUOTA_CODES = new Set(['api_quota_reached', 'rate_limited_daily', 'request_limit_exceeded']);
 
+/** How a run ended besides its error and counts. */
+export interface RunEnding {
+  /** The request's signal ended the run before the stream did. */
+  stopped?: boolean;
+  schemaDrift?: SchemaDrift;
+}
+
+function driftReason(drift: SchemaDrift = {}): string | undefined {
+  const changes = [
+    drift.added?.length ? `added: ${drift.added.join(', ')}` : undefined,
+    drift.removed?.length ? `removed: ${drift.removed.join(', ')}` : undefined,
+  ].filter((change) => change !== undefined);
+  return changes.length ? `schema drift (${changes.join('; ')})` : undefined;
+}
+
+/** Why a run that did not fail synced only part of the stream, or all of it but not cleanly. */
+function partialReasons(rateLimit: HubError | undefined, counts: RunCounts, ending: RunEnding): string[] {
+  const partly = [
+    rateLimit && (QUOTA_CODES.has(rateLimit.code) ? 'quota' : 'rate limited'),
+    counts.failed > 0 ? `${counts.failed} records failed` : undefined,
+    driftReason(ending.schemaDrift),
+  ].filter((reason) => reason !== undefined);
+  return [
+    ending.stopped ? 'stopped' : undefined,
+    partly.length ? `partially synced: ${partly.join('; ')}` : undefined,
+  ].filter((reason) => reason !== undefined);
+}
+
+/** A rate limit ends a run early but cleanly (partial); any other error fails it. */
 export function outcomeOf(
   error: unknown,
   counts: RunCounts,
+  ending: RunEnding = {},
 ): { status: RunStatus; reason?: string; error?: string } {
-  if (error) {
-    const hubError = toHubError(error);
-    if (hubError.kind === 'rate_limited') {
-      const quota = QUOTA_CODES.has(hubError.code);
-      return {
-        status: 'partial',
-        reason: `partially synced: ${quota ? 'quota' : 'rate limited'}`,
-        error: hubError.message,
-      };
-    }
+  const hubError = error ? toHubError(error) : undefined;
+  if (hubError && hubError.kind !== 'rate_limited')
     return { status: 'failed', reason: hubError.code, error: hubError.message };
+  const reasons = partialReasons(hubError, counts, ending);
+  if (reasons.length === 0) return { status: 'succeeded' };
+  return { status: 'partial', reason: reasons.join('; '), ...(hubError ? { error: hubError.message } : {}) };
+}
+
+/** An error the run's own signal caused (a request it cancelled) means the run stopped, not failed. */
+function causedByStop(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (!signal?.aborted) return false;
+  let cause = error;
+  for (let depth = 0; depth < 5 && cause !== undefined; depth += 1) {
+    if (cause === signal.reason) return true;
+    if (!(cause instanceof Error)) return false;
+    if (cause.name === 'AbortError' || (cause as { code?: unknown }).code === 'ERR_CANCELED') return true;
+    cause = cause.cause;
   }
-  if (counts.failed > 0)
-    return { status: 'partial', reason: `partially synced: ${counts.failed} records failed` };
-  return { status: 'succeeded' };
+  return false;
+}
+
+interface RunState {
+  id: string;
+  counts: RunCounts;
+  /** The cursor of the last committed page. */
+  cursor: Cursor | undefined;
+  stopped: boolean;
+}
+
+/** Commits the stream's pages from the run's cursor on, until the stream ends or the signal stops the run. */
+async function syncPages(
+  hub: Hub,
+  request: SyncRequest,
+  stream: InboundStream,
+  run: RunState,
+  tracker: ReturnType<typeof createFieldTracker>,
+): Promise<void> {
+  const { db } = hub.store;
+  const ctx = contextFor(hub.store, stream.connector, stream.connection, request.signal);
+  const streamOf = (name: string) =>
+    name === stream.spec.name ? Promise.resolve(stream) : inboundStreamFor(hub, request.connectionId, name);
+  const parkedInRun = createParkedInRun();
+  const source = stream.connector.read(ctx, stream.spec.name, run.cursor);
+  const pages = pagesOf(stream, source, tracker, db.driver === 'postgres');
+  let previousWritten: string[] = [];
+  try {
+    let current = await pages.next();
+    while (current) {
+      const ready = current;
+      const committing = commitPage(stream, ready, {
+        onCommitted: (tx, pageCounts) =>
+          saveRunProgress(tx, run.id, addCounts({ ...run.counts }, pageCounts), ready.page.cursor),
+      });
+      // The next page is read, mapped and matched while this one is written.
+      const upcoming = pages.ahead ? pages.next(ready.matched?.carry) : undefined;
+      upcoming?.catch(() => undefined);
+      const outcome = await committing;
+      addCounts(run.counts, outcome.counts);
+      run.cursor = ready.page.cursor;
+      parkedInRun.add(stream.spec.name, outcome.parked);
+      // The page prepared ahead could not see this one's records: its parked records are retried too.
+      const written = [...previousWritten, ...outcome.written];
+      addCounts(
+        run.counts,
+        await releaseParked(db, streamOf, request.connectionId, stream.spec.entity, written, parkedInRun),
+      );
+      previousWritten = pages.ahead ? outcome.written : [];
+      request.onProgress?.({ ...run.counts });
+      if (request.signal?.aborted) {
+        run.stopped = true;
+        return;
+      }
+      current = await (upcoming ?? pages.next());
+    }
+  } finally {
+    await pages.close().catch(() => undefined);
+  }
+}
+
+/** Runs the pages; an error ends the run early and is returned, a stop through the signal is noted. */
+async function syncPagesUntilError(
+  hub: Hub,
+  request: SyncRequest,
+  stream: InboundStream,
+  run: RunState,
+  tracker: ReturnType<typeof createFieldTracker>,
+): Promise<unknown> {
+  try {
+    await syncPages(hub, request, stream, run, tracker);
+    return undefined;
+  } catch (error) {
+    if (causedByStop(error, request.signal)) {
+      run.stopped = true;
+      return undefined;
+    }
+    if (!isHubError(error) || error.kind === 'system')
+      logger.error('sync run failed', { connectionId: request.connectionId, stream: request.stream, error });
+    return error;
+  }
+}
+
+function countOutcome(connectionId: string, stream: string, status: RunStatus, counts: RunCounts): void {
+  syncRuns.inc({ connection: connectionId, stream, status });
+  for (const outcome of ['created', 'updated', 'unchanged', 'failed'] as const) {
+    if (counts[outcome]) syncRecords.inc({ connection: connectionId, stream, outcome }, counts[outcome]);
+  }
 }
 
 /**
  * Reads pages from the stored cursor on; each page is mapped, validated and written with its
  * cursor in one transaction, so a crash resumes at the last committed page with no gap and no
- * duplicate. A quota or rate limit ends the run early and cleanly, keeping the cursor.
+ * duplicate. A quota or rate limit, or the request's signal, ends the run early and cleanly,
+ * keeping the cursor.
  */
 export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> {
   const { db } = hub.store;
   const stream = await inboundStreamFor(hub, request.connectionId, request.stream);
-  const lease = await acquireStreamLease(
-    db,
-    request.connectionId,
-    stream.spec.name,
-    hub.env.HUB_STREAM_LEASE_MS,
-  );
-  const counts = emptyCounts();
-  let runId: string | undefined;
+  const streamName = stream.spec.name;
+  const lease = await acquireStreamLease(db, request.connectionId, streamName, hub.env.HUB_STREAM_LEASE_MS);
   let requestsTakenAt: number | undefined;
   try {
-    requestsTakenAt = await takeRunRequests(db, request.connectionId, stream.spec.name);
-    await abandonStaleRuns(db, request.connectionId, stream.spec.name);
-    const cursorBefore = request.full
-      ? undefined
-      : await readCursor(db, request.connectionId, stream.spec.name);
-    runId = await startRun(db, {
+    requestsTakenAt = await takeRunRequests(db, request.connectionId, streamName);
+    await abandonStaleRuns(db, request.connectionId, streamName);
+    const cursorBefore = request.full ? undefined : await readCursor(db, request.connectionId, streamName);
+    const id = await startRun(db, {
       connectionId: request.connectionId,
-      stream: stream.spec.name,
+      stream: streamName,
       mode: request.full ? 'full' : 'incremental',
       cursorBefore,
       mappingVersion: stream.mapping.label,
     });
+    const run: RunState = { id, counts: emptyCounts(), cursor: cursorBefore, stopped: false };
     const tracker = createFieldTracker();
-    const ctx = contextFor(hub.store, stream.connector, stream.connection, request.signal);
-    const streamOf = (name: string) =>
-      name === stream.spec.name ? Promise.resolve(stream) : inboundStreamFor(hub, request.connectionId, name);
-    let failure: unknown;
-    let cursor: Cursor | undefined = cursorBefore;
-    try {
-      const pages = pagesOf(
-        stream,
-        stream.connector.read(ctx, stream.spec.name, cursorBefore),
-        tracker,
-        db.driver === 'postgres',
-      );
-      let previousWritten: string[] = [];
-      try {
-        let current = await pages.next();
-        while (current) {
-          const ready = current;
-          const id = runId;
-          const committing = commitPage(stream, ready, {
-            onCommitted: (tx, pageCounts) =>
-              saveRunProgress(tx, id, addCounts({ ...counts }, pageCounts), ready.page.cursor),
-          });
-          // The next page is read, mapped and matched while this one is written.
-          const upcoming = pages.ahead ? pages.next(ready.matched?.carry) : undefined;
-          upcoming?.catch(() => undefined);
-          const outcome = await committing;
-          addCounts(counts, outcome.counts);
-          cursor = ready.page.cursor;
-          // The page prepared ahead could not see this one's records: its parked records are retried too.
-          addCounts(
-            counts,
-            await releaseParked(db, streamOf, request.connectionId, stream.spec.entity, [
-              ...previousWritten,
-              ...outcome.written,
-            ]),
-          );
-          previousWritten = pages.ahead ? outcome.written : [];
-          request.onProgress?.({ ...counts });
-          if (request.signal?.aborted) break;
-          current = await (upcoming ?? pages.next());
-        }
-      } finally {
-        await pages.close().catch(() => undefined);
-      }
-    } catch (error) {
-      failure = error;
-      if (!isHubError(error) || error.kind === 'system')
-        logger.error('sync run failed', {
-          connectionId: request.connectionId,
-          stream: request.stream,
-          error,
-        });
-    }
-    const schemaDrift = await detectSchemaDrift(db, request.connectionId, stream.spec.name, tracker);
-    await saveRunProgress(db, runId, counts, cursor);
-    const outcome = outcomeOf(failure, counts);
-    await finishRun(db, runId, { ...outcome, counts, schemaDrift });
-    syncRuns.inc({ connection: request.connectionId, stream: stream.spec.name, status: outcome.status });
-    for (const outcome of ['created', 'updated', 'unchanged', 'failed'] as const) {
-      if (counts[outcome])
-        syncRecords.inc(
-          { connection: request.connectionId, stream: stream.spec.name, outcome },
-          counts[outcome],
-        );
-    }
-    return (await getRun(db, runId))!;
+    const failure = await syncPagesUntilError(hub, request, stream, run, tracker);
+    const sawEveryRecord = cursorBefore === undefined && !failure && !run.stopped;
+    const schemaDrift = await detectSchemaDrift(db, request.connectionId, streamName, tracker, {
+      sawEveryRecord,
+    });
+    await saveRunProgress(db, id, run.counts, run.cursor);
+    const outcome = outcomeOf(failure, run.counts, { stopped: run.stopped, schemaDrift });
+    await finishRun(db, id, { ...outcome, counts: run.counts, schemaDrift });
+    countOutcome(request.connectionId, streamName, outcome.status, run.counts);
+    return (await getRun(db, id))!;
   } finally {
     await lease.release();
     // After the release: a run asked for now must not find the stream still leased.
     if (requestsTakenAt !== undefined)
-      await rerunIfRequestedSince(hub, request.connectionId, stream.spec.name, requestsTakenAt).catch(
+      await rerunIfRequestedSince(hub, request.connectionId, streamName, requestsTakenAt).catch(
         (error: unknown) => logger.warn('could not queue a requested run', { ...request, error }),
       );
   }

@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Cursor } from '../connector/types.ts';
 import type { Queryable } from '../store/db.ts';
 
+/**
+ * read + released = created + updated + unchanged + echo + pending + failed, where released counts
+ * records an earlier run or webhook drain had parked and this one wrote.
+ */
 export interface RunCounts {
   read: number;
+  released: number;
   created: number;
   updated: number;
   unchanged: number;
@@ -15,6 +20,7 @@ export interface RunCounts {
 
 export const emptyCounts = (): RunCounts => ({
   read: 0,
+  released: 0,
   created: 0,
   updated: 0,
   unchanged: 0,
@@ -24,7 +30,7 @@ export const emptyCounts = (): RunCounts => ({
   failed: 0,
 });
 
-/** partial: stopped early but cleanly (quota, rate limit) or finished with failed records. */
+/** partial: stopped early but cleanly (quota, rate limit, a stop signal), or finished with failed records or schema drift. */
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'abandoned';
 
 export interface SyncRun {

@@ -45,33 +45,50 @@ export function createFieldTracker() {
   };
 }
 
+async function knownFields(db: Queryable, connectionId: string, key: string): Promise<string[] | undefined> {
+  const { rows } = await db.query<{ value: string[] }>(
+    'SELECT value FROM connection_state WHERE connection_id = $1 AND key = $2',
+    [connectionId, key],
+  );
+  return rows[0]?.value;
+}
+
+async function saveKnownFields(db: Queryable, connectionId: string, key: string, fields: string[]) {
+  await db.query(
+    `INSERT INTO connection_state (connection_id, key, value) SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM connections WHERE id = $1)
+     ON CONFLICT (connection_id, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+    [connectionId, key, JSON.stringify(fields)],
+  );
+}
+
 /**
- * Compares the fields seen in this run with the stream's known fields and remembers the new set.
- * Added fields are kept in the raw payload of every source record, so nothing is dropped before
- * the mapping learns to use them.
+ * Compares the fields seen in this run with the stream's known fields, the union of the fields
+ * seen so far. Added fields are kept in the raw payload of every source record, so nothing is
+ * dropped before the mapping learns to use them. Only a run that `sawEveryRecord` (from no cursor,
+ * to the end) can tell a field is gone: an incremental run's few records may just leave an
+ * optional field out.
  */
 export async function detectSchemaDrift(
   db: Queryable,
   connectionId: string,
   stream: string,
   tracker: ReturnType<typeof createFieldTracker>,
+  options: { sawEveryRecord: boolean },
 ): Promise<SchemaDrift> {
   if (tracker.records === 0) return {};
   // Field paths (with nested ones) since 'fields:'; the older top-level names were kept as 'schema:'.
   const key = `fields:${stream}`;
-  const { rows } = await db.query<{ value: string[] }>(
-    'SELECT value FROM connection_state WHERE connection_id = $1 AND key = $2',
-    [connectionId, key],
-  );
-  const known = rows[0]?.value;
+  const known = await knownFields(db, connectionId, key);
   const current = tracker.fields;
-  await db.query(
-    `INSERT INTO connection_state (connection_id, key, value) SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM connections WHERE id = $1)
-     ON CONFLICT (connection_id, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-    [connectionId, key, JSON.stringify(current)],
-  );
-  if (!known) return {};
+  if (!known) {
+    await saveKnownFields(db, connectionId, key, current);
+    return {};
+  }
   const added = current.filter((field) => !known.includes(field));
-  const removed = known.filter((field) => !current.includes(field));
+  const removed = options.sawEveryRecord ? known.filter((field) => !current.includes(field)) : [];
+  if (added.length || removed.length) {
+    const stillKnown = known.filter((field) => !removed.includes(field));
+    await saveKnownFields(db, connectionId, key, [...stillKnown, ...added].sort());
+  }
   return { ...(added.length ? { added } : {}), ...(removed.length ? { removed } : {}) };
 }

@@ -20,3 +20,45 @@ describe('the outcome of a rate-limited run', () => {
     );
   });
 });
+
+describe('the reason of a partial run', () => {
+  const failed = (n: number) => ({ ...emptyCounts(), failed: n });
+
+  it('names schema drift, with the fields added and removed', () => {
+    expect(
+      outcomeOf(undefined, emptyCounts(), { schemaDrift: { added: ['vat'], removed: ['fax', 'telex'] } }),
+    ).toEqual({
+      status: 'partial',
+      reason: 'partially synced: schema drift (added: vat; removed: fax, telex)',
+    });
+  });
+
+  it('names every reason of the run, in one sentence', () => {
+    const quota = new HubError('rate_limited', 'api_quota_reached', 'daily quota spent');
+    expect(outcomeOf(quota, failed(2), { schemaDrift: { removed: ['fax'] } })).toMatchObject({
+      status: 'partial',
+      reason: 'partially synced: quota; 2 records failed; schema drift (removed: fax)',
+      error: 'daily quota spent',
+    });
+    expect(outcomeOf(undefined, failed(1), { stopped: true, schemaDrift: { added: ['vat'] } })).toEqual({
+      status: 'partial',
+      reason: 'stopped; partially synced: 1 records failed; schema drift (added: vat)',
+    });
+  });
+
+  it('is stopped for a run stopped through its signal', () => {
+    expect(outcomeOf(undefined, emptyCounts(), { stopped: true })).toEqual({
+      status: 'partial',
+      reason: 'stopped',
+    });
+  });
+
+  it('leaves a failed run failed and a clean run succeeded', () => {
+    const lost = new HubError('transient', 'connection_lost', 'socket hang up');
+    expect(outcomeOf(lost, emptyCounts(), { schemaDrift: { added: ['vat'] } })).toMatchObject({
+      status: 'failed',
+      reason: 'connection_lost',
+    });
+    expect(outcomeOf(undefined, emptyCounts(), { schemaDrift: {} })).toEqual({ status: 'succeeded' });
+  });
+});

@@ -210,12 +210,13 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       });
     });
 
-    it('reports schema drift when a field appears or disappears', async () => {
+    it('reports schema drift when a field appears or, seen by a full run, disappears', async () => {
       const crm = memorySystem(systemName);
       crm.put('customers', { id: 'D1', name: 'Drift Co', email: 'd@example.com' });
       await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      crm.remove('customers', 'D1');
       crm.put('customers', { id: 'D2', name: 'Drift Two', vatNumber: 'DE123456789' });
-      const run = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      const run = await runSync(test.hub, { connectionId: 'crm', stream: 'customers', full: true });
       expect(run.schemaDrift).toEqual({ added: ['vatNumber'], removed: ['email'] });
       const { rows } = await test.hub.store.db.query<{ raw: { vatNumber: string } }>(
         `SELECT raw FROM source_records WHERE external_id = 'D2'`,
@@ -231,12 +232,13 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
         properties: { phone: '+49 30 1', industry: 'Steel' },
       });
       await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      crm.remove('customers', 'N1');
       crm.put('customers', {
         id: 'N2',
         name: 'Nested Two',
         properties: { industry: 'Steel', vat_id: 'DE1' },
       });
-      const run = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      const run = await runSync(test.hub, { connectionId: 'crm', stream: 'customers', full: true });
       expect(run.schemaDrift).toEqual({ added: ['properties.vat_id'], removed: ['properties.phone'] });
     });
 
