@@ -3,16 +3,16 @@ import { defineFlow } from '../../core/flow/define.ts';
 import { patchHubRecord } from '../../core/flow/golden-writes.ts';
 import { loadRecord, triggerRecordId } from '../../core/flow/records.ts';
 import { connectionForRole, writeOneNow } from '../../core/flow/targets.ts';
-import type { SalesOrder } from '../../core/model/orders.ts';
 import { getGolden } from '../../core/store/repos/golden.ts';
+import { nextOrderStatus } from '../order-lifecycle.ts';
 
 const SOURCE = 'flow:order-status';
-const beforeShipping = new Set<SalesOrder['status']>(['draft', 'confirmed', 'in_production', 'on_hold']);
 
 /**
  * The back half of lead-to-cash: ERP order status, shipments and invoices flow back to the CRM.
  * A done outbound shipment marks its order shipped; the order (status, number, promise date)
- * is written to the CRM, and the ERP's order number to the won opportunity.
+ * is written to the CRM, and the ERP's order number to the won opportunity. The status only moves
+ * forward (flows/order-lifecycle.ts).
  */
 export const orderStatus = defineFlow({
   name: 'order-status',
@@ -43,7 +43,12 @@ export const orderStatus = defineFlow({
       'sales_order',
       shipment?.body.salesOrderId ?? triggerRecordId(run),
     );
-    const status = shipment && beforeShipping.has(order.body.status) ? 'shipped' : order.body.status;
+    // Forward only: an ERP sync that sends its unchanged 'confirmed' does not undo shipped.
+    const status = await nextOrderStatus(
+      hub.store.db,
+      { id: order.id, status: order.body.status },
+      shipment ? 'shipped' : undefined,
+    );
     return {
       salesOrderId: order.id,
       status,

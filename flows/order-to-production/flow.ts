@@ -1,13 +1,16 @@
 import { z } from 'zod';
+import { HubError } from '../../core/errors/index.ts';
 import { defineFlow } from '../../core/flow/define.ts';
 import { deterministicId, patchHubRecord, writeHubRecord } from '../../core/flow/golden-writes.ts';
-import { loadRecord, todayIso, triggerRecordId } from '../../core/flow/records.ts';
+import { type LoadedRecord, loadRecord, todayIso, triggerRecordId } from '../../core/flow/records.ts';
 import { connectionForRole, writeNow, writeOneNow } from '../../core/flow/targets.ts';
 import type { Hub } from '../../core/runtime/hub.ts';
+import type { Queryable } from '../../core/store/db.ts';
 import { goldenByIds } from '../../core/store/repos/golden.ts';
 import { externalIdsFor } from '../../core/store/repos/xref.ts';
 import { computeDrumSchedule } from '../../core/toc/services/drum-schedule.ts';
 import { computeTimeBuffers } from '../../core/toc/services/time-buffer-board.ts';
+import { nextOrderStatus } from '../order-lifecycle.ts';
 
 const SOURCE = 'flow:order-to-production';
 
@@ -17,6 +20,55 @@ async function crmKnowsOrder(hub: Hub, crmId: string, orderId: string, customerI
     externalIdsFor(hub.store.db, 'customer', crmId, [customerId]),
   ]);
   return order.size > 0 || customer.size > 0;
+}
+
+type Order = LoadedRecord<'sales_order'>;
+type OrderLine = Order['body']['lines'][number];
+
+interface MakeToOrderLine extends OrderLine {
+  lineIndex: number;
+  sku?: string;
+  routed: boolean;
+}
+
+/** The order's lines of make-to-order items, each with whether its item has a routing. */
+async function makeToOrderLines(db: Queryable, order: Order): Promise<MakeToOrderLine[]> {
+  const itemIds = order.body.lines.map((line) => line.itemId);
+  const items = await goldenByIds(db, itemIds);
+  const { rows } = await db.query<{ item_id: string }>(
+    `SELECT body->>'itemId' AS item_id FROM golden_records
+     WHERE entity = 'routing' AND NOT deleted AND body->>'itemId' = ANY($1::text[])`,
+    [itemIds],
+  );
+  const routed = new Set(rows.map((row) => row.item_id));
+  return order.body.lines.flatMap((line, lineIndex) => {
+    const item = items.get(line.itemId)?.body;
+    if (item?.replenishment !== 'make_to_order') return [];
+    const sku = typeof item.sku === 'string' ? item.sku : undefined;
+    return [{ ...line, lineIndex, sku, routed: routed.has(line.itemId) }];
+  });
+}
+
+/**
+ * Every make-to-order line needs a work order before the order counts as in production: a line
+ * whose item has no routing (yet) fails the step, and a replay once the routing has synced plans it.
+ */
+function requireRoutings(order: Order, lines: MakeToOrderLine[]): void {
+  const missing = lines.filter((line) => !line.routed);
+  if (missing.length === 0) return;
+  const named = missing.map((line) => `lines[${line.lineIndex}].itemId (${line.sku ?? line.itemId})`);
+  throw new HubError(
+    'not_found',
+    'missing_routing',
+    `sales order ${order.body.number ?? order.id}: no routing for the make-to-order item of ${named.join(', ')}; the order is planned once every such item has one`,
+    {
+      fieldPath: `lines[${missing[0]!.lineIndex}].itemId`,
+      details: {
+        salesOrderId: order.id,
+        lines: missing.map((line) => ({ lineIndex: line.lineIndex, itemId: line.itemId })),
+      },
+    },
+  );
 }
 
 const settings = z.object({
@@ -52,19 +104,12 @@ export const orderToProduction = defineFlow({
 })
   .step('plan-work-orders', async ({ hub, run, halt }) => {
     const order = await loadRecord(hub.store.db, 'sales_order', triggerRecordId(run));
-    const items = await goldenByIds(
-      hub.store.db,
-      order.body.lines.map((line) => line.itemId),
-    );
-    const { rows } = await hub.store.db.query<{ item_id: string }>(
-      `SELECT body->>'itemId' AS item_id FROM golden_records WHERE entity = 'routing' AND NOT deleted`,
-    );
-    const routed = new Set(rows.map((row) => row.item_id));
+    const lines = await makeToOrderLines(hub.store.db, order);
+    requireRoutings(order, lines);
+    if (lines.length === 0) halt('the order has no make-to-order line');
     const workOrders = [];
-    for (const [lineIndex, line] of order.body.lines.entries()) {
-      if (items.get(line.itemId)?.body.replenishment !== 'make_to_order' || !routed.has(line.itemId))
-        continue;
-      const id = deterministicId(SOURCE, order.id, String(lineIndex));
+    for (const line of lines) {
+      const id = deterministicId(SOURCE, order.id, String(line.lineIndex));
       await writeHubRecord(
         hub.store.db,
         { entity: 'work_order', id, source: SOURCE },
@@ -77,9 +122,8 @@ export const orderToProduction = defineFlow({
             dueDate: line.dueDate ?? order.body.promiseDate ?? order.body.requestedDate,
           },
       );
-      workOrders.push({ workOrderId: id, lineIndex, itemId: line.itemId });
+      workOrders.push({ workOrderId: id, lineIndex: line.lineIndex, itemId: line.itemId });
     }
-    if (workOrders.length === 0) halt('no make-to-order line has a routing');
     return { salesOrderId: order.id, customerId: order.body.customerId, workOrders };
   })
   .step('schedule', async ({ hub, outputs, settings }) => {
@@ -134,10 +178,17 @@ export const orderToProduction = defineFlow({
   })
   .step('summary-to-crm', async ({ hub, outputs }) => {
     const { salesOrderId } = outputs['plan-work-orders'];
+    const order = await loadRecord(hub.store.db, 'sales_order', salesOrderId);
+    // An order that moved on meanwhile (shipped, cancelled) keeps its status.
+    const status = await nextOrderStatus(
+      hub.store.db,
+      { id: order.id, status: order.body.status },
+      'in_production',
+    );
     const saved = await patchHubRecord(
       hub.store.db,
       { entity: 'sales_order', id: salesOrderId, source: SOURCE },
-      { status: 'in_production' },
+      { status },
     );
     const colours = outputs['time-buffers'].workOrders.map((workOrder) => workOrder.bufferColor);
     const crm = await connectionForRole(hub, 'crm');
@@ -147,11 +198,11 @@ export const orderToProduction = defineFlow({
     if (!(await crmKnowsOrder(hub, crm.id, salesOrderId, customerId)))
       return {
         crmOrderId: null,
-        status: 'in_production',
+        status,
         colours,
         crmSkipped: `the CRM does not know customer ${customerId}`,
       };
     const crmOrderId = await writeOneNow(hub, crm, 'sales_order', saved.id, saved.version);
-    return { crmOrderId, status: 'in_production', colours };
+    return { crmOrderId, status, colours };
   })
   .build();

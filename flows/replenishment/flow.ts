@@ -6,6 +6,7 @@ import { defineFlow } from '../../core/flow/define.ts';
 import { deterministicId, writeHubRecord } from '../../core/flow/golden-writes.ts';
 import { todayIso } from '../../core/flow/records.ts';
 import { connectionForRole, writeLinkedNow, writeNow } from '../../core/flow/targets.ts';
+import type { Db } from '../../core/store/db.ts';
 import { addDays } from '../../core/toc/calendar.ts';
 import { bufferParams, computeBuffers } from '../../core/toc/services/buffer-board.ts';
 import { loadEntity } from '../../core/toc/services/load.ts';
@@ -21,6 +22,66 @@ const settings = bufferParams.omit({ asOf: true }).extend({
   /** Currency of requisitions whose items carry no cost currency. */
   currency: z.string().length(3).default('EUR'),
 });
+
+interface Requisition {
+  itemId: string;
+  sku: string;
+  supplierId: string;
+  quantity: number;
+  uom: string;
+  promisedDate: string;
+  currency: string;
+}
+
+/** One draft purchase order per supplier, with an id from the run's key: a replay finds it instead of adding one. */
+async function recordDraftPurchaseOrders(
+  db: Db,
+  runKey: string,
+  asOf: string,
+  requisitions: Requisition[],
+): Promise<Array<{ canonicalId: string; version: number }>> {
+  const orders = [];
+  for (const supplierId of new Set(requisitions.map((line) => line.supplierId))) {
+    const lines = requisitions.filter((line) => line.supplierId === supplierId);
+    const body = {
+      supplierId,
+      status: 'draft',
+      orderDate: asOf,
+      currency: lines[0]!.currency,
+      lines: lines.map((line) => ({
+        itemId: line.itemId,
+        quantity: { value: line.quantity, uom: line.uom },
+        promisedDate: line.promisedDate,
+      })),
+    };
+    const saved = await writeHubRecord(
+      db,
+      { entity: 'purchase_order', id: deterministicId(runKey, supplierId), source: SOURCE },
+      (current) => current ?? body,
+    );
+    orders.push({ canonicalId: saved.id, version: saved.version });
+  }
+  return orders;
+}
+
+/** A run key as part of a file name (`cron:2026-12-04T06:00` → `cron_2026-12-04T06_00`). */
+const fileSafe = (text: string) => text.replace(/[^\w.-]/g, '_').slice(0, 80);
+
+/**
+ * The purchase lines as a CSV for the supplier portal. The file is named after the run: a second
+ * run the same day writes a file of its own, and a replay of the run writes the same one again.
+ */
+async function exportRequisitions(
+  folder: string,
+  name: string,
+  requisitions: Requisition[],
+): Promise<string> {
+  const file = join(folder, `replenishment-${name}.csv`);
+  await mkdir(folder, { recursive: true });
+  const rows = requisitions.map(({ itemId: _id, currency: _currency, ...line }) => line);
+  await writeFile(file, stringify(rows, { header: true }));
+  return file;
+}
 
 /**
  * Stock levels → buffer status and recommended quantities → production orders and purchase
@@ -66,7 +127,7 @@ export const replenishment = defineFlow({
     }
     return { items: saved };
   })
-  .step('create-orders', async ({ hub, outputs, settings, key }) => {
+  .step('create-orders', async ({ hub, run, outputs, settings, key }) => {
     const { asOf, items } = outputs['buffer-status'];
     const needed = items.filter((item) => item.recommendedQty > 0);
     const skipped: Array<{ entity: string; id: string; reason: string }> = [];
@@ -81,7 +142,7 @@ export const replenishment = defineFlow({
         .sort((a, b) => b.body.orderDate.localeCompare(a.body.orderDate))[0]?.body.supplierId ??
       settings.defaultSupplierId;
     const workOrders = [];
-    const requisitions = [];
+    const requisitions: Requisition[] = [];
     for (const need of needed) {
       const item = byId.get(need.itemId)!;
       const due = addDays(asOf, item.leadTimeDays ?? settings.defaultDltDays);
@@ -120,38 +181,12 @@ export const replenishment = defineFlow({
     }
     const erp = await connectionForRole(hub, 'erp');
     const erpWorkOrders = await writeNow(hub, erp, 'work_order', workOrders);
+    // Recorded in the hub in either mode: a draft counts as supply, so the next run does not ask again.
+    const orders = await recordDraftPurchaseOrders(hub.store.db, key('purchase_order'), asOf, requisitions);
     if (settings.purchaseTarget === 'csv') {
-      const file = join(settings.csvFolder, `replenishment-${asOf}.csv`);
-      await mkdir(settings.csvFolder, { recursive: true });
-      await writeFile(
-        file,
-        stringify(
-          requisitions.map(({ itemId: _id, currency: _currency, ...line }) => line),
-          { header: true },
-        ),
-      );
-      return { workOrders: Object.fromEntries(erpWorkOrders), purchaseOrders: {}, csv: file, skipped };
-    }
-    const orders = [];
-    for (const supplierId of new Set(requisitions.map((line) => line.supplierId))) {
-      const lines = requisitions.filter((line) => line.supplierId === supplierId);
-      const body = {
-        supplierId,
-        status: 'draft',
-        orderDate: asOf,
-        currency: lines[0]!.currency,
-        lines: lines.map((line) => ({
-          itemId: line.itemId,
-          quantity: { value: line.quantity, uom: line.uom },
-          promisedDate: line.promisedDate,
-        })),
-      };
-      const saved = await writeHubRecord(
-        hub.store.db,
-        { entity: 'purchase_order', id: deterministicId(key('purchase_order'), supplierId), source: SOURCE },
-        (current) => current ?? body,
-      );
-      orders.push({ canonicalId: saved.id, version: saved.version });
+      const csv = await exportRequisitions(settings.csvFolder, `${asOf}-${fileSafe(run.key)}`, requisitions);
+      const drafts = orders.map((order) => order.canonicalId);
+      return { workOrders: Object.fromEntries(erpWorkOrders), purchaseOrders: {}, drafts, csv, skipped };
     }
     const erpPurchaseOrders = await writeNow(hub, erp, 'purchase_order', orders);
     return {

@@ -1,16 +1,104 @@
-import { defineFlow } from '../../core/flow/define.ts';
+import { HubError } from '../../core/errors/index.ts';
+import { defineFlow, type RunInfo } from '../../core/flow/define.ts';
 import { patchHubRecord, writeHubRecord } from '../../core/flow/golden-writes.ts';
+import { flowFailureConnection } from '../../core/flow/runner.ts';
 import { connectionForRole, writeLinkedNow, writeNow } from '../../core/flow/targets.ts';
-import { loadEntity } from '../../core/toc/services/load.ts';
-import { minutesOn } from '../../core/toc/services/plant.ts';
+import type { Opportunity } from '../../core/model/orders.ts';
+import type { Db } from '../../core/store/db.ts';
+import { recordFailure, resolveFailuresFor } from '../../core/sync/failures.ts';
+import { type Loaded, loadEntity } from '../../core/toc/services/load.ts';
+import { minutesOn, type Plant } from '../../core/toc/services/plant.ts';
 import {
   computeThroughput,
+  currencyMismatch,
   throughputParams,
   unitThroughput,
 } from '../../core/toc/services/throughput-ranking.ts';
 import { roundTo } from '../../core/toc/throughput/rounding.ts';
 
 const SOURCE = 'flow:throughput-scoring';
+const STEP = 'score';
+
+/** A line whose price and truly variable cost are in two currencies: it is left out of its deal's score. */
+interface UnscoredLine {
+  lineIndex: number;
+  itemId: string;
+  fieldPath: string;
+  why: string;
+}
+
+function unscoredLine(
+  plant: Plant,
+  line: Opportunity['lines'][number],
+  lineIndex: number,
+): UnscoredLine | undefined {
+  const mismatch = currencyMismatch(plant, line.itemId, line.unitPrice);
+  if (!mismatch) return undefined;
+  const priced = line.unitPrice ? 'priced' : 'priced at the list price';
+  return {
+    lineIndex,
+    itemId: line.itemId,
+    fieldPath: line.unitPrice ? `lines[${lineIndex}].unitPrice.currency` : `lines[${lineIndex}].itemId`,
+    why: `${priced} in ${mismatch.price}, truly variable cost in ${mismatch.cost}`,
+  };
+}
+
+/** Σ line throughput over Σ constraint minutes of the lines (setups included) that can be scored. */
+function scoreDeal(plant: Plant, constraintId: string | undefined, opportunity: Loaded<'opportunity'>) {
+  let throughput = 0;
+  let minutes = 0;
+  const unscored: UnscoredLine[] = [];
+  for (const [lineIndex, line] of opportunity.body.lines.entries()) {
+    const left = unscoredLine(plant, line, lineIndex);
+    if (left) {
+      unscored.push(left);
+      continue;
+    }
+    throughput += (unitThroughput(plant, line.itemId, line.unitPrice) ?? 0) * line.quantity.value;
+    minutes += constraintId
+      ? minutesOn(plant.routings.get(line.itemId), constraintId, line.quantity.value)
+      : 0;
+  }
+  return {
+    opportunityId: opportunity.id,
+    throughput: roundTo(throughput),
+    constraintMinutes: roundTo(minutes),
+    throughputPerConstraintMinute: minutes > 0 ? roundTo(throughput / minutes) : null,
+    unscoredLines: unscored,
+  };
+}
+
+/**
+ * One failure per deal with unscored lines (value class: fix the price or the cost currency); a
+ * deal whose lines all score again resolves its failure. The hub keeps no exchange rates.
+ */
+async function fileUnscoredDeals(
+  db: Db,
+  run: RunInfo,
+  deals: Array<ReturnType<typeof scoreDeal> & { version: number }>,
+): Promise<void> {
+  const connectionId = flowFailureConnection(run.flow);
+  for (const deal of deals.filter((candidate) => candidate.unscoredLines.length > 0)) {
+    const lines = deal.unscoredLines;
+    const named = lines.map((line) => `${line.fieldPath} (${line.why})`).join('; ');
+    await recordFailure(db, {
+      connectionId,
+      stream: STEP,
+      direction: 'flow',
+      canonicalId: deal.opportunityId,
+      rawPayload: { entity: 'opportunity', id: deal.opportunityId, version: deal.version, lines },
+      error: new HubError(
+        'invalid_data',
+        'currency_mismatch',
+        `opportunity ${deal.opportunityId}: not scored: ${named}; the hub keeps no exchange rates`,
+        { fieldPath: lines[0]!.fieldPath },
+      ),
+      context: { flow: run.flow, runId: run.id, step: STEP },
+    });
+  }
+  const scored = deals.filter((deal) => deal.unscoredLines.length === 0).map((deal) => deal.opportunityId);
+  await resolveFailuresFor(db, { connectionId, stream: STEP, direction: 'flow', canonicalIds: scored });
+}
 
 /**
  * Throughput per minute of the current constraint: per product to the CRM products, per open
@@ -23,27 +111,16 @@ export const throughputScoring = defineFlow({
   writesTo: ['crm'],
   settings: throughputParams,
 })
-  .step('score', async ({ hub, settings }) => {
+  .step(STEP, async ({ hub, run, settings }) => {
     const { plant, constraint, scores, skipped } = await computeThroughput(hub.store.db, settings);
     const opportunities = (await loadEntity(hub.store.db, 'opportunity', skipped)).filter(
       (o) => o.body.stage !== 'won' && o.body.stage !== 'lost' && o.body.lines.length > 0,
     );
-    const deals = opportunities.map((opportunity) => {
-      let throughput = 0;
-      let minutes = 0;
-      for (const line of opportunity.body.lines) {
-        throughput += (unitThroughput(plant, line.itemId, line.unitPrice) ?? 0) * line.quantity.value;
-        minutes += constraint
-          ? minutesOn(plant.routings.get(line.itemId), constraint.id, line.quantity.value)
-          : 0;
-      }
-      return {
-        opportunityId: opportunity.id,
-        throughput: roundTo(throughput),
-        constraintMinutes: roundTo(minutes),
-        throughputPerConstraintMinute: minutes > 0 ? roundTo(throughput / minutes) : null,
-      };
-    });
+    const deals = opportunities.map((opportunity) => ({
+      ...scoreDeal(plant, constraint?.id, opportunity),
+      version: opportunity.version,
+    }));
+    await fileUnscoredDeals(hub.store.db, run, deals);
     return { constraint: constraint ?? null, products: scores, opportunities: deals };
   })
   .step('annotate', async ({ hub, outputs }) => {

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import '../../core/flow/service.ts';
+import { findFlow } from '../../core/flow/catalog.ts';
+import { replayFlowRun } from '../../core/flow/runner.ts';
+import { listFailures } from '../../core/sync/failures.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import type { MemorySystem } from '../support/memory-system.ts';
 import { eventually, hubDriverPairs, startTestHub, type TestHub } from '../support/test-hub.ts';
@@ -101,7 +104,87 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(failures.rows).toEqual([]);
     });
 
-    it('writes the ERP order number to the won opportunity and marks the order shipped when its delivery is done', async () => {
+    it('fails naming the line of a make-to-order item without a routing, and plans every line on replay once it has one', async () => {
+      erp.put('items', {
+        id: 'I-SPROCKET',
+        sku: 'SPR-9',
+        name: 'Sprocket 9',
+        replenishment: 'make_to_order',
+        listPrice: 9000,
+        tvc: 3000,
+        currency: 'EUR',
+      });
+      await syncAll(test.hub, 'erp', ['items']);
+      await copyTo(test.hub, 'crm', 'item');
+      erp.put('sales_orders', {
+        id: 'S-3',
+        number: 'SO-9003',
+        customerId: 'E-7',
+        status: 'confirmed',
+        orderDate: inDays(0),
+        currency: 'EUR',
+        lines: [
+          { itemId: 'I-GEAR', quantity: 30, unitPrice: 12000, dueDate: inDays(10) },
+          { itemId: 'I-SPROCKET', quantity: 50, unitPrice: 9000, dueDate: inDays(10) },
+        ],
+      });
+      await syncAll(test.hub, 'erp', ['sales_orders']);
+      const orderId = await canonicalIdOf(test.hub, 'sales_order', 'erp', 'S-3');
+      const run = await runOf('order-to-production', orderId);
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/SO-9003/);
+      expect(run.error).toMatch(/lines\[1\]\.itemId/);
+      const { items } = await listFailures(test.hub.store.db, { connectionId: 'flow:order-to-production' });
+      expect(items).toMatchObject([
+        {
+          stream: 'plan-work-orders',
+          canonicalId: orderId,
+          errorClass: 'missing_reference',
+          errorCode: 'missing_routing',
+          fieldPath: 'lines[1].itemId',
+          state: 'open',
+        },
+      ]);
+      expect(erp.list('work_orders')).toEqual([]);
+      expect(crm.list('sales_orders')).toEqual([]);
+      const status = async () =>
+        (
+          await test.hub.store.db.query<{ status: string }>(
+            `SELECT body->>'status' AS status FROM golden_records WHERE id = $1`,
+            [orderId],
+          )
+        ).rows[0]!.status;
+      expect(await status()).toBe('confirmed');
+
+      // The routing syncs in; the admin replays the run.
+      erp.put('routings', {
+        id: 'R-SPR',
+        itemId: 'I-SPROCKET',
+        operations: [{ sequence: 10, workCenterId: 'WC-SAW', setupMinutes: 5, runMinutesPerUnit: 1 }],
+      });
+      await syncAll(test.hub, 'erp', ['routings']);
+      const replayed = await replayFlowRun(test.hub, findFlow('order-to-production'), run.id);
+      expect(replayed.status).toBe('succeeded');
+      expect(
+        erp
+          .list('work_orders')
+          .map((workOrder) => `${workOrder.itemId} x${workOrder.quantity}`)
+          .sort(),
+      ).toEqual(['I-GEAR x30', 'I-SPROCKET x50']);
+      const planned = await test.hub.store.db.query(
+        `SELECT 1 FROM golden_records WHERE entity = 'work_order' AND body->>'salesOrderId' = $1`,
+        [orderId],
+      );
+      expect(planned.rows).toHaveLength(2);
+      expect(await status()).toBe('in_production');
+      expect(crm.list('sales_orders')).toMatchObject([{ number: 'SO-9003', status: 'in_production' }]);
+      expect((await listFailures(test.hub.store.db, { ids: [items[0]!.id] })).items[0]!.state).toBe(
+        'resolved',
+      );
+    });
+
+    /** A won opportunity for shafts becomes an ERP order, which syncs back and is delivered. */
+    const shipWonOrder = async () => {
       crm.put('opportunities', {
         id: 'O-5',
         name: 'Shafts',
@@ -143,7 +226,32 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
         20_000,
         'shipped status in the CRM',
       );
+      return erpOrder;
+    };
+
+    it('writes the ERP order number to the won opportunity and marks the order shipped when its delivery is done', async () => {
+      await shipWonOrder();
       expect(crm.list('sales_orders')).toHaveLength(1);
+    });
+
+    it('keeps a shipped order shipped in the CRM when the ERP syncs the order again with its own status', async () => {
+      const erpOrder = await shipWonOrder();
+      // Odoo keeps a delivered order in state 'sale': an edit of it syncs in as 'confirmed'.
+      erp.put('sales_orders', { id: erpOrder.id, requestedDate: inDays(3) });
+      await syncAll(test.hub, 'erp', ['sales_orders']);
+      const orderId = await canonicalIdOf(test.hub, 'sales_order', 'erp', erpOrder.id);
+      const { rows } = await test.hub.store.db.query<{ version: number }>(
+        `SELECT max(version) AS version FROM change_log WHERE canonical_id = $1 AND source_system = 'erp'`,
+        [orderId],
+      );
+      const run = await runOf('order-status', `sales_order:${orderId}:v${rows[0]!.version}`);
+      expect(run.status).toBe('succeeded');
+      expect(crm.list('sales_orders')).toMatchObject([{ number: 'SO-0001', status: 'shipped' }]);
+      const golden = await test.hub.store.db.query<{ status: string }>(
+        `SELECT body->>'status' AS status FROM golden_records WHERE id = $1`,
+        [orderId],
+      );
+      expect(golden.rows[0]!.status).toBe('shipped');
     });
   },
 );

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findFlow } from '../../core/flow/catalog.ts';
+import { replayFlowRun } from '../../core/flow/runner.ts';
 import { saveFlowSettings } from '../../core/flow/settings.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import type { MemorySystem } from '../support/memory-system.ts';
@@ -70,6 +71,7 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       ]);
     });
     afterEach(async () => {
+      vi.useRealTimers();
       await test.stop();
     });
 
@@ -113,6 +115,49 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(text[0]).toBe('sku,supplierId,quantity,uom,promisedDate');
       expect(text[1]).toMatch(/^BOLT-M8,[0-9a-f-]{36},\d+(\.\d+)?,pcs,\d{4}-\d{2}-\d{2}$/);
       expect(erp.list('purchase_orders').map((po) => po.id)).toEqual(['P-1']);
+    });
+
+    it('records the purchase lines of a CSV as draft purchase orders, so the next day does not order them again', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'thub-replenish-'));
+      // A file where the folder should be: the export fails after the drafts were recorded.
+      const blocked = join(folder, 'blocked');
+      writeFileSync(blocked, '');
+      const exportTo = (csvFolder: string) =>
+        saveFlowSettings(test.hub.store.db, findFlow('replenishment'), {
+          settings: { purchaseTarget: 'csv', csvFolder },
+        });
+      await exportTo(join(blocked, 'exports'));
+      const failed = await runFlow(test.hub, 'replenishment', { key: 'cron:day-1' });
+      expect(failed.status).toBe('failed');
+      await exportTo(folder);
+      const day1 = await replayFlowRun(test.hub, findFlow('replenishment'), failed.id);
+      expect(day1.status).toBe('succeeded');
+      const csvOf = (run: typeof day1) =>
+        (run.steps.find((step) => step.step === 'create-orders')!.output as { csv: string }).csv;
+      expect(readFileSync(csvOf(day1), 'utf8')).toMatch(/^BOLT-M8,/m);
+      const drafts = async () =>
+        (
+          await test.hub.store.db.query<{ body: { supplierId: string; lines: unknown[] } }>(
+            `SELECT body FROM golden_records WHERE entity = 'purchase_order' AND body->>'status' = 'draft'`,
+          )
+        ).rows.map((row) => row.body);
+      expect(await drafts()).toMatchObject([{ lines: [{ itemId: expect.any(String) }] }]);
+      expect(erp.list('purchase_orders').map((po) => po.id)).toEqual(['P-1']);
+
+      // A second run the same day writes a file of its own and orders nothing new.
+      const again = await runFlow(test.hub, 'replenishment', { key: 'manual:day-1-noon' });
+      expect(again.status).toBe('succeeded');
+      expect(csvOf(again)).not.toBe(csvOf(day1));
+      expect(readFileSync(csvOf(again), 'utf8')).not.toMatch(/BOLT-M8/);
+      expect(readFileSync(csvOf(day1), 'utf8')).toMatch(/^BOLT-M8,/m);
+
+      // The next morning: nothing has come back from the portal yet.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date(Date.now() + 86_400_000));
+      const day2 = await runFlow(test.hub, 'replenishment', { key: 'cron:day-2' });
+      expect(day2.status).toBe('succeeded');
+      expect(readFileSync(csvOf(day2), 'utf8')).not.toMatch(/BOLT-M8/);
+      expect(await drafts()).toHaveLength(1);
     });
 
     it('does not order an item again while its requisition from the last run is open', async () => {

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listFailures } from '../../core/sync/failures.ts';
 import { runTocService } from '../../core/toc/services/registry.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import type { MemorySystem } from '../support/memory-system.ts';
 import { hubDriverPairs, startTestHub, type TestHub } from '../support/test-hub.ts';
-import { copyTo, runFlow, setUpPlant, syncAll } from './flow-fixture.ts';
+import { canonicalIdOf, copyTo, runFlow, setUpPlant, syncAll } from './flow-fixture.ts';
 
 describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
   'throughput scoring on $label',
@@ -62,6 +63,56 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       );
       // O-1: 10 × (110 − 40) = 700 over 20 setup + 10 × 4 = 60 min; O-2: 40 × 20 + 100 × 0.4 = 840 over 10 + 40 = 50 min.
       expect(deals).toEqual({ 'O-1': 11.67, 'O-2': 16.8, 'O-3': undefined });
+    });
+
+    it('scores no line priced in another currency than its cost, and files it as a value failure', async () => {
+      // The gear costs 40.00 EUR; this deal prices it in yen. The hub keeps no exchange rates.
+      crm.put('opportunities', {
+        id: 'O-JP',
+        name: 'Gears for Osaka',
+        accountId: 'A-1',
+        stage: 'negotiation',
+        currency: 'JPY',
+        lines: [
+          {
+            productId: crm.list('items').find((i) => i.sku === 'GEAR-40')!.id,
+            quantity: 10,
+            unitPrice: 18000,
+          },
+        ],
+      });
+      await syncAll(test.hub, 'crm', ['opportunities']);
+      const run = await runFlow(test.hub, 'throughput-scoring');
+      expect(run.status).toBe('succeeded');
+      const deals = Object.fromEntries(
+        crm.list('opportunities').map((o) => [o.id, o.throughputPerConstraintMinute]),
+      );
+      expect(deals).toEqual({ 'O-1': 11.67, 'O-2': 16.8, 'O-3': undefined, 'O-JP': undefined });
+      const jpyDeal = await canonicalIdOf(test.hub, 'opportunity', 'crm', 'O-JP');
+      const failures = await listFailures(test.hub.store.db, { connectionId: 'flow:throughput-scoring' });
+      expect(failures.items).toMatchObject([
+        {
+          direction: 'flow',
+          stream: 'score',
+          canonicalId: jpyDeal,
+          errorClass: 'value',
+          fieldPath: 'lines[0].unitPrice.currency',
+          state: 'open',
+        },
+      ]);
+      expect(failures.items[0]!.message).toMatch(/JPY.*EUR/);
+
+      // Priced in euros after all: it scores, and its failure resolves.
+      crm.put('opportunities', { id: 'O-JP', currency: 'EUR' });
+      await syncAll(test.hub, 'crm', ['opportunities']);
+      expect((await runFlow(test.hub, 'throughput-scoring')).status).toBe('succeeded');
+      // (180 − 40) × 10 over 20 setup + 10 × 4 = 60 constraint minutes.
+      expect(crm.list('opportunities').find((o) => o.id === 'O-JP')!.throughputPerConstraintMinute).toBe(
+        23.33,
+      );
+      expect((await listFailures(test.hub.store.db, { ids: [failures.items[0]!.id] })).items[0]!.state).toBe(
+        'resolved',
+      );
     });
 
     it('answers the ranking board from the synced data through the TOC service', async () => {

@@ -21,16 +21,41 @@ export interface ProductScore {
   throughputPerConstraintMinute: number | null;
 }
 
-/** Price minus truly variable cost per unit, in major units; undefined when either is missing. */
-export function unitThroughput(
+type Money = { amountMinor: number; currency: string };
+
+/** The price a line sells at (its own, else the item's list price) and the item's truly variable cost. */
+function priceAndCost(plant: Plant, itemId: string, price?: Money) {
+  const item = plant.items.get(itemId)?.body;
+  return { sell: price ?? item?.listPrice, cost: item?.trulyVariableCost };
+}
+
+/**
+ * Price and truly variable cost in two currencies: the hub keeps no exchange rates, so such a
+ * throughput cannot be computed. Undefined when both are in one currency (or either is missing).
+ */
+export function currencyMismatch(
   plant: Plant,
   itemId: string,
-  price?: { amountMinor: number; currency: string },
-): number | undefined {
-  const item = plant.items.get(itemId)?.body;
-  const sell = price ?? item?.listPrice;
-  if (!sell || !item?.trulyVariableCost) return undefined;
-  return majorUnits(sell) - majorUnits(item.trulyVariableCost);
+  price?: Money,
+): { price: string; cost: string } | undefined {
+  const { sell, cost } = priceAndCost(plant, itemId, price);
+  if (!sell || !cost || sell.currency === cost.currency) return undefined;
+  return { price: sell.currency, cost: cost.currency };
+}
+
+/** Price minus truly variable cost per unit, in major units; undefined when either is missing or their currencies differ. */
+export function unitThroughput(plant: Plant, itemId: string, price?: Money): number | undefined {
+  const { sell, cost } = priceAndCost(plant, itemId, price);
+  if (!sell || !cost || sell.currency !== cost.currency) return undefined;
+  return majorUnits(sell) - majorUnits(cost);
+}
+
+function unscoredReason(plant: Plant, itemId: string, routed: boolean): string {
+  if (!routed) return 'no routing';
+  const mismatch = currencyMismatch(plant, itemId);
+  if (mismatch)
+    return `list price in ${mismatch.price}, truly variable cost in ${mismatch.cost}: no exchange rate to compare them`;
+  return 'no list price or truly variable cost';
 }
 
 /**
@@ -63,7 +88,7 @@ export async function computeThroughput(db: Queryable, params: z.output<typeof t
         skipped.push({
           entity: 'item',
           id: item.id,
-          reason: !routing ? 'no routing' : 'no list price or truly variable cost',
+          reason: unscoredReason(plant, item.id, Boolean(routing)),
         });
       continue;
     }
