@@ -31,6 +31,13 @@ export function navigate(page: string, params: Record<string, string> = {}) {
   window.location.hash = `/${page}${search ? `?${search}` : ''}`;
 }
 
+/** The page's `params` with `changes` applied, for `navigate`; an empty value drops its key. */
+export function withParams(params: URLSearchParams, changes: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries({ ...Object.fromEntries(params), ...changes }).filter(([, value]) => value),
+  );
+}
+
 function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const t = useT();
   const [route, setRoute] = useState(readHash);

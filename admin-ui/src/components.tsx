@@ -1,8 +1,13 @@
 import type { ReactNode } from 'react';
+import type { Page } from './api.ts';
 import { useT } from './i18n.ts';
 
-export function Json({ value, highlight }: { value: unknown; highlight?: string }) {
-  return <pre className="json">{renderJson(value, highlight?.split('.') ?? [], 0, [])}</pre>;
+export function Json({ value, highlight, testId }: { value: unknown; highlight?: string; testId?: string }) {
+  return (
+    <pre className="json" data-testid={testId}>
+      {renderJson(value, highlight?.split('.') ?? [], 0, [])}
+    </pre>
+  );
 }
 
 /** Pretty JSON with the value at `highlight` (a dotted field path) marked. */
@@ -42,6 +47,47 @@ function renderJson(value: unknown, highlight: string[], depth: number, path: st
     </>
   );
   return hit ? <mark data-testid="failing-field">{inner}</mark> : inner;
+}
+
+/** The list offset a page's `offset` param asks for (0 when absent or not a count). */
+export function offsetOf(params: URLSearchParams): number {
+  const offset = Number(params.get('offset'));
+  return Number.isSafeInteger(offset) && offset > 0 ? offset : 0;
+}
+
+/** "Showing 101–150 of 150" between previous and next; `onOffset` moves the list to another offset. */
+export function Pager({ page, onOffset }: { page?: Page<unknown>; onOffset: (offset: number) => void }) {
+  const t = useT();
+  if (!page || page.total === 0) return null;
+  const last = page.offset + page.items.length;
+  // An offset past the end (the list shrank) steps back to the last page, not to another empty one.
+  const lastPageStart = Math.floor((page.total - 1) / page.limit) * page.limit;
+  const previous = Math.max(0, Math.min(page.offset - page.limit, lastPageStart));
+  const range = t('pageRange')
+    .replace('{first}', String(page.offset + 1))
+    .replace('{last}', String(last))
+    .replace('{total}', String(page.total));
+  return (
+    <div className="row pager" data-testid="pager">
+      <button
+        type="button"
+        disabled={page.offset === 0}
+        onClick={() => onOffset(previous)}
+        data-testid="page-previous"
+      >
+        {t('previous')}
+      </button>
+      <span data-testid="page-range">{page.items.length > 0 && range}</span>
+      <button
+        type="button"
+        disabled={last >= page.total}
+        onClick={() => onOffset(page.offset + page.limit)}
+        data-testid="page-next"
+      >
+        {t('next')}
+      </button>
+    </div>
+  );
 }
 
 export function Badge({ tone, children, testId }: { tone: string; children: ReactNode; testId?: string }) {

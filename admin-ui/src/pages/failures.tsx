@@ -1,27 +1,10 @@
 import { useState } from 'react';
 import { can, get, type Me, type Page, post, query } from '../api.ts';
-import { navigate } from '../app.tsx';
-import { Badge, Empty, ErrorLine, Json, toneOf, when } from '../components.tsx';
+import { navigate, withParams } from '../app.tsx';
+import { Badge, Empty, ErrorLine, offsetOf, Pager, toneOf, when } from '../components.tsx';
 import { useLoad } from '../hooks.ts';
 import { useT } from '../i18n.ts';
-
-interface Failure {
-  id: string;
-  connectionId: string;
-  stream: string;
-  direction: string;
-  externalId: string | null;
-  errorClass: string;
-  errorCode: string;
-  message: string;
-  fieldPath: string | null;
-  state: string;
-  attempts: number;
-  lastSeen: string;
-  rawPayload: unknown;
-  mappedPayload: unknown;
-  advice?: string;
-}
+import { type Failure, FailureDetail } from './failure-detail.tsx';
 
 const errorClasses = [
   'value',
@@ -37,17 +20,14 @@ const errorClasses = [
 const states = ['open', 'replayed', 'resolved', 'ignored'];
 const filterKeys = ['connection', 'stream', 'errorClass', 'state', 'text'] as const;
 
-const payloadOf = (failure: Failure) =>
-  failure.direction === 'out' && failure.mappedPayload ? failure.mappedPayload : failure.rawPayload;
+const PAGE_SIZE = 100;
+/** POST /api/failures/replay takes at most this many failures a call (replayMatching in core/sync/replay.ts). */
+const REPLAY_LIMIT = 1000;
 
-function hasPath(value: unknown, path: string): boolean {
-  let node = value;
-  for (const key of path.split('.')) {
-    if (!node || typeof node !== 'object' || !(key in node)) return false;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return true;
-}
+type FailureList = Page<Failure> & { counts: Record<string, number> };
+
+/** The failures POST /api/failures/replay takes for `filter`: those in its state, open when it names none. */
+const replayFilterOf = (filter: Record<string, string>) => ({ ...filter, state: filter.state || 'open' });
 
 export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }) {
   const t = useT();
@@ -59,9 +39,7 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
   const [message, setMessage] = useState<string>();
   const list = useLoad(
     () =>
-      get<Page<Failure> & { counts: Record<string, number> }>(
-        `/api/failures${query({ ...filter, limit: 100 })}`,
-      ),
+      get<FailureList>(`/api/failures${query({ ...filter, limit: PAGE_SIZE, offset: offsetOf(params) })}`),
     [params.toString()],
     2000,
   );
@@ -69,6 +47,13 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
     () => (selected ? get<Failure>(`/api/failures/${selected}`) : Promise.resolve(undefined)),
     [selected],
     selected ? 2000 : undefined,
+  );
+  const operator = can(me, 'operator');
+  const replayableQuery = query({ ...replayFilterOf(filter), limit: 1 });
+  const replayable = useLoad(
+    () => (operator ? get<FailureList>(`/api/failures${replayableQuery}`) : Promise.resolve(undefined)),
+    [replayableQuery, operator],
+    operator ? 2000 : undefined,
   );
   const setFilter = (key: string, value: string) =>
     navigate(
@@ -84,6 +69,7 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
           : `${t('state')}: ${result.state}`,
       );
       list.reload();
+      replayable.reload();
       detail.reload();
     } catch (caught) {
       setMessage((caught as Error).message);
@@ -139,19 +125,25 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
           defaultValue={filter.text}
           onKeyDown={(e) => e.key === 'Enter' && setFilter('text', e.currentTarget.value)}
         />
-        {can(me, 'operator') && (
+        {operator && (
           <button
             type="button"
             onClick={() => act('/api/failures/replay', matching)}
             data-testid="replay-matching"
           >
-            {t('replayMatching')} ({list.data?.total ?? 0})
+            {t('replayMatching')} ({Math.min(replayable.data?.total ?? 0, REPLAY_LIMIT)})
           </button>
         )}
       </div>
       {message && <p className="notice">{message}</p>}
       <ErrorLine error={list.error} />
       {list.data?.items.length === 0 && <Empty />}
+      <Pager
+        page={list.data}
+        onOffset={(offset) =>
+          navigate('failures', withParams(params, { offset: offset > 0 ? String(offset) : '' }))
+        }
+      />
       <div className="split">
         <table data-testid="failures">
           <tbody>
@@ -159,7 +151,7 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
               <tr
                 key={failure.id}
                 className={failure.id === selected ? 'selected' : 'clickable'}
-                onClick={() => navigate('failures', { ...matching, id: failure.id })}
+                onClick={() => navigate('failures', withParams(params, { id: failure.id }))}
                 data-testid="failure-row"
               >
                 <td>
@@ -175,68 +167,7 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
             ))}
           </tbody>
         </table>
-        {detail.data && (
-          <div className="card" data-testid="failure-detail">
-            <h3>
-              {detail.data.connectionId}/{detail.data.stream} ({detail.data.direction}){' '}
-              <Badge tone={toneOf(detail.data.state)} testId="failure-state">
-                {detail.data.state}
-              </Badge>
-            </h3>
-            <p>
-              <strong>{t('error')}:</strong> {detail.data.errorClass} · {detail.data.errorCode} —{' '}
-              {detail.data.message}
-            </p>
-            {detail.data.fieldPath && (
-              <p>
-                <strong>{t('failingField')}:</strong> <code>{detail.data.fieldPath}</code>
-              </p>
-            )}
-            {detail.data.advice && (
-              <p>
-                <strong>{t('advice')}:</strong> {detail.data.advice}
-              </p>
-            )}
-            <div className="row">
-              {can(me, 'operator') && detail.data.state !== 'resolved' && (
-                <>
-                  <button
-                    type="button"
-                    className="primary"
-                    onClick={() => act(`/api/failures/${detail.data!.id}/replay`)}
-                    data-testid="replay-one"
-                  >
-                    {t('replay')}
-                  </button>
-                  <button type="button" onClick={() => act(`/api/failures/${detail.data!.id}/ignore`)}>
-                    {t('ignore')}
-                  </button>
-                </>
-              )}
-              <a
-                href={`#/mappings?id=${encodeURIComponent(`${detail.data.connectionId}:${detail.data.stream}:${detail.data.direction}`)}&failure=${detail.data.id}`}
-                data-testid="fix-mapping"
-              >
-                {t('fixMapping')}
-              </a>
-            </div>
-            {detail.data.fieldPath && !hasPath(payloadOf(detail.data), detail.data.fieldPath) && (
-              <p>
-                <mark data-testid="failing-key">{JSON.stringify(detail.data.fieldPath)}</mark> —{' '}
-                {t('missingField')}
-              </p>
-            )}
-            <h4>{t('payload')}</h4>
-            <Json
-              value={
-                detail.data.direction === 'out' && detail.data.mappedPayload
-                  ? detail.data.mappedPayload
-                  : detail.data.rawPayload
-              }
-              highlight={detail.data.fieldPath ?? undefined}
-            />
-          </div>
-        )}
+        {detail.data && <FailureDetail failure={detail.data} me={me} act={act} />}
       </div>
     </section>
   );

@@ -1,6 +1,6 @@
 import { get, type Page, query } from '../api.ts';
-import { navigate } from '../app.tsx';
-import { Badge, Empty, ErrorLine, Json, toneOf, when } from '../components.tsx';
+import { navigate, withParams } from '../app.tsx';
+import { Badge, Empty, ErrorLine, Json, offsetOf, Pager, toneOf, when } from '../components.tsx';
 import { useLoad } from '../hooks.ts';
 import { useT } from '../i18n.ts';
 
@@ -16,13 +16,17 @@ interface Run {
   error: string | null;
 }
 
+const PAGE_SIZE = 100;
+
 /** The live list polls every two seconds, so running counts move as pages land. */
 export function RunsPage({ params }: { params: URLSearchParams }) {
   const t = useT();
   const selected = params.get('id') ?? undefined;
   const runs = useLoad(
     () =>
-      get<Page<Run>>(`/api/runs${query({ connection: params.get('connection') ?? undefined, limit: 100 })}`),
+      get<Page<Run>>(
+        `/api/runs${query({ connection: params.get('connection') ?? undefined, limit: PAGE_SIZE, offset: offsetOf(params) })}`,
+      ),
     [params.toString()],
     2000,
   );
@@ -36,6 +40,12 @@ export function RunsPage({ params }: { params: URLSearchParams }) {
       <h2>{t('runs')}</h2>
       <ErrorLine error={runs.error} />
       {runs.data?.items.length === 0 && <Empty />}
+      <Pager
+        page={runs.data}
+        onOffset={(offset) =>
+          navigate('runs', withParams(params, { offset: offset > 0 ? String(offset) : '' }))
+        }
+      />
       <table data-testid="runs">
         <thead>
           <tr>
@@ -50,7 +60,7 @@ export function RunsPage({ params }: { params: URLSearchParams }) {
           {runs.data?.items.map((run) => (
             <tr
               key={run.id}
-              onClick={() => navigate('runs', { id: run.id })}
+              onClick={() => navigate('runs', withParams(params, { id: run.id }))}
               className={run.id === selected ? 'selected' : 'clickable'}
             >
               <td>{run.connectionId}</td>
