@@ -91,6 +91,8 @@ describe('failures and runs pages in a browser', () => {
   it('pages through every failure, opens one past the first hundred, and counts what replay-all takes', async () => {
     await page.goto(`${hub.url}/#/failures?connection=crm-paged`);
     await page.getByTestId('failure-row').nth(99).waitFor();
+    // The page is not reloaded: the filter box still has to follow the address.
+    expect(await page.inputValue('input[name=connection]')).toBe('crm-paged');
     const replayAll = page.getByTestId('replay-matching');
     await expect.poll(() => replayAll.textContent()).toBe('Replay all matching (120)');
     expect(await page.getByTestId('pager').count()).toBe(1);

@@ -90,12 +90,14 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
         <input
           placeholder={t('connection')}
           name="connection"
+          key={`connection:${filter.connection}`}
           defaultValue={filter.connection}
           onBlur={(e) => setFilter('connection', e.target.value)}
         />
         <input
           placeholder={t('stream')}
           name="stream"
+          key={`stream:${filter.stream}`}
           defaultValue={filter.stream}
           onBlur={(e) => setFilter('stream', e.target.value)}
         />
@@ -122,6 +124,7 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
         <input
           placeholder={t('text')}
           name="text"
+          key={`text:${filter.text}`}
           defaultValue={filter.text}
           onKeyDown={(e) => e.key === 'Enter' && setFilter('text', e.currentTarget.value)}
         />
