@@ -4,10 +4,31 @@ import { defineFlow } from '../../core/flow/define.ts';
 import { deterministicId, patchHubRecord, writeHubRecord } from '../../core/flow/golden-writes.ts';
 import { loadRecord, todayIso, triggerRecordId } from '../../core/flow/records.ts';
 import { connectionForRole, requireExternalIds, writeOneNow } from '../../core/flow/targets.ts';
+import type { Db } from '../../core/store/db.ts';
 import { externalIdsFor } from '../../core/store/repos/xref.ts';
 import { computeQuote } from '../../core/toc/services/quote-board.ts';
 
 const SOURCE = 'flow:lead-to-cash';
+
+/** The hold the credit check sets: `reason` null once it is lifted. */
+interface CreditHold {
+  reason: string | null;
+  at: string;
+}
+
+function isOnHold(stored: Record<string, unknown>): boolean {
+  return Boolean((stored.hold as CreditHold | undefined)?.reason);
+}
+
+/**
+ * Approved now (the limit was raised, receivables paid): the earlier hold no longer applies. The
+ * hold stays with a null reason rather than being removed: outbound mappings send null but leave an
+ * absent field out, so only a null clears the hold the CRM shows (write-back-crm sends it).
+ */
+function liftHold(db: Db, opportunityId: string) {
+  const lifted: CreditHold = { reason: null, at: new Date().toISOString() };
+  return patchHubRecord(db, { entity: 'opportunity', id: opportunityId, source: SOURCE }, { hold: lifted });
+}
 
 const settings = z.object({
   productionBufferDays: z.number().int().positive().default(10),
@@ -88,17 +109,7 @@ export const leadToCash = defineFlow({
       halt(reason);
       return { approved: false, exposureMinor: exposure, creditLimitMinor: creditLimit.amountMinor };
     }
-    if (opportunity.stored.hold) {
-      // Approved now (the limit was raised, receivables paid): the earlier hold no longer applies.
-      await writeHubRecord(
-        hub.store.db,
-        { entity: 'opportunity', id: order.opportunityId, source: SOURCE },
-        (current) => {
-          const { hold: _hold, ...rest } = current ?? {};
-          return rest;
-        },
-      );
-    }
+    if (isOnHold(opportunity.stored)) await liftHold(hub.store.db, order.opportunityId);
     return { approved: true, exposureMinor: exposure, creditLimitMinor: creditLimit?.amountMinor ?? null };
   })
   .step('ensure-erp-customer', async ({ hub, outputs }) => {

@@ -101,6 +101,21 @@ async function fileUnscoredDeals(
 }
 
 /**
+ * The deal's score on its golden record; a deal that cannot be scored (any more) loses the score it
+ * had, so the CRM never shows a stale figure (outbound mappings send the absent score as null).
+ * Undefined when there is nothing to write: no score now and none before.
+ */
+async function saveDealScore(db: Db, opportunityId: string, score: number | null) {
+  const write = { entity: 'opportunity' as const, id: opportunityId, source: SOURCE };
+  if (score !== null) return patchHubRecord(db, write, { throughputPerConstraintMinute: score });
+  const saved = await writeHubRecord(db, write, (current) => {
+    const { throughputPerConstraintMinute: _stale, ...rest } = current ?? {};
+    return rest;
+  });
+  return saved.changed ? saved : undefined;
+}
+
+/**
  * Throughput per minute of the current constraint: per product to the CRM products, per open
  * opportunity (its lines' T over their constraint minutes, setups included) to the opportunity.
  */
@@ -142,13 +157,8 @@ export const throughputScoring = defineFlow({
     }
     const opportunities = [];
     for (const deal of outputs.score.opportunities) {
-      if (deal.throughputPerConstraintMinute === null) continue;
-      const saved = await patchHubRecord(
-        hub.store.db,
-        { entity: 'opportunity', id: deal.opportunityId, source: SOURCE },
-        { throughputPerConstraintMinute: deal.throughputPerConstraintMinute },
-      );
-      opportunities.push({ canonicalId: saved.id, version: saved.version });
+      const saved = await saveDealScore(hub.store.db, deal.opportunityId, deal.throughputPerConstraintMinute);
+      if (saved) opportunities.push({ canonicalId: saved.id, version: saved.version });
     }
     return { items, opportunities };
   })

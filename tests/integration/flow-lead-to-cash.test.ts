@@ -115,6 +115,45 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(crm.list('opportunities')[0]!.creditHold).toMatch(/credit hold/);
     });
 
+    it('clears the credit hold in the CRM once the limit is raised and the run replayed', async () => {
+      await onlyManualRuns();
+      erp.put('customers', {
+        id: 'E-1',
+        name: 'Hengda Auto Parts',
+        currency: 'EUR',
+        creditLimit: 100_000,
+        openReceivables: 60_000,
+      });
+      await syncAll(test.hub, 'erp', ['customers']);
+      const customerId = await canonicalIdOf(test.hub, 'customer', 'erp', 'E-1');
+      await test.hub.store.db.query(
+        `INSERT INTO xref (entity, canonical_id, connection_id, external_id) VALUES ('customer', $1, 'crm', 'A-9')`,
+        [customerId],
+      );
+      crm.put('opportunities', {
+        id: 'O-2',
+        name: 'Big gears',
+        accountId: 'A-9',
+        stage: 'won',
+        currency: 'EUR',
+        lines: [{ productId: crmProduct('GEAR-40'), quantity: 5, unitPrice: 12000 }],
+      });
+      await syncAll(test.hub, 'crm', ['opportunities']);
+      const opportunityId = await canonicalIdOf(test.hub, 'opportunity', 'crm', 'O-2');
+      const held = await runFlow(test.hub, 'lead-to-cash', { recordId: opportunityId });
+      expect(held.status).toBe('halted');
+      expect(crm.list('opportunities')[0]!.creditHold).toMatch(/credit hold/);
+
+      // Finance raises the limit; the run is replayed and creates the order.
+      erp.put('customers', { id: 'E-1', creditLimit: 500_000 });
+      await syncAll(test.hub, 'erp', ['customers']);
+      const replay = await replayFlowRun(test.hub, findFlow('lead-to-cash'), held.id);
+      expect(replay.status).toBe('succeeded');
+      const [order] = erp.list('sales_orders');
+      // Absent fields are never sent, so the lifted hold must reach the CRM as an explicit null.
+      expect(crm.list('opportunities')[0]).toMatchObject({ erpOrderNumber: order!.id, creditHold: null });
+    });
+
     it('replays a run that failed after the ERP order was created without creating a second order', async () => {
       await onlyManualRuns();
       wonOpportunity(4);

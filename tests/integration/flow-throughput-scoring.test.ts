@@ -1,19 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  applyMapping,
+  compileMapping,
+  createMemoryReferenceResolver,
+  loadDefaultMapping,
+} from '../../core/mapping/index.ts';
 import { listFailures } from '../../core/sync/failures.ts';
+import { saveMappingOverride } from '../../core/sync/mapping-source.ts';
 import { runTocService } from '../../core/toc/services/registry.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import type { MemorySystem } from '../support/memory-system.ts';
 import { hubDriverPairs, startTestHub, type TestHub } from '../support/test-hub.ts';
 import { canonicalIdOf, copyTo, runFlow, setUpPlant, syncAll } from './flow-fixture.ts';
 
+interface RankingAnswer {
+  currency: string;
+  throughput: number;
+  ranking: Array<{ product: string }>;
+}
+
 describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
   'throughput scoring on $label',
   ({ store, queue }) => {
     let test: TestHub;
     let crm: MemorySystem;
+    let erp: MemorySystem;
     beforeEach(async () => {
       test = await startTestHub({ store: await store.open(), queue: queue.open(), workers: false });
-      ({ crm } = await setUpPlant(test.hub));
+      ({ crm, erp } = await setUpPlant(test.hub));
       await copyTo(test.hub, 'crm', 'item');
       crm.put('customers', { id: 'A-1', name: 'Wuxi Drives', currency: 'EUR' });
       const product = (sku: string) => crm.list('items').find((item) => item.sku === sku)!.id;
@@ -115,6 +129,77 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       );
     });
 
+    it('clears the score of a deal that can no longer be scored, in the hub and in the CRM', async () => {
+      // The test CRM's mapping leaves an absent score out; send it as null, as the Salesforce mapping does.
+      await saveMappingOverride(
+        test.hub.store.db,
+        await test.hub.store.connections.get('crm'),
+        'opportunities',
+        'out',
+        'fields:\n  throughputPerConstraintMinute: { expr: "$exists(throughputPerConstraintMinute) ? throughputPerConstraintMinute : null" }\n',
+        'test',
+        test.hub.mappingsRoot,
+      );
+      expect((await runFlow(test.hub, 'throughput-scoring')).status).toBe('succeeded');
+      const scoreOf = (id: string) =>
+        crm.list('opportunities').find((o) => o.id === id)!.throughputPerConstraintMinute;
+      expect(scoreOf('O-1')).toBe(11.67);
+
+      // Repriced in yen: the gear's cost is in euros, so the deal cannot be scored any more.
+      crm.put('opportunities', { id: 'O-1', currency: 'JPY' });
+      await syncAll(test.hub, 'crm', ['opportunities']);
+      expect((await runFlow(test.hub, 'throughput-scoring')).status).toBe('succeeded');
+      expect(scoreOf('O-1')).toBeNull();
+      expect(scoreOf('O-2')).toBe(16.8);
+      const dealId = await canonicalIdOf(test.hub, 'opportunity', 'crm', 'O-1');
+      const { rows } = await test.hub.store.db.query<{ body: Record<string, unknown> }>(
+        'SELECT body FROM golden_records WHERE id = $1',
+        [dealId],
+      );
+      expect(rows[0]!.body).not.toHaveProperty('throughputPerConstraintMinute');
+    });
+
+    it('ranks the product mix within one currency and reports the products priced in another', async () => {
+      // A pump priced and costed in dollars: its throughput cannot be added to the euros of the others.
+      erp.put('items', {
+        id: 'I-PUMP',
+        sku: 'PUMP-7',
+        name: 'Pump 7',
+        replenishment: 'make_to_order',
+        listPrice: 30000,
+        tvc: 10000,
+        currency: 'USD',
+      });
+      erp.put('routings', {
+        id: 'R-PUMP',
+        itemId: 'I-PUMP',
+        operations: [{ sequence: 10, workCenterId: 'WC-HEAT', setupMinutes: 0, runMinutesPerUnit: 2 }],
+      });
+      await syncAll(test.hub, 'erp', ['items', 'routings']);
+      const pumpId = await canonicalIdOf(test.hub, 'item', 'erp', 'I-PUMP');
+
+      const inEuros = await runTocService(test.hub.store.db, 'throughput', {});
+      const euroResult = inEuros.result as RankingAnswer;
+      expect(euroResult.ranking.map((row) => row.product).sort()).toEqual(['GEAR-40', 'SHAFT-12']);
+      expect(euroResult.currency).toBe('EUR');
+      expect(inEuros.skipped).toContainEqual(
+        expect.objectContaining({ entity: 'item', id: pumpId, reason: expect.stringMatching(/USD.*EUR/) }),
+      );
+
+      const inDollars = await runTocService(test.hub.store.db, 'throughput', { currency: 'USD' });
+      const dollarResult = inDollars.result as RankingAnswer;
+      expect(dollarResult.currency).toBe('USD');
+      expect(dollarResult.ranking.map((row) => row.product)).toEqual(['PUMP-7']);
+      expect(dollarResult.throughput).toBe(0); // no demand for pumps
+
+      await expect(runTocService(test.hub.store.db, 'throughput', { currency: 'CHF' })).rejects.toMatchObject(
+        {
+          kind: 'invalid_data',
+          fieldPath: 'currency',
+        },
+      );
+    });
+
     it('answers the ranking board from the synced data through the TOC service', async () => {
       const answer = await runTocService(test.hub.store.db, 'throughput', {});
       const result = answer.result as {
@@ -131,3 +216,17 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
     });
   },
 );
+
+describe('the Salesforce opportunity mapping', () => {
+  it('sends an absent score to Salesforce as null, so a cleared score clears the field', async () => {
+    const definition = await loadDefaultMapping('salesforce', 'opportunities', 'out');
+    const resolver = createMemoryReferenceResolver();
+    resolver.link('customer', '001A', 'C-1');
+    const mapped = await applyMapping(
+      compileMapping(definition),
+      { name: 'Gears', customerId: 'C-1', stage: 'negotiation', lines: [] },
+      { resolver },
+    );
+    expect(mapped.value).toMatchObject({ toc: { throughputPerConstraintMinute: null } });
+  });
+});

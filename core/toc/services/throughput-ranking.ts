@@ -4,17 +4,26 @@ import type { Queryable } from '../../store/db.ts';
 import { roundTo } from '../throughput/rounding.ts';
 import { defineTocService, runEngine } from './define.ts';
 import { loadOpenOrderLines } from './demand.ts';
-import { loadEntity, majorUnits, today } from './load.ts';
+import { loadEntity, majorUnits, type Skipped, today } from './load.ts';
+import { inOneCurrency } from './mix-currency.ts';
 import { itemLabel, loadPlant, type Plant, runMinutesOn } from './plant.ts';
 
 export const throughputParams = z.object({
   /** Working days of capacity the mix is planned over. */
   horizonDays: z.coerce.number().int().positive().default(20),
+  /** In the mix's currency. */
   operatingExpense: z.coerce.number().nonnegative().default(0),
+  /** The currency the mix is ranked in (ISO 4217); by default the one most products are priced in. */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as EUR')
+    .optional(),
 });
 
 export interface ProductScore {
   itemId: string;
+  /** Of the price and the truly variable cost, and so of the throughput. */
+  currency: string;
   throughputPerUnit: number;
   constraintMinutesPerUnit: number;
   /** Null when the product does not touch the constraint. */
@@ -58,14 +67,8 @@ function unscoredReason(plant: Plant, itemId: string, routed: boolean): string {
   return 'no list price or truly variable cost';
 }
 
-/**
- * Product mix and T per constraint minute from the golden records: prices and truly variable
- * costs of the items, routings, work-center capacity, and demand from open sales orders and open
- * opportunities. The constraint is the flagged work center, else the engine's most loaded one.
- */
-export async function computeThroughput(db: Queryable, params: z.output<typeof throughputParams>) {
-  const plant = await loadPlant(db);
-  const skipped = [...plant.skipped];
+/** Units of each item wanted by open sales orders and open opportunities. */
+async function loadDemand(db: Queryable, skipped: Skipped[]): Promise<Map<string, number>> {
   const { lines } = await loadOpenOrderLines(db, skipped);
   const opportunities = (await loadEntity(db, 'opportunity', skipped)).filter(
     (o) => o.body.stage !== 'won' && o.body.stage !== 'lost',
@@ -79,7 +82,12 @@ export async function computeThroughput(db: Queryable, params: z.output<typeof t
   ]) {
     demand.set(line.itemId, (demand.get(line.itemId) ?? 0) + line.quantity);
   }
-  const products = [];
+  return demand;
+}
+
+/** Every routed item with a price and a truly variable cost in one currency, as a mix product. */
+function costedProducts(plant: Plant, demand: Map<string, number>, skipped: Skipped[]) {
+  const candidates = [];
   for (const item of plant.items.values()) {
     const throughput = unitThroughput(plant, item.id);
     const routing = plant.routings.get(item.id);
@@ -92,7 +100,7 @@ export async function computeThroughput(db: Queryable, params: z.output<typeof t
         });
       continue;
     }
-    products.push({
+    const product = {
       id: itemLabel(plant, item.id),
       price: majorUnits(item.body.listPrice!),
       tvc: majorUnits(item.body.trulyVariableCost!),
@@ -101,42 +109,62 @@ export async function computeThroughput(db: Queryable, params: z.output<typeof t
         resource: plant.labels.label(op.workCenterId, undefined),
         minutes: op.runMinutesPerUnit,
       })),
-    });
+    };
+    candidates.push({ itemId: item.id, currency: item.body.listPrice!.currency, product });
   }
-  if (products.length === 0)
+  return candidates;
+}
+
+type CostedProduct = ReturnType<typeof costedProducts>[number];
+
+function scoreProduct(plant: Plant, constraintId: string | undefined, costed: CostedProduct): ProductScore {
+  const minutes = constraintId ? runMinutesOn(plant.routings.get(costed.itemId), constraintId) : 0;
+  const throughputPerUnit = roundTo(costed.product.price - costed.product.tvc);
+  return {
+    itemId: costed.itemId,
+    currency: costed.currency,
+    throughputPerUnit,
+    constraintMinutesPerUnit: minutes,
+    throughputPerConstraintMinute: minutes > 0 ? roundTo(throughputPerUnit / minutes) : null,
+  };
+}
+
+/**
+ * Product mix and T per constraint minute from the golden records: prices and truly variable
+ * costs of the items, routings, work-center capacity, and demand from open sales orders and open
+ * opportunities. The constraint is the flagged work center, else the engine's most loaded one.
+ * The mix and its ranking are in one currency (mix-currency.ts); every costed product still gets
+ * its own T per constraint minute, in its own currency.
+ */
+export async function computeThroughput(db: Queryable, params: z.output<typeof throughputParams>) {
+  const plant = await loadPlant(db);
+  const skipped = [...plant.skipped];
+  const costed = costedProducts(plant, await loadDemand(db, skipped), skipped);
+  if (costed.length === 0)
     throw new HubError(
       'not_found',
       'no_costed_items',
       'No item has a list price, a truly variable cost and a routing yet',
     );
+  const { currency, chosen } = inOneCurrency(costed, params.currency, skipped);
   const input = {
     operatingExpense: params.operatingExpense,
     resources: plant.workCenters.map((c) => ({
       id: plant.labels.label(c.id, c.body.code),
       capacity: c.body.minutesPerDay * params.horizonDays,
     })),
-    products,
+    products: chosen.map((candidate) => candidate.product),
   };
   const result = await runEngine<{ primaryConstraint: string | null }>('mix', input);
   const constraintLabel = plant.flagged ? plant.labels.of(plant.flagged.id)! : result.primaryConstraint;
   const constraintId = constraintLabel ? plant.labels.refs[constraintLabel] : undefined;
-  const scores: ProductScore[] = products.map((product) => {
-    const itemId = plant.labels.refs[product.id]!;
-    const minutes = constraintId ? runMinutesOn(plant.routings.get(itemId), constraintId) : 0;
-    const throughputPerUnit = roundTo(product.price - product.tvc);
-    return {
-      itemId,
-      throughputPerUnit,
-      constraintMinutesPerUnit: minutes,
-      throughputPerConstraintMinute: minutes > 0 ? roundTo(throughputPerUnit / minutes) : null,
-    };
-  });
   return {
     plant,
     input,
     result,
+    currency,
     constraint: constraintId ? { id: constraintId, label: constraintLabel! } : undefined,
-    scores,
+    scores: costed.map((candidate) => scoreProduct(plant, constraintId, candidate)),
     skipped,
   };
 }
@@ -147,11 +175,14 @@ export const throughputService = defineTocService({
   engine: 'mix',
   params: throughputParams,
   async run(db, params) {
-    const { plant, input, result, constraint, scores, skipped } = await computeThroughput(db, params);
+    const { plant, input, result, currency, constraint, scores, skipped } = await computeThroughput(
+      db,
+      params,
+    );
     return {
       asOf: today(),
       input,
-      result: { ...result, constraint: constraint?.label ?? null, scores },
+      result: { ...result, currency, constraint: constraint?.label ?? null, scores },
       refs: plant.labels.refs,
       skipped,
     };
