@@ -80,13 +80,20 @@ async function runFlowJob(hub: Hub, job: FlowJob): Promise<void> {
   if (failure?.retryable) throw failure;
 }
 
+/** A paused flow's jobs take no run over: its expired runs would fill every sweep and starve the others. */
+async function enabledFlowNames(hub: Hub): Promise<string[]> {
+  const names: string[] = [];
+  for (const flow of listFlows())
+    if ((await loadFlowSettings(hub.store.db, flow)).enabled) names.push(flow.name);
+  return names;
+}
+
 /**
  * Queues the runs whose worker died (their lease ran out) again, for when nothing else does: a
  * queue that lost the job, a job given up. The job takes the run over. Answers how many were queued.
  */
 export async function resumeExpiredRuns(hub: Hub): Promise<number> {
-  const flows = listFlows().map((flow) => flow.name);
-  const runs = await expiredRuns(hub.store.db, flows, 100);
+  const runs = await expiredRuns(hub.store.db, await enabledFlowNames(hub), 100);
   for (const run of runs) {
     const expiry = run.leaseUntil ? Date.parse(run.leaseUntil) : 0;
     await enqueueFlow(

@@ -146,5 +146,31 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect((await workerA).status).toBe('succeeded');
       expectOneOrderWrittenBack(await viewRun(test.hub, stuck.id));
     });
+
+    it("reaches an enabled flow's run past more expired runs of a paused flow than one sweep takes", async () => {
+      // order-status is paused (beforeEach): its jobs return without taking a run over.
+      await test.hub.store.db.query(
+        `INSERT INTO flow_runs (id, flow, run_key, trigger, status, claimed_by, lease_until, started_at)
+         SELECT gen_random_uuid(), 'order-status', 'paused-' || n, '{"kind":"manual"}', 'running', 'dead-worker',
+                now() - interval '1 hour', now() - interval '2 hours'
+         FROM generate_series(1, 120) AS n`,
+      );
+      const release = freezeFirstCrmWriteBack();
+      const workerA = runFlowNow(test.hub, leadToCash, { recordId: opportunityId }, SHORT_LEASE);
+      const stuck = await eventually(writingBack, 20_000, 'worker A writing back');
+      await saveFlowSettings(test.hub.store.db, leadToCash, { enabled: true });
+      const resumed = await eventually(
+        async () => {
+          await resumeExpiredRuns(test.hub);
+          const run = await viewRun(test.hub, stuck.id);
+          return run.status === 'running' ? undefined : run;
+        },
+        20_000,
+        'the resumed run finished',
+      );
+      expectOneOrderWrittenBack(resumed);
+      release();
+      await workerA;
+    });
   },
 );
