@@ -12,6 +12,7 @@ import * as outboxBatches from './migrations/0008-outbox-batches.ts';
 import * as createClaims from './migrations/0009-create-claims.ts';
 import * as failureFingerprints from './migrations/0010-failure-fingerprints.ts';
 import * as flowRunLeases from './migrations/0011-flow-run-leases.ts';
+import * as hotPathIndexes from './migrations/0012-hot-path-indexes.ts';
 
 const migrations = [
   core,
@@ -25,6 +26,7 @@ const migrations = [
   createClaims,
   failureFingerprints,
   flowRunLeases,
+  hotPathIndexes,
 ];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;

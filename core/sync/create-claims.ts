@@ -56,20 +56,22 @@ async function pendingClaims(
 }
 
 /**
- * Waits until no other job holds a fresh claim on these records' creates: their answer recorded,
- * their claim dropped or released, or its lease run out (whoever comes next takes it over).
+ * Waits until no other job holds a fresh claim on these records' creates (their answer recorded,
+ * their claim dropped or released, or its lease run out) or until `deadline` (epoch ms) passes.
+ * Answers the records still held elsewhere: none once the claims settled.
  */
 export async function claimsSettled(
   db: Queryable,
   target: { connectionId: string; stream: string },
   canonicalIds: string[],
   jobId: string,
-): Promise<void> {
-  const deadline = Date.now() + CREATE_CLAIM_LEASE_MS;
-  while (Date.now() < deadline) {
+  deadline: number,
+): Promise<string[]> {
+  for (;;) {
     const rows = await pendingClaims(db, target, canonicalIds);
-    if (!rows.some((row) => heldElsewhere(row, jobId))) return;
-    await new Promise((resolve) => setTimeout(resolve, SETTLED_POLL_MS));
+    const held = rows.filter((row) => heldElsewhere(row, jobId)).map((row) => row.canonical_id);
+    if (held.length === 0 || Date.now() >= deadline) return held;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(SETTLED_POLL_MS, deadline - Date.now())));
   }
 }
 

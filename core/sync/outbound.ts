@@ -11,7 +11,13 @@ import { noteRowsWritten } from '../store/planner-stats.ts';
 import { goldenBodiesByIds } from '../store/repos/golden.ts';
 import { throughCircuit } from './circuit.ts';
 import { contextFor } from './connector-context.ts';
-import { claimCreates, claimsSettled, dropClaims, releaseClaims } from './create-claims.ts';
+import {
+  CREATE_CLAIM_LEASE_MS,
+  claimCreates,
+  claimsSettled,
+  dropClaims,
+  releaseClaims,
+} from './create-claims.ts';
 import { recordFailure } from './failures.ts';
 import { mappingFor } from './mapping-source.ts';
 import {
@@ -44,25 +50,35 @@ async function alreadyWritten(db: Queryable, keys: string[]): Promise<Set<string
   return new Set(rows.map((row) => row.idempotency_key));
 }
 
+export interface DirectWriteOptions {
+  /**
+   * How long a direct caller waits, in all, for creates another job is sending: at most the claim
+   * lease, however often that job refreshes its claim (each retry of a queued job does).
+   */
+  claimWaitMs?: number;
+}
+
 /**
  * Writes one batch to a target: the newest version of each record, mapped outbound, skipping
  * what this version already wrote (idempotency key). Successes are recorded before transient
  * failures are thrown for a retry, so a retry never repeats a write that took effect. A queued
  * job (`queueJobId`) leaves the creates another job is sending to a job of their own, a second
- * later; a direct caller needs its answer now and waits for them.
+ * later; a direct caller needs its answer now and waits for them, up to `claimWaitMs`.
  */
 export async function handleWriteJob(
   hub: Hub,
   job: WriteJob & { pendingSince?: number },
   queueJobId?: string,
+  options: DirectWriteOptions = {},
 ): Promise<void> {
   if (queueJobId !== undefined) {
     await writeBatch(hub, job, { jobId: queueJobId, queued: true });
     return;
   }
   const jobId = randomUUID();
+  const deadline = Date.now() + (options.claimWaitMs ?? CREATE_CLAIM_LEASE_MS);
   // Claims left behind would hold a replay of the caller off until their lease ran out.
-  await writeDirect(hub, job, jobId).catch(async (error: unknown) => {
+  await writeDirect(hub, job, jobId, deadline).catch(async (error: unknown) => {
     await releaseClaims(hub.store.db, jobId).catch(() => undefined);
     throw error;
   });
@@ -71,14 +87,25 @@ export async function handleWriteJob(
 /**
  * Writes the batch, then, once the creates another job was sending have settled, what is left of
  * them: nothing when that job wrote this version, else an update to the id it recorded (or a
- * create, if the target refused it or its claim expired).
+ * create, if the target refused it or its claim expired). One deadline covers every round.
  */
-async function writeDirect(hub: Hub, job: WriteJob, jobId: string): Promise<void> {
+async function writeDirect(hub: Hub, job: WriteJob, jobId: string, deadline: number): Promise<void> {
   const busy = await writeBatch(hub, job, { jobId, queued: false });
   if (busy.length === 0) return;
   const ids = busy.map((item) => item.canonicalId);
-  await claimsSettled(hub.store.db, job, ids, jobId);
-  await writeDirect(hub, { ...job, items: busy }, jobId);
+  const held = await claimsSettled(hub.store.db, job, ids, jobId, deadline);
+  if (held.length > 0) throw createStillClaimed(job, held);
+  await writeDirect(hub, { ...job, items: busy }, jobId, deadline);
+}
+
+/** Retryable: the caller (a flow job) tries again later instead of sending a create twice. */
+function createStillClaimed(job: WriteJob, canonicalIds: string[]): HubError {
+  return new HubError(
+    'transient',
+    'create_claimed_elsewhere',
+    `${job.connectionId}/${job.stream}: record ${canonicalIds.join(', ')} is still being created by another job; try again later`,
+    { details: { connectionId: job.connectionId, stream: job.stream, canonicalIds } },
+  );
 }
 
 /** Writes a batch and answers the creates another job is sending (for a queued job, already deferred). */

@@ -131,12 +131,14 @@ export async function abandonStaleRuns(db: Queryable, connectionId: string, stre
 
 /**
  * Runs whose stream lease has expired: every run holds its stream's lease until it has recorded
- * its outcome, so a 'running' run without a live lease belongs to a process that died.
+ * its outcome, so a 'running' run without a live lease belongs to a process that died. A lease
+ * counts for its grace (one renewal interval) past its end: a renewal that comes late is not a
+ * dead process, and the stream is still taken over as soon as the lease itself ends.
  */
 export async function abandonUnleasedRuns(db: Queryable): Promise<void> {
   await db.query(
     `${abandonRunning} AND NOT EXISTS (SELECT 1 FROM stream_locks lease WHERE lease.connection_id = sync_runs.connection_id
-       AND lease.stream = sync_runs.stream AND lease.expires_at >= now())`,
+       AND lease.stream = sync_runs.stream AND lease.expires_at + lease.grace_ms * interval '1 millisecond' >= now())`,
   );
 }
 
