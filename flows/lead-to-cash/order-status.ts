@@ -4,7 +4,7 @@ import { patchHubRecord } from '../../core/flow/golden-writes.ts';
 import { loadRecord, triggerRecordId } from '../../core/flow/records.ts';
 import { connectionForRole, writeOneNow } from '../../core/flow/targets.ts';
 import { getGolden } from '../../core/store/repos/golden.ts';
-import { nextOrderStatus } from '../order-lifecycle.ts';
+import { writeOrderStatus } from '../order-lifecycle.ts';
 
 const SOURCE = 'flow:order-status';
 
@@ -43,27 +43,24 @@ export const orderStatus = defineFlow({
       'sales_order',
       shipment?.body.salesOrderId ?? triggerRecordId(run),
     );
-    // Forward only: an ERP sync that sends its unchanged 'confirmed' does not undo shipped.
-    const status = await nextOrderStatus(
-      hub.store.db,
-      { id: order.id, status: order.body.status },
-      shipment ? 'shipped' : undefined,
-    );
     return {
       salesOrderId: order.id,
-      status,
+      // The move this change asks for; the status itself is settled when it is written.
+      proposed: shipment ? ('shipped' as const) : null,
       number: order.body.number ?? null,
       opportunityId: order.body.opportunityId ?? null,
     };
   })
   .step('update-order', async ({ hub, outputs }) => {
-    const { salesOrderId, status } = outputs['resolve-order'];
-    const saved = await patchHubRecord(
+    const { salesOrderId, proposed } = outputs['resolve-order'];
+    // Forward only, against the order's history as it is now: an ERP sync that sends its
+    // unchanged 'confirmed' does not undo shipped, and neither does a run that goes on later.
+    const saved = await writeOrderStatus(
       hub.store.db,
       { entity: 'sales_order', id: salesOrderId, source: SOURCE },
-      { status },
+      proposed ?? undefined,
     );
-    return { version: saved.version };
+    return { version: saved.version, status: saved.status };
   })
   .step('write-to-crm', async ({ hub, outputs }) => {
     const { salesOrderId, number, opportunityId } = outputs['resolve-order'];

@@ -10,7 +10,7 @@ import { goldenByIds } from '../../core/store/repos/golden.ts';
 import { externalIdsFor } from '../../core/store/repos/xref.ts';
 import { computeDrumSchedule } from '../../core/toc/services/drum-schedule.ts';
 import { computeTimeBuffers } from '../../core/toc/services/time-buffer-board.ts';
-import { nextOrderStatus } from '../order-lifecycle.ts';
+import { writeOrderStatus } from '../order-lifecycle.ts';
 
 const SOURCE = 'flow:order-to-production';
 
@@ -178,18 +178,13 @@ export const orderToProduction = defineFlow({
   })
   .step('summary-to-crm', async ({ hub, outputs }) => {
     const { salesOrderId } = outputs['plan-work-orders'];
-    const order = await loadRecord(hub.store.db, 'sales_order', salesOrderId);
     // An order that moved on meanwhile (shipped, cancelled) keeps its status.
-    const status = await nextOrderStatus(
-      hub.store.db,
-      { id: order.id, status: order.body.status },
-      'in_production',
-    );
-    const saved = await patchHubRecord(
+    const saved = await writeOrderStatus(
       hub.store.db,
       { entity: 'sales_order', id: salesOrderId, source: SOURCE },
-      { status },
+      'in_production',
     );
+    const status = saved.status;
     const colours = outputs['time-buffers'].workOrders.map((workOrder) => workOrder.bufferColor);
     const crm = await connectionForRole(hub, 'crm');
     const customerId = outputs['plan-work-orders'].customerId;

@@ -10,6 +10,7 @@ import type { Db } from '../../core/store/db.ts';
 import { addDays } from '../../core/toc/calendar.ts';
 import { bufferParams, computeBuffers } from '../../core/toc/services/buffer-board.ts';
 import { loadEntity } from '../../core/toc/services/load.ts';
+import { receiveCsvDrafts } from './csv-drafts.ts';
 
 const SOURCE = 'flow:replenishment';
 
@@ -31,9 +32,14 @@ interface Requisition {
   uom: string;
   promisedDate: string;
   currency: string;
+  /** The hub's draft purchase order the line belongs to, once recorded. */
+  purchaseOrderId?: string;
 }
 
-/** One draft purchase order per supplier, with an id from the run's key: a replay finds it instead of adding one. */
+/**
+ * One draft purchase order per supplier, with an id from the run's key: a replay finds it instead
+ * of adding one. Each requisition learns the id of its draft.
+ */
 async function recordDraftPurchaseOrders(
   db: Db,
   runKey: string,
@@ -59,6 +65,7 @@ async function recordDraftPurchaseOrders(
       { entity: 'purchase_order', id: deterministicId(runKey, supplierId), source: SOURCE },
       (current) => current ?? body,
     );
+    for (const line of lines) line.purchaseOrderId = saved.id;
     orders.push({ canonicalId: saved.id, version: saved.version });
   }
   return orders;
@@ -70,6 +77,8 @@ const fileSafe = (text: string) => text.replace(/[^\w.-]/g, '_').slice(0, 80);
 /**
  * The purchase lines as a CSV for the supplier portal. The file is named after the run: a second
  * run the same day writes a file of its own, and a replay of the run writes the same one again.
+ * Columns: sku, supplierId, quantity, uom, promisedDate, purchaseOrderId (the hub's draft, last so
+ * readers of the first five are not disturbed).
  */
 async function exportRequisitions(
   folder: string,
@@ -78,7 +87,14 @@ async function exportRequisitions(
 ): Promise<string> {
   const file = join(folder, `replenishment-${name}.csv`);
   await mkdir(folder, { recursive: true });
-  const rows = requisitions.map(({ itemId: _id, currency: _currency, ...line }) => line);
+  const rows = requisitions.map((line) => ({
+    sku: line.sku,
+    supplierId: line.supplierId,
+    quantity: line.quantity,
+    uom: line.uom,
+    promisedDate: line.promisedDate,
+    purchaseOrderId: line.purchaseOrderId ?? '',
+  }));
   await writeFile(file, stringify(rows, { header: true }));
   return file;
 }
@@ -96,6 +112,10 @@ export const replenishment = defineFlow({
   writesTo: ['erp', 'crm'],
   settings,
 })
+  // First, so goods that came in for a CSV draft no longer count as on order.
+  .step('receive-csv-drafts', async ({ hub }) => ({
+    purchaseOrders: await receiveCsvDrafts(hub.store.db, SOURCE),
+  }))
   .step('buffer-status', async ({ hub, settings }) => {
     const { result, refs, available } = await computeBuffers(hub.store.db, { ...settings, asOf: todayIso() });
     return {

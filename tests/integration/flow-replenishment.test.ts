@@ -112,8 +112,8 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(run.status).toBe('succeeded');
       const { csv } = run.steps.find((step) => step.step === 'create-orders')!.output as { csv: string };
       const text = readFileSync(csv, 'utf8').trim().split('\n');
-      expect(text[0]).toBe('sku,supplierId,quantity,uom,promisedDate');
-      expect(text[1]).toMatch(/^BOLT-M8,[0-9a-f-]{36},\d+(\.\d+)?,pcs,\d{4}-\d{2}-\d{2}$/);
+      expect(text[0]).toBe('sku,supplierId,quantity,uom,promisedDate,purchaseOrderId');
+      expect(text[1]).toMatch(/^BOLT-M8,[0-9a-f-]{36},\d+(\.\d+)?,pcs,\d{4}-\d{2}-\d{2},[0-9a-f-]{36}$/);
       expect(erp.list('purchase_orders').map((po) => po.id)).toEqual(['P-1']);
     });
 

@@ -59,7 +59,8 @@ export async function computeBuffers(db: Queryable, params: BufferParams) {
     const incoming = [
       ...purchaseOrders
         // A draft is supply already asked for (the replenishment flow writes its orders as drafts):
-        // leaving it out would recommend the same order again on every run.
+        // leaving it out would recommend the same order again on every run. What arrived for a CSV
+        // draft is recorded on its lines (flows/replenishment/csv-drafts.ts) and no longer counts.
         .filter((po) => ['draft', 'sent', 'confirmed'].includes(po.body.status))
         .flatMap((po) =>
           po.body.lines
