@@ -4,32 +4,21 @@ import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
 import { handleWriteJob, idempotencyKeyOf } from '../../core/sync/outbound.ts';
 import { runSync } from '../../core/sync/run-sync.ts';
 import { storeDrivers } from '../support/drivers.ts';
-import { type MemorySystem, memoryConnector, memorySystem } from '../support/memory-system.ts';
+import type { MemorySystem } from '../support/memory-system.ts';
 import { startTestHub, type TestHub } from '../support/test-hub.ts';
-import { canonicalIdOf } from './flow-fixture.ts';
+import { canonicalIdOf, connectCrmAndErp, goldenVersionOf } from './flow-fixture.ts';
 
 // A direct caller (a flow step) meeting another job's fresh create claim waits for it at most the
 // claim lease in all, then gives up with a retryable error instead of sending the create too.
-
-let run = 0;
 
 describe.each(storeDrivers())('a direct write meeting a claim that stays fresh ($name)', (driver) => {
   let test: TestHub;
   let erp: MemorySystem;
   beforeEach(async () => {
-    run++;
     test = await startTestHub({ store: await driver.open(), queue: createMemoryQueue(), workers: false });
-    const crm = memorySystem(`crm-claim-wait-${run}-${Date.now()}`);
-    erp = memorySystem(`erp-claim-wait-${run}-${Date.now()}`);
-    for (const [id, system] of [
-      ['crm', crm],
-      ['erp', erp],
-    ] as const)
-      await test.hub.store.connections.save(
-        { id, kind: 'memory', name: id.toUpperCase(), config: { system: system.name } },
-        memoryConnector.configSchema,
-      );
-    crm.put('customers', { id: 'C-1', name: 'Hengda Auto Parts' });
+    const systems = await connectCrmAndErp(test.hub, 'claim-wait');
+    erp = systems.erp;
+    systems.crm.put('customers', { id: 'C-1', name: 'Hengda Auto Parts' });
     await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
   });
   afterEach(async () => {
@@ -53,15 +42,12 @@ describe.each(storeDrivers())('a direct write meeting a claim that stays fresh (
 
   it('gives up after the wait with a retryable error naming the record, without creating it', async () => {
     const canonicalId = await canonicalIdOf(test.hub, 'customer', 'crm', 'C-1');
-    const { rows } = await test.hub.store.db.query<{ version: number }>(
-      'SELECT version FROM golden_records WHERE id = $1',
-      [canonicalId],
-    );
-    const stopRefreshing = await claimedElsewhere(canonicalId, rows[0]!.version);
+    const version = await goldenVersionOf(test.hub, canonicalId);
+    const stopRefreshing = await claimedElsewhere(canonicalId, version);
     const started = Date.now();
     const outcome = await handleWriteJob(
       test.hub,
-      { connectionId: 'erp', stream: 'customers', items: [{ canonicalId, version: rows[0]!.version }] },
+      { connectionId: 'erp', stream: 'customers', items: [{ canonicalId, version }] },
       undefined,
       { claimWaitMs: 500 },
     ).catch((error: unknown) => error);

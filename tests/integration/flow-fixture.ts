@@ -4,9 +4,12 @@ import { runFlowNow } from '../../core/flow/service.ts';
 import { writeNow } from '../../core/flow/targets.ts';
 import type { Hub } from '../../core/runtime/hub.ts';
 import { runSync } from '../../core/sync/run-sync.ts';
-import { memoryConnector, memorySystem } from '../support/memory-system.ts';
+import { type MemorySystem, memoryConnector, memorySystem } from '../support/memory-system.ts';
 
 let counter = 0;
+
+/** The date `days` days before today, as YYYY-MM-DD. */
+export const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
 /** A CRM, an ERP and an SCM, each an in-memory system; roles are connection options. */
 export async function setUpPlant(hub: Hub) {
@@ -127,4 +130,99 @@ export async function canonicalIdOf(
   );
   if (!rows[0]) throw new Error(`no xref for ${entity} ${externalId} in ${connectionId}`);
   return rows[0].canonical_id;
+}
+
+/** Usage for replenishment: ERP customer E-1 and its order S-1 of these lines, shipped ten days ago. */
+export function putShippedOrder(erp: MemorySystem, lines: Array<{ itemId: string; quantity: number }>): void {
+  erp.put('customers', { id: 'E-1', name: 'Shanghai Axles', currency: 'EUR' });
+  erp.put('sales_orders', {
+    id: 'S-1',
+    number: 'SO-1',
+    customerId: 'E-1',
+    status: 'shipped',
+    orderDate: daysAgo(10),
+    currency: 'EUR',
+    lines,
+  });
+}
+
+/** ERP supplier V-1 and its purchase order P-1 of 1000 bolts, received 33 days ago. */
+export function putReceivedBoltPurchase(erp: MemorySystem): void {
+  erp.put('suppliers', { id: 'V-1', name: 'Ningbo Fasteners' });
+  erp.put('purchase_orders', {
+    id: 'P-1',
+    number: 'PO-1',
+    supplierId: 'V-1',
+    status: 'received',
+    orderDate: daysAgo(40),
+    currency: 'EUR',
+    lines: [
+      {
+        itemId: 'I-BOLT',
+        quantity: 1000,
+        promisedDate: daysAgo(33),
+        receivedDate: daysAgo(33),
+        receivedQuantity: 1000,
+      },
+    ],
+  });
+}
+
+/** A CRM and an ERP, each an in-memory system named after `label`, saved as connections `crm` and `erp`. */
+export async function connectCrmAndErp(
+  hub: Hub,
+  label: string,
+): Promise<{ crm: MemorySystem; erp: MemorySystem }> {
+  counter++;
+  const crm = memorySystem(`crm-${label}-${counter}-${Date.now()}`);
+  const erp = memorySystem(`erp-${label}-${counter}-${Date.now()}`);
+  for (const [id, system] of [
+    ['crm', crm],
+    ['erp', erp],
+  ] as const)
+    await hub.store.connections.save(
+      { id, kind: 'memory', name: id.toUpperCase(), config: { system: system.name } },
+      memoryConnector.configSchema,
+    );
+  return { crm, erp };
+}
+
+/** The current version of a golden record. */
+export async function goldenVersionOf(hub: Hub, canonicalId: string): Promise<number> {
+  const { rows } = await hub.store.db.query<{ version: number }>(
+    'SELECT version FROM golden_records WHERE id = $1',
+    [canonicalId],
+  );
+  return rows[0]!.version;
+}
+
+/**
+ * Replenishment's history in the ERP, synced to the hub with the items copied to the CRM: order S-1
+ * of `shipped` lines (see putShippedOrder), the bolts bought from V-1 (see putReceivedBoltPurchase)
+ * and these stock levels.
+ */
+export async function syncReplenishmentHistory(
+  hub: Hub,
+  erp: MemorySystem,
+  shipped: Array<{ itemId: string; quantity: number }>,
+  stockLevels: Array<Record<string, unknown> & { id: string }>,
+): Promise<void> {
+  putShippedOrder(erp, shipped);
+  putReceivedBoltPurchase(erp);
+  for (const level of stockLevels) erp.put('stock_levels', level);
+  await syncAll(hub, 'erp', ['customers', 'suppliers', 'sales_orders', 'purchase_orders', 'stock_levels']);
+  await copyTo(hub, 'crm', 'item');
+}
+
+/** The ERP delivers a sales order: outbound shipment D-1, done today, synced to the hub. */
+export async function shipInErp(hub: Hub, erp: MemorySystem, salesOrderId: string): Promise<void> {
+  erp.put('shipments', {
+    id: 'D-1',
+    number: 'WH/OUT/0001',
+    direction: 'outbound',
+    salesOrderId,
+    status: 'done',
+    doneDate: new Date().toISOString().slice(0, 10),
+  });
+  await syncAll(hub, 'erp', ['shipments']);
 }

@@ -31,7 +31,34 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       for (const name of ['lead-to-cash', 'order-status', 'order-to-production'])
         await saveFlowSettings(test.hub.store.db, findFlow(name), { enabled: false });
     };
+    /** ERP customer E-1, over its credit limit, that CRM account A-9 is linked to. */
+    const customerOverCreditLimitAsA9 = async () => {
+      erp.put('customers', {
+        id: 'E-1',
+        name: 'Hengda Auto Parts',
+        currency: 'EUR',
+        creditLimit: 100_000,
+        openReceivables: 60_000,
+      });
+      await syncAll(test.hub, 'erp', ['customers']);
+      const customerId = await canonicalIdOf(test.hub, 'customer', 'erp', 'E-1');
+      // The CRM account is the ERP customer: link it, as master-data matching would.
+      await test.hub.store.db.query(
+        `INSERT INTO xref (entity, canonical_id, connection_id, external_id) VALUES ('customer', $1, 'crm', 'A-9')`,
+        [customerId],
+      );
+    };
     const crmProduct = (sku: string) => crm.list('items').find((record) => record.sku === sku)!.id;
+    /** Opportunity O-2 of CRM account A-9, for five gears. */
+    const bigGearsForA9 = (stage: string) =>
+      crm.put('opportunities', {
+        id: 'O-2',
+        name: 'Big gears',
+        accountId: 'A-9',
+        stage,
+        currency: 'EUR',
+        lines: [{ productId: crmProduct('GEAR-40'), quantity: 5, unitPrice: 12000 }],
+      });
     const wonOpportunity = (quantity: number) =>
       crm.put('opportunities', {
         id: 'O-1',
@@ -83,28 +110,8 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
 
     it('holds an order over the credit limit: flags the CRM opportunity and creates nothing in the ERP', async () => {
       await onlyManualRuns();
-      erp.put('customers', {
-        id: 'E-1',
-        name: 'Hengda Auto Parts',
-        currency: 'EUR',
-        creditLimit: 100_000,
-        openReceivables: 60_000,
-      });
-      await syncAll(test.hub, 'erp', ['customers']);
-      const customerId = await canonicalIdOf(test.hub, 'customer', 'erp', 'E-1');
-      crm.put('opportunities', {
-        id: 'O-2',
-        name: 'Big gears',
-        accountId: 'A-9',
-        stage: 'proposal',
-        currency: 'EUR',
-        lines: [{ productId: crmProduct('GEAR-40'), quantity: 5, unitPrice: 12000 }],
-      });
-      // The CRM account is the ERP customer: link it, as master-data matching would.
-      await test.hub.store.db.query(
-        `INSERT INTO xref (entity, canonical_id, connection_id, external_id) VALUES ('customer', $1, 'crm', 'A-9')`,
-        [customerId],
-      );
+      await customerOverCreditLimitAsA9();
+      bigGearsForA9('proposal');
       crm.put('opportunities', { id: 'O-2', stage: 'won' });
       await syncAll(test.hub, 'crm', ['opportunities']);
       const opportunityId = await canonicalIdOf(test.hub, 'opportunity', 'crm', 'O-2');
@@ -117,27 +124,8 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
 
     it('clears the credit hold in the CRM once the limit is raised and the run replayed', async () => {
       await onlyManualRuns();
-      erp.put('customers', {
-        id: 'E-1',
-        name: 'Hengda Auto Parts',
-        currency: 'EUR',
-        creditLimit: 100_000,
-        openReceivables: 60_000,
-      });
-      await syncAll(test.hub, 'erp', ['customers']);
-      const customerId = await canonicalIdOf(test.hub, 'customer', 'erp', 'E-1');
-      await test.hub.store.db.query(
-        `INSERT INTO xref (entity, canonical_id, connection_id, external_id) VALUES ('customer', $1, 'crm', 'A-9')`,
-        [customerId],
-      );
-      crm.put('opportunities', {
-        id: 'O-2',
-        name: 'Big gears',
-        accountId: 'A-9',
-        stage: 'won',
-        currency: 'EUR',
-        lines: [{ productId: crmProduct('GEAR-40'), quantity: 5, unitPrice: 12000 }],
-      });
+      await customerOverCreditLimitAsA9();
+      bigGearsForA9('won');
       await syncAll(test.hub, 'crm', ['opportunities']);
       const opportunityId = await canonicalIdOf(test.hub, 'opportunity', 'crm', 'O-2');
       const held = await runFlow(test.hub, 'lead-to-cash', { recordId: opportunityId });

@@ -7,9 +7,8 @@ import type { Db } from '../../core/store/db.ts';
 import { storeDrivers } from '../support/drivers.ts';
 import type { MemorySystem } from '../support/memory-system.ts';
 import { eventually, startTestHub, type TestHub } from '../support/test-hub.ts';
-import { canonicalIdOf, copyTo, setUpPlant, syncAll } from './flow-fixture.ts';
+import { canonicalIdOf, copyTo, setUpPlant, shipInErp, syncAll } from './flow-fixture.ts';
 
-const today = () => new Date().toISOString().slice(0, 10);
 const orderStatus = findFlow('order-status');
 
 /** Worker A stops for good once 'resolve-order' is recorded: recording 'update-order' never returns. */
@@ -90,15 +89,7 @@ describe.each(storeDrivers())('order-status run that goes on later on $name', (s
     const stuck = await runStuckAfterResolve(orderId, key);
 
     // Meanwhile the ERP delivers the order, and order-status marks it shipped.
-    erp.put('shipments', {
-      id: 'D-1',
-      number: 'WH/OUT/0001',
-      direction: 'outbound',
-      salesOrderId: erpOrder.id,
-      status: 'done',
-      doneDate: today(),
-    });
-    await syncAll(hub, 'erp', ['shipments']);
+    await shipInErp(hub, erp, erpOrder.id);
     const shipmentId = await canonicalIdOf(hub, 'shipment', 'erp', 'D-1');
     expect((await runFlowNow(hub, orderStatus, { recordId: shipmentId })).status).toBe('succeeded');
     const crmStatus = () =>

@@ -6,7 +6,7 @@ import { listFailures } from '../../core/sync/failures.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import type { MemorySystem } from '../support/memory-system.ts';
 import { eventually, hubDriverPairs, startTestHub, type TestHub } from '../support/test-hub.ts';
-import { canonicalIdOf, copyTo, setUpPlant, syncAll } from './flow-fixture.ts';
+import { canonicalIdOf, copyTo, setUpPlant, shipInErp, syncAll } from './flow-fixture.ts';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -212,15 +212,7 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
         20_000,
         'ERP order number on the opportunity',
       );
-      erp.put('shipments', {
-        id: 'D-1',
-        number: 'WH/OUT/0001',
-        direction: 'outbound',
-        salesOrderId: erpOrder.id,
-        status: 'done',
-        doneDate: inDays(0),
-      });
-      await syncAll(test.hub, 'erp', ['shipments']);
+      await shipInErp(test.hub, erp, erpOrder.id);
       await eventually(
         () => crm.list('sales_orders').find((order) => order.number === 'SO-0001')?.status === 'shipped',
         20_000,

@@ -9,9 +9,7 @@ import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
 import { storeDrivers } from '../support/drivers.ts';
 import type { MemorySystem } from '../support/memory-system.ts';
 import { startTestHub, type TestHub } from '../support/test-hub.ts';
-import { copyTo, runFlow, setUpPlant, syncAll } from './flow-fixture.ts';
-
-const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+import { runFlow, setUpPlant, syncAll, syncReplenishmentHistory } from './flow-fixture.ts';
 
 interface DraftRow {
   id: string;
@@ -25,44 +23,13 @@ describe.each(storeDrivers())('replenishment CSV drafts on $name', (store) => {
   beforeEach(async () => {
     test = await startTestHub({ store: await store.open(), queue: createMemoryQueue(), workers: false });
     ({ erp } = await setUpPlant(test.hub));
-    erp.put('customers', { id: 'E-1', name: 'Shanghai Axles', currency: 'EUR' });
-    erp.put('suppliers', { id: 'V-1', name: 'Ningbo Fasteners' });
     // A month of usage (600 bolts shipped ten days ago), 10 bolts left, nothing on order.
-    erp.put('sales_orders', {
-      id: 'S-1',
-      number: 'SO-1',
-      customerId: 'E-1',
-      status: 'shipped',
-      orderDate: daysAgo(10),
-      currency: 'EUR',
-      lines: [{ itemId: 'I-BOLT', quantity: 600 }],
-    });
-    erp.put('purchase_orders', {
-      id: 'P-1',
-      number: 'PO-1',
-      supplierId: 'V-1',
-      status: 'received',
-      orderDate: daysAgo(40),
-      currency: 'EUR',
-      lines: [
-        {
-          itemId: 'I-BOLT',
-          quantity: 1000,
-          promisedDate: daysAgo(33),
-          receivedDate: daysAgo(33),
-          receivedQuantity: 1000,
-        },
-      ],
-    });
-    erp.put('stock_levels', { id: 'Q-2', itemId: 'I-BOLT', location: 'WH1', onHand: 10 });
-    await syncAll(test.hub, 'erp', [
-      'customers',
-      'suppliers',
-      'sales_orders',
-      'purchase_orders',
-      'stock_levels',
-    ]);
-    await copyTo(test.hub, 'crm', 'item');
+    await syncReplenishmentHistory(
+      test.hub,
+      erp,
+      [{ itemId: 'I-BOLT', quantity: 600 }],
+      [{ id: 'Q-2', itemId: 'I-BOLT', location: 'WH1', onHand: 10 }],
+    );
     await saveFlowSettings(test.hub.store.db, findFlow('replenishment'), {
       settings: { purchaseTarget: 'csv', csvFolder: mkdtempSync(join(tmpdir(), 'thub-csv-drafts-')) },
     });

@@ -8,9 +8,7 @@ import { saveFlowSettings } from '../../core/flow/settings.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import type { MemorySystem } from '../support/memory-system.ts';
 import { hubDriverPairs, startTestHub, type TestHub } from '../support/test-hub.ts';
-import { copyTo, runFlow, setUpPlant, syncAll } from './flow-fixture.ts';
-
-const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+import { runFlow, setUpPlant, syncAll, syncReplenishmentHistory } from './flow-fixture.ts';
 
 describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
   'replenishment on $label',
@@ -21,49 +19,20 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
     beforeEach(async () => {
       test = await startTestHub({ store: await store.open(), queue: queue.open(), workers: false });
       ({ crm, erp } = await setUpPlant(test.hub));
-      erp.put('customers', { id: 'E-1', name: 'Shanghai Axles', currency: 'EUR' });
-      erp.put('suppliers', { id: 'V-1', name: 'Ningbo Fasteners' });
       // A month of usage: 300 shafts and 600 bolts shipped ten days ago.
-      erp.put('sales_orders', {
-        id: 'S-1',
-        number: 'SO-1',
-        customerId: 'E-1',
-        status: 'shipped',
-        orderDate: daysAgo(10),
-        currency: 'EUR',
-        lines: [
+      await syncReplenishmentHistory(
+        test.hub,
+        erp,
+        [
           { itemId: 'I-SHAFT', quantity: 300 },
           { itemId: 'I-BOLT', quantity: 600 },
         ],
-      });
-      erp.put('purchase_orders', {
-        id: 'P-1',
-        number: 'PO-1',
-        supplierId: 'V-1',
-        status: 'received',
-        orderDate: daysAgo(40),
-        currency: 'EUR',
-        lines: [
-          {
-            itemId: 'I-BOLT',
-            quantity: 1000,
-            promisedDate: daysAgo(33),
-            receivedDate: daysAgo(33),
-            receivedQuantity: 1000,
-          },
+        [
+          { id: 'Q-1', itemId: 'I-SHAFT', location: 'WH1', onHand: 20, allocated: 5 },
+          { id: 'Q-2', itemId: 'I-BOLT', location: 'WH1', onHand: 10 },
         ],
-      });
-      erp.put('stock_levels', { id: 'Q-1', itemId: 'I-SHAFT', location: 'WH1', onHand: 20, allocated: 5 });
-      erp.put('stock_levels', { id: 'Q-2', itemId: 'I-BOLT', location: 'WH1', onHand: 10 });
-      await syncAll(test.hub, 'erp', [
-        'customers',
-        'suppliers',
-        'sales_orders',
-        'purchase_orders',
-        'stock_levels',
-      ]);
+      );
       // The CRM sells shafts only.
-      await copyTo(test.hub, 'crm', 'item');
       const bolt = crm.list('items').find((item) => item.sku === 'BOLT-M8')!.id;
       crm.remove('items', bolt);
       await test.hub.store.db.query(`DELETE FROM xref WHERE connection_id = 'crm' AND external_id = $1`, [

@@ -86,6 +86,24 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(stepOf(run, 'create-erp-order')?.attempts).toBe(1);
       expect(stepOf(run, 'write-back-crm')).toMatchObject({ status: 'done', attempts: 2 });
     };
+    /** Worker A runs lead-to-cash on a short lease and stops while writing back; `stuck` is its run. */
+    const stuckWorkerA = async () => {
+      const release = freezeFirstCrmWriteBack();
+      const workerA = runFlowNow(test.hub, leadToCash, { recordId: opportunityId }, SHORT_LEASE);
+      const stuck = await eventually(writingBack, 20_000, 'worker A writing back');
+      return { release, workerA, stuck };
+    };
+    /** The run once it is no longer running, calling `beforeEachLook` before each look at it. */
+    const resumedRun = (runId: string, beforeEachLook: () => Promise<unknown> = async () => undefined) =>
+      eventually(
+        async () => {
+          await beforeEachLook();
+          const run = await viewRun(test.hub, runId);
+          return run.status === 'running' ? undefined : run;
+        },
+        20_000,
+        'the resumed run finished',
+      );
     const openFlowFailures = async () =>
       (await listFailures(test.hub.store.db, { connectionId: 'flow:lead-to-cash', state: 'open' })).items;
 
@@ -103,9 +121,7 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
     });
 
     it('takes over a run whose worker died once its lease ran out, going on after the steps done', async () => {
-      const release = freezeFirstCrmWriteBack();
-      const workerA = runFlowNow(test.hub, leadToCash, { recordId: opportunityId }, SHORT_LEASE);
-      const stuck = await eventually(writingBack, 20_000, 'worker A writing back');
+      const { release, workerA, stuck } = await stuckWorkerA();
       // Worker B: the job is delivered again, or the opportunity changes again.
       const taken = await eventually(
         async () => {
@@ -127,20 +143,11 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
     });
 
     it('resumes a run whose worker died when nothing delivers its trigger again', async () => {
-      const release = freezeFirstCrmWriteBack();
-      const workerA = runFlowNow(test.hub, leadToCash, { recordId: opportunityId }, SHORT_LEASE);
-      const stuck = await eventually(writingBack, 20_000, 'worker A writing back');
+      const { release, workerA, stuck } = await stuckWorkerA();
       await saveFlowSettings(test.hub.store.db, leadToCash, { enabled: true });
       // The workers' periodic sweep, run here at once: it queues the run again once its lease ran out.
       await eventually(async () => (await resumeExpiredRuns(test.hub)) > 0, 20_000, 'an expired run found');
-      const resumed = await eventually(
-        async () => {
-          const run = await viewRun(test.hub, stuck.id);
-          return run.status === 'running' ? undefined : run;
-        },
-        20_000,
-        'the resumed run finished',
-      );
+      const resumed = await resumedRun(stuck.id);
       expectOneOrderWrittenBack(resumed);
       release();
       expect((await workerA).status).toBe('succeeded');
@@ -155,19 +162,10 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
                 now() - interval '1 hour', now() - interval '2 hours'
          FROM generate_series(1, 120) AS n`,
       );
-      const release = freezeFirstCrmWriteBack();
-      const workerA = runFlowNow(test.hub, leadToCash, { recordId: opportunityId }, SHORT_LEASE);
-      const stuck = await eventually(writingBack, 20_000, 'worker A writing back');
+      const { release, workerA, stuck } = await stuckWorkerA();
       await saveFlowSettings(test.hub.store.db, leadToCash, { enabled: true });
-      const resumed = await eventually(
-        async () => {
-          await resumeExpiredRuns(test.hub);
-          const run = await viewRun(test.hub, stuck.id);
-          return run.status === 'running' ? undefined : run;
-        },
-        20_000,
-        'the resumed run finished',
-      );
+      // Each look runs the sweep again: one sweep does not reach past all the paused flow's runs.
+      const resumed = await resumedRun(stuck.id, () => resumeExpiredRuns(test.hub));
       expectOneOrderWrittenBack(resumed);
       release();
       await workerA;

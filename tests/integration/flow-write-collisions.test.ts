@@ -6,9 +6,9 @@ import { replayFlowRun } from '../../core/flow/runner.ts';
 import { saveFlowSettings } from '../../core/flow/settings.ts';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
 import { openEmbeddedStore } from '../support/drivers.ts';
-import { memoryConnector, memorySystem } from '../support/memory-system.ts';
+import { lookUpThenCreate, memoryConnector, memorySystem } from '../support/memory-system.ts';
 import { eventually, startTestHub, type TestHub } from '../support/test-hub.ts';
-import { copyTo, runFlow, setUpPlant, syncAll } from './flow-fixture.ts';
+import { copyTo, putShippedOrder, runFlow, setUpPlant, syncAll } from './flow-fixture.ts';
 
 // Two flows that write the same record at the same time must both keep the sync engine's promises.
 
@@ -20,7 +20,6 @@ type WriteHook = (
 ) => Promise<WriteResult[]>;
 
 const roundTrip = () => new Promise((resolve) => setTimeout(resolve, 40));
-const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
 let test: TestHub | undefined;
 afterEach(async () => {
@@ -49,26 +48,7 @@ describe('two won opportunities of one new customer, run side by side', () => {
     // ERP customers are created as Odoo creates them: a look-up by hub id, then a create.
     const { hub, crm, erp } = await hookedPlant(async (system, stream, ops, write) => {
       if (stream !== 'customers' || !system.startsWith('erp-')) return write();
-      const results = [];
-      for (const op of ops) {
-        await roundTrip();
-        const existing = memorySystem(system)
-          .list(stream)
-          .find((record) => record.hubId === op.canonicalId);
-        if (!existing) await roundTrip();
-        const record = memorySystem(system).put(stream, {
-          ...op.record,
-          id: existing?.id,
-          hubId: op.canonicalId,
-        });
-        results.push({
-          ok: true as const,
-          idempotencyKey: op.idempotencyKey,
-          externalId: record.id,
-          created: !existing,
-        });
-      }
-      return results;
+      return lookUpThenCreate(memorySystem(system), stream, ops, roundTrip);
     }, true);
     await copyTo(hub, 'crm', 'item');
     for (const name of ['order-status', 'order-to-production'])
@@ -114,16 +94,7 @@ describe('replenishment and throughput-scoring, fired by the same tick', () => {
       if (overlap && stream === 'work_orders' && !scoring) scoring = await runFlow(hub, 'throughput-scoring');
       return write();
     }, false);
-    erp.put('customers', { id: 'E-1', name: 'Shanghai Axles', currency: 'EUR' });
-    erp.put('sales_orders', {
-      id: 'S-1',
-      number: 'SO-1',
-      customerId: 'E-1',
-      status: 'shipped',
-      orderDate: daysAgo(10),
-      currency: 'EUR',
-      lines: [{ itemId: 'I-SHAFT', quantity: 300 }],
-    });
+    putShippedOrder(erp, [{ itemId: 'I-SHAFT', quantity: 300 }]);
     erp.put('stock_levels', { id: 'Q-1', itemId: 'I-SHAFT', location: 'WH1', onHand: 20, allocated: 5 });
     await syncAll(hub, 'erp', ['customers', 'sales_orders', 'stock_levels']);
     await copyTo(hub, 'crm', 'item');

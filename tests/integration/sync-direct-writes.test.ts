@@ -4,9 +4,14 @@ import { writeNow, writeOneNow } from '../../core/flow/targets.ts';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
 import { runSync } from '../../core/sync/run-sync.ts';
 import { storeDrivers } from '../support/drivers.ts';
-import { type MemorySystem, memoryConnector, memorySystem } from '../support/memory-system.ts';
+import {
+  lookUpThenCreate,
+  type MemorySystem,
+  memoryConnector,
+  memorySystem,
+} from '../support/memory-system.ts';
 import { startTestHub, type TestHub } from '../support/test-hub.ts';
-import { canonicalIdOf } from './flow-fixture.ts';
+import { canonicalIdOf, connectCrmAndErp, goldenVersionOf } from './flow-fixture.ts';
 
 // Flow steps write through writeNow: they need the target's answer at once, so they cannot be
 // queued behind another job, yet they must keep the sync engine's promises.
@@ -14,54 +19,26 @@ import { canonicalIdOf } from './flow-fixture.ts';
 const roundTrip = () => new Promise((resolve) => setTimeout(resolve, 40));
 
 /** The memory connector, creating customers as Odoo does: a look-up by hub id, then a create (two calls). */
-const lookUpThenCreate = {
+const odooLikeCustomers = {
   ...memoryConnector,
-  async write(ctx, stream, ops) {
-    if (stream !== 'customers') return memoryConnector.write!(ctx, stream, ops);
-    const system = memorySystem(ctx.config.system);
-    const results = [];
-    for (const op of ops) {
-      await roundTrip();
-      const existing = system
-        .list(stream)
-        .find((record) => record.hubId === op.canonicalId || record.id === op.externalId);
-      if (!existing) await roundTrip();
-      const record = system.put(stream, { ...op.record, id: existing?.id, hubId: op.canonicalId });
-      results.push({
-        ok: true as const,
-        idempotencyKey: op.idempotencyKey,
-        externalId: record.id,
-        created: !existing,
-      });
-    }
-    return results;
-  },
+  write: (ctx, stream, ops) =>
+    stream === 'customers'
+      ? lookUpThenCreate(memorySystem(ctx.config.system), stream, ops, roundTrip)
+      : memoryConnector.write!(ctx, stream, ops),
 } as typeof memoryConnector;
-
-let run = 0;
 
 describe.each(storeDrivers())('direct writes on $name', (driver) => {
   let test: TestHub;
   let crm: MemorySystem;
   let erp: MemorySystem;
   beforeEach(async () => {
-    run++;
     test = await startTestHub({
       store: await driver.open(),
       queue: createMemoryQueue(),
-      connectors: [lookUpThenCreate as Connector<unknown>],
+      connectors: [odooLikeCustomers as Connector<unknown>],
       workers: false,
     });
-    crm = memorySystem(`crm-direct-${run}-${Date.now()}`);
-    erp = memorySystem(`erp-direct-${run}-${Date.now()}`);
-    for (const [id, system] of [
-      ['crm', crm],
-      ['erp', erp],
-    ] as const)
-      await test.hub.store.connections.save(
-        { id, kind: 'memory', name: id.toUpperCase(), config: { system: system.name } },
-        memoryConnector.configSchema,
-      );
+    ({ crm, erp } = await connectCrmAndErp(test.hub, 'direct'));
   });
   afterEach(async () => {
     await test.stop();
@@ -71,11 +48,7 @@ describe.each(storeDrivers())('direct writes on $name', (driver) => {
     crm.put('customers', { id: 'C-1', name });
     await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
     const canonicalId = await canonicalIdOf(test.hub, 'customer', 'crm', 'C-1');
-    const { rows } = await test.hub.store.db.query<{ version: number }>(
-      'SELECT version FROM golden_records WHERE id = $1',
-      [canonicalId],
-    );
-    return { canonicalId, version: rows[0]!.version };
+    return { canonicalId, version: await goldenVersionOf(test.hub, canonicalId) };
   };
 
   it('creates a new record once when two flow steps write it at the same time', async () => {

@@ -1,7 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { defineConnector, secret } from '../../core/connector/define.ts';
-import type { CanonicalEntity, ChangeEvent, StreamSpec, WriteResult } from '../../core/connector/types.ts';
+import type {
+  CanonicalEntity,
+  ChangeEvent,
+  StreamSpec,
+  WriteOp,
+  WriteResult,
+} from '../../core/connector/types.ts';
 import { HubError } from '../../core/errors/index.ts';
 import { parseOrThrow } from '../../core/errors/validation.ts';
 
@@ -227,3 +233,31 @@ export const memoryConnector = defineConnector({
     );
   },
 });
+
+/**
+ * Writes `ops` to an in-memory system as Odoo creates records: a look-up by hub id (or external id),
+ * then a create when none is found, each call one round trip.
+ */
+export async function lookUpThenCreate(
+  system: MemorySystem,
+  stream: string,
+  ops: WriteOp[],
+  roundTrip: () => Promise<unknown>,
+): Promise<WriteResult[]> {
+  const results: WriteResult[] = [];
+  for (const op of ops) {
+    await roundTrip();
+    const existing = system
+      .list(stream)
+      .find((record) => record.hubId === op.canonicalId || record.id === op.externalId);
+    if (!existing) await roundTrip();
+    const record = system.put(stream, { ...op.record, id: existing?.id, hubId: op.canonicalId });
+    results.push({
+      ok: true as const,
+      idempotencyKey: op.idempotencyKey,
+      externalId: record.id,
+      created: !existing,
+    });
+  }
+  return results;
+}
