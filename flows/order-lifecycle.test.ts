@@ -15,9 +15,17 @@ describe('settledOrderStatus', () => {
     expect(settledOrderStatus(['confirmed', 'closed', 'shipped'])).toBe('closed');
   });
 
-  it('cancels from any stage, and nothing leaves cancelled', () => {
+  it('cancels from any stage, and only a reopening leaves cancelled', () => {
     expect(settledOrderStatus(['confirmed', 'in_production', 'cancelled'])).toBe('cancelled');
     expect(settledOrderStatus(['confirmed', 'cancelled', 'confirmed', 'shipped'])).toBe('cancelled');
+  });
+
+  it('starts again from draft when the ERP reopens a cancelled order', () => {
+    expect(settledOrderStatus(['confirmed', 'shipped', 'cancelled', 'draft'])).toBe('draft');
+    expect(settledOrderStatus(['confirmed', 'cancelled', 'draft', 'confirmed'])).toBe('confirmed');
+    expect(settledOrderStatus(['confirmed', 'cancelled', 'draft', 'confirmed', 'in_production'])).toBe(
+      'in_production',
+    );
   });
 
   it('holds an order before shipping and resumes it at the stage it had reached', () => {

@@ -20,8 +20,12 @@ interface Lifecycle {
   cancelled: boolean;
 }
 
+const reopened: Lifecycle = { stage: 'draft', held: false, cancelled: false };
+
 function advance(state: Lifecycle, proposed: OrderStatus): Lifecycle {
-  if (state.cancelled || proposed === 'cancelled') return { ...state, cancelled: true };
+  // Only the ERP sets an order back to draft after cancelling it (Odoo's "set to quotation").
+  if (state.cancelled) return proposed === 'draft' ? reopened : state;
+  if (proposed === 'cancelled') return { ...state, cancelled: true };
   if (proposed === 'on_hold')
     return { ...state, held: stageOf(state.stage) < stageOf('shipped') || state.held };
   const stage = stageOf(proposed) > stageOf(state.stage) ? proposed : state.stage;
@@ -31,11 +35,10 @@ function advance(state: Lifecycle, proposed: OrderStatus): Lifecycle {
 /**
  * The status an order has after these statuses, oldest first, were proposed for it (by the ERP's
  * syncs and by the flows): forward along the stages only, except into a hold before shipping and
- * out of it again, and into `cancelled`, which nothing leaves.
+ * out of it again, and into `cancelled`, which only a reopening (back to draft) leaves.
  */
 export function settledOrderStatus(proposals: OrderStatus[]): OrderStatus {
-  const start: Lifecycle = { stage: 'draft', held: false, cancelled: false };
-  const state = proposals.reduce(advance, start);
+  const state = proposals.reduce(advance, reopened);
   if (state.cancelled) return 'cancelled';
   return state.held ? 'on_hold' : state.stage;
 }
