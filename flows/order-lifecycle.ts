@@ -1,4 +1,3 @@
-import { HubError } from '../core/errors/index.ts';
 import { type HubWrite, patchHubRecord, type SavedRecord } from '../core/flow/golden-writes.ts';
 import { type SalesOrder, salesOrderStatuses } from '../core/model/orders.ts';
 import type { Db, Queryable } from '../core/store/db.ts';
@@ -74,32 +73,13 @@ export async function nextOrderStatus(
  * row locked: a status settled earlier (by a step whose recorded output a resumed run hands on)
  * would undo a move made meanwhile, e.g. set a shipped order back to confirmed.
  */
-export function writeOrderStatus(
+export async function writeOrderStatus(
   db: Db,
   write: HubWrite,
   proposed?: OrderStatus,
 ): Promise<SavedRecord & { status: OrderStatus }> {
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ status: OrderStatus }>(
-      `SELECT body->>'status' AS status FROM golden_records WHERE id = $1 AND NOT deleted FOR UPDATE`,
-      [write.id],
-    );
-    if (!rows[0])
-      throw new HubError('not_found', 'record_not_found', `${write.entity} ${write.id} does not exist`);
-    const status = await nextOrderStatus(tx, { id: write.id, status: rows[0].status }, proposed);
-    const saved = await patchHubRecord(inTransaction(db, tx), write, { status });
-    return { ...saved, status };
-  });
-}
-
-/** `db` bound to the open transaction `tx`: a transaction begun on it joins `tx`. */
-function inTransaction(db: Db, tx: Queryable): Db {
-  return {
-    driver: db.driver,
-    query: <R>(sql: string, params?: unknown[]) => tx.query<R>(sql, params),
-    exec: (sql) => tx.exec(sql),
-    transaction: <T>(fn: (inner: Queryable) => Promise<T>) => fn(tx),
-    listen: (channel, onNotify) => db.listen(channel, onNotify),
-    close: () => Promise.reject(new Error('a transaction does not close its database')),
-  };
+  const saved = await patchHubRecord(db, write, async (current, tx) => ({
+    status: await nextOrderStatus(tx, { id: write.id, status: current.status as OrderStatus }, proposed),
+  }));
+  return { ...saved, status: saved.body.status as OrderStatus };
 }

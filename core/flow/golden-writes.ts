@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CanonicalEntity } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
 import { validateEntity } from '../model/entities.ts';
-import type { Db } from '../store/db.ts';
+import type { Db, Queryable } from '../store/db.ts';
 import { stableStringify } from '../store/hash.ts';
 import { appendChangeRows } from '../store/repos/change-rows.ts';
 import { insertGoldenRows } from '../store/repos/golden.ts';
@@ -42,7 +42,10 @@ interface CurrentRow {
 export async function writeHubRecord(
   db: Db,
   write: HubWrite,
-  build: (current: Record<string, unknown> | undefined) => Record<string, unknown>,
+  build: (
+    current: Record<string, unknown> | undefined,
+    tx: Queryable,
+  ) => Record<string, unknown> | Promise<Record<string, unknown>>,
 ): Promise<SavedRecord> {
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<CurrentRow>(
@@ -50,7 +53,7 @@ export async function writeHubRecord(
       [write.id],
     );
     const current = rows[0];
-    const body = build(current?.body);
+    const body = await build(current?.body, tx);
     validateEntity(write.entity, body, write.id);
     const changedFields = Object.keys({ ...current?.body, ...body }).filter(
       (key) => stableStringify(current?.body[key]) !== stableStringify(body[key]),
@@ -79,15 +82,21 @@ export async function writeHubRecord(
   });
 }
 
-/** Sets fields of an existing golden record (a promise date, a buffer colour) as the hub. */
+/**
+ * Sets fields of an existing golden record (a promise date, a buffer colour) as the hub. A patch
+ * given as a function is worked out from the current body inside the writing transaction, with the
+ * record's row locked.
+ */
 export function patchHubRecord(
   db: Db,
   write: HubWrite,
-  patch: Record<string, unknown>,
+  patch:
+    | Record<string, unknown>
+    | ((current: Record<string, unknown>, tx: Queryable) => Promise<Record<string, unknown>>),
 ): Promise<SavedRecord> {
-  return writeHubRecord(db, write, (current) => {
+  return writeHubRecord(db, write, async (current, tx) => {
     if (!current)
       throw new HubError('not_found', 'record_not_found', `${write.entity} ${write.id} does not exist`);
-    return { ...current, ...patch };
+    return { ...current, ...(typeof patch === 'function' ? await patch(current, tx) : patch) };
   });
 }
