@@ -3,7 +3,7 @@ import type { CanonicalEntity } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
 import { validateEntity } from '../model/entities.ts';
 import type { Db, Queryable } from '../store/db.ts';
-import { stableStringify } from '../store/hash.ts';
+import { changedKeys } from '../store/hash.ts';
 import { appendChangeRows } from '../store/repos/change-rows.ts';
 import { insertGoldenRows } from '../store/repos/golden.ts';
 
@@ -55,9 +55,7 @@ export async function writeHubRecord(
     const current = rows[0];
     const body = await build(current?.body, tx);
     validateEntity(write.entity, body, write.id);
-    const changedFields = Object.keys({ ...current?.body, ...body }).filter(
-      (key) => stableStringify(current?.body[key]) !== stableStringify(body[key]),
-    );
+    const changedFields = changedKeys(current?.body ?? {}, body);
     if (current && changedFields.length === 0)
       return { id: write.id, version: current.version, changed: false, body };
     const version = (current?.version ?? 0) + 1;
@@ -75,7 +73,7 @@ export async function writeHubRecord(
         version,
         operation: current ? 'update' : 'create',
         body,
-        changed_fields: changedFields.sort(),
+        changed_fields: changedFields,
       },
     ]);
     return { id: write.id, version, changed: true, body };
