@@ -3,6 +3,7 @@ import type { ConnectorContext, WriteOp, WriteResult } from '../../core/connecto
 import { HubError, parseOrThrow, toHubError } from '../../core/errors/index.ts';
 import type { OdooClient } from './client.ts';
 import type { OdooConfig } from './config.ts';
+import { reconcileLines } from './lines.ts';
 import { parseRows } from './records.ts';
 import { resolveOdooStream } from './streams/index.ts';
 import type { OdooStream } from './streams/types.ts';
@@ -60,6 +61,7 @@ async function updateRecord(
   id: number,
   values: Record<string, unknown>,
 ) {
+  await reconcileLines(client, stream, id, values);
   const result = await client.executeKw(stream.model, 'write', [[id], values]);
   parseOrThrow(writeOkSchema, result, { what: `${stream.model}.write`, recordId: String(id) });
 }

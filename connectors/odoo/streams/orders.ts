@@ -55,6 +55,7 @@ export const salesOrdersStream: OdooStream = {
     },
   ],
   matchField: 'client_order_ref',
+  lines: [{ field: 'order_line', model: 'sale.order.line', inverse: 'order_id' }],
 };
 
 export const purchaseOrdersStream: OdooStream = {
@@ -109,4 +110,5 @@ export const purchaseOrdersStream: OdooStream = {
     },
   ],
   matchField: 'partner_ref',
+  lines: [{ field: 'order_line', model: 'purchase.order.line', inverse: 'order_id' }],
 };

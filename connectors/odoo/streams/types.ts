@@ -20,6 +20,16 @@ export interface OdooRelation {
   relations?: OdooRelation[];
 }
 
+/** An x2many field of order lines, reconciled with the stored lines when a record is updated. */
+export interface OdooLines {
+  /** The x2many field on the record (order_line). */
+  field: string;
+  /** The line model; it must have sequence, display_type and product_id, as Odoo's order lines do. */
+  model: string;
+  /** The line's many2one back to the record (order_id). */
+  inverse: string;
+}
+
 export interface OdooStream {
   spec: StreamSpec;
   model: string;
@@ -29,6 +39,8 @@ export interface OdooStream {
   relations?: OdooRelation[];
   /** Field looked up before a create (see write.ts); required for writable streams. */
   matchField?: string;
+  /** Line fields whose mapped lines are matched to the stored ones on an update (see lines.ts). */
+  lines?: OdooLines[];
   /** Adds derived fields to a page of rows (one extra call per page at most). */
   enrich?: (client: OdooClient, rows: OdooRow[]) => Promise<void>;
   /** stock.quant writes set a counted quantity and apply it instead of writing the quant. */
