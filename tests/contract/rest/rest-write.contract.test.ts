@@ -2,6 +2,7 @@ import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
 import { rest } from '../../../connectors/rest/index.ts';
 import type { WriteOp } from '../../../core/connector/types.ts';
+import { batchRetryError, sortResults } from '../../../core/sync/write-results.ts';
 import { api, fixture, makeConfig, makeContext, useNock } from './harness.ts';
 
 vi.mock('node:dns/promises', async () => (await import('./fake-dns.ts')).fakeDns);
@@ -24,6 +25,9 @@ const write = (ops: WriteOp[]) => rest.write(makeContext(config), 'suppliers', o
 function op(key: string, record: Record<string, unknown>, externalId?: string): WriteOp {
   return { idempotencyKey: key, action: 'upsert', canonicalId: `c-${key}`, externalId, record };
 }
+
+/** The engine's view of the ops, as core/sync/outbound.ts sorts a batch's results. */
+const planned = (ops: WriteOp[]) => ops.map((o) => ({ op: o, record: { id: o.canonicalId } as never }));
 
 function portal(key: string) {
   return nock(api).matchHeader('authorization', 'Bearer portal-token').matchHeader('idempotency-key', key);
@@ -118,18 +122,56 @@ describe('REST writes', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  it('stops the batch on a long 429 so the queue retries it after Retry-After', async () => {
+  it('keeps what a batch created when a long 429 stops it; the rest wait for Retry-After', async () => {
     portal('k-1')
       .post('/v1/suppliers', { name: 'Acme' })
       .reply(201, { data: { id: 'SUP-101' } });
     portal('k-2')
       .post('/v1/suppliers', { name: 'Bolt' })
       .reply(429, { message: 'too many writes' }, { 'Retry-After': '30' });
-    const error = await write([
-      op('k-1', { name: 'Acme' }),
-      op('k-2', { name: 'Bolt' }),
-      op('k-3', { name: 'Crane' }),
-    ]).catch((caught) => caught);
+    const ops = [op('k-1', { name: 'Acme' }), op('k-2', { name: 'Bolt' }), op('k-3', { name: 'Crane' })];
+    const results = await write(ops);
+    const limited = {
+      kind: 'rate_limited',
+      code: 'http_429',
+      message: 'POST /v1/suppliers: HTTP 429: too many writes',
+      retryAfterMs: 30_000,
+    };
+    expect(results).toEqual([
+      { ok: true, idempotencyKey: 'k-1', externalId: 'SUP-101', created: true },
+      { ok: false, idempotencyKey: 'k-2', error: limited },
+      { ok: false, idempotencyKey: 'k-3', error: limited },
+    ]);
+    // The engine records SUP-101 and retries only Bolt and Crane, after the 30 s asked for.
+    const sorted = sortResults(planned(ops), results);
+    expect(sorted.done.map(({ result }) => result.externalId)).toEqual(['SUP-101']);
+    expect(sorted.refused).toEqual([]);
+    expect(batchRetryError(sorted.retryable, ops.length)).toMatchObject({ retryAfterMs: 30_000 });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('leaves the ops an auth failure stopped without a result, so the engine retries them', async () => {
+    portal('k-1')
+      .post('/v1/suppliers', { name: 'Acme' })
+      .reply(201, { data: { id: 'SUP-101' } });
+    portal('k-2').post('/v1/suppliers', { name: 'Bolt' }).reply(401, { message: 'token revoked' });
+    const ops = [op('k-1', { name: 'Acme' }), op('k-2', { name: 'Bolt' }), op('k-3', { name: 'Crane' })];
+    const results = await write(ops);
+    expect(results).toEqual([{ ok: true, idempotencyKey: 'k-1', externalId: 'SUP-101', created: true }]);
+    // Filed as refused, an auth error would drop Bolt and Crane; without a result they are retried.
+    const sorted = sortResults(planned(ops), results);
+    expect(sorted.refused).toEqual([]);
+    expect(sorted.retryable.map((error) => error.code)).toEqual(['no_write_result', 'no_write_result']);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('throws what stops the batch when nothing was written yet, so the whole batch is retried', async () => {
+    portal('k-1')
+      .post('/v1/suppliers', { name: 'Acme' })
+      .reply(429, { message: 'too many writes' }, { 'Retry-After': '30' });
+    const error = await write([op('k-1', { name: 'Acme' }), op('k-2', { name: 'Bolt' })]).catch(
+      (caught) => caught,
+    );
     expect(error).toMatchObject({ kind: 'rate_limited', retryAfterMs: 30_000 });
     expect(nock.pendingMocks()).toEqual([]);
   });
