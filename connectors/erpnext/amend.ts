@@ -29,8 +29,9 @@ function withoutSystemFields(value: unknown): unknown {
 
 /**
  * A submitted document is never edited: it is cancelled (frappe.client.cancel) and a copy with the
- * changes is created with amended_from pointing at it, as the Amend button does. The copy is a
- * draft unless the mapped record asks for docstatus 1.
+ * changes is created with amended_from pointing at it, as the Amend button does. The copy is
+ * created with docstatus 1, which Frappe's insert submits in the same call, so the order stays
+ * submitted (unless the mapped record sets docstatus itself).
  * @see https://docs.frappe.io/erpnext/user/manual/en/amend-cancelled-document
  */
 export async function amendDocument(
@@ -40,7 +41,7 @@ export async function amendDocument(
   changes: Record<string, unknown>,
 ): Promise<FrappeDoc> {
   await client.callMethod('frappe.client.cancel', { doctype, name: submitted.name });
-  return createAmendment(client, doctype, submitted, changes);
+  return createAmendment(client, doctype, submitted, { docstatus: 1, ...changes });
 }
 
 /** The copy that replaces a cancelled document: its fields, the changes, amended_from its name. */

@@ -2,6 +2,7 @@ import type { ConnectorContext, WriteOp, WriteResult } from '../../core/connecto
 import { HubError, isHubError, toHubError } from '../../core/errors/index.ts';
 import { amendDocument, createAmendment, findAmendment } from './amend.ts';
 import type { ErpnextClient, FrappeDoc } from './client.ts';
+import { documentHolds } from './compare.ts';
 import type { ErpnextConfig } from './config.ts';
 import { type ErpnextStream, resolveErpnextStream } from './streams.ts';
 
@@ -32,8 +33,11 @@ async function findByMatchField(client: ErpnextClient, stream: ErpnextStream, fi
 }
 
 /**
- * Draft: PUT. Submitted: cancel and amend. Cancelled: follow its amendment; with none, amend it
- * now, which finishes an amend whose copy failed after the cancel (the two are separate calls).
+ * Nothing to write when the document already holds the mapped fields and rows: a new hub version
+ * often changes only fields this mapping does not carry, and amending a submitted document for
+ * it would cancel the order. Otherwise draft: PUT; submitted: cancel and amend; cancelled: follow
+ * its amendment, or with none amend it now, which finishes an amend whose copy failed after the
+ * cancel (the two are separate calls).
  */
 async function updateDocument(
   client: ErpnextClient,
@@ -44,6 +48,7 @@ async function updateDocument(
   if (!stream.submittable)
     return { name: (await client.update(stream.doctype, name, record)).name, created: false };
   const current: FrappeDoc = await client.get(stream.doctype, name);
+  if (current.docstatus !== 2 && documentHolds(current, record)) return { name, created: false };
   if (current.docstatus === 0)
     return { name: (await client.update(stream.doctype, name, record)).name, created: false };
   if (current.docstatus === 1)

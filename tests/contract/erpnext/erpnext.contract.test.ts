@@ -120,7 +120,7 @@ describe('erpnext writes', () => {
     });
   });
 
-  it('amends a submitted sales order: cancel, then a copy with amended_from, never a PUT', async () => {
+  it('amends a submitted sales order: cancel, then a submitted copy with amended_from, never a PUT', async () => {
     const submitted = fixture('sales-order-submitted') as {
       data: Record<string, unknown> & { items: Array<Record<string, unknown>> };
     };
@@ -130,18 +130,20 @@ describe('erpnext writes', () => {
       .reply(200, fixture('sales-order-cancel'));
     api()
       .post(soPath, (body: Record<string, unknown> & { items: Array<Record<string, unknown>> }) => {
+        // docstatus 1 makes Frappe's insert submit the copy, so the order stays confirmed.
         expect(body).toMatchObject({
           amended_from: 'SAL-ORD-2026-00001',
           delivery_date: '2026-12-05',
           customer: 'CUST-2026-00001',
+          docstatus: 1,
         });
         expect(body).not.toHaveProperty('name');
-        expect(body).not.toHaveProperty('docstatus');
         expect(body.items[0]).toMatchObject({ item_code: 'HUB-001', qty: 10 });
         expect(body.items[0]).not.toHaveProperty('parent');
+        expect(body.items[0]).not.toHaveProperty('docstatus');
         return true;
       })
-      .reply(200, fixture('sales-order-amended'));
+      .reply(200, fixture('sales-order-amended-submitted'));
     const results = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
       op({ externalId: 'SAL-ORD-2026-00001', record: { delivery_date: '2026-12-05' } }),
     ]);
@@ -151,6 +153,60 @@ describe('erpnext writes', () => {
       externalId: 'SAL-ORD-2026-00001-1',
       created: false,
     });
+  });
+
+  // What sales_orders.out.yaml makes of the order read from SAL-ORD-2026-00001 itself.
+  const mappedOrder = {
+    customer: 'CUST-2026-00001',
+    po_no: 'HUB-SO-1',
+    transaction_date: '2026-11-21',
+    delivery_date: '2026-12-01',
+    currency: 'CNY',
+    items: [{ item_code: 'HUB-001', qty: 10, uom: 'Nos', rate: 12.5, delivery_date: '2026-12-01' }],
+  };
+
+  it('writes nothing to a submitted order that already holds the mapped fields and rows', async () => {
+    // A hub version that changed only fields this mapping does not carry: no cancel, no amend.
+    api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, fixture('sales-order-submitted'));
+    const results = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
+      op({ externalId: 'SAL-ORD-2026-00001', record: mappedOrder }),
+    ]);
+    expect(results[0]).toEqual({
+      ok: true,
+      idempotencyKey: 'key-c1',
+      externalId: 'SAL-ORD-2026-00001',
+      created: false,
+    });
+  });
+
+  it('writes nothing when a retried create finds an unchanged draft by po_no', async () => {
+    api()
+      .get(soPath)
+      .query(listQuery({ fields: ['name'], filters: [['po_no', '=', 'HUB-SO-1']], limit: 2 }))
+      .reply(200, { data: [{ name: 'SAL-ORD-2026-00001-1' }] });
+    api().get(`${soPath}/SAL-ORD-2026-00001-1`).reply(200, fixture('sales-order-amended'));
+    const results = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
+      op({ record: { ...mappedOrder, delivery_date: '2026-12-05' } }),
+    ]);
+    expect(results[0]).toMatchObject({ ok: true, externalId: 'SAL-ORD-2026-00001-1', created: false });
+  });
+
+  it('amends a submitted order when only a row field differs from what it holds', async () => {
+    api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, fixture('sales-order-submitted'));
+    api()
+      .post('/api/method/frappe.client.cancel', { doctype: 'Sales Order', name: 'SAL-ORD-2026-00001' })
+      .reply(200, fixture('sales-order-cancel'));
+    api()
+      .post(soPath, (body: Record<string, unknown>) => {
+        expect(body).toMatchObject({ docstatus: 1, items: [{ item_code: 'HUB-001', qty: 12 }] });
+        return true;
+      })
+      .reply(200, fixture('sales-order-amended-submitted'));
+    const [item] = mappedOrder.items;
+    const results = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
+      op({ externalId: 'SAL-ORD-2026-00001', record: { ...mappedOrder, items: [{ ...item, qty: 12 }] } }),
+    ]);
+    expect(results[0]).toMatchObject({ ok: true, externalId: 'SAL-ORD-2026-00001-1' });
   });
 
   it('never edits a cancelled order: it follows the amendment', async () => {
