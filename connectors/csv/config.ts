@@ -89,7 +89,7 @@ export const csvConfigSchema = z
         markerSuffix: z.string().min(1).default('.done'),
       })
       .default({ mode: 'stable', stableForMs: 2_000, markerSuffix: '.done' }),
-    /** Content hashes kept per stream to recognise re-delivered files. */
+    /** Imported files (name and content hash) kept per stream to recognise re-delivered files. */
     keepHashes: z.number().int().positive().default(10_000),
     streams: z.array(z.discriminatedUnion('direction', [importStream, exportStream])).min(1),
   })

@@ -25,10 +25,15 @@ export function parseCsvCursor(cursor: Cursor | undefined): CsvCursor {
   return parsed.success ? parsed.data : { files: [] };
 }
 
+/** Whether a cursor entry names this file: the same name with the same content. */
+export const isFile = (entry: { name: string; hash: string }, name: string, hash: string) =>
+  entry.name === name && entry.hash === hash;
+
 /** Another file's resume point stays: that file is still to finish. */
 export function withFinishedFile(cursor: CsvCursor, done: CsvFileDone): CsvCursor {
   const files = [...cursor.files, done].slice(-keptFiles);
-  return cursor.partial && cursor.partial.hash !== done.hash ? { files, partial: cursor.partial } : { files };
+  const resumesOther = cursor.partial && !isFile(cursor.partial, done.name, done.hash);
+  return resumesOther ? { files, partial: cursor.partial } : { files };
 }
 
 export function toCursorJson(cursor: CsvCursor): Cursor {

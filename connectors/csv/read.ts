@@ -6,6 +6,7 @@ import { type CsvConfig, type CsvImportStream, formatOf } from './config.ts';
 import {
   type CsvCursor,
   type CsvFileDone,
+  isFile,
   parseCsvCursor,
   toCursorJson,
   withFinishedFile,
@@ -14,7 +15,7 @@ import { decodeFile } from './encoding.ts';
 import { type CsvEntry, parseCsvFile } from './parse.ts';
 import { createRowError } from './row-error.ts';
 import type { CsvRuntime } from './runtime.ts';
-import { createSettlement, hashesKey } from './settle.ts';
+import { createSettlement, readImports } from './settle.ts';
 import { type FileEntry, type FileSource, joinPath } from './source/index.ts';
 
 function sha256(bytes: Buffer): string {
@@ -58,7 +59,7 @@ function importPlan(
   size: number,
 ): FilePlan {
   const done: CsvFileDone = { name: file.name, hash };
-  const doneUpTo = cursor.partial?.hash === hash ? cursor.partial.line : 0;
+  const doneUpTo = cursor.partial && isFile(cursor.partial, file.name, hash) ? cursor.partial.line : 0;
   const pages = pagesOf(
     entries.filter((entry) => entry.line > doneUpTo),
     size,
@@ -80,6 +81,19 @@ function failurePlan(error: HubError, file: FileEntry, hash: string, cursor: Csv
   const done: CsvFileDone = { name: file.name, hash, failed: true };
   const records = [createRowError(file.name, 1, error.message, null)];
   return { done, pages: [{ records, cursor: withFinishedFile(cursor, done) }] };
+}
+
+/**
+ * The content hash of the latest import under this name, from lists of imported files, newest
+ * list first and each newest last: the start cursor (whose files are stored, though a crash may
+ * have kept them from processed/), then the imports remembered in the connection state.
+ */
+function lastImportedHash(name: string, ...newestFirst: CsvFileDone[][]): string | undefined {
+  for (const files of newestFirst) {
+    const latest = [...files].reverse().find((done) => done.name === name && !done.failed);
+    if (latest) return latest.hash;
+  }
+  return undefined;
 }
 
 /** The complete files, oldest first; an interrupted file first, as the cursor keeps one resume point. */
@@ -106,7 +120,9 @@ async function readyFiles(
  * Imports the stream's complete files, oldest first. Each file's records are handed over in
  * pages; the last page's cursor names the file and its content hash, so the engine commits the
  * records and "file imported" together. The file moves to processed/ only once that page is
- * known to be stored (see createSettlement): until then a re-read finds its hash in the cursor.
+ * known to be stored (see createSettlement): until then a re-read finds it in the cursor. A file
+ * is skipped only when its latest import under the same name had the same content; another file
+ * with an older file's content is imported again (records upsert by id, so this is harmless).
  * An unreadable file is handed over as one failure record, named in the cursor as failed, and
  * moves to failed/ the same way.
  */
@@ -128,25 +144,20 @@ export async function* readImportStream(
   }
   try {
     let cursor: CsvCursor = parseCsvCursor(startCursor);
-    const hashesAtStart = (files: CsvFileDone[]) => new Set(files.map((done) => done.hash));
-    const importedAtStart = hashesAtStart(cursor.files.filter((done) => !done.failed));
-    const failedAtStart = hashesAtStart(cursor.files.filter((done) => done.failed));
+    const startFiles = cursor.files;
+    const imported = await readImports(ctx, stream);
     for (const file of await readyFiles(source, config, stream, cursor, runtime)) {
       const bytes = await source.read(joinPath(stream.folder, file.name));
       const hash = sha256(bytes);
-      const stored =
-        importedAtStart.has(hash) ||
-        ((await ctx.state.get<string[]>(hashesKey(stream))) ?? []).includes(hash);
-      if (stored || cursor.files.some((done) => done.hash === hash && !done.failed)) {
+      if (lastImportedHash(file.name, startFiles, imported) === hash) {
         logger.info('csv file already imported; moving it aside', { stream: stream.name, file: file.name });
-        const imported: CsvFileDone = { name: file.name, hash };
-        if (stored) await settlement.settle(file, imported);
-        else settlement.settleOnceStored(file, imported, handedOver);
+        await settlement.settle(file, { name: file.name, hash });
         continue;
       }
       const entries = readEntries(bytes, file, config, stream);
       const about = { stream: stream.name, file: file.name };
-      if (entries instanceof HubError && failedAtStart.has(hash)) {
+      const failedAtStart = startFiles.some((done) => done.failed && isFile(done, file.name, hash));
+      if (entries instanceof HubError && failedAtStart) {
         // Parsed again rather than trusted: after a config fix the same file may import now.
         logger.info('csv file failure already stored; moving it to failed/', about);
         await settlement.settle(file, { name: file.name, hash, failed: true });

@@ -1,18 +1,31 @@
-import type { ConnectorContext } from '../../core/connector/types.ts';
+import { z } from 'zod';
+import type { ConnectorContext, JsonValue } from '../../core/connector/types.ts';
 import type { CsvConfig, CsvImportStream } from './config.ts';
-import type { CsvFileDone } from './cursor.ts';
+import { type CsvFileDone, isFile } from './cursor.ts';
 import { type FileEntry, type FileSource, joinPath } from './source/index.ts';
 
 export const processedFolder = 'processed';
 export const failedFolder = 'failed';
 
-export const hashesKey = (stream: CsvImportStream) => `csv.${stream.name}.hashes`;
+/** The files imported and moved to processed/ (name and content hash), newest last. */
+export const importsKey = (stream: CsvImportStream) => `csv.${stream.name}.imports`;
 
-async function rememberHash(ctx: ConnectorContext<CsvConfig>, stream: CsvImportStream, hash: string) {
-  const key = hashesKey(stream);
-  await ctx.state.withLock(key, async () => {
-    const hashes = (await ctx.state.get<string[]>(key)) ?? [];
-    if (!hashes.includes(hash)) await ctx.state.set(key, [...hashes, hash].slice(-ctx.config.keepHashes));
+const importsSchema = z.array(z.object({ name: z.string(), hash: z.string() }));
+
+/** Unreadable state only makes the next delivery of a file import again, which is harmless. */
+export async function readImports(
+  ctx: ConnectorContext<CsvConfig>,
+  stream: CsvImportStream,
+): Promise<CsvFileDone[]> {
+  const parsed = importsSchema.safeParse((await ctx.state.get<JsonValue>(importsKey(stream))) ?? []);
+  return parsed.success ? parsed.data : [];
+}
+
+async function rememberImport(ctx: ConnectorContext<CsvConfig>, stream: CsvImportStream, done: CsvFileDone) {
+  await ctx.state.withLock(importsKey(stream), async () => {
+    const others = (await readImports(ctx, stream)).filter((file) => !isFile(file, done.name, done.hash));
+    const imports = [...others, { name: done.name, hash: done.hash }].slice(-ctx.config.keepHashes);
+    await ctx.state.set(importsKey(stream), imports);
   });
 }
 
@@ -30,7 +43,7 @@ export async function moveAside(
 }
 
 /**
- * Moves imported files to processed/ (and remembers their hashes), and unreadable ones to failed/,
+ * Moves imported files to processed/ (and remembers their names and hashes), and unreadable ones to failed/,
  * only once the engine has stored the page whose cursor names them: their records, or their
  * failure records. The engine may prepare the next page while the current one commits, so being
  * asked for page n + 2 is what proves page n stored. Files still waiting when the run ends are
@@ -43,9 +56,9 @@ export function createSettlement(
 ) {
   const waiting: Array<{ file: FileEntry; done: CsvFileDone; page: number }> = [];
   const settle = async (file: FileEntry, done: CsvFileDone) => {
-    // A failed file's hash is not remembered: delivered again after a config fix, it must be read.
+    // A failed file is not remembered: delivered again after a config fix, it must be read.
     if (done.failed) return moveAside(source, ctx.config, stream, file, failedFolder);
-    await rememberHash(ctx, stream, done.hash);
+    await rememberImport(ctx, stream, done);
     await moveAside(source, ctx.config, stream, file, processedFolder);
   };
   return {

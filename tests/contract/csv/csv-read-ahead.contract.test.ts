@@ -32,7 +32,7 @@ describe('CSV import with the engine reading one page ahead', () => {
     await pages.next(); // asked ahead while page 1 is stored ...
     await pages.return?.(undefined); // ... and that transaction fails
     expect(await listFolder(folder)).toEqual(['suppliers_a.csv']);
-    expect(await state.get('csv.suppliers.hashes')).toBeUndefined();
+    expect(await state.get('csv.suppliers.imports')).toBeUndefined();
 
     expect(codesOf(await readAll(config, 'suppliers', { state }))).toEqual(['S-1', 'S-2']);
   });
@@ -75,6 +75,6 @@ describe('CSV import with the engine reading one page ahead', () => {
     // Exactly once: the next run starts from the stored cursor, moves suppliers_c and imports nothing.
     expect(await readAll(config, 'suppliers', { state, cursor: third.value.cursor })).toEqual([]);
     expect(await listFolder(folder)).toEqual(['processed']);
-    expect(await state.get('csv.suppliers.hashes')).toHaveLength(3);
+    expect(await state.get('csv.suppliers.imports')).toHaveLength(3);
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createCsvConnector, isCsvRowError } from '../../../connectors/csv/index.ts';
 import { createCsvRuntime } from '../../../connectors/csv/runtime.ts';
 import { createMemoryState } from '../../../core/connector/index.ts';
+import type { ReadPage } from '../../../core/connector/types.ts';
 import {
   listFolder,
   makeConfig,
@@ -177,7 +178,7 @@ describe('CSV import from a local folder', () => {
     expect(await listFolder(folder)).toEqual(['processed']);
   });
 
-  it('imports a re-delivered file once, by its content hash, from state or from the cursor', async () => {
+  it('skips a file delivered again under its name with the same content, from state or from the cursor', async () => {
     const folder = await makeFolder();
     const state = createMemoryState();
     const content = `${header}S-1,Acme,14,\n`;
@@ -186,21 +187,50 @@ describe('CSV import from a local folder', () => {
     expect(first.records).toHaveLength(1);
     expect(await nextRun(makeConfig(folder), 'suppliers', [first], { state })).toEqual([]);
 
-    await put(folder, 'suppliers_tuesday.csv', content);
     await put(folder, 'suppliers_monday.csv', content);
     expect(await readAll(makeConfig(folder), 'suppliers', { state })).toEqual([]);
     const processed = await listFolder(folder, 'processed');
-    expect(processed).toHaveLength(3);
-    expect(processed).toContain('suppliers_tuesday.csv');
     expect(processed.filter((name) => name.startsWith('suppliers_monday.'))).toHaveLength(2);
 
-    // A crash after the engine stored the page but before state was written: the cursor suffices.
-    await put(folder, 'suppliers_again.csv', content);
+    // A crash after the engine stored the page but before the file moved: the cursor suffices.
+    await put(folder, 'suppliers_monday.csv', content);
     const fresh = createMemoryState();
     expect(await readAll(makeConfig(folder), 'suppliers', { state: fresh, cursor: first.cursor })).toEqual(
       [],
     );
-    expect(await fresh.get('csv.suppliers.hashes')).toHaveLength(1);
+    expect(await fresh.get('csv.suppliers.imports')).toEqual([
+      { name: 'suppliers_monday.csv', hash: expect.any(String) },
+    ]);
+  });
+
+  it('imports a file whose content equals an older one: a value that changes back is not lost', async () => {
+    const folder = await makeFolder();
+    const state = createMemoryState();
+    const config = makeConfig(folder);
+    const leadTime = (days: number) => `${header}S-1,Acme,${days},\n`;
+    const leadTimes = (pages: ReadPage[]) =>
+      pages.flatMap((page) => page.records.map((r) => (r as { leadTimeDays: number }).leadTimeDays));
+
+    // Dated files: Monday 14, Tuesday 21, Wednesday 14 again (byte for byte Monday's file).
+    await put(folder, 'suppliers_mon.csv', leadTime(14));
+    const monday = await readAll(config, 'suppliers', { state });
+    await put(folder, 'suppliers_tue.csv', leadTime(21));
+    const tuesday = await nextRun(config, 'suppliers', monday, { state });
+    await put(folder, 'suppliers_wed.csv', leadTime(14));
+    const wednesday = await nextRun(config, 'suppliers', tuesday, { state });
+    expect([monday, tuesday, wednesday].map(leadTimes)).toEqual([[14], [21], [14]]);
+
+    // One fixed name: the file changes back to content it had before under that name.
+    let previous = wednesday;
+    const imported: number[][] = [];
+    for (const days of [21, 14, 21]) {
+      await put(folder, 'suppliers.csv', leadTime(days));
+      previous = await nextRun(config, 'suppliers', previous, { state });
+      imported.push(leadTimes(previous));
+      // The next run moves the file to processed/ before the supplier writes the next one.
+      expect(await nextRun(config, 'suppliers', previous, { state })).toEqual([]);
+    }
+    expect(imported).toEqual([[21], [14], [21]]);
   });
 
   it('moves a file with broken quoting or missing columns to failed/ and imports the others', async () => {
