@@ -22,6 +22,8 @@ export const hubspotConfigSchema = z.object({
   idProperty: z.string().min(1).default('hub_id'),
   /** Search page size; HubSpot allows up to 200. */
   pageSize: z.number().int().min(1).max(200).default(200),
+  /** How far back each incremental read searches again, for changes the search index took in late. */
+  overlapSeconds: z.number().int().min(0).default(60),
   /** Share of the daily API allowance the hub may use before it stops and waits. */
   dailyUsageCeiling: z.number().gt(0).max(1).default(0.9),
 });

@@ -14,7 +14,10 @@ export const hubspot = defineConnector<HubspotConfig>({
   streams: hubspotStreams.map((stream) => stream.spec),
   check: (ctx) => checkHubspot(ctx.config, createHubspotClient(ctx), hubspotStreams),
   read: (ctx, stream, cursor) =>
-    searchChanges(createHubspotClient(ctx), findCrmObjectStream(stream), cursor, ctx.config.pageSize),
+    searchChanges(createHubspotClient(ctx), findCrmObjectStream(stream), cursor, {
+      limit: ctx.config.pageSize,
+      overlapMs: ctx.config.overlapSeconds * 1000,
+    }),
   write: (ctx, stream, ops) =>
     writeCrmObjects(createHubspotClient(ctx), findCrmObjectStream(stream), ctx.config.idProperty, ops),
   webhook: receiveWebhook,

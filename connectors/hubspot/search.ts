@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import type { Cursor, ReadPage } from '../../core/connector/types.ts';
 import { HubError, parseOrThrow } from '../../core/errors/index.ts';
+import { admitStamped, type SeenWindow, stampKey } from '../shared/overlap-window.ts';
 import type { HubspotClient } from './client.ts';
 import { attachDealAssociations } from './deal-associations.ts';
 import type { CrmObjectStream } from './streams/crm-object.ts';
 
 /**
- * Incremental reads through the CRM search API, oldest change first, paged by key: each page
- * asks again for everything modified at or after the newest time seen, skipping the ids already
- * read at that exact time. Offset paging (`after`) would skip an object whenever one already read
- * is edited between two requests, so it is used only to step over a page whose objects all share
- * that time; search stops at 10,000 results per query, which bounds how many may share it.
+ * Incremental reads through the CRM search API, oldest change first. The search index is
+ * eventually consistent: an object saved earlier can reach it after one saved later, so each read
+ * starts `overlap` before the newest change seen and drops the objects it already read there (the
+ * shared overlap window). Within a read, each page asks again for everything modified at or after
+ * the newest time on the page before. Offset paging (`after`) would skip an object whenever one
+ * already read is edited between two requests, so it is used only to step over a page whose objects
+ * all share that time; search stops at 10,000 results per query, which bounds how many may share it.
  * @see https://developers.hubspot.com/docs/api/crm/search
  */
 export const searchCeiling = 10_000;
@@ -24,11 +27,23 @@ const searchResponseSchema = z.object({
   results: z.array(crmObjectSchema),
   paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
 });
-const cursorSchema = z.object({ since: z.number(), idsAtSince: z.array(z.string()) });
+const cursorSchema = z.union([
+  z.object({ since: z.number(), seen: z.array(z.string()) }),
+  // Cursors stored before the overlap window kept only the ids read at `since`.
+  z.object({ since: z.number(), idsAtSince: z.array(z.string()) }).transform(({ since, idsAtSince }) => ({
+    since,
+    seen: idsAtSince.map((id) => stampKey({ id, ms: since })),
+  })),
+]);
 
-type SearchCursor = z.output<typeof cursorSchema>;
+type CrmObject = z.output<typeof crmObjectSchema>;
 
-function modifiedAt(record: z.output<typeof crmObjectSchema>, property: string): number {
+export interface SearchOptions {
+  limit: number;
+  overlapMs: number;
+}
+
+function modifiedAt(record: CrmObject, property: string): number {
   const ms = Date.parse(record.properties[property] ?? '');
   if (Number.isNaN(ms)) {
     throw new HubError(
@@ -43,13 +58,13 @@ function modifiedAt(record: z.output<typeof crmObjectSchema>, property: string):
 
 function searchBody(
   stream: CrmObjectStream,
-  since: number | undefined,
+  from: number | undefined,
   limit: number,
   after: string | undefined,
 ) {
-  const filters = [{ propertyName: stream.modifiedProperty, operator: 'GTE', value: String(since) }];
+  const filters = [{ propertyName: stream.modifiedProperty, operator: 'GTE', value: String(from) }];
   return {
-    filterGroups: since === undefined ? [] : [{ filters }],
+    filterGroups: from === undefined ? [] : [{ filters }],
     sorts: [{ propertyName: stream.modifiedProperty, direction: 'ASCENDING' }],
     properties: stream.properties,
     limit,
@@ -57,59 +72,54 @@ function searchBody(
   };
 }
 
+async function searchPage(
+  client: HubspotClient,
+  stream: CrmObjectStream,
+  body: ReturnType<typeof searchBody>,
+) {
+  const response = await client.send<unknown>(
+    { method: 'POST', url: `/crm/v3/objects/${stream.objectType}/search`, data: body },
+    `Search ${stream.objectType}`,
+  );
+  return parseOrThrow(searchResponseSchema, response, { what: `HubSpot ${stream.objectType} search` });
+}
+
 export async function* searchChanges(
   client: HubspotClient,
   stream: CrmObjectStream,
   raw: Cursor | undefined,
-  limit: number,
+  { limit, overlapMs }: SearchOptions,
 ): AsyncGenerator<ReadPage> {
-  let cursor: SearchCursor | undefined =
+  let cursor: SeenWindow | undefined =
     raw === undefined || raw === null
       ? undefined
       : parseOrThrow(cursorSchema, raw, { what: `hubspot ${stream.spec.name} cursor` });
+  const stampOf = (record: CrmObject) => ({ id: record.id, ms: modifiedAt(record, stream.modifiedProperty) });
+  let from = cursor && cursor.since - overlapMs;
   let after: string | undefined;
   for (;;) {
-    const since = cursor?.since;
-    const response = await client.send<unknown>(
-      {
-        method: 'POST',
-        url: `/crm/v3/objects/${stream.objectType}/search`,
-        data: searchBody(stream, since, limit, after),
-      },
-      `Search ${stream.objectType}`,
-    );
-    const page = parseOrThrow(searchResponseSchema, response, {
-      what: `HubSpot ${stream.objectType} search`,
-    });
-    const fresh = page.results.filter(
-      (record) =>
-        !(
-          cursor &&
-          modifiedAt(record, stream.modifiedProperty) === cursor.since &&
-          cursor.idsAtSince.includes(record.id)
-        ),
-    );
-    for (const record of fresh) {
-      const ms = modifiedAt(record, stream.modifiedProperty);
-      if (!cursor || ms > cursor.since) cursor = { since: ms, idsAtSince: [record.id] };
-      else if (ms === cursor.since) cursor = { since: ms, idsAtSince: [...cursor.idsAtSince, record.id] };
-    }
+    const page = await searchPage(client, stream, searchBody(stream, from, limit, after));
+    const admitted = admitStamped(cursor, page.results, stampOf, overlapMs);
+    cursor = admitted.window;
     const records = stream.lineItemProperties
-      ? await attachDealAssociations(client, fresh, stream.lineItemProperties)
-      : fresh;
+      ? await attachDealAssociations(client, admitted.fresh, stream.lineItemProperties)
+      : admitted.fresh;
     yield { records, cursor: cursor ?? null };
     const next = page.paging?.next?.after;
-    if (!next) return;
-    if (cursor?.since !== since) {
+    const last = page.results.at(-1);
+    if (!next || !last) return;
+    const lastMs = stampOf(last).ms;
+    if (lastMs !== from) {
+      from = lastMs;
       after = undefined;
       continue;
     }
-    // Everything up to `next` was modified at `since`: step over it within the same query.
+    // Everything up to `next` was modified at `from`: step over it within the same query.
     if (Number(next) + limit > searchCeiling) {
       throw new HubError(
         'system',
         'search_window_stuck',
-        `More than ${searchCeiling} ${stream.objectType} share the modification time ${new Date(since ?? 0).toISOString()}; the search cannot move past it`,
+        `More than ${searchCeiling} ${stream.objectType} share the modification time ${new Date(from).toISOString()}; the search cannot move past it`,
       );
     }
     after = next;

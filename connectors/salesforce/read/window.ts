@@ -1,9 +1,9 @@
+import { admitStamped } from '../../shared/overlap-window.ts';
+
 /**
- * Incremental reads by SystemModstamp with an overlap window. SystemModstamp is stamped when a
- * transaction starts, so a record can become visible after later-stamped ones were read; each
- * read therefore goes back `overlap` before the newest stamp seen. Records re-read inside the
- * window are recognised by Id plus SystemModstamp: the same pair is dropped, while a newer
- * stamp on the same Id (an update) passes.
+ * Incremental reads by SystemModstamp with an overlap window (see shared/overlap-window.ts).
+ * SystemModstamp is stamped when a transaction starts, so a record can become visible after
+ * later-stamped ones were read.
  */
 export type ModstampWindow = {
   /** Newest SystemModstamp seen, ISO 8601. */
@@ -34,10 +34,6 @@ export function windowStart(window: ModstampWindow, overlapMs: number): string {
   return toSoqlDateTime(toEpochMs(window.since) - overlapMs);
 }
 
-function epochOfKey(key: string): number {
-  return Number(key.slice(key.lastIndexOf('@') + 1));
-}
-
 /** Drops records already seen and moves the window forward past the rest. */
 export function admitRecords<T>(
   window: ModstampWindow | undefined,
@@ -45,25 +41,18 @@ export function admitRecords<T>(
   stampOf: (record: T) => Stamped,
   overlapMs: number,
 ): { fresh: T[]; window: ModstampWindow | undefined } {
-  const seen = new Set(window?.seen ?? []);
-  let newest = window ? toEpochMs(window.since) : Number.NEGATIVE_INFINITY;
-  const fresh: T[] = [];
-  for (const record of records) {
-    const { id, modstamp } = stampOf(record);
-    const ms = toEpochMs(modstamp);
-    const key = `${id}@${ms}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    fresh.push(record);
-    newest = Math.max(newest, ms);
-  }
-  if (newest === Number.NEGATIVE_INFINITY) return { fresh, window };
-  const floor = newest - overlapMs;
-  return {
-    fresh,
-    window: {
-      since: new Date(newest).toISOString(),
-      seen: [...seen].filter((key) => epochOfKey(key) >= floor),
+  const admitted = admitStamped(
+    window && { since: toEpochMs(window.since), seen: window.seen },
+    records,
+    (record) => {
+      const { id, modstamp } = stampOf(record);
+      return { id, ms: toEpochMs(modstamp) };
     },
+    overlapMs,
+  );
+  const next = admitted.window;
+  return {
+    fresh: admitted.fresh,
+    window: next && { since: new Date(next.since).toISOString(), seen: next.seen },
   };
 }

@@ -54,11 +54,11 @@ function serveSearch(current: () => Company[]): SearchRequest[] {
 }
 
 describe('HubSpot reads', () => {
-  it('searches changed companies oldest first, each page from the newest time seen, and keeps that time with its ids', async () => {
+  it('searches changed companies oldest first from the overlap before the cursor, each page from the newest time seen, and keeps the ids seen in the overlap', async () => {
     const ctx = makeContext(makeConfig());
     const since = at('2024-05-01T09:00:00.000Z');
     api()
-      .post(companySearch, searchBody('hs_lastmodifieddate', companies.properties, since, 200))
+      .post(companySearch, searchBody('hs_lastmodifieddate', companies.properties, since - 60_000, 200))
       .reply(200, fixture('companies-search-1'));
     api()
       .post(
@@ -66,12 +66,10 @@ describe('HubSpot reads', () => {
         searchBody('hs_lastmodifieddate', companies.properties, at('2024-05-01T10:05:00.000Z'), 200),
       )
       .reply(200, fixture('companies-search-2'));
-    const pages = await collect(hubspot.read(ctx, 'companies', { since, idsAtSince: [] }));
+    const pages = await collect(hubspot.read(ctx, 'companies', { since, seen: [] }));
     expect(idsOf(pages)).toEqual(['5001', '5002', '5003']);
-    expect(pages.at(-1)?.cursor).toEqual({
-      since: at('2024-05-01T10:05:00.000Z'),
-      idsAtSince: ['5002', '5003'],
-    });
+    const newest = at('2024-05-01T10:05:00.000Z');
+    expect(pages.at(-1)?.cursor).toEqual({ since: newest, seen: [`5002@${newest}`, `5003@${newest}`] });
     expect(nock.pendingMocks()).toEqual([]);
   });
 
@@ -87,7 +85,35 @@ describe('HubSpot reads', () => {
     const requests = serveSearch(() => (requests.length < 2 ? before : afterEdit));
     const pages = await collect(hubspot.read(ctx, 'companies', null));
     expect(idsOf(pages)).toEqual(['A', 'B', 'C', 'D', 'A']);
-    expect(pages.at(-1)?.cursor).toEqual({ since: at('2024-05-01T10:05:00.000Z'), idsAtSince: ['A'] });
+    const newest = at('2024-05-01T10:05:00.000Z');
+    expect(pages.at(-1)?.cursor).toEqual({ since: newest, seen: [`A@${newest}`] });
+  });
+
+  it('reads an object that reached the search index after a newer one, and nothing twice', async () => {
+    const ctx = makeContext(makeConfig());
+    const late = company('B', '2024-05-01T10:00:01.000Z');
+    let indexed = [company('A', '2024-05-01T10:00:05.000Z')];
+    const requests = serveSearch(() => indexed);
+    const first = await collect(
+      hubspot.read(ctx, 'companies', { since: at('2024-05-01T09:00:00.000Z'), seen: [] }),
+    );
+    expect(idsOf(first)).toEqual(['A']);
+    indexed = [late, ...indexed];
+    const second = await collect(hubspot.read(ctx, 'companies', first.at(-1)!.cursor));
+    expect(idsOf(second)).toEqual(['B']);
+    expect(requests.at(-1)?.filterGroups[0]?.filters[0]?.value).toBe(
+      String(at('2024-05-01T10:00:05.000Z') - 60_000),
+    );
+    const third = await collect(hubspot.read(ctx, 'companies', second.at(-1)!.cursor));
+    expect(idsOf(third)).toEqual([]);
+  });
+
+  it('takes up a cursor stored before the overlap window without reading its objects again', async () => {
+    const ctx = makeContext(makeConfig());
+    const since = at('2024-05-01T10:00:05.000Z');
+    serveSearch(() => [company('A', '2024-05-01T10:00:05.000Z'), company('C', '2024-05-01T10:00:06.000Z')]);
+    const pages = await collect(hubspot.read(ctx, 'companies', { since, idsAtSince: ['A'] }));
+    expect(idsOf(pages)).toEqual(['C']);
   });
 
   it('reads far more than 10,000 changes without reaching the search ceiling', async () => {
@@ -97,7 +123,7 @@ describe('HubSpot reads', () => {
       company(String(100_000 + index), new Date(start + Math.floor(index / 10) * 1000).toISOString()),
     );
     const requests = serveSearch(() => all);
-    const pages = await collect(hubspot.read(ctx, 'companies', { since: start, idsAtSince: [] }));
+    const pages = await collect(hubspot.read(ctx, 'companies', { since: start, seen: [] }));
     const ids = idsOf(pages);
     expect(ids).toHaveLength(10_050);
     expect(new Set(ids).size).toBe(10_050);
