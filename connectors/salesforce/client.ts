@@ -8,7 +8,12 @@ import { HubError } from '../../core/errors/index.ts';
 import { assertPublicUrl, createHttpClient, withInRequestRetry } from '../../core/http/index.ts';
 import type { Session, SessionSource } from './auth.ts';
 import type { SalesforceConfig } from './config.ts';
-import { classifyOAuthError, classifySalesforceError, isSessionExpired } from './errors.ts';
+import {
+  classifyOAuthError,
+  classifySalesforceError,
+  isLostQueryLocator,
+  isSessionExpired,
+} from './errors.ts';
 
 /**
  * The only file that talks to Salesforce. jsforce's HttpApi detects expired sessions, parses
@@ -209,6 +214,8 @@ export function createSalesforceClient(
       withInRequestRetry(
         () => sendWithSession(request),
         (error) => withContext(classifySalesforceError(error, quotaRetryAfterMs), what),
+        {},
+        (error) => !isLostQueryLocator(error),
       ),
     usage: () => usage,
   };

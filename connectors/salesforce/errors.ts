@@ -13,14 +13,10 @@ const transientCodes = new Set([
   'UNABLE_TO_LOCK_ROW',
   'QUERY_TIMEOUT',
   'TXN_SECURITY_END_SESSION',
-]);
-const configCodes = new Set([
-  'INVALID_FIELD',
-  'INVALID_TYPE',
-  'MALFORMED_QUERY',
-  'API_DISABLED_FOR_ORG',
+  // An expired or released query cursor; the read starts its query again from the committed window.
   'INVALID_QUERY_LOCATOR',
 ]);
+const configCodes = new Set(['INVALID_FIELD', 'INVALID_TYPE', 'MALFORMED_QUERY', 'API_DISABLED_FOR_ORG']);
 const conflictCodes = new Set(['DUPLICATE_VALUE', 'DUPLICATES_DETECTED', 'DUPLICATE_EXTERNAL_ID']);
 const notFoundCodes = new Set(['NOT_FOUND', 'ENTITY_IS_DELETED']);
 const authCodes = new Set(['INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'INVALID_SESSION_ID']);
@@ -36,6 +32,11 @@ interface VendorError {
 
 export function isSessionExpired(error: unknown): boolean {
   return (error as VendorError | undefined)?.errorCode === 'INVALID_SESSION_ID';
+}
+
+/** A dead query locator stays dead: asking with it again is no use, only a new query helps. */
+export function isLostQueryLocator(error: unknown): boolean {
+  return (error as VendorError | undefined)?.errorCode === 'INVALID_QUERY_LOCATOR';
 }
 
 function kindOf(code: string): HubError['kind'] {

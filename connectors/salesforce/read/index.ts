@@ -87,6 +87,27 @@ async function* readBulkLoad(
 }
 
 /**
+ * Query locators (nextRecordsUrl, also of paged child lists) expire when idle and may be released
+ * by Salesforce, which then answers INVALID_QUERY_LOCATOR. Each page's cursor is committed with it,
+ * so `pass` runs once more from the window it reached; a second loss is left to the queue to retry.
+ */
+async function* onceMoreIfLocatorLost(
+  ctx: ConnectorContext<SalesforceConfig>,
+  stream: SObjectStream,
+  pass: () => AsyncGenerator<ReadPage>,
+): AsyncGenerator<ReadPage> {
+  try {
+    yield* pass();
+  } catch (error) {
+    if (!isHubError(error) || error.code !== 'invalid_query_locator') throw error;
+    ctx.logger.warn('salesforce query locator lost, querying again from the window', {
+      stream: stream.spec.name,
+    });
+    yield* pass();
+  }
+}
+
+/**
  * One read of a stream: a Bulk API 2.0 load first when an initial load is large, then every
  * record changed since the window, then the deletions since the deletes window.
  */
@@ -125,22 +146,27 @@ export async function* readSObjectStream(
     }
   }
 
-  for await (const page of queryPages(client, selectChanged(stream, cursor.records ?? undefined, overlapMs), {
-    what,
-  })) {
-    const records = await inlineChildren(client, stream, page.records);
-    const admitted = admitRecords(cursor.records ?? undefined, records, stampOf, overlapMs);
-    cursor = { ...cursor, records: admitted.window ?? null };
-    yield { records: admitted.fresh, cursor };
-  }
+  const changed = async function* (): AsyncGenerator<ReadPage> {
+    const soql = selectChanged(stream, cursor.records ?? undefined, overlapMs);
+    for await (const page of queryPages(client, soql, { what })) {
+      const records = await inlineChildren(client, stream, page.records);
+      const admitted = admitRecords(cursor.records ?? undefined, records, stampOf, overlapMs);
+      cursor = { ...cursor, records: admitted.window ?? null };
+      yield { records: admitted.fresh, cursor };
+    }
+  };
+  yield* onceMoreIfLocatorLost(ctx, stream, changed);
 
-  const deletedSoql = selectDeleted(stream, cursor.deletes, overlapMs);
-  for await (const page of queryPages(client, deletedSoql, {
-    all: true,
-    what: `Read deleted ${stream.sobject}`,
-  })) {
-    const admitted = admitRecords(cursor.deletes, page.records, stampOf, overlapMs);
-    cursor = { ...cursor, deletes: admitted.window ?? cursor.deletes };
-    yield { records: [], deleted: admitted.fresh.map((record) => stampOf(record).id), cursor };
-  }
+  const deleted = async function* (): AsyncGenerator<ReadPage> {
+    const soql = selectDeleted(stream, cursor.deletes, overlapMs);
+    for await (const page of queryPages(client, soql, {
+      all: true,
+      what: `Read deleted ${stream.sobject}`,
+    })) {
+      const admitted = admitRecords(cursor.deletes, page.records, stampOf, overlapMs);
+      cursor = { ...cursor, deletes: admitted.window ?? cursor.deletes };
+      yield { records: [], deleted: admitted.fresh.map((record) => stampOf(record).id), cursor };
+    }
+  };
+  yield* onceMoreIfLocatorLost(ctx, stream, deleted);
 }

@@ -222,6 +222,50 @@ describe('Salesforce reads', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  describe('when Salesforce dropped the query locator (idle cursor expired or released)', () => {
+    const window = {
+      records: { since: '2024-05-01T09:00:00.000Z', seen: [] },
+      deletes: { since: '2024-05-01T10:10:00.000Z', seen: [] },
+      bulk: null,
+    };
+    const lostLocator = () =>
+      api()
+        .get(`${data}/query/01gHs00000XyZ12IAB-2000`)
+        .reply(400, fixture('error-invalid-query-locator'), { 'Content-Type': 'application/json' });
+
+    it('queries again from the window the pages read so far reached, reading nothing twice', async () => {
+      const ctx = await signedIn();
+      api()
+        .get(`${data}/query`)
+        .query({ q: changedAccounts(' WHERE SystemModstamp >= 2024-05-01T08:55:00Z') })
+        .reply(200, fixture('accounts-page-1'));
+      lostLocator();
+      const [, seenAlready] = (fixture('accounts-page-1') as { records: unknown[] }).records;
+      const [late] = (fixture('accounts-page-2') as { records: unknown[] }).records;
+      api()
+        .get(`${data}/query`)
+        .query({ q: changedAccounts(' WHERE SystemModstamp >= 2024-05-01T10:00:00Z') })
+        .reply(200, { totalSize: 2, done: true, records: [seenAlready, late] });
+      api().get(`${data}/queryAll`).query(isDeletedQuery).reply(200, fixture('empty-page'));
+      const pages = await collect(salesforce.read(ctx, 'accounts', window));
+      expect(idsOf(pages)).toEqual(['001Hs00001AaAaAIAA', '001Hs00001BbBbBIAB', '001Hs00001CcCcCIAC']);
+      expect(pages.at(-1)?.cursor).toMatchObject({ records: previousCursor.records });
+      expect(nock.pendingMocks()).toEqual([]);
+    });
+
+    it('leaves a second loss in one read to the queue to retry, not as a configuration error', async () => {
+      const ctx = await signedIn();
+      api().get(`${data}/query`).query(true).times(2).reply(200, fixture('accounts-page-1'));
+      lostLocator();
+      lostLocator();
+      const error = await collect(salesforce.read(ctx, 'accounts', window)).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({ kind: 'transient', code: 'invalid_query_locator', retryable: true });
+      expect(nock.pendingMocks()).toEqual([]);
+    });
+  });
+
   it('stops before the daily API allowance runs out, keeping the page it already has', async () => {
     const ctx = await signedIn({ apiUsageCeiling: 0.9 });
     api()
