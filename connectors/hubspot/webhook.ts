@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ChangeEvent, ConnectorContext, WebhookRequest } from '../../core/connector/types.ts';
-import { HubError, parseOrThrow } from '../../core/errors/index.ts';
+import { HubError, isHubError, parseOrThrow } from '../../core/errors/index.ts';
+import type { Logger } from '../../core/log/index.ts';
 import type { HubspotConfig } from './config.ts';
 import { streamBySubscriptionObject } from './streams/crm-object.ts';
 
@@ -83,32 +84,85 @@ export function verifySignature(secret: string, request: WebhookRequest, now = D
     throw new HubError('auth', 'signature_invalid', 'HubSpot webhook signature does not match');
 }
 
+const idSchema = z.union([z.number(), z.string()]).transform(String);
+
+/** What every event carries; the rest depends on its subscription type. */
 const eventSchema = z.looseObject({
   eventId: z.union([z.number(), z.string()]),
   subscriptionId: z.union([z.number(), z.string()]),
   portalId: z.union([z.number(), z.string()]),
   occurredAt: z.number(),
   subscriptionType: z.string(),
-  objectId: z.union([z.number(), z.string()]),
 });
+const objectEventSchema = eventSchema.extend({ objectId: idSchema });
+const mergeEventSchema = eventSchema.extend({
+  primaryObjectId: idSchema,
+  mergedObjectIds: z.array(idSchema),
+});
+const associationEventSchema = eventSchema.extend({ fromObjectId: idSchema });
 
-/** HubSpot's eventId alone is not guaranteed unique; with the subscription and portal it is. */
-export function parseEvents(body: unknown): ChangeEvent[] {
-  const events = parseOrThrow(z.array(eventSchema), body, { what: 'HubSpot webhook payload' });
-  return events.flatMap((event): ChangeEvent[] => {
-    const [object, change] = event.subscriptionType.split('.');
-    const stream = streamBySubscriptionObject[object];
-    if (!stream) return [];
+type HubspotEvent = z.output<typeof eventSchema>;
+/** `suffix` tells apart the eventIds of the several changes one event stands for. */
+type Change = Pick<ChangeEvent, 'externalId' | 'action'> & { suffix?: string };
+
+/**
+ * The object changes one event stands for. A merge deletes the objects merged away and changes
+ * the one they were merged into; an association change is a change of the subscribed object, on
+ * the `from` side (deals carry their company and line items); a GDPR deletion is a deletion.
+ */
+function changesOf(event: HubspotEvent, change: string | undefined): Change[] {
+  const what = `HubSpot webhook event ${event.eventId}`;
+  if (change === 'merge') {
+    const merge = parseOrThrow(mergeEventSchema, event, { what });
     return [
-      {
-        eventId: `${event.portalId}:${event.subscriptionId}:${event.eventId}`,
-        stream: stream.spec.name,
-        externalId: String(event.objectId),
-        action: change === 'deletion' ? 'delete' : 'upsert',
-        occurredAt: new Date(event.occurredAt).toISOString(),
-      },
+      ...merge.mergedObjectIds.map(
+        (id): Change => ({ externalId: id, action: 'delete', suffix: `merged:${id}` }),
+      ),
+      { externalId: merge.primaryObjectId, action: 'upsert' },
     ];
-  });
+  }
+  if (change === 'associationChange') {
+    return [
+      { externalId: parseOrThrow(associationEventSchema, event, { what }).fromObjectId, action: 'upsert' },
+    ];
+  }
+  const { objectId } = parseOrThrow(objectEventSchema, event, { what });
+  const deleted = change === 'deletion' || change === 'privacyDeletion';
+  return [{ externalId: objectId, action: deleted ? 'delete' : 'upsert' }];
+}
+
+/** One event's changes, or none (logged) when it is malformed or names no stream of this connector. */
+function parseEvent(raw: unknown, index: number, logger: Logger): ChangeEvent[] {
+  try {
+    const event = parseOrThrow(eventSchema, raw, { what: `HubSpot webhook event ${index}` });
+    const [object, change] = event.subscriptionType.split('.');
+    const stream = streamBySubscriptionObject[object ?? ''];
+    if (!stream) {
+      logger.info('hubspot webhook event skipped: no stream for its object', {
+        eventId: event.eventId,
+        subscriptionType: event.subscriptionType,
+      });
+      return [];
+    }
+    // HubSpot's eventId alone is not guaranteed unique; with the subscription and portal it is.
+    const eventId = `${event.portalId}:${event.subscriptionId}:${event.eventId}`;
+    return changesOf(event, change).map(({ suffix, ...rest }) => ({
+      ...rest,
+      eventId: suffix ? `${eventId}:${suffix}` : eventId,
+      stream: stream.spec.name,
+      occurredAt: new Date(event.occurredAt).toISOString(),
+    }));
+  } catch (error) {
+    if (!isHubError(error)) throw error;
+    logger.warn('hubspot webhook event skipped: malformed', { index, error: error.message });
+    return [];
+  }
+}
+
+/** Each event stands alone: one HubSpot retries in vain must not take the delivery's others with it. */
+export function parseEvents(body: unknown, logger: Logger): ChangeEvent[] {
+  const events = parseOrThrow(z.array(z.unknown()), body, { what: 'HubSpot webhook payload' });
+  return events.flatMap((event, index) => parseEvent(event, index, logger));
 }
 
 export async function receiveWebhook(
@@ -125,5 +179,5 @@ export async function receiveWebhook(
       { fieldPath: 'webhookSecret' },
     );
   verifySignature(secret, request);
-  return parseEvents(request.body);
+  return parseEvents(request.body, ctx.logger);
 }

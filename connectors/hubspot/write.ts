@@ -1,103 +1,64 @@
-import { z } from 'zod';
 import type { WriteOp, WriteResult } from '../../core/connector/types.ts';
-import { isHubError, parseOrThrow } from '../../core/errors/index.ts';
+import { type HubError, isHubError } from '../../core/errors/index.ts';
+import { batchOutcomes } from './batch-result.ts';
 import type { HubspotClient } from './client.ts';
 import type { CrmObjectStream } from './streams/crm-object.ts';
 
 /**
- * Batch upsert on a unique property, 100 inputs a call. Each input carries its idempotency key
- * as objectWriteTraceId, which HubSpot echoes on results and errors, so every record gets its
- * own outcome even when the call answers 207 Multi-Status.
- * @see https://developers.hubspot.com/docs/api/crm/companies (Batch upsert)
+ * Writes in batches of 100. An op whose HubSpot id the hub already knows (the object started in
+ * HubSpot) is updated by that id, with the hub's id property filled in: its id property may still
+ * be empty there, and an upsert on it would create a copy. Every other op is upserted on the id
+ * property, so retries never duplicate.
+ * @see https://developers.hubspot.com/docs/api/crm/companies (Batch update, Batch upsert)
  */
 export const batchSize = 100;
 
-const upsertResponseSchema = z.object({
-  results: z.array(
-    z.looseObject({ id: z.string(), new: z.boolean().optional(), objectWriteTraceId: z.string().optional() }),
-  ),
-  errors: z
-    .array(
-      z.looseObject({
-        category: z.string().optional(),
-        message: z.string(),
-        context: z.record(z.string(), z.array(z.string())).optional(),
-      }),
-    )
-    .optional(),
-});
+type Mode = 'update' | 'upsert';
 
-type UpsertError = NonNullable<z.output<typeof upsertResponseSchema>['errors']>[number];
+function inputOf(op: WriteOp, idProperty: string, mode: Mode) {
+  const { [idProperty]: own, ...properties } = op.record;
+  const hubId = String(own ?? op.canonicalId);
+  const objectWriteTraceId = op.idempotencyKey;
+  if (mode === 'update' && op.externalId)
+    return { id: op.externalId, properties: { ...properties, [idProperty]: hubId }, objectWriteTraceId };
+  return { idProperty, id: hubId, properties, objectWriteTraceId };
+}
 
-function toWriteError(error: UpsertError): Extract<WriteResult, { ok: false }>['error'] {
-  const property = error.context?.propertyName?.[0];
+function refusedAlone(op: WriteOp, error: HubError): WriteResult {
   return {
-    kind: error.category === 'RATE_LIMITS' ? 'rate_limited' : 'invalid_data',
-    code: (error.category ?? 'error').toLowerCase(),
-    message: error.message,
-    ...(property ? { fieldPath: `properties.${property}` } : {}),
+    ok: false,
+    idempotencyKey: op.idempotencyKey,
+    error: { kind: 'invalid_data', code: error.code, message: error.message },
   };
 }
 
-async function upsertBatch(
+/**
+ * One call for `ops`. HubSpot refuses a whole batch with a 400 when one input is invalid and
+ * names no record, so such a batch is split in halves until the refused ops stand alone.
+ */
+async function writeBatch(
   client: HubspotClient,
   stream: CrmObjectStream,
   idProperty: string,
+  mode: Mode,
   ops: WriteOp[],
 ): Promise<WriteResult[]> {
-  const inputs = ops.map((op) => {
-    const { [idProperty]: id, ...properties } = op.record;
-    return {
-      idProperty,
-      id: String(id ?? op.canonicalId),
-      properties,
-      objectWriteTraceId: op.idempotencyKey,
-    };
-  });
-  const what = `Upsert ${ops.length} ${stream.objectType} on ${idProperty}`;
+  const inputs = ops.map((op) => inputOf(op, idProperty, mode));
+  const what = `${mode === 'update' ? 'Update' : 'Upsert'} ${ops.length} ${stream.objectType}`;
   let body: unknown;
   try {
     body = await client.send<unknown>(
-      { method: 'POST', url: `/crm/v3/objects/${stream.objectType}/batch/upsert`, data: { inputs } },
-      what,
+      { method: 'POST', url: `/crm/v3/objects/${stream.objectType}/batch/${mode}`, data: { inputs } },
+      mode === 'upsert' ? `${what} on ${idProperty}` : what,
     );
   } catch (error) {
-    // A 400 names no record: the whole batch carries the error, and each op lands in failed syncs.
     if (!isHubError(error) || error.kind !== 'invalid_data') throw error;
-    return ops.map((op) => ({
-      ok: false,
-      idempotencyKey: op.idempotencyKey,
-      error: { kind: 'invalid_data', code: error.code, message: error.message },
-    }));
+    if (ops.length === 1) return [refusedAlone(ops[0]!, error)];
+    const half = Math.ceil(ops.length / 2);
+    const first = await writeBatch(client, stream, idProperty, mode, ops.slice(0, half));
+    return [...first, ...(await writeBatch(client, stream, idProperty, mode, ops.slice(half)))];
   }
-  const response = parseOrThrow(upsertResponseSchema, body, { what: `${what} result` });
-  const outcome = new Map<string, WriteResult>();
-  for (const result of response.results) {
-    const key = result.objectWriteTraceId;
-    if (key)
-      outcome.set(key, {
-        ok: true,
-        idempotencyKey: key,
-        externalId: result.id,
-        created: result.new ?? false,
-      });
-  }
-  for (const error of response.errors ?? []) {
-    for (const key of error.context?.objectWriteTraceId ?? [])
-      outcome.set(key, { ok: false, idempotencyKey: key, error: toWriteError(error) });
-  }
-  return ops.map(
-    (op) =>
-      outcome.get(op.idempotencyKey) ?? {
-        ok: false,
-        idempotencyKey: op.idempotencyKey,
-        error: {
-          kind: 'transient',
-          code: 'result_missing',
-          message: `${what}: HubSpot reported no result for this record`,
-        },
-      },
-  );
+  return batchOutcomes(body, inputs, what);
 }
 
 /** @see https://developers.hubspot.com/docs/api/crm/companies (Batch archive) */
@@ -133,6 +94,13 @@ async function archiveBatch(
   );
 }
 
+function chunks<T>(items: T[]): T[][] {
+  const all: T[][] = [];
+  for (let start = 0; start < items.length; start += batchSize)
+    all.push(items.slice(start, start + batchSize));
+  return all;
+}
+
 export async function writeCrmObjects(
   client: HubspotClient,
   stream: CrmObjectStream,
@@ -141,19 +109,17 @@ export async function writeCrmObjects(
 ): Promise<WriteResult[]> {
   const outcome = new Map<string, WriteResult>();
   const upserts = ops.filter((op) => op.action === 'upsert');
-  const deletes = ops.filter((op) => op.action === 'delete');
-  for (let start = 0; start < upserts.length; start += batchSize) {
-    for (const result of await upsertBatch(
-      client,
-      stream,
-      idProperty,
-      upserts.slice(start, start + batchSize),
-    ))
-      outcome.set(result.idempotencyKey, result);
-  }
-  for (let start = 0; start < deletes.length; start += batchSize) {
-    for (const result of await archiveBatch(client, stream, deletes.slice(start, start + batchSize)))
-      outcome.set(result.idempotencyKey, result);
-  }
+  const calls: Array<() => Promise<WriteResult[]>> = [
+    ...chunks(upserts.filter((op) => op.externalId)).map(
+      (batch) => () => writeBatch(client, stream, idProperty, 'update', batch),
+    ),
+    ...chunks(upserts.filter((op) => !op.externalId)).map(
+      (batch) => () => writeBatch(client, stream, idProperty, 'upsert', batch),
+    ),
+    ...chunks(ops.filter((op) => op.action === 'delete')).map(
+      (batch) => () => archiveBatch(client, stream, batch),
+    ),
+  ];
+  for (const call of calls) for (const result of await call()) outcome.set(result.idempotencyKey, result);
   return ops.map((op) => outcome.get(op.idempotencyKey) as WriteResult);
 }

@@ -13,33 +13,35 @@ import { eventually, hubDriverPairs, startTestHub, type TestHub } from '../suppo
 const credentials = { clientId: 'hub-crm-sync', refreshToken: 'sandbox-refresh-token' };
 const hubspotToken = 'pat-na1-00000000-1111-2222-3333-444444444444';
 
+/** An upsert input names the hub id (`idProperty`); an update input the HubSpot id. */
 interface UpsertInput {
-  idProperty: string;
+  idProperty?: string;
   id: string;
   properties: Record<string, unknown>;
   objectWriteTraceId: string;
 }
 
 /**
- * HubSpot's batch upsert, answered by nock: every request body is kept, and each hub id gets one
- * stable HubSpot id, `new` only the first time it is seen.
+ * HubSpot's batch upsert and batch update, answered by nock: every request body is kept, and each
+ * hub id gets one stable HubSpot id, `new` only the first time it is seen.
  */
 function serveHubspotCompanies() {
   const requests: Array<{ inputs: UpsertInput[] }> = [];
   const companyIds = new Map<string, string>();
   nock('https://api.hubapi.com', { reqheaders: { authorization: `Bearer ${hubspotToken}` } })
-    .post('/crm/v3/objects/companies/batch/upsert')
+    .post(/^\/crm\/v3\/objects\/companies\/batch\/(upsert|update)$/)
     // nock 15 hands a reply function the fetch Request; one with two parameters is taken as callback-style.
     .reply(200, async (incoming: Request) => {
       const request = (await incoming.json()) as { inputs: UpsertInput[] };
       requests.push(request);
       const results = request.inputs.map((input) => {
-        const known = companyIds.get(input.id);
+        const hubId = input.idProperty ? input.id : String(input.properties.hub_id);
+        const known = companyIds.get(hubId);
         const id = known ?? String(7_100_000 + companyIds.size);
-        companyIds.set(input.id, id);
+        companyIds.set(hubId, id);
         return {
           id,
-          properties: { ...input.properties, [input.idProperty]: input.id },
+          properties: { ...input.properties, hub_id: hubId },
           createdAt: '2025-01-06T09:00:00.000Z',
           updatedAt: '2025-01-06T09:00:00.000Z',
           archived: false,
@@ -117,7 +119,7 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       await test.hub.queue.whenIdle('write.hubspot');
     };
 
-    it('upserts each account as a company on the hub id, links both ids, sends an update again and stays quiet when nothing changed', async () => {
+    it('upserts each account as a company on the hub id, links both ids, updates it by its HubSpot id and stays quiet when nothing changed', async () => {
       const hengda = sandbox.org.insert('Account', {
         Name: '宁波恒达汽车零部件有限公司',
         Phone: '+86 574 8765 4321',
@@ -211,18 +213,24 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
         20_000,
         'second upsert',
       );
+      // HubSpot's id is known by now: the company is updated by it, with the hub id filled in.
       expect(hubspot.requests.at(-1)).toEqual({
         inputs: [
-          input(harbor, 2, {
-            name: 'Harbor Precision Castings',
-            domain: 'harborcastings.example.com',
-            phone: '+13135550199',
-            address: '2410 Fort St',
-            city: 'Detroit',
-            state: 'MI',
-            zip: '48216',
-            country: 'US',
-          }),
+          {
+            id: hubspot.companyIds.get(hubIdOf(harbor)),
+            properties: {
+              name: 'Harbor Precision Castings',
+              domain: 'harborcastings.example.com',
+              phone: '+13135550199',
+              address: '2410 Fort St',
+              city: 'Detroit',
+              state: 'MI',
+              zip: '48216',
+              country: 'US',
+              hub_id: hubIdOf(harbor),
+            },
+            objectWriteTraceId: `hubspot:companies:${hubIdOf(harbor)}:2`,
+          },
         ],
       });
       expect(

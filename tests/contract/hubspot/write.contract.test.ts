@@ -83,6 +83,159 @@ describe('HubSpot writes', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it('updates an object whose HubSpot id is known by that id, filling in the id property, and upserts the rest', async () => {
+    const ctx = makeContext(makeConfig());
+    const known: WriteOp = { ...upsert(1, { name: 'Acme Machining Inc.' }), externalId: '5001' };
+    const fresh = upsert(2, { name: 'Borg Castings' });
+    const saved = (id: string, op: WriteOp, extra: object = {}) => ({
+      id,
+      properties: { hub_id: op.canonicalId, name: String(op.record.name) },
+      createdAt: '2024-04-03T10:00:00.000Z',
+      updatedAt: '2024-05-01T10:00:00.000Z',
+      archived: false,
+      objectWriteTraceId: op.idempotencyKey,
+      ...extra,
+    });
+    api()
+      .post('/crm/v3/objects/companies/batch/update', {
+        inputs: [
+          {
+            id: '5001',
+            properties: { name: 'Acme Machining Inc.', hub_id: 'cus_1' },
+            objectWriteTraceId: 'key-1',
+          },
+        ],
+      })
+      .reply(200, {
+        status: 'COMPLETE',
+        results: [saved('5001', known)],
+        startedAt: '2024-05-01T10:00:00.000Z',
+        completedAt: '2024-05-01T10:00:00.100Z',
+      });
+    api()
+      .post('/crm/v3/objects/companies/batch/upsert', {
+        inputs: [
+          {
+            idProperty: 'hub_id',
+            id: 'cus_2',
+            properties: { name: 'Borg Castings' },
+            objectWriteTraceId: 'key-2',
+          },
+        ],
+      })
+      .reply(200, {
+        status: 'COMPLETE',
+        results: [saved('5002', fresh, { new: true })],
+        startedAt: '2024-05-01T10:00:01.000Z',
+        completedAt: '2024-05-01T10:00:01.100Z',
+      });
+    const results = await hubspot.write(ctx, 'companies', [known, fresh]);
+    expect(results).toEqual([
+      { ok: true, idempotencyKey: 'key-1', externalId: '5001', created: false },
+      { ok: true, idempotencyKey: 'key-2', externalId: '5002', created: true },
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('reports an update of an object that is gone from HubSpot as not found', async () => {
+    const ctx = makeContext(makeConfig());
+    const ops = [
+      { ...upsert(1, { name: 'Acme' }), externalId: '5001' },
+      { ...upsert(2, { name: 'Merged away' }), externalId: '5999' },
+    ];
+    api()
+      .post('/crm/v3/objects/companies/batch/update')
+      .reply(207, {
+        status: 'COMPLETE',
+        results: [
+          {
+            id: '5001',
+            properties: { hub_id: 'cus_1', name: 'Acme' },
+            createdAt: '2024-04-03T10:00:00.000Z',
+            updatedAt: '2024-05-01T10:00:00.000Z',
+            archived: false,
+            objectWriteTraceId: 'key-1',
+          },
+        ],
+        numErrors: 1,
+        errors: [
+          {
+            status: 'error',
+            category: 'OBJECT_NOT_FOUND',
+            message:
+              'Could not get some COMPANY objects, they may be deleted or not exist. Check that ids are valid.',
+            context: { ids: ['5999'] },
+          },
+        ],
+        startedAt: '2024-05-01T10:00:00.000Z',
+        completedAt: '2024-05-01T10:00:00.100Z',
+      });
+    const results = await hubspot.write(ctx, 'companies', ops);
+    expect(results[0]).toEqual({ ok: true, idempotencyKey: 'key-1', externalId: '5001', created: false });
+    expect(results[1]).toMatchObject({
+      ok: false,
+      idempotencyKey: 'key-2',
+      error: { kind: 'not_found', code: 'object_not_found' },
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('splits a batch HubSpot refuses as a whole until only the bad record fails, with its own message', async () => {
+    const ctx = makeContext(makeConfig());
+    const ops = ['a@example.com', 'not-an-email', 'c@example.com'].map((email, index) =>
+      upsert(index, { email }),
+    );
+    const inputs = (...indexes: number[]) => ({
+      inputs: indexes.map((index) => ({
+        idProperty: 'hub_id',
+        id: ops[index]!.canonicalId,
+        properties: ops[index]!.record,
+        objectWriteTraceId: ops[index]!.idempotencyKey,
+      })),
+    });
+    const invalidEmail = {
+      status: 'error',
+      message:
+        'Property values were not valid: [{"isValid":false,"message":"Email address not-an-email is invalid","error":"INVALID_EMAIL","name":"email"}]',
+      correlationId: 'aeb5f871-7f07-4993-9211-075dc63e7cbf',
+      category: 'VALIDATION_ERROR',
+    };
+    const created = (index: number) => ({
+      status: 'COMPLETE',
+      results: [
+        {
+          id: String(6000 + index),
+          properties: { hub_id: ops[index]!.canonicalId, email: String(ops[index]!.record.email) },
+          createdAt: '2024-05-01T10:00:00.000Z',
+          updatedAt: '2024-05-01T10:00:00.000Z',
+          archived: false,
+          new: true,
+          objectWriteTraceId: ops[index]!.idempotencyKey,
+        },
+      ],
+      startedAt: '2024-05-01T10:00:00.000Z',
+      completedAt: '2024-05-01T10:00:00.100Z',
+    });
+    const upsertUrl = '/crm/v3/objects/contacts/batch/upsert';
+    api()
+      .post(upsertUrl, inputs(0, 1, 2))
+      .reply(400, invalidEmail);
+    api().post(upsertUrl, inputs(0, 1)).reply(400, invalidEmail);
+    api().post(upsertUrl, inputs(0)).reply(200, created(0));
+    api().post(upsertUrl, inputs(1)).reply(400, invalidEmail);
+    api().post(upsertUrl, inputs(2)).reply(200, created(2));
+    const results = await hubspot.write(ctx, 'contacts', ops);
+    expect(results.map((result) => result.ok)).toEqual([true, false, true]);
+    expect(results[1]).toMatchObject({
+      error: {
+        kind: 'invalid_data',
+        code: 'validation_error',
+        message: expect.stringContaining('not-an-email'),
+      },
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it('archives by HubSpot id', async () => {
     const ctx = makeContext(makeConfig());
     api()
@@ -101,12 +254,12 @@ describe('HubSpot webhooks', () => {
   const url = 'https://hub.example.com/api/webhooks/hubspot/hs-1';
   const rawBody = Buffer.from(JSON.stringify(fixture('webhook-events')));
 
-  function request(signature: string, timestamp: string): WebhookRequest {
+  function request(signature: string, timestamp: string, raw = rawBody): WebhookRequest {
     return {
       method: 'POST',
       url,
-      rawBody,
-      body: JSON.parse(rawBody.toString('utf8')),
+      rawBody: raw,
+      body: JSON.parse(raw.toString('utf8')),
       headers: {
         'x-hubspot-signature-v3': signature,
         'x-hubspot-request-timestamp': timestamp,
@@ -116,6 +269,12 @@ describe('HubSpot webhooks', () => {
   }
 
   const ctx = () => makeContext(makeConfig({ webhookSecret: secret }));
+
+  function signed(events: unknown): WebhookRequest {
+    const raw = JSON.stringify(events);
+    const timestamp = String(Date.now());
+    return request(signRequest(secret, 'POST', url, raw, timestamp), timestamp, Buffer.from(raw));
+  }
 
   it('accepts a correctly signed request and turns its events into changes', async () => {
     const timestamp = String(Date.now());
@@ -139,6 +298,27 @@ describe('HubSpot webhooks', () => {
         occurredAt: '2024-05-01T10:00:01.000Z',
       },
     ]);
+  });
+
+  it('reads association changes, GDPR deletions and merges, each event on its own', async () => {
+    const events = await hubspot.webhook?.(ctx(), signed(fixture('webhook-events-other-types')));
+    expect(
+      events?.map((event) => `${event.eventId} ${event.stream} ${event.action} ${event.externalId}`),
+    ).toEqual([
+      '62515:2001:1101 companies upsert 5001',
+      '62515:2009:1102 deals upsert 9001',
+      '62515:2010:1103 contacts delete 6001',
+      '62515:2011:1104:merged:5003 companies delete 5003',
+      '62515:2011:1104:merged:5004 companies delete 5004',
+      '62515:2011:1104 companies upsert 5002',
+    ]);
+  });
+
+  it('skips an event it cannot read and keeps the rest of the delivery', async () => {
+    const [change] = fixture('webhook-events') as object[];
+    const broken = { ...change, eventId: 1009, objectId: undefined };
+    const events = await hubspot.webhook?.(ctx(), signed([broken, change]));
+    expect(events?.map((event) => event.eventId)).toEqual(['62515:2001:1001']);
   });
 
   it('refuses a bad signature', async () => {
