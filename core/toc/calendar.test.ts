@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, calendarSchema, diffDays, isoDateSchema } from './calendar.ts';
+import { addDays, calendarSchema, diffDays, isoDateSchema, workingDayOnOrBefore } from './calendar.ts';
 
 const weekdays = calendarSchema.parse({ holidays: ['2026-12-25'] });
 
@@ -19,6 +19,12 @@ describe('calendar', () => {
     expect(diffDays('2026-12-24', '2026-12-28', weekdays)).toBe(1);
     expect(diffDays('2026-12-28', '2026-12-24', weekdays)).toBe(-1);
     expect(diffDays('2026-01-01', '2026-01-31')).toBe(30);
+  });
+
+  it('workingDayOnOrBefore steps back from a weekend or holiday to the last working day', () => {
+    expect(workingDayOnOrBefore('2026-12-27', weekdays)).toBe('2026-12-24');
+    expect(workingDayOnOrBefore('2026-12-24', weekdays)).toBe('2026-12-24');
+    expect(workingDayOnOrBefore('2026-12-27')).toBe('2026-12-27');
   });
 
   it('rejects impossible dates', () => {

@@ -15,19 +15,24 @@ export const calendarSchema = z.object({
 export type Calendar = z.output<typeof calendarSchema>;
 
 /**
- * Adds an issue when `date` lies more than MAX_DAYS calendar days before or after `asOf`. Dates
- * that are no dates at all already have their own issue.
+ * Why `date` cannot be planned from `asOf`: it lies more than MAX_DAYS calendar days before or
+ * after it. Undefined otherwise, and for dates that are no dates at all (they have their own issue).
  */
+export function planWindowProblem(asOf: string, date: string): string | undefined {
+  const [from, to] = [toEpochDay(asOf), toEpochDay(date)];
+  if (from === null || to === null || Math.abs(to - from) <= MAX_DAYS) return undefined;
+  return `more than ${MAX_DAYS} days from asOf ${asOf}: outside the planning window`;
+}
+
+/** Adds an issue when `date` lies outside the planning window around `asOf`. */
 export function checkWithinPlanWindow(
   ctx: z.RefinementCtx,
   asOf: string,
   date: string,
   path: Array<string | number>,
 ): void {
-  const [from, to] = [toEpochDay(asOf), toEpochDay(date)];
-  if (from === null || to === null || Math.abs(to - from) <= MAX_DAYS) return;
-  const message = `more than ${MAX_DAYS} days from asOf ${asOf}: outside the planning window`;
-  ctx.addIssue({ code: 'custom', path, message });
+  const message = planWindowProblem(asOf, date);
+  if (message) ctx.addIssue({ code: 'custom', path, message });
 }
 
 /** The date a plan is made on: far enough from years 0 and 9999 that every offset stays a date. */
@@ -76,6 +81,11 @@ export function addDays(date: string, days: number, calendar?: Calendar): string
     if (isWorkingDay(fromEpochDay(current), calendar)) remaining -= 1;
   }
   return fromEpochDay(current);
+}
+
+/** The last working day on or before `date`: the date itself without a calendar. */
+export function workingDayOnOrBefore(date: string, calendar?: Calendar): string {
+  return isWorkingDay(date, calendar) ? date : addDays(date, -1, calendar);
 }
 
 /**

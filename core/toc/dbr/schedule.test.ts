@@ -176,6 +176,34 @@ describe('schedule: constraint and calendar', () => {
     expect(saturday.loadByDay[0].date).toBe('2026-03-09');
   });
 
+  it('counts the shipping buffer back from the last working day on or before a weekend due date', async () => {
+    const weekdays = { calendar: {}, shippingBufferDays: 2, constraint: 'C' };
+    // Due Saturday 14 March: ships by Friday 13, so the drum target is Wednesday 11, as for a
+    // Friday due date, and an order that sits on its target ships on time.
+    const saturday = await schedule([{ id: 'sat', quantity: 60, dueDate: '2026-03-14' }], weekdays);
+    const friday = await schedule([{ id: 'fri', quantity: 60, dueDate: '2026-03-13' }], weekdays);
+    const onTime = {
+      drumTarget: '2026-03-11',
+      constraintEnd: '2026-03-11',
+      plannedShipDate: '2026-03-13',
+      late: false,
+      projectedLatenessDays: 0,
+    };
+    expect(saturday.orders[0]).toMatchObject({ dueDate: '2026-03-14', ...onTime });
+    expect(friday.orders[0]).toMatchObject(onTime);
+    // Due Saturday 7 March, target Wednesday 4: 1500 minutes do not fit from Monday 2 up to it, so
+    // the order ends Thursday 5 and ships Monday 9, one working day after Friday 6.
+    const pulled = await schedule([{ id: 'big', quantity: 1500, dueDate: '2026-03-07' }], weekdays);
+    expect(pulled.orders[0]).toMatchObject({
+      drumTarget: '2026-03-04',
+      constraintEnd: '2026-03-05',
+      plannedShipDate: '2026-03-09',
+      late: true,
+      projectedLatenessDays: 1,
+      pass: 'forward',
+    });
+  });
+
   it('passes an order without constraint work through the drum on its target day', async () => {
     const result = await schedule([{ id: 'y', item: 'Y', quantity: 10, dueDate: '2026-03-05' }], {
       constraint: 'C',

@@ -1,5 +1,5 @@
 import { HubError } from '../../errors/index.ts';
-import { diffDays } from '../calendar.ts';
+import { diffDays, workingDayOnOrBefore } from '../calendar.ts';
 import { defineTocCommand } from '../command.ts';
 import { MAX_DAYS } from '../limits.ts';
 import { compareIds } from '../throughput/id-checks.ts';
@@ -46,6 +46,8 @@ export function pickConstraint(input: ScheduleInput, itemOf: (order: Order) => I
 
 interface DrumJob {
   order: Order;
+  /** The last working day on or before the due date: the latest day the order can ship on time. */
+  shipBy: string;
   minutes: number;
   drumTarget: string;
   targetDay: number;
@@ -64,10 +66,14 @@ export function scheduleDrumBufferRope(input: ScheduleInput) {
   const perDay = input.resources.find((resource) => resource.id === constraint)!.minutesPerDay;
 
   const jobs: DrumJob[] = input.orders.map((order) => {
-    const drumTarget = dates.addDays(order.dueDate, -shippingBufferDays);
+    // Back from a working day, so that target + shipping buffer comes back to it: from a Saturday
+    // due date the buffer would otherwise be counted back to Thursday and forward to Monday.
+    const shipBy = workingDayOnOrBefore(order.dueDate, calendar);
+    const drumTarget = dates.addDays(shipBy, -shippingBufferDays);
     const targetDay = axis.floorIndex(drumTarget);
     return {
       order,
+      shipBy,
       minutes: computeItemWork(itemOf(order), order.quantity, constraint),
       drumTarget,
       targetDay,
@@ -86,7 +92,7 @@ export function scheduleDrumBufferRope(input: ScheduleInput) {
     const constraintStart = axis.date(first);
     const rope = dates.addDays(constraintStart, -constraintBufferDays);
     const plannedShipDate = dates.addDays(axis.date(last), shippingBufferDays);
-    const late = plannedShipDate > job.order.dueDate;
+    const late = plannedShipDate > job.shipBy;
     return {
       id: job.order.id,
       dueDate: job.order.dueDate,
@@ -96,7 +102,7 @@ export function scheduleDrumBufferRope(input: ScheduleInput) {
       constraintEnd: axis.date(last),
       plannedShipDate,
       late,
-      projectedLatenessDays: late ? dates.diffDays(job.order.dueDate, plannedShipDate) : 0,
+      projectedLatenessDays: late ? dates.diffDays(job.shipBy, plannedShipDate) : 0,
       pass: job.pass,
     };
   });
