@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import type { Queryable } from '../../store/db.ts';
-import { addDays, diffDays } from '../calendar.ts';
-import { asOfParam, dayCount, defineTocService, runEngine } from './define.ts';
-import { isOpenOrder, linesOf } from './demand.ts';
+import type { DemandLine } from '../buffers/qualified-demand.ts';
+import { tidy } from '../buffers/quantities.ts';
+import { addDays } from '../calendar.ts';
+import { asOfParam, dayCount, defineTocService, positiveDayCount, runEngine } from './define.ts';
+import { isOpenOrder, linesOf, type OpenLine } from './demand.ts';
 import { createLabels, loadEntity, type Skipped } from './load.ts';
 
 export const bufferParams = z.object({
   asOf: asOfParam,
   /** Days of past sales-order lines the average daily usage is taken over. */
-  aduWindowDays: z.coerce.number().int().positive().default(30),
+  aduWindowDays: positiveDayCount(30),
   /** Lead time for items that name none. */
   defaultDltDays: dayCount(10),
   leadTimeFactor: z.coerce.number().nonnegative().default(0.5),
@@ -21,9 +23,28 @@ export interface BufferStatus {
   planningPriority: 'green' | 'yellow' | 'red' | 'black';
   executionPriority: string;
   recommendedQty: number;
+  qualifiedDemand: number;
   nfp: number;
   nfpPct: number;
   onHandPct: number;
+}
+
+/**
+ * An item's dated open order lines as demand, past due ones included (DDMRP qualifies them). The
+ * stock levels' `allocated` is what the ERP reserved for these same open orders (Odoo
+ * reserved_quantity, ERPNext reserved_qty) and already leaves the NFP as reservedOutgoing: it is
+ * handed out over the lines, earliest due date first, so only their unreserved rest counts again.
+ */
+export function reservedDemand(lines: readonly OpenLine[], allocated: number): DemandLine[] {
+  let unassigned = Math.max(0, allocated);
+  return lines
+    .filter((line): line is OpenLine & { dueDate: string } => line.dueDate !== undefined)
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
+    .map((line) => {
+      const reserved = Math.min(unassigned, Math.max(0, line.quantity));
+      unassigned = tidy(unassigned - reserved);
+      return { date: line.dueDate, quantity: line.quantity, ...(reserved > 0 ? { reserved } : {}) };
+    });
 }
 
 /**
@@ -94,9 +115,10 @@ export async function computeBuffers(db: Queryable, params: BufferParams) {
       incoming,
       // Stock levels may know supply that no synced order carries.
       inProgress: incoming.length === 0 ? onOrder : 0,
-      demand: openLines
-        .filter((line) => line.itemId === item.id && line.dueDate && diffDays(params.asOf, line.dueDate) >= 0)
-        .map((line) => ({ date: line.dueDate!, quantity: line.quantity })),
+      demand: reservedDemand(
+        openLines.filter((line) => line.itemId === item.id),
+        allocated,
+      ),
     });
   }
   const input = { asOf: params.asOf, items: inputItems };

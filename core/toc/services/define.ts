@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Queryable } from '../../store/db.ts';
-import { isoDateSchema } from '../calendar.ts';
+import { asOfSchema } from '../calendar.ts';
 import { executeTocCommand } from '../command.ts';
+import { MAX_DAYS } from '../limits.ts';
 import { findTocCommand } from '../registry.ts';
 import { type Skipped, today } from './load.ts';
 
@@ -32,8 +33,13 @@ export function defineTocService<P extends z.ZodType>(service: TocService<P>): T
   return service;
 }
 
-export const asOfParam = isoDateSchema.default(() => today());
-export const dayCount = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+export const asOfParam = asOfSchema.default(() => today());
+// Bounded like the engines' own day counts: a window of a billion days is refused as the typo it
+// is (a 400) instead of failing in the date arithmetic that goes back or forward by it (a 500).
+export const dayCount = (fallback: number) =>
+  z.coerce.number().int().nonnegative().max(MAX_DAYS).default(fallback);
+export const positiveDayCount = (fallback: number) =>
+  z.coerce.number().int().positive().max(MAX_DAYS).default(fallback);
 
 /** Runs a registered engine on an input the service built (validated like any other input). */
 export async function runEngine<R>(engine: string, input: unknown): Promise<R> {

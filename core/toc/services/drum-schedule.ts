@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HubError } from '../../errors/index.ts';
 import type { Queryable } from '../../store/db.ts';
+import { planWindowProblem } from '../calendar.ts';
 import type { ScheduleInput } from '../dbr/schedule-schema.ts';
 import { asOfParam, dayCount, defineTocService, runEngine } from './define.ts';
 import { lineLabel, loadOpenOrderLines, type OpenLine } from './demand.ts';
@@ -31,7 +32,19 @@ export interface DrumSchedule {
   }>;
 }
 
-/** The schedule engine's input from open order lines of items that have a routing. */
+/**
+ * Why an open line is left out of the schedule, or undefined when it can be scheduled. A line due
+ * years away (an order never closed in the ERP, a typo) is left out rather than refusing the
+ * schedule of every other order.
+ */
+function unschedulable(plant: Plant, line: OpenLine, asOf: string): string | undefined {
+  if (!plant.routings.has(line.itemId)) return `item ${line.itemId} has no routing`;
+  if (!line.dueDate) return 'no due, promise or requested date';
+  const outside = planWindowProblem(asOf, line.dueDate);
+  return outside ? `due date ${line.dueDate}: ${outside}` : undefined;
+}
+
+/** The schedule engine's input from the open order lines that can be scheduled. */
 export function buildScheduleInput(
   plant: Plant,
   lines: OpenLine[],
@@ -46,18 +59,8 @@ export function buildScheduleInput(
       `${line.salesOrderId}#${line.lineIndex}`,
       lineLabel(line, perOrder.get(line.salesOrderId)!),
     );
-    if (!plant.routings.has(line.itemId))
-      skipped.push({
-        entity: 'sales_order',
-        id: line.salesOrderId,
-        reason: `${label}: item ${line.itemId} has no routing`,
-      });
-    else if (!line.dueDate)
-      skipped.push({
-        entity: 'sales_order',
-        id: line.salesOrderId,
-        reason: `${label}: no due, promise or requested date`,
-      });
+    const reason = unschedulable(plant, line, params.asOf);
+    if (reason) skipped.push({ entity: 'sales_order', id: line.salesOrderId, reason: `${label}: ${reason}` });
     else if (line.quantity > 0) scheduled.push({ ...line, label });
   }
   const itemIds = [...new Set(scheduled.map((line) => line.itemId))];

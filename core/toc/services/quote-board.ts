@@ -3,7 +3,7 @@ import { HubError } from '../../errors/index.ts';
 import type { Queryable } from '../../store/db.ts';
 import { MAX_ORDERS, MAX_QUANTITY, MAX_RECORD_LINES } from '../limits.ts';
 import { roundTo } from '../throughput/rounding.ts';
-import { asOfParam, dayCount, defineTocService, runEngine } from './define.ts';
+import { asOfParam, dayCount, defineTocService, positiveDayCount, runEngine } from './define.ts';
 import { loadOpenOrderLines } from './demand.ts';
 import { loadEntity } from './load.ts';
 import { constraintPosition, loadPlant, minutesOn, type Plant } from './plant.ts';
@@ -19,7 +19,7 @@ export type OrderToQuote = z.output<typeof orderToQuote>;
 
 export const quoteParams = z.object({
   asOf: asOfParam,
-  productionBufferDays: z.coerce.number().int().positive().default(10),
+  productionBufferDays: positiveDayCount(10),
   standardLeadTimeDays: dayCount(10),
   /** Orders to quote; absent: every open opportunity. */
   orders: z.array(orderToQuote).max(MAX_ORDERS).optional(),

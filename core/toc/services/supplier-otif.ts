@@ -2,13 +2,13 @@ import { z } from 'zod';
 import type { Queryable } from '../../store/db.ts';
 import { addDays } from '../calendar.ts';
 import { roundTo } from '../throughput/rounding.ts';
-import { asOfParam, defineTocService } from './define.ts';
+import { asOfParam, defineTocService, positiveDayCount } from './define.ts';
 import { createLabels, loadEntity, type Skipped } from './load.ts';
 
 export const otifParams = z.object({
   asOf: asOfParam,
   /** Lines promised within this many days before asOf count. */
-  windowDays: z.coerce.number().int().positive().default(90),
+  windowDays: positiveDayCount(90),
   greenPct: z.coerce.number().min(0).max(100).default(95),
   yellowPct: z.coerce.number().min(0).max(100).default(85),
 });

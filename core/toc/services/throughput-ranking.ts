@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HubError } from '../../errors/index.ts';
 import type { Queryable } from '../../store/db.ts';
 import { roundTo } from '../throughput/rounding.ts';
-import { defineTocService, runEngine } from './define.ts';
+import { defineTocService, positiveDayCount, runEngine } from './define.ts';
 import { loadOpenOrderLines } from './demand.ts';
 import { loadEntity, majorUnits, type Skipped, today } from './load.ts';
 import { inOneCurrency } from './mix-currency.ts';
@@ -10,7 +10,7 @@ import { itemLabel, loadPlant, type Plant, runMinutesOn } from './plant.ts';
 
 export const throughputParams = z.object({
   /** Working days of capacity the mix is planned over. */
-  horizonDays: z.coerce.number().int().positive().default(20),
+  horizonDays: positiveDayCount(20),
   /** In the mix's currency. */
   operatingExpense: z.coerce.number().nonnegative().default(0),
   /** The currency the mix is ranked in (ISO 4217); by default the one most products are priced in. */

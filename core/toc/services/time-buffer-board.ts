@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { Queryable } from '../../store/db.ts';
+import { planWindowProblem } from '../calendar.ts';
 import type { BufferColor } from '../time-buffers/time-buffers.ts';
-import { asOfParam, defineTocService, runEngine } from './define.ts';
-import { createLabels, loadEntity, type Skipped } from './load.ts';
+import { asOfParam, defineTocService, positiveDayCount, runEngine } from './define.ts';
+import { createLabels, type Loaded, loadEntity, type Skipped } from './load.ts';
 
 export const timeBufferParams = z.object({
   asOf: asOfParam,
   /** Length of each work order's time buffer in working days. */
-  bufferDays: z.coerce.number().int().positive().default(8),
+  bufferDays: positiveDayCount(8),
 });
 
 export interface TimeBufferAnswer {
@@ -22,6 +23,16 @@ export interface TimeBufferAnswer {
 }
 
 const openStatuses = new Set(['planned', 'released', 'in_progress']);
+
+/**
+ * Why a work order gets no colour, or undefined when it can be measured. One due years away (never
+ * closed in the ERP, a typo) is left out rather than refusing the colours of every other order.
+ */
+function unmeasurable(order: Loaded<'work_order'>, asOf: string): string | undefined {
+  if (!order.body.dueDate) return 'no due date';
+  const outside = planWindowProblem(asOf, order.body.dueDate);
+  return outside ? `${order.body.number ?? order.id}: dueDate ${order.body.dueDate}: ${outside}` : undefined;
+}
 
 /** Time-buffer penetration of the open work orders (or only `ids`), calendar of the constraint work center. */
 export async function computeTimeBuffers(
@@ -39,9 +50,12 @@ export async function computeTimeBuffers(
   const open = orders.filter(
     (order) => openStatuses.has(order.body.status) && (!ids || ids.includes(order.id)),
   );
-  for (const order of open)
-    if (!order.body.dueDate) skipped.push({ entity: 'work_order', id: order.id, reason: 'no due date' });
-  const dated = open.filter((order) => order.body.dueDate);
+  const dated: Array<Loaded<'work_order'>> = [];
+  for (const order of open) {
+    const reason = unmeasurable(order, params.asOf);
+    if (reason) skipped.push({ entity: 'work_order', id: order.id, reason });
+    else dated.push(order);
+  }
   const input = {
     asOf: params.asOf,
     calendar: center
