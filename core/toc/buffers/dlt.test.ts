@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type HubError, isHubError } from '../../errors/index.ts';
 import { executeTocCommand } from '../command.ts';
+import { MAX_ITEMS } from '../limits.ts';
 import { dltCommand } from './dlt-command.ts';
 
 const bom = [
@@ -53,6 +54,21 @@ describe('toc dlt', () => {
     const unbuffered = bom.map((item) => (item.id === 'BUF' ? { ...item, buffered: false } : item));
     // 2 + (20 + 30)
     expect((await run(unbuffered)).dlt.FG).toBe(52);
+  });
+
+  it('answers a bill-of-materials chain as deep as MAX_ITEMS without overflowing the stack', async () => {
+    const chain = Array.from({ length: MAX_ITEMS }, (_, level) => ({
+      id: `L${level}`,
+      type: 'manufactured',
+      produceDays: 1,
+      components: level + 1 < MAX_ITEMS ? [`L${level + 1}`] : [],
+      buffered: false,
+    }));
+    const { dlt } = await run(chain);
+    expect([dlt.L0, dlt[`L${MAX_ITEMS - 1}`]]).toEqual([MAX_ITEMS, 1]);
+    // The same chain closed back on its top is a cycle, found without recursion too.
+    chain[MAX_ITEMS - 1].components = ['L0'];
+    expect((await failure(chain)).code).toBe('bom_cycle');
   });
 
   it('reports a bill-of-materials cycle naming the items', async () => {
