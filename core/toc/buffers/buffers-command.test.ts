@@ -54,15 +54,25 @@ describe('toc buffers', () => {
     expect(status.nfp).toBe(270);
   });
 
-  it('NFP exactly at top of yellow is green and orders nothing; one below is yellow', async () => {
+  it('NFP exactly at top of yellow is yellow and orders up to top of green; one above is green', async () => {
     const atTop = await runOne({ onHand: 210 });
-    expect([atTop.planningPriority, atTop.recommendedQty]).toEqual(['green', 0]);
+    expect([atTop.planningPriority, atTop.recommendedQty]).toEqual(['yellow', 84]);
+    const above = await runOne({ onHand: 211 });
+    expect([above.planningPriority, above.recommendedQty]).toEqual(['green', 0]);
     const below = await runOne({ onHand: 209 });
     expect([below.planningPriority, below.recommendedQty]).toEqual(['yellow', 85]);
     const atRed = await runOne({ onHand: 90 });
     expect(atRed.planningPriority).toBe('yellow');
     const belowRed = await runOne({ onHand: 89 });
     expect(belowRed.planningPriority).toBe('red');
+  });
+
+  it('never recommends less than the MOQ', async () => {
+    // MOQ 100 sizes green to 100 (TOG 310); 50 already in progress leave 310 − 209 − 50 = 51 to order.
+    const status = await runOne({ onHand: 209, moq: 100, inProgress: 50 });
+    expect([status.zones.topOfGreen, status.recommendedQty]).toEqual([310, 100]);
+    const withMultiple = await runOne({ onHand: 209, moq: 100, inProgress: 50, qtyMultiple: 40 });
+    expect(withMultiple.recommendedQty).toBe(120);
   });
 
   it('execution priority sets on hand against top of red and half of it', async () => {

@@ -1,4 +1,4 @@
-import { isAtLeast, percentOf, tidy } from './quantities.ts';
+import { isAtLeast, isGreater, percentOf, tidy } from './quantities.ts';
 import type { BufferZones } from './zones.ts';
 
 export type Priority = 'red' | 'yellow' | 'green';
@@ -38,15 +38,20 @@ function classify(value: number, greenFrom: number, yellowFrom: number): Priorit
   return isAtLeast(value, yellowFrom) ? 'yellow' : 'red';
 }
 
-/** Planning: NFP green at or above top of yellow, yellow from top of red, red below it. */
+/**
+ * Planning: NFP green above top of yellow; yellow from top of red up to and including top of
+ * yellow, as an order is due there (Ptak & Smith: order at or below top of yellow); red below.
+ */
 export function assessPlanning(
   nfp: number,
   zones: BufferZones,
 ): { nfpPct: number; planningPriority: Priority } {
-  return {
-    nfpPct: percentOf(nfp, zones.topOfGreen),
-    planningPriority: classify(nfp, zones.topOfYellow, zones.topOfRed),
-  };
+  return { nfpPct: percentOf(nfp, zones.topOfGreen), planningPriority: planningPriorityOf(nfp, zones) };
+}
+
+function planningPriorityOf(nfp: number, zones: BufferZones): Priority {
+  if (isGreater(nfp, zones.topOfYellow)) return 'green';
+  return isAtLeast(nfp, zones.topOfRed) ? 'yellow' : 'red';
 }
 
 /** Execution: on hand green from top of red, yellow from half of it, red below. */

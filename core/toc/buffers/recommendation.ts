@@ -1,4 +1,4 @@
-import { isAtLeast, isGreater, remainderOf, roundHalfUp, tidy } from './quantities.ts';
+import { isGreater, remainderOf, roundHalfUp, tidy } from './quantities.ts';
 import type { BufferZones } from './zones.ts';
 
 export interface OrderRules {
@@ -7,6 +7,8 @@ export interface OrderRules {
   qtyMultiple?: number;
   /** A remainder up to this share of the multiple is dropped instead of rounded up. */
   multipleTolerancePct: number;
+  /** Minimum order quantity: no order is smaller (it also sizes the green zone). */
+  moq: number;
   minQty: number;
 }
 
@@ -23,14 +25,17 @@ export function applyOrderMultiple(quantity: number, multiple: number, tolerance
 }
 
 /**
- * DDMRP order recommendation: only when the NFP is strictly below top of yellow, top of green −
- * NFP − quantity already in progress, then snapped to the multiple, then raised to the minimum.
+ * DDMRP order recommendation: only when the NFP is at or below top of yellow, top of green − NFP −
+ * quantity already in progress, snapped to the multiple. An order is never smaller than the larger
+ * of the MOQ and the minimum; one raised to it is rounded up to the multiple.
  */
 export function recommendQuantity(nfp: number, zones: BufferZones, rules: OrderRules): number {
-  if (isAtLeast(nfp, zones.topOfYellow)) return 0;
+  if (isGreater(nfp, zones.topOfYellow)) return 0;
   const needed = tidy(zones.topOfGreen - nfp - rules.inProgress);
   if (!isGreater(needed, 0)) return 0;
   const multiple = rules.qtyMultiple ?? 0;
   const adjusted = multiple > 0 ? applyOrderMultiple(needed, multiple, rules.multipleTolerancePct) : needed;
-  return isGreater(rules.minQty, adjusted) ? rules.minQty : adjusted;
+  const minimum = Math.max(rules.moq, rules.minQty);
+  if (!isGreater(minimum, adjusted)) return adjusted;
+  return multiple > 0 ? applyOrderMultiple(minimum, multiple, 0) : minimum;
 }
