@@ -19,42 +19,66 @@ import { roundTo } from '../../core/toc/throughput/rounding.ts';
 const SOURCE = 'flow:throughput-scoring';
 const STEP = 'score';
 
-/** A line whose price and truly variable cost are in two currencies: it is left out of its deal's score. */
+/** A line left out of its deal's score: its throughput cannot be worked out. */
 interface UnscoredLine {
   lineIndex: number;
   itemId: string;
   fieldPath: string;
   why: string;
+  code: 'currency_mismatch' | 'missing_price_or_cost';
 }
 
-function unscoredLine(
-  plant: Plant,
-  line: Opportunity['lines'][number],
-  lineIndex: number,
-): UnscoredLine | undefined {
+/** Why a line has no unit throughput: its price and cost are in two currencies, or either is missing. */
+function unscoredLine(plant: Plant, line: Opportunity['lines'][number], lineIndex: number): UnscoredLine {
   const mismatch = currencyMismatch(plant, line.itemId, line.unitPrice);
-  if (!mismatch) return undefined;
+  if (!mismatch) return missingPriceOrCost(plant, line, lineIndex);
   const priced = line.unitPrice ? 'priced' : 'priced at the list price';
   return {
     lineIndex,
     itemId: line.itemId,
     fieldPath: line.unitPrice ? `lines[${lineIndex}].unitPrice.currency` : `lines[${lineIndex}].itemId`,
     why: `${priced} in ${mismatch.price}, truly variable cost in ${mismatch.cost}`,
+    code: 'currency_mismatch',
   };
 }
 
-/** Σ line throughput over Σ constraint minutes of the lines (setups included) that can be scored. */
+/** A line with neither its own price nor the item's list price, or whose item has no truly variable cost. */
+function missingPriceOrCost(
+  plant: Plant,
+  line: Opportunity['lines'][number],
+  lineIndex: number,
+): UnscoredLine {
+  const item = plant.items.get(line.itemId)?.body;
+  const name = `item ${item?.sku ?? line.itemId}`;
+  const noPrice = !line.unitPrice && !item?.listPrice;
+  const missing = [
+    ...(noPrice ? [`no unit price and ${name} has no list price`] : []),
+    ...(item?.trulyVariableCost ? [] : [`${name} has no truly variable cost`]),
+  ];
+  return {
+    lineIndex,
+    itemId: line.itemId,
+    fieldPath: noPrice ? `lines[${lineIndex}].unitPrice` : `lines[${lineIndex}].itemId`,
+    why: missing.join(', '),
+    code: 'missing_price_or_cost',
+  };
+}
+
+/**
+ * Σ line throughput over Σ constraint minutes of the lines (setups included) that can be scored. A
+ * line without a throughput adds neither: counting it as zero would still add its minutes.
+ */
 function scoreDeal(plant: Plant, constraintId: string | undefined, opportunity: Loaded<'opportunity'>) {
   let throughput = 0;
   let minutes = 0;
   const unscored: UnscoredLine[] = [];
   for (const [lineIndex, line] of opportunity.body.lines.entries()) {
-    const left = unscoredLine(plant, line, lineIndex);
-    if (left) {
-      unscored.push(left);
+    const perUnit = unitThroughput(plant, line.itemId, line.unitPrice);
+    if (perUnit === undefined) {
+      unscored.push(unscoredLine(plant, line, lineIndex));
       continue;
     }
-    throughput += (unitThroughput(plant, line.itemId, line.unitPrice) ?? 0) * line.quantity.value;
+    throughput += perUnit * line.quantity.value;
     minutes += constraintId
       ? minutesOn(plant.routings.get(line.itemId), constraintId, line.quantity.value)
       : 0;
@@ -69,8 +93,8 @@ function scoreDeal(plant: Plant, constraintId: string | undefined, opportunity: 
 }
 
 /**
- * One failure per deal with unscored lines (value class: fix the price or the cost currency); a
- * deal whose lines all score again resolves its failure. The hub keeps no exchange rates.
+ * One failure per deal with unscored lines (value class: fix the price, the cost or its currency;
+ * the code is the first line's); a deal whose lines all score again resolves its failure.
  */
 async function fileUnscoredDeals(
   db: Db,
@@ -81,6 +105,9 @@ async function fileUnscoredDeals(
   for (const deal of deals.filter((candidate) => candidate.unscoredLines.length > 0)) {
     const lines = deal.unscoredLines;
     const named = lines.map((line) => `${line.fieldPath} (${line.why})`).join('; ');
+    const rates = lines.some((line) => line.code === 'currency_mismatch')
+      ? '; the hub keeps no exchange rates'
+      : '';
     await recordFailure(db, {
       connectionId,
       stream: STEP,
@@ -89,8 +116,8 @@ async function fileUnscoredDeals(
       rawPayload: { entity: 'opportunity', id: deal.opportunityId, version: deal.version, lines },
       error: new HubError(
         'invalid_data',
-        'currency_mismatch',
-        `opportunity ${deal.opportunityId}: not scored: ${named}; the hub keeps no exchange rates`,
+        lines[0]!.code,
+        `opportunity ${deal.opportunityId}: not scored: ${named}${rates}`,
         { fieldPath: lines[0]!.fieldPath },
       ),
       context: { flow: run.flow, runId: run.id, step: STEP },
