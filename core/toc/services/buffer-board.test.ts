@@ -1,11 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openEmbeddedStore } from '../../../tests/support/drivers.ts';
+import type { Store } from '../../store/index.ts';
 import { bufferParams, computeBuffers, reservedDemand } from './buffer-board.ts';
 import type { OpenLine } from './demand.ts';
-import { fakeGoldenDb } from './fake-golden-db.ts';
+import { clearGolden, seedGolden } from './golden-fixture.ts';
 
+const boltId = randomUUID();
+const customerId = randomUUID();
 const pcs = (value: number) => ({ value, uom: 'pcs' });
+const customer = { id: customerId, body: { name: 'Acme' } };
 const bolt = {
-  id: 'I1',
+  id: boltId,
   body: {
     sku: 'BOLT',
     name: 'Bolt',
@@ -16,27 +22,47 @@ const bolt = {
   },
 };
 const stock = (onHand: number, allocated: number) => ({
-  id: 'S1',
-  body: { itemId: 'I1', location: 'WH', onHand: pcs(onHand), allocated: pcs(allocated), onOrder: pcs(0) },
+  id: randomUUID(),
+  body: { itemId: boltId, location: 'WH', onHand: pcs(onHand), allocated: pcs(allocated), onOrder: pcs(0) },
 });
-const order = (id: string, quantity: number, dueDate: string) => ({
-  id,
+const order = (number: string, quantity: number, dueDate: string) => ({
+  id: randomUUID(),
   body: {
-    customerId: 'C',
+    number,
+    customerId,
     status: 'confirmed',
     orderDate: '2024-05-20',
     currency: 'EUR',
-    lines: [{ itemId: 'I1', quantity: pcs(quantity), dueDate }],
+    lines: [{ itemId: boltId, quantity: pcs(quantity), dueDate }],
   },
 });
 
-async function boltStatus(onHand: number, allocated: number, orders: Array<ReturnType<typeof order>>) {
-  const db = fakeGoldenDb({ item: [bolt], stock_level: [stock(onHand, allocated)], sales_order: orders });
-  const { result } = await computeBuffers(db, bufferParams.parse({ asOf: '2024-06-03' }));
-  return result.items[0]!;
-}
-
 describe('computeBuffers: net flow position from the golden records', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openEmbeddedStore();
+  });
+  afterEach(async () => {
+    await clearGolden(store.db);
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  async function boltStatus(onHand: number, allocated: number, orders: Array<ReturnType<typeof order>>) {
+    await seedGolden(store.db, {
+      customer: [customer],
+      item: [bolt],
+      stock_level: [stock(onHand, allocated)],
+      sales_order: orders,
+    });
+    const { result, refs } = await computeBuffers(store.db, bufferParams.parse({ asOf: '2024-06-03' }));
+    expect(result.items).toHaveLength(1);
+    const status = result.items[0]!;
+    expect(refs[status.id]).toBe(boltId);
+    return status;
+  }
+
   it('counts open demand that is past due in the qualified demand', async () => {
     // 7 bolts were due two days ago and are still open; nothing is reserved.
     const status = await boltStatus(100, 0, [order('SO-LATE', 7, '2024-06-01')]);
