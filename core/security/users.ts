@@ -39,16 +39,16 @@ export async function createUser(
 ): Promise<User> {
   assertPasswordStrength(input.password);
   const email = normalizeEmail(input.email);
-  const existing = await db.query('SELECT 1 FROM users WHERE email = $1', [email]);
-  if (existing.rowCount > 0)
+  // ON CONFLICT rather than a look-up first: two creates of one email at once get one user and one conflict.
+  const { rows } = await db.query<UserRow>(
+    'INSERT INTO users (id, email, password_hash, role) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING RETURNING *',
+    [randomUUID(), email, await hashPassword(input.password), input.role],
+  );
+  if (!rows[0])
     throw new HubError('conflict', 'user_exists', `A user with email ${email} already exists`, {
       fieldPath: 'email',
     });
-  const { rows } = await db.query<UserRow>(
-    'INSERT INTO users (id, email, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING *',
-    [randomUUID(), email, await hashPassword(input.password), input.role],
-  );
-  return toUser(rows[0]!);
+  return toUser(rows[0]);
 }
 
 export async function listUsers(

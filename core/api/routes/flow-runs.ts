@@ -29,7 +29,8 @@ export const settingsBodySchema = z.object({
   settings: z.record(z.string(), z.unknown()).optional(),
 });
 
-const flowRunNotFound = (id: string) => new HubError('not_found', 'flow_run_not_found', `No flow run ${id}`);
+export const flowRunNotFound = (id: string) =>
+  new HubError('not_found', 'flow_run_not_found', `No flow run ${id}`);
 
 /** Flows, their runs with step results, replays from the failed step, settings and alerts. */
 export function flowRunRoutes(hub: Hub): Router {

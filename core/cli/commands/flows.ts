@@ -1,24 +1,23 @@
 import type { Command } from 'commander';
+import { flowRunNotFound } from '../../api/routes/flow-runs.ts';
+import { uuidParam } from '../../api/validate.ts';
 import { loadEnv } from '../../config/env.ts';
-import { isHubError } from '../../errors/index.ts';
 import { describeFlow, findFlow, listFlows } from '../../flow/catalog.ts';
 import { replayFlowRun, viewRun } from '../../flow/runner.ts';
 import { runFlowNow } from '../../flow/service.ts';
 import { loadFlowSettings } from '../../flow/settings.ts';
 import { type Hub, openHub } from '../../runtime/hub.ts';
+import { reported } from '../report-error.ts';
 
 async function withHub(command: string, fn: (hub: Hub) => Promise<void>): Promise<void> {
-  const hub = await openHub(loadEnv());
-  try {
-    await fn(hub);
-  } catch (error) {
-    process.stderr.write(
-      `thub flows ${command}: ${isHubError(error) ? error.message : (error as Error).message}\n`,
-    );
-    process.exitCode = isHubError(error) && error.kind !== 'system' ? 2 : 1;
-  } finally {
-    await hub.close();
-  }
+  await reported(`flows ${command}`, async () => {
+    const hub = await openHub(loadEnv());
+    try {
+      await fn(hub);
+    } finally {
+      await hub.close();
+    }
+  })();
 }
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -67,7 +66,7 @@ export function registerFlowCommands(program: Command): void {
     .argument('<run>', 'flow run id')
     .action((id: string) =>
       withHub('replay', async (hub) => {
-        const run = await viewRun(hub, id);
+        const run = await viewRun(hub, uuidParam(id, flowRunNotFound));
         const replayed = await replayFlowRun(hub, findFlow(run.flow), id);
         print(replayed);
         if (replayed.status === 'failed') process.exitCode = 1;

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { isHubError } from '../../errors/index.ts';
 import { compileMapping } from '../../mapping/compile.ts';
 import { type CanonicalValidator, dryRun } from '../../mapping/dry-run.ts';
 import { loadDefaultMapping, loadMappingFile } from '../../mapping/loader.ts';
 import type { ReferenceResolver } from '../../mapping/references.ts';
 import type { Direction, MappingDefinition } from '../../mapping/schema.ts';
+import { reportFailure } from '../report-error.ts';
 
 export interface MappingCommandDeps {
   /**
@@ -51,11 +51,8 @@ function parseDirection(value: string): Direction {
 export function registerMappingCommands(program: Command, deps: MappingCommandDeps = {}): void {
   const write = deps.write ?? ((text: string) => process.stdout.write(text));
   const writeError = deps.writeError ?? ((text: string) => process.stderr.write(text));
-  const fail = (command: string, error: unknown) => {
-    const message = isHubError(error) ? error.message : (error as Error).message;
-    writeError(`thub mapping ${command}: ${message}\n`);
-    process.exitCode = 2;
-  };
+  const fail = (command: string, error: unknown) =>
+    reportFailure(`mapping ${command}`, error, { exitCode: 2, write: writeError });
   const mapping = program
     .command('mapping')
     .description('Declarative mappings: check files, dry-run samples');

@@ -2,13 +2,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
-import { HubError, isHubError } from '../../errors/index.ts';
+import { HubError } from '../../errors/index.ts';
 import { entityMatchers } from '../../mdm/match/entities.ts';
 import { type EvalRecord, parseFebrl, parseLabelledCsv } from '../../mdm/match/eval-datasets.ts';
 import { evaluatePairs } from '../../mdm/match/evaluate.ts';
 import { generateCompanies } from '../../mdm/match/generate-companies.ts';
 import { generateItems } from '../../mdm/match/generate-items.ts';
 import { matchRecords } from '../../mdm/match/matcher.ts';
+import { reportFailure } from '../report-error.ts';
 
 interface EvalOptions {
   format: string;
@@ -124,11 +125,8 @@ async function runGenerate(options: {
   process.stderr.write(`wrote ${rows.length} ${options.kind} records to ${options.out}\n`);
 }
 
-function reportFailure(command: string, error: unknown): void {
-  const message = isHubError(error) ? error.message : (error as Error).message;
-  process.stderr.write(`thub mdm ${command}: ${message}\n`);
-  process.exitCode = 2;
-}
+const reportMdmFailure = (command: string, error: unknown) =>
+  reportFailure(`mdm ${command}`, error, { exitCode: 2 });
 
 export function registerMdmCommands(program: Command): void {
   const mdm = program.command('mdm').description('Master data: match quality evaluation and test data');
@@ -149,7 +147,7 @@ export function registerMdmCommands(program: Command): void {
       try {
         await runEval(options);
       } catch (error) {
-        reportFailure('eval', error);
+        reportMdmFailure('eval', error);
       }
     });
   mdm
@@ -163,7 +161,7 @@ export function registerMdmCommands(program: Command): void {
       try {
         await runGenerate(options);
       } catch (error) {
-        reportFailure('generate', error);
+        reportMdmFailure('generate', error);
       }
     });
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { loadEnv } from '../../config/env.ts';
-import { isHubError } from '../../errors/index.ts';
 import { openHub } from '../../runtime/hub.ts';
 import { reconcile, summarizeReconcile } from '../../sync/reconcile.ts';
+import { reportFailure } from '../report-error.ts';
 
 /** `thub reconcile <connection> <stream>`: the report as JSON on stdout, a summary on stderr; exit 1 when not reconciled. */
 export function registerReconcileCommand(program: Command): void {
@@ -21,10 +21,7 @@ export function registerReconcileCommand(program: Command): void {
         process.stderr.write(`${summarizeReconcile(report)}\n`);
         if (!report.ok) process.exitCode = 1;
       } catch (error) {
-        process.stderr.write(
-          `thub reconcile: ${isHubError(error) ? error.message : (error as Error).message}\n`,
-        );
-        process.exitCode = isHubError(error) && error.kind !== 'system' ? 2 : 1;
+        reportFailure('reconcile', error);
       } finally {
         await hub.close();
       }

@@ -1,10 +1,10 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { loadEnv } from '../../config/env.ts';
-import { isHubError } from '../../errors/index.ts';
 import { openHub } from '../../runtime/hub.ts';
 import { runSync } from '../../sync/run-sync.ts';
 import { emptyCounts, type RunStatus } from '../../sync/runs.ts';
+import { exitCodeOf, reportFailure } from '../report-error.ts';
 import { abortOnSignals } from '../stop-signals.ts';
 
 const format =
@@ -27,8 +27,6 @@ const runExitCodes: Record<RunStatus, number> = {
   running: 1,
   abandoned: 1,
 };
-
-const errorExitCode = (error: unknown) => (isHubError(error) && error.kind !== 'system' ? 2 : 1);
 
 /**
  * `thub sync <connection> <stream>`: one run in this process. Outbound writes it causes are left in
@@ -76,8 +74,7 @@ export function registerSyncCommand(program: Command): void {
         process.exitCode = stop.exitCode() ?? runExitCodes[run.status];
       } catch (error) {
         bar.stop();
-        process.stderr.write(`thub sync: ${isHubError(error) ? error.message : (error as Error).message}\n`);
-        process.exitCode = stop.exitCode() ?? errorExitCode(error);
+        reportFailure('sync', error, { exitCode: stop.exitCode() ?? exitCodeOf(error) });
       } finally {
         await hub.close();
         stop.dispose();

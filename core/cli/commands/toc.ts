@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { isHubError } from '../../errors/index.ts';
 import { executeTocCommand } from '../../toc/command.ts';
 import { findTocCommand, listTocCommands } from '../../toc/registry.ts';
+import { reportFailure } from '../report-error.ts';
 
 async function readJsonInput(path: string): Promise<unknown> {
   const text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
@@ -32,9 +32,7 @@ export function registerTocCommands(program: Command): void {
           const result = await executeTocCommand(findTocCommand(command.name), raw);
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         } catch (error) {
-          const message = isHubError(error) ? error.message : (error as Error).message;
-          process.stderr.write(`thub toc ${command.name}: ${message}\n`);
-          process.exitCode = 2;
+          reportFailure(`toc ${command.name}`, error, { exitCode: 2 });
         }
       });
   }
