@@ -25,6 +25,7 @@ import { tocServiceRoutes } from './routes/toc-services.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { webhookIntake } from './routes/webhooks.ts';
+import { refuseUnstorableInput } from './validate.ts';
 
 export interface AppOptions {
   /** Sign-in attempts per address and email per 15 minutes. @defaultValue 10 */
@@ -49,6 +50,7 @@ export function createApp(hub: Hub, options: AppOptions = {}): Express {
   api.use(express.json({ limit: '20mb' }));
   api.use(authenticate(hub));
   api.use(authorize(apiOperations));
+  api.use(refuseUnstorableInput);
   api.use(auditTrail(hub));
   api.use(authRoutes(hub, { loginLimit: options.loginLimit }));
   api.use(openApiRoutes(apiOperations));

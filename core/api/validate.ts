@@ -1,6 +1,8 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
-import { type HubError, parseOrThrow } from '../errors/index.ts';
+import { HubError, parseOrThrow } from '../errors/index.ts';
+import { unstorableStringPath } from '../sync/failures.ts';
+import { type ApiOperation, matchParams } from './openapi/operations.ts';
 
 /** One pagination style everywhere: ?limit=&offset=, answered as { items, total, limit, offset }. */
 export const pageQuerySchema = z.object({
@@ -16,6 +18,31 @@ export function parseQuery<S extends z.ZodType>(schema: S, req: Request): z.outp
 export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
   return parseOrThrow(schema, req.body ?? {}, { what: 'body' });
 }
+
+/**
+ * Refuses a request whose path parameters, query or JSON body hold a NUL (or a lone surrogate):
+ * both are valid JSON and URL text, but PostgreSQL text and jsonb cannot store them. Runs once for
+ * every operation, after `authorize` has matched it, so no route has to remember it.
+ */
+export const refuseUnstorableInput: RequestHandler = (req, res, next) => {
+  const operation = res.locals.operation as ApiOperation;
+  const parts = {
+    path: matchParams(operation.path, `${req.baseUrl}${req.path}`),
+    query: req.query,
+    body: req.body,
+  };
+  for (const [where, value] of Object.entries(parts)) {
+    const fieldPath = unstorableStringPath(value);
+    if (fieldPath === undefined) continue;
+    throw new HubError(
+      'invalid_data',
+      'unstorable_string',
+      `${where}: ${fieldPath}: holds a NUL or an unpaired surrogate character`,
+      { fieldPath },
+    );
+  }
+  next();
+};
 
 export function paged<T>(items: T[], total: number, page: PageQuery) {
   return { items, total, limit: page.limit, offset: page.offset };

@@ -68,6 +68,13 @@ const RETRYABLE_CODES =
   /^(08[0-9A-Z]{3}|40001|40P01|57P0[123]|53300|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/;
 const RETRYABLE_MESSAGES = /^Connection terminated|^timeout exceeded when trying to connect/;
 
+/**
+ * Values PostgreSQL (and PGlite, which raises the same SQLSTATEs) refuses as input: a malformed
+ * uuid, number or date (22P02), a NUL in text (22021), a NUL escape in jsonb (22P05). Input is
+ * checked before it gets there; this keeps one that slips through from becoming an internal error.
+ */
+const INVALID_VALUE_CODES = new Set(['22P02', '22021', '22P05']);
+
 /** Wraps anything thrown into a HubError so every layer above deals with one shape. */
 export function toHubError(error: unknown): HubError {
   if (error instanceof HubError) return error;
@@ -79,6 +86,8 @@ export function toHubError(error: unknown): HubError {
         cause: error,
       });
     }
+    if (typeof code === 'string' && INVALID_VALUE_CODES.has(code))
+      return new HubError('invalid_data', 'invalid_value', error.message, { cause: error });
     return new HubError('system', 'internal_error', error.message, { cause: error });
   }
   return new HubError('system', 'internal_error', String(error));

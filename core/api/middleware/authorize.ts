@@ -17,10 +17,11 @@ const unauthenticated = () =>
   new HubError('auth', 'unauthenticated', 'Sign in, or send Authorization: Bearer <token>');
 
 /**
- * 401 without credentials, 403 when the role is too low or a cookie session sends a changing
- * request without its CSRF token (header X-CSRF-Token). Bearer tokens need no CSRF token: a
- * browser never attaches them on its own. A request that matches no operation is answered 404
- * and never reaches a handler: no route can run without its role check and audit entry.
+ * 401 without credentials, 403 when the role is too low (a session may need a lower one than a
+ * token: see ApiOperation.sessionRole) or a cookie session sends a changing request without its
+ * CSRF token (header X-CSRF-Token). Bearer tokens need no CSRF token: a browser never attaches
+ * them on its own. A request that matches no operation is answered 404 and never reaches a
+ * handler: no route can run without its role check and audit entry.
  */
 export function authorize(operations: ApiOperation[]): RequestHandler {
   return (req, res, next) => {
@@ -31,10 +32,11 @@ export function authorize(operations: ApiOperation[]): RequestHandler {
       throw new HubError('not_found', 'route_not_found', `No route ${req.method} ${path}`);
     }
     res.locals.operation = operation;
-    const needed = operation.role;
-    if (needed === 'public') return next();
+    if (operation.role === 'public') return next();
     const principal = req.principal;
     if (!principal) throw unauthenticated();
+    const needed =
+      principal.via === 'session' && operation.sessionRole ? operation.sessionRole : operation.role;
     if (principal.via === 'session' && !SAFE_METHODS.has(req.method)) {
       const given = req.header('x-csrf-token') ?? '';
       if (!principal.csrfToken || !sameToken(given, principal.csrfToken)) {
@@ -42,9 +44,10 @@ export function authorize(operations: ApiOperation[]): RequestHandler {
       }
     }
     if (!hasRole(principal.role, needed)) {
+      const signInHint = operation.sessionRole ? ` (signed in, ${operation.sessionRole} is enough)` : '';
       throw accessDenied(
         'role_too_low',
-        `${req.method} ${path} needs the ${needed} role; you are ${principal.role}`,
+        `${req.method} ${path} needs the ${needed} role${signInHint}; you are ${principal.role}`,
         { details: { needed, role: principal.role } },
       );
     }

@@ -14,8 +14,13 @@ const statusByKind: Record<string, number> = {
   system: 500,
 };
 
-/** body-parser's refusals of a request body (too large, unsupported encoding, aborted) are the client's. */
-function bodyRefusal(raw: unknown): { status: number; code: string; message: string } | undefined {
+/**
+ * body-parser's refusals of a request body (too large, unsupported encoding, aborted) and the
+ * router's of a path parameter with a broken percent escape are the client's.
+ */
+function clientRefusal(raw: unknown): { status: number; code: string; message: string } | undefined {
+  if (raw instanceof URIError && 'status' in raw && raw.status === 400)
+    return { status: 400, code: 'invalid_path_parameter', message: raw.message };
   if (!(raw instanceof Error) || raw instanceof SyntaxError || !('type' in raw) || !('status' in raw))
     return undefined;
   const status = Number(raw.status);
@@ -30,7 +35,7 @@ function bodyRefusal(raw: unknown): { status: number; code: string; message: str
 
 /** Every error leaves the API as { error: { code, message, details } }. */
 export const errorHandler: ErrorRequestHandler = (raw, req, res, _next) => {
-  const refused = bodyRefusal(raw);
+  const refused = clientRefusal(raw);
   if (refused) {
     res
       .status(refused.status)

@@ -20,11 +20,15 @@ export function renderDocsPage(doc: Doc): string {
         requestBody?: { content?: Record<string, { schema?: unknown }> };
         responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
         'x-required-role'?: string;
+        'x-session-role'?: string;
       };
+      const role = op['x-session-role']
+        ? `${op['x-required-role']}, signed in ${op['x-session-role']}`
+        : (op['x-required-role'] ?? '');
       const tag = op.tags?.[0] ?? 'Other';
       const ok = op.responses?.['200'] ?? op.responses?.['202'];
       const html = `<section class="op" id="${escapeHtml(`${method}-${path}`)}">
-  <h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code> <span class="role">${escapeHtml(op['x-required-role'] ?? '')}</span></h3>
+  <h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code> <span class="role">${escapeHtml(role)}</span></h3>
   <p>${escapeHtml(op.summary ?? '')}</p>
   ${schemaBlock('Parameters', op.parameters?.length ? op.parameters : undefined)}
   ${schemaBlock('Request body', op.requestBody?.content?.['application/json']?.schema)}

@@ -17,9 +17,11 @@ function register(registry: OpenAPIRegistry, operation: ApiOperation): void {
     path: openApiPath(operation.path),
     tags: [operation.tag],
     summary: operation.summary,
-    description: secured
-      ? `Needs the **${operation.role}** role (or a token scope that grants it).`
-      : 'No credentials needed.',
+    description: !secured
+      ? 'No credentials needed.'
+      : operation.sessionRole
+        ? `Needs the **${operation.sessionRole}** role when signed in; a token needs the **${operation.role}** role and scope.`
+        : `Needs the **${operation.role}** role (or a token scope that grants it).`,
     security: secured ? [{ session: [] }, { bearer: [] }] : [],
     request: {
       params: params.length
@@ -43,6 +45,7 @@ function register(registry: OpenAPIRegistry, operation: ApiOperation): void {
       404: errorResponse('Not found'),
     },
     'x-required-role': operation.role,
+    ...(operation.sessionRole ? { 'x-session-role': operation.sessionRole } : {}),
     ...(operation.audit ? { 'x-audit-action': operation.audit } : {}),
   });
 }

@@ -13,6 +13,12 @@ export interface ApiOperation {
   /** Express-style path including /api, e.g. `/api/failures/:id`. */
   path: string;
   role: Access;
+  /**
+   * The lower role a signed-in session needs. People manage their own API tokens in the admin UI
+   * whatever their role, while a token needs `role` to do so: a read-only token must not mint
+   * tokens or revoke its owner's.
+   */
+  sessionRole?: Role;
   tag: string;
   summary: string;
   query?: z.ZodObject;
@@ -79,6 +85,15 @@ export function pathParams(path: string): string[] {
   return [...path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
 }
 
+/** A path segment decoded; as sent when its percent escapes are malformed (Express refuses those itself). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The path parameters of a concrete path, by the operation's pattern. */
 export function matchParams(pattern: string, path: string): Record<string, string> {
   const segments = pattern.split('/').filter(Boolean);
@@ -86,7 +101,7 @@ export function matchParams(pattern: string, path: string): Record<string, strin
   const params: Record<string, string> = {};
   segments.forEach((segment, index) => {
     if (segment.startsWith(':') && parts[index] !== undefined)
-      params[segment.slice(1)] = decodeURIComponent(parts[index]);
+      params[segment.slice(1)] = decodeSegment(parts[index]);
   });
   return params;
 }

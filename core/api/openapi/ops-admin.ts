@@ -93,7 +93,8 @@ export const adminOperations: ApiOperation[] = [
   {
     method: 'post',
     path: '/api/tokens',
-    role: 'viewer',
+    role: 'admin',
+    sessionRole: 'viewer',
     tag: 'API tokens',
     summary: 'Create an API token; the answer holds its value, shown this once',
     body: createTokenBodySchema,
@@ -103,7 +104,8 @@ export const adminOperations: ApiOperation[] = [
   {
     method: 'delete',
     path: '/api/tokens/:id',
-    role: 'viewer',
+    role: 'admin',
+    sessionRole: 'viewer',
     tag: 'API tokens',
     summary: 'Revoke an API token',
     response: tokenSchema,

@@ -21,6 +21,7 @@ import {
   parseMappingKey,
   problemsOf,
 } from './mapping-files.ts';
+import { connectionWithStream } from './readable-stream.ts';
 
 export const mappingListQuerySchema = z.object({ connection: z.string().optional() });
 export const mappingTextSchema = z.object({ yaml: z.string().max(200_000) });
@@ -29,15 +30,16 @@ export const dryRunBodySchema = z.object({
   yaml: z.string().max(200_000).optional(),
   samples: z.array(z.unknown()).max(200).optional(),
   /** Take the sample from this failed sync's payload. */
-  failureId: z.string().optional(),
+  failureId: z.uuid().optional(),
 });
 export const diffQuerySchema = z.object({
   from: z.coerce.number().int().min(1),
   to: z.coerce.number().int().min(1),
 });
 
+/** The key's connection, once its stream is known to be one of the connection's: only then is a file looked up. */
 async function connectionOf(hub: Hub, key: MappingKey) {
-  const connection = await hub.store.connections.get(key.connectionId);
+  const connection = await connectionWithStream(hub, key.connectionId, key.stream, key.direction);
   if (!hasDefaultMapping(hub, connection.kind, key.stream, key.direction)) {
     throw new HubError(
       'not_found',

@@ -27,7 +27,10 @@ export const tokenQuerySchema = pageQuerySchema.extend({ userId: z.uuid().option
 
 const tokenNotFound = (id: string) => new HubError('not_found', 'token_not_found', `No API token ${id}`);
 
-/** Everyone manages their own tokens; an admin sees and revokes everyone's. */
+/**
+ * Everyone signed in manages their own tokens; an admin sees and revokes everyone's. A token may
+ * create or revoke tokens only with the admin scope (the catalog's role for these operations).
+ */
 export function tokenRoutes(hub: Hub): Router {
   const router = Router();
   router.get('/tokens', async (req, res) => {
@@ -45,8 +48,8 @@ export function tokenRoutes(hub: Hub): Router {
         fieldPath: 'userId',
       });
     }
-    // The caller's own tokens are capped by the caller's effective role (a read-only token's
-    // role, not its owner's account role); only another user's token takes that user's role.
+    // The caller's own tokens are capped by the caller's effective role; only another user's
+    // token takes that user's role.
     const owner =
       body.userId && body.userId !== principal.userId
         ? await getUser(hub.store.db, body.userId)
