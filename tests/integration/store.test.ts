@@ -31,6 +31,17 @@ describe.each(storeDrivers())('store on $name', (driver) => {
       }),
     );
 
+  it('counts the rows of a SELECT, of an UPDATE and of a RETURNING the same on every driver', async () => {
+    const select = await store.db.query('SELECT n FROM generate_series(1, 3) AS n');
+    expect(select.rowCount).toBe(3);
+    await store.db.exec('CREATE TABLE row_counts (n int)');
+    await store.db.exec('INSERT INTO row_counts SELECT generate_series(1, 4)');
+    expect((await store.db.query('UPDATE row_counts SET n = n + 1 WHERE n > 1')).rowCount).toBe(3);
+    expect((await store.db.query('DELETE FROM row_counts WHERE n > 3 RETURNING n')).rowCount).toBe(2);
+    expect((await store.db.query('SELECT n FROM row_counts WHERE n > 100')).rowCount).toBe(0);
+    await store.db.exec('DROP TABLE row_counts');
+  });
+
   it('creates a golden record at version 1 and bumps the version on change only', async () => {
     const [created] = await write('001A', { name: 'Ningbo Hengda Auto Parts' });
     expect(created).toMatchObject({ outcome: 'created', version: 1 });

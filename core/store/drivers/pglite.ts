@@ -20,7 +20,11 @@ export async function createPgliteDb(dataDir?: string): Promise<Db> {
     },
     query: async (sql, params) => {
       const result = await target.query(sql, params as unknown[]);
-      return { rows: result.rows as never[], rowCount: result.affectedRows ?? result.rows.length };
+      // PGlite reports 0 affected rows for a SELECT; PostgreSQL's row count is the rows it returned.
+      return {
+        rows: result.rows as never[],
+        rowCount: Math.max(result.affectedRows ?? 0, result.rows.length),
+      };
     },
   });
 
