@@ -145,9 +145,13 @@ export async function recordFailure(db: Queryable, failure: NewFailure): Promise
 /**
  * The same payload failing the same way again after its failure was resolved (a stale redelivery,
  * an old event replayed by the source) is that failure seen again: it counts there and stays
- * resolved, rather than opening a failure for a record that is fine. Returns its id, if so.
+ * resolved, rather than opening a failure for a record that is fine. Returns its id, if so. Only
+ * an inbound payload can be stale: an outbound write that fails again (the same body refused after
+ * a success, a token expired again, a reference missing again) is a new fact the admin must see.
  */
 async function collapseIntoResolved(db: Queryable, failure: NewFailure): Promise<string | undefined> {
+  if (failure.direction !== 'in' || failure.rawPayload === undefined || failure.rawPayload === null)
+    return undefined;
   const fingerprint = fingerprintOf(failure);
   const { rows } = await db.query<{ id: string }>(
     `UPDATE failed_syncs SET attempts = attempts + 1, last_seen = now()
@@ -155,7 +159,7 @@ async function collapseIntoResolved(db: Queryable, failure: NewFailure): Promise
                    AND raw_payload = $3::jsonb ORDER BY last_seen DESC LIMIT 1)
        AND NOT EXISTS (SELECT 1 FROM failed_syncs WHERE fingerprint = $1 AND state IN ('open', 'replayed'))
      RETURNING id`,
-    [fingerprint, failure.error.code, storableJsonText(failure.rawPayload ?? null)],
+    [fingerprint, failure.error.code, storableJsonText(failure.rawPayload)],
   );
   return rows[0]?.id;
 }
@@ -199,6 +203,23 @@ export async function resolveFailuresFor(
     `UPDATE failed_syncs SET state = 'resolved', resolved_at = now()
      WHERE connection_id = $1 AND stream = $2 AND direction = $3 AND state IN ('open', 'replayed') AND ${column} = ANY($4::text[])`,
     [where.connectionId, where.stream, where.direction, ids],
+  );
+  return rowCount;
+}
+
+/**
+ * Resolves a record's open or replayed outbound failures that no write will ever settle (the record
+ * was merged away or deleted before it reached the target), putting the reason before their message.
+ */
+export async function resolveFailuresWithoutWrite(
+  db: Queryable,
+  where: { connectionId: string; stream: string; canonicalId: string },
+  reason: string,
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE failed_syncs SET state = 'resolved', resolved_at = now(), message = $4 || ' The failure was: ' || message
+     WHERE connection_id = $1 AND stream = $2 AND direction = 'out' AND canonical_id = $3 AND state IN ('open', 'replayed')`,
+    [where.connectionId, where.stream, where.canonicalId, escapeUnstorable(reason)],
   );
   return rowCount;
 }

@@ -8,7 +8,7 @@ import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
 import { noteRowsWritten } from '../store/planner-stats.ts';
-import { goldenBodiesByIds } from '../store/repos/golden.ts';
+import { type GoldenBody, goldenBodiesByIds } from '../store/repos/golden.ts';
 import { throughCircuit } from './circuit.ts';
 import { contextFor } from './connector-context.ts';
 import {
@@ -18,7 +18,7 @@ import {
   dropClaims,
   releaseClaims,
 } from './create-claims.ts';
-import { recordFailure } from './failures.ts';
+import { recordFailure, resolveFailuresWithoutWrite } from './failures.ts';
 import { mappingFor } from './mapping-source.ts';
 import {
   batchRetryError,
@@ -135,6 +135,7 @@ async function writeBatch(
     job.force ? new Set<string>() : alreadyWritten(db, keys),
     resolver.prefetchCanonical(spec.entity, [...golden.keys()]),
   ]);
+  if (job.force) await settleUnwritable(db, job, spec, golden, resolver);
   let planned: PlannedOp[] = [];
   const waiting: WriteItem[] = [];
   for (const record of candidates) {
@@ -242,6 +243,48 @@ async function writeBatch(
   noteRowsWritten(db, recorded.length);
   if (retryable.length > 0) throw batchRetryError(retryable, planned.length);
   return busy;
+}
+
+/**
+ * Why a record has nothing left to write to `target`, if so: its data lives on in the record it
+ * was merged into (written by that record's own jobs), or it was removed before it got there.
+ */
+function nothingToWrite(
+  id: string,
+  record: GoldenBody | undefined,
+  externalId: string | undefined,
+  target: string,
+): string | undefined {
+  if (!record) return `Resolved without a write: record ${id} is no longer in the hub.`;
+  if (record.mergedInto)
+    return `Resolved without a write: ${record.entity} ${id} was merged into ${record.mergedInto}, whose own writes carry its data to ${target}.`;
+  if (record.deleted && !externalId)
+    return `Resolved without a write: ${record.entity} ${id} was deleted in the hub before it reached ${target}.`;
+  return undefined;
+}
+
+/**
+ * A replay (a forced job) of a record with nothing left to write resolves its failure and says
+ * why: no write will ever succeed for it, so it would otherwise stay replayed for good.
+ */
+async function settleUnwritable(
+  db: Queryable,
+  job: WriteJob,
+  spec: StreamSpec,
+  golden: Map<string, GoldenBody>,
+  resolver: ReturnType<typeof createXrefResolver>,
+): Promise<void> {
+  for (const { canonicalId } of job.items) {
+    const record = golden.get(canonicalId);
+    const externalId = record ? await resolver.toExternal(spec.entity, canonicalId) : undefined;
+    const reason = nothingToWrite(canonicalId, record, externalId, job.connectionId);
+    if (!reason) continue;
+    await resolveFailuresWithoutWrite(
+      db,
+      { connectionId: job.connectionId, stream: spec.name, canonicalId },
+      reason,
+    );
+  }
 }
 
 /** Creates another job is sending right now are tried again once it has had time to record them. */

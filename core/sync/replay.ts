@@ -23,7 +23,9 @@ export interface ReplayResult {
 /**
  * Replays one failure with the mapping as it is now. Inbound: the raw payload is mapped and
  * written again at once, so the answer says whether it is resolved. Outbound: the record's newest
- * version is queued for writing; the failure turns resolved when that write succeeds.
+ * version is queued for writing; the failure turns resolved when that write succeeds, open again
+ * when it fails for good, and resolved with the reason when the record has nothing left to write
+ * (merged away, or deleted before it reached the target).
  */
 export async function replayFailure(hub: Hub, id: string): Promise<ReplayResult> {
   const failure = await getFailure(hub.store.db, id);

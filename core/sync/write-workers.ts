@@ -1,7 +1,11 @@
 import { logger } from '../log/logger.ts';
 import type { Consumer } from '../queue/port.ts';
 import type { Hub } from '../runtime/hub.ts';
-import type { ConnectionView } from '../store/repos/connections.ts';
+import {
+  type ConnectionView,
+  checkedConnectionPart,
+  writeQueueOptionsSchema,
+} from '../store/repos/connections.ts';
 import { releaseClaims } from './create-claims.ts';
 import { recordFailure } from './failures.ts';
 import { handleWriteJob } from './outbound.ts';
@@ -22,17 +26,24 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
   let stopped = false;
 
   const consumerFor = (connection: ConnectionView): Consumer => {
-    const rateLimit = connection.options.rateLimit;
+    const { concurrency, rateLimit } = checkedConnectionPart(
+      writeQueueOptionsSchema,
+      connection.options,
+      connection.id,
+      'options',
+    );
     return hub.queue.consume<WriteJob>(
       writeQueueName(connection.id),
       (job) => handleWriteJob(hub, job.data, job.id),
       {
-        concurrency: connection.options.concurrency ?? 2,
+        concurrency: concurrency ?? 2,
         limiter: rateLimit ? { max: rateLimit.max, durationMs: rateLimit.perMs } : undefined,
         onFailed: async (job, error) => {
           await releaseClaims(hub.store.db, job.id);
-          // Items this job (or a later one) did write are done: only the others failed.
-          for (const item of await itemsNotWritten(hub.store.db, job.data)) {
+          // Items this job (or a later one) did write are done: only the others failed. A replay
+          // (forced) sends again what an earlier write may have recorded: none of it got through.
+          const failed = job.data.force ? job.data.items : await itemsNotWritten(hub.store.db, job.data);
+          for (const item of failed) {
             await recordFailure(hub.store.db, {
               connectionId: job.data.connectionId,
               stream: job.data.stream,
@@ -47,29 +58,52 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
     );
   };
 
+  /** Settings a connection's consumer could not be built with: tried again once they change. */
+  const refused = new Map<string, string>();
+  const refreshOne = async (connection: ConnectionView) => {
+    const settings = consumerSettings(connection);
+    const running = consumers.get(connection.id);
+    if (running?.settings === settings || refused.get(connection.id) === settings) return;
+    if (running) {
+      consumers.delete(connection.id);
+      // Finishes the jobs in flight under the old settings first.
+      await running.consumer.close();
+    }
+    if (stopped) return;
+    try {
+      consumers.set(connection.id, { consumer: consumerFor(connection), settings });
+      refused.delete(connection.id);
+    } catch (error) {
+      refused.set(connection.id, settings);
+      logger.error('no write worker for a connection whose options the queue refuses', {
+        connection: connection.id,
+        error,
+      });
+    }
+  };
+
+  // One connection that cannot be served (options saved before they were checked) stops no other.
   const refresh = async () => {
-    const connections = await hub.store.connections.list();
-    for (const connection of connections) {
-      const settings = consumerSettings(connection);
-      const running = consumers.get(connection.id);
-      if (running?.settings === settings || stopped) continue;
-      if (running) {
-        consumers.delete(connection.id);
-        // Finishes the jobs in flight under the old settings first.
-        await running.consumer.close();
-      }
-      if (!stopped) consumers.set(connection.id, { consumer: consumerFor(connection), settings });
+    for (const connection of await hub.store.connections.list()) {
+      if (stopped) return;
+      await refreshOne(connection).catch((error: unknown) =>
+        logger.warn('write worker refresh failed', { connection: connection.id, error }),
+      );
     }
   };
 
   let timer: NodeJS.Timeout | undefined;
   const loop = () => {
+    if (stopped) return;
     timer = setTimeout(async () => {
       await refresh().catch((error: unknown) => logger.warn('write worker refresh failed', { error }));
-      if (!stopped) loop();
+      loop();
     }, refreshMs);
   };
-  const ready = refresh().then(loop);
+  // A failed first refresh (the database not up yet) is tried again by the loop.
+  const ready = refresh()
+    .catch((error: unknown) => logger.warn('write worker refresh failed', { error }))
+    .then(loop);
 
   return {
     ready,
