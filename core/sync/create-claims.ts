@@ -118,28 +118,46 @@ export async function claimCreates(
   const rows =
     unseen.length === 0 ? claimedRows : [...claimedRows, ...(await pendingClaims(db, target, unseen))];
   const pending = new Map(rows.map((row) => [row.canonical_id, row]));
-  const takeOver: string[] = [];
+  const takeOver: Array<{ item: PlannedOp; row: PendingRow }> = [];
   for (const item of creates) {
     const row = pending.get(item.record.id);
     // No row: this version was written before (a forced replay); it goes out as planned.
-    if (!row || row.fresh) {
-      claimed.send.push(item);
-      continue;
-    }
-    if (heldElsewhere(row, jobId)) {
+    if (!row || row.fresh) claimed.send.push(item);
+    else if (heldElsewhere(row, jobId)) claimed.busy.push(item);
+    else takeOver.push({ item, row });
+  }
+  const taken = await takeOverClaims(
+    db,
+    takeOver.map(({ row }) => row.idempotency_key),
+    jobId,
+  );
+  for (const { item, row } of takeOver) {
+    // Another job took it over between the read and the update: it is that job's create now.
+    if (!taken.has(row.idempotency_key)) {
       claimed.busy.push(item);
       continue;
     }
-    takeOver.push(row.idempotency_key);
     if (row.version < item.record.version) claimed.stale.add(item.record.id);
     claimed.send.push({ ...item, op: { ...item.op, idempotencyKey: row.idempotency_key } });
   }
-  if (takeOver.length > 0)
-    await db.query(
-      `UPDATE outbound_writes SET claimed_by = $2, written_at = now() WHERE idempotency_key = ANY($1::text[]) AND status = 'pending'`,
-      [takeOver, jobId],
-    );
   return claimed;
+}
+
+/**
+ * Takes over the claims that are still free (released, or their lease run out) or already this
+ * job's, and answers the keys it took. The check and the take are one statement: of jobs that
+ * read the same free claim at once, the row lock lets one through and the others find it held.
+ */
+async function takeOverClaims(db: Queryable, keys: string[], jobId: string): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const { rows } = await db.query<{ idempotency_key: string }>(
+    `UPDATE outbound_writes SET claimed_by = $2, written_at = now()
+     WHERE idempotency_key = ANY($1::text[]) AND status = 'pending'
+       AND (claimed_by IS NULL OR claimed_by = $2 OR written_at < now() - $3::float8 * interval '1 millisecond')
+     RETURNING idempotency_key`,
+    [keys, jobId, CREATE_CLAIM_LEASE_MS],
+  );
+  return new Set(rows.map((row) => row.idempotency_key));
 }
 
 /** Creates the target refused for good: a later version starts over with a key of its own. */
