@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { toHubError } from '../errors/index.ts';
+import { HubError, toHubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 import { instrumented } from './instrument.ts';
 import {
@@ -106,6 +106,13 @@ export function createMemoryQueue(): QueuePort {
     const handler = instrumented(name, rawHandler);
     const queue = queueOf(name);
     const concurrency = options.concurrency ?? 1;
+    // BullMQ's Worker refuses the same: a test on this driver catches what Redis would refuse.
+    if (!(Number.isFinite(concurrency) && concurrency > 0))
+      throw new HubError(
+        'config',
+        'invalid_concurrency',
+        `queue ${name}: concurrency must be a finite number greater than 0, not ${String(concurrency)}`,
+      );
     const startedAt: number[] = [];
     let paused = false;
     let stopped = false;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { secretPaths } from '../../connector/define.ts';
 import { HubError } from '../../errors/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
-import type { ConnectionView } from '../../store/repos/connections.ts';
+import { type ConnectionView, connectionOptionsSchema } from '../../store/repos/connections.ts';
 import { contextFor } from '../../sync/connector-context.ts';
 import { listSchedules, saveSchedule } from '../../sync/schedules.ts';
 import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
@@ -21,7 +21,7 @@ export const connectionBodySchema = z.object({
   kind: z.string().min(1),
   name: z.string().min(1).max(200),
   config: configSchema,
-  options: z.record(z.string(), z.unknown()).default({}),
+  options: connectionOptionsSchema.default({}),
 });
 export const connectionUpdateSchema = connectionBodySchema.omit({ id: true, kind: true });
 export const scheduleBodySchema = z.object({ cron: z.string().min(1), enabled: z.boolean().default(true) });

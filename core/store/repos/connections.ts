@@ -1,17 +1,49 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { secretPaths } from '../../connector/define.ts';
 import { HubError } from '../../errors/index.ts';
 import { registerSecretValue } from '../../log/redact.ts';
 import type { SecretBox } from '../../security/secret-box.ts';
 import type { Queryable } from '../db.ts';
 
-export interface ConnectionOptions {
+const positiveInt = z.number().int().positive();
+
+/** The options a connection's write queue is consumed with: the queue refuses any others. */
+export const writeQueueOptionsSchema = z.object({
   /** Outbound writes allowed per `perMs` (the target's rate limit). */
-  rateLimit?: { max: number; perMs: number };
-  concurrency?: number;
+  rateLimit: z.object({ max: positiveInt, perMs: positiveInt }).optional(),
+  /** Writes in flight at once, per worker process. */
+  concurrency: positiveInt.optional(),
+});
+
+/** A connection's options as saved: the write queue's are checked, the others are the connector's. */
+export const connectionOptionsSchema = writeQueueOptionsSchema.catchall(z.unknown());
+
+export interface ConnectionOptions extends z.infer<typeof writeQueueOptionsSchema> {
   allowPrivateNetwork?: boolean;
   defaultRegion?: string;
   [key: string]: unknown;
+}
+
+/**
+ * `value` parsed by `schema`, or an `invalid_data` error naming the connection and the first
+ * refused field under `part` (`config.baseUrl`, `options.concurrency`).
+ */
+export function checkedConnectionPart<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  connectionId: string,
+  part: 'config' | 'options',
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const fieldPath = [part, ...issue.path.map(String)].join('.');
+  throw new HubError(
+    'invalid_data',
+    `invalid_connection_${part}`,
+    `connection ${connectionId}: ${fieldPath}: ${issue.message}`,
+    { fieldPath },
+  );
 }
 
 export interface Connection {
@@ -112,7 +144,10 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1
   }
 
   return {
-    /** Creates or replaces a connection; the config is validated by its connector's schema first. */
+    /**
+     * Creates or replaces a connection; the config is validated by its connector's schema first, and
+     * the options the write queue is consumed with by connectionOptionsSchema.
+     */
     async save(
       input: {
         id: string;
@@ -123,17 +158,8 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1
       },
       schema: z.ZodType,
     ) {
-      const parsed = schema.safeParse(input.config);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const fieldPath = issue.path.join('.');
-        throw new HubError(
-          'invalid_data',
-          'invalid_connection_config',
-          `connection ${input.id}: config.${fieldPath}: ${issue.message}`,
-          { fieldPath: `config.${fieldPath}` },
-        );
-      }
+      checkedConnectionPart(schema, input.config, input.id, 'config');
+      checkedConnectionPart(connectionOptionsSchema, input.options ?? {}, input.id, 'options');
       const { publicPart, secrets } = splitSecrets(input.config, schema);
       for (const value of Object.values(secrets)) if (typeof value === 'string') registerSecretValue(value);
       const sealed = Object.keys(secrets).length > 0 ? box.seal(JSON.stringify(secrets)) : null;
