@@ -5,6 +5,7 @@ import {
   normalizeCompanyName,
   placesInName,
 } from '../normalize/company-name.ts';
+import { companyDomain } from '../normalize/domain.ts';
 import { normalizeEmail } from '../normalize/email.ts';
 import { normalizeGtin } from '../normalize/gtin.ts';
 import { normalizePersonName } from '../normalize/person-name.ts';
@@ -44,10 +45,8 @@ const NORMALIZERS: Readonly<Record<Feature['normalizer'], Normalizer>> = {
   personName: (text) => normalizePersonName(text)?.full,
   personLatin: (text) => normalizePersonName(text)?.latin,
   email: (text) => normalizeEmail(text)?.address,
-  emailDomain: (text) => {
-    const email = normalizeEmail(text);
-    return email && !email.freeProvider ? email.domain : null;
-  },
+  // Each part on its own: "info@acme.com https://acme.com" is neither an address nor a URL.
+  emailDomain: (_text, _record, _feature, parts) => companyDomain(parts),
   phone: (text, record, feature) => {
     try {
       return normalizePhone(text, regionOf(record, feature));

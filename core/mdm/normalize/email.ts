@@ -32,6 +32,11 @@ const FREE_PROVIDERS = new Set([
   'yeah.net',
 ]);
 
+/** A consumer mailbox provider's domain: shared by people of unrelated companies. */
+export function isFreeMailDomain(domain: string): boolean {
+  return FREE_PROVIDERS.has(domain);
+}
+
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 
 /**
@@ -54,5 +59,5 @@ export function normalizeEmail(raw: string | null | undefined): NormalizedEmail 
   const domain = address.slice(at + 1).replace(/^googlemail\.com$/, 'gmail.com');
   if (domain === 'gmail.com') local = local.replace(/\+.*$/, '').replace(/\./g, '');
   if (!local) return null;
-  return { address: `${local}@${domain}`, domain, freeProvider: FREE_PROVIDERS.has(domain) };
+  return { address: `${local}@${domain}`, domain, freeProvider: isFreeMailDomain(domain) };
 }
