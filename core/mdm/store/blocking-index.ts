@@ -135,8 +135,9 @@ export interface Candidates {
 
 /**
  * Candidate golden ids per key set, most shared keys first. Only live records count: merged and
- * deleted ones drop out here even if their keys are still indexed. Keys already known to be
- * saturated (a common word), by the caller's run or lately by this process, are not looked up again.
+ * deleted ones drop out here, before the cap and the ranking, even if their keys are still indexed.
+ * Keys already known to be saturated (a common word), by the caller's run or lately by this
+ * process, are not looked up again.
  */
 export async function findCandidates(
   db: Queryable,
@@ -163,8 +164,10 @@ export async function findCandidates(
   const versions = new Map<string, number>();
   if (keys.length === 0) return { perRecord, versions, saturated };
   // Ranked in the database: each record gets its best candidates by shared keys, and only those
-  // travel back. A key's members are read once and only up to the cap, so a common key costs the
-  // cap, not its size, and a key over the cap is dropped (and reported, to be skipped from then on).
+  // travel back. A key's live members are read once and only up to the cap, so a common key costs
+  // the cap, not its size, and a key over the cap is dropped (and reported, to be skipped from then
+  // on). Merged and deleted records are passed over inside the cap, so they neither fill a key nor
+  // push a live candidate out of the ranking.
   const { rows } = await db.query<{
     idx: number | null;
     canonical_id: string | null;
@@ -173,17 +176,19 @@ export async function findCandidates(
   }>(
     `WITH wanted AS (SELECT * FROM unnest($2::int[], $3::text[]) AS w(idx, key)),
      members AS (
-       SELECT k.key, m.canonical_id, count(*) OVER (PARTITION BY k.key) AS size
+       SELECT k.key, m.canonical_id, m.version, count(*) OVER (PARTITION BY k.key) AS size
        FROM (SELECT DISTINCT key FROM wanted) k
-       CROSS JOIN LATERAL (SELECT b.canonical_id FROM mdm_blocking_keys b WHERE b.entity = $1 AND b.key = k.key LIMIT $4 + 1) m),
+       CROSS JOIN LATERAL (
+         SELECT b.canonical_id, g.version FROM mdm_blocking_keys b
+         JOIN golden_records g ON g.id = b.canonical_id AND g.merged_into IS NULL AND NOT g.deleted
+         WHERE b.entity = $1 AND b.key = k.key LIMIT $4 + 1) m),
      shared AS (
-       SELECT w.idx, m.canonical_id, count(*) AS n FROM wanted w JOIN members m ON m.key = w.key AND m.size <= $4
-       GROUP BY w.idx, m.canonical_id),
+       SELECT w.idx, m.canonical_id, m.version, count(*) AS n FROM wanted w JOIN members m ON m.key = w.key AND m.size <= $4
+       GROUP BY w.idx, m.canonical_id, m.version),
      ranked AS (
-       SELECT idx, canonical_id, row_number() OVER (PARTITION BY idx ORDER BY n DESC, canonical_id) AS rank FROM shared)
-     SELECT r.idx, r.canonical_id::text AS canonical_id, g.version, r.rank, NULL::text AS saturated FROM ranked r
-     JOIN golden_records g ON g.id = r.canonical_id AND g.merged_into IS NULL AND NOT g.deleted
-     WHERE r.rank <= $5
+       SELECT idx, canonical_id, version, row_number() OVER (PARTITION BY idx ORDER BY n DESC, canonical_id) AS rank FROM shared)
+     SELECT idx, canonical_id::text AS canonical_id, version, rank, NULL::text AS saturated FROM ranked
+     WHERE rank <= $5
      UNION ALL
      SELECT DISTINCT NULL::int, NULL::text, NULL::int, NULL::bigint, key FROM members WHERE size > $4
      ORDER BY 1, 4`,
