@@ -22,6 +22,7 @@ import {
   type MergeSnapshot,
   markUnmerged,
 } from '../store/merge-history.ts';
+import { composeGolden } from './golden-body.ts';
 import { surviveRecords } from './survivorship.ts';
 
 const MDM_SOURCE = 'mdm';
@@ -131,8 +132,7 @@ export async function mergeRecords(
   const survived = (await surviveRecords(db, survivor.entity, [survivor.id])).get(survivor.id);
   const survivorState: GoldenState = {
     version: survivor.version + 1,
-    body: survived?.body ?? survivor.body,
-    lineage: survived?.lineage ?? survivor.lineage,
+    ...(survived ? composeGolden(survivor, survived) : { body: survivor.body, lineage: survivor.lineage }),
     mergedInto: null,
     deleted: false,
   };
@@ -233,12 +233,10 @@ async function restoredStates(
   const orphaned = await orphanedRecords(db, ids);
   const restore = (record: GoldenRecord, saved: GoldenSnapshot, keep: boolean): Restored => {
     const fresh = recomputed.get(record.id);
-    const useSaved = keep || !fresh;
     const deletedBy = orphaned.get(record.id);
     const state: GoldenState = {
       version: record.version + 1,
-      body: useSaved ? saved.body : fresh.body,
-      lineage: useSaved ? saved.lineage : fresh.lineage,
+      ...(keep || !fresh ? { body: saved.body, lineage: saved.lineage } : composeGolden(record, fresh)),
       mergedInto: null,
       deleted: deletedBy !== undefined,
     };

@@ -79,4 +79,39 @@ describe('surviveSources', () => {
     const survived = surviveSources('g1', [older, sf], rules({}));
     expect(survived.body.phone).toBe('+86 574 2');
   });
+
+  it('keeps a field every source leaves empty, as its one source sends it', () => {
+    const deal = source('crm', 'hubspot', '2024-05-01T00:00:00.000Z', { name: 'Deal', lines: [] });
+    const survived = surviveSources('g1', [deal], rules({}));
+    expect(survived.body).toEqual({ name: 'Deal', lines: [] });
+    expect(survived.lineage.lines?.connectionId).toBe('crm');
+    // A value wins over an empty one.
+    const filled = source('erp', 'odoo', '2024-01-01T00:00:00.000Z', { lines: [{ itemId: 'i1' }] });
+    expect(surviveSources('g1', [deal, filled], rules({})).body.lines).toEqual([{ itemId: 'i1' }]);
+  });
+});
+
+describe('a sourcePriority tie between two connections of one kind', () => {
+  // Two Odoo plants: the kind-based default rules (taxId, terms, sku) rank them the same.
+  const plant = (connectionId: string, updatedAt: string, taxId: string) =>
+    source(connectionId, 'odoo', updatedAt, { name: 'Acme', taxId });
+  const tie = rules({ fields: { taxId: { strategy: 'sourcePriority', systems: ['odoo', 'salesforce'] } } });
+  const older = plant('odoo-plant-a', '2024-01-01T00:00:00.000Z', 'T-OLD');
+  const newer = plant('odoo-plant-b', '2024-06-01T00:00:00.000Z', 'T-NEW');
+
+  it('goes to the most recent source, whatever order the sources were read in', () => {
+    expect(surviveSources('g', [older, newer], tie).body.taxId).toBe('T-NEW');
+    expect(surviveSources('g', [newer, older], tie).body.taxId).toBe('T-NEW');
+  });
+
+  it('goes by connection id when the sources are equally recent', () => {
+    const same = plant('odoo-plant-b', older.updatedAt, 'T-B');
+    expect(surviveSources('g', [same, older], tie).body.taxId).toBe('T-OLD');
+    expect(surviveSources('g', [older, same], tie).body.taxId).toBe('T-OLD');
+  });
+
+  it('still puts a higher-ranked kind first, however old its source', () => {
+    const sf = source('sf-prod', 'salesforce', '2024-12-01T00:00:00.000Z', { taxId: 'T-SF' });
+    expect(surviveSources('g', [sf, older, newer], tie).body.taxId).toBe('T-NEW');
+  });
 });

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../store/db.ts';
-import type { FieldRule, SourceRecord, Survivorship } from '../golden/schema.ts';
+import type { FieldRule, GoldenRecord, SourceRecord, Survivorship } from '../golden/schema.ts';
 import { computeGolden } from '../golden/survive.ts';
 import { survivorshipFor } from '../store/settings.ts';
 
@@ -43,7 +43,8 @@ export async function liveSourcesOf(db: Queryable, ids: string[]): Promise<Map<s
   }>(
     `SELECT s.canonical_id, s.connection_id, c.kind, s.stream, s.external_id, s.mapped, s.updated_at
      FROM source_records s LEFT JOIN connections c ON c.id = s.connection_id
-     WHERE s.canonical_id = ANY($1::uuid[]) AND NOT s.deleted AND s.mapped IS NOT NULL`,
+     WHERE s.canonical_id = ANY($1::uuid[]) AND NOT s.deleted AND s.mapped IS NOT NULL
+     ORDER BY s.canonical_id, s.updated_at DESC, s.connection_id, s.stream, s.external_id`,
     [ids],
   );
   for (const row of rows) {
@@ -64,6 +65,8 @@ export async function liveSourcesOf(db: Queryable, ids: string[]): Promise<Map<s
 /**
  * A priority list names kinds or connection ids; computeGolden ranks by one system name, so each
  * source is named by its connection and the list becomes those connections in rank order.
+ * Connections of one rank (two plants of one kind) go newest source first, then by id, as every
+ * other tie does: never by the order the sources were read in.
  */
 function resolveRule(rule: FieldRule, sources: ReadonlyArray<StoredSource>): FieldRule {
   if (rule.strategy !== 'sourcePriority') return rule;
@@ -73,24 +76,52 @@ function resolveRule(rule: FieldRule, sources: ReadonlyArray<StoredSource>): Fie
     );
     return hits.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...hits);
   };
+  const listed = sources.filter((source) => Number.isFinite(rank(source)));
   const ranked = [
-    ...new Set(sources.filter((s) => Number.isFinite(rank(s))).map((s) => s.connectionId)),
-  ].sort(
-    (a, b) =>
-      rank(sources.find((s) => s.connectionId === a)!) - rank(sources.find((s) => s.connectionId === b)!),
-  );
+    ...new Set(
+      listed
+        .sort(
+          (a, b) =>
+            rank(a) - rank(b) ||
+            Date.parse(b.updatedAt) - Date.parse(a.updatedAt) ||
+            a.connectionId.localeCompare(b.connectionId),
+        )
+        .map((source) => source.connectionId),
+    ),
+  ];
   return ranked.length === 0 ? { strategy: 'mostRecent' } : { strategy: 'sourcePriority', systems: ranked };
 }
 
-/** One source per connection and external id (the newest, if two streams carry it). */
+/** One source per connection and external id (the newest, if two streams carry it; then by stream). */
 function distinctSources(sources: ReadonlyArray<StoredSource>): StoredSource[] {
   const latest = new Map<string, StoredSource>();
+  const newer = (a: StoredSource, b: StoredSource) =>
+    Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || b.stream.localeCompare(a.stream);
   for (const source of sources) {
     const key = `${source.connectionId}\u0000${source.externalId}`;
     const seen = latest.get(key);
-    if (!seen || seen.updatedAt < source.updatedAt) latest.set(key, source);
+    if (!seen || newer(source, seen) > 0) latest.set(key, source);
   }
   return [...latest.values()];
+}
+
+/**
+ * A field every source leaves empty (an opportunity without lines, `lines: []`) keeps the newest
+ * source's empty value instead of vanishing, so that a record with one source keeps exactly what
+ * that source says and a source record sent again unchanged leaves its golden record unchanged.
+ */
+function keepEmptyFields(golden: GoldenRecord): void {
+  for (const source of golden.sources)
+    for (const [field, value] of Object.entries(source.values)) {
+      if (value === undefined || Object.hasOwn(golden.values, field)) continue;
+      golden.values[field] = value;
+      golden.lineage[field] = {
+        system: source.system,
+        connection: source.connection,
+        externalId: source.externalId,
+        updatedAt: source.updatedAt,
+      };
+    }
 }
 
 /** The golden body of a record's sources under the entity's rules, with per-field lineage. */
@@ -114,6 +145,7 @@ export function surviveSources(
     values: source.mapped,
   }));
   const golden = computeGolden(id, records, resolved);
+  keepEmptyFields(golden);
   const kinds = new Map(sources.map((source) => [source.connectionId, source.kind]));
   const lineage = Object.fromEntries(
     Object.entries(golden.lineage).map(([field, from]) => [
@@ -143,20 +175,19 @@ export type PageSurvivor = (
   canonicalId: string,
   record: { externalId: string; mapped: Record<string, unknown> },
   now: string,
-) => Survived | undefined;
+) => Survived;
 
 /**
- * For a page about to be written: a function giving the golden body of a record that has other
- * live sources besides the incoming one (undefined when it is the only source).
+ * For a page about to be written: a function giving what survivorship makes of a golden record's
+ * live sources with the incoming record in place of its stored copy (also when it is the only one).
  */
 export async function loadPageSurvivor(
   db: Queryable,
   page: { entity: string; connectionId: string; stream: string },
   ids: string[],
 ): Promise<PageSurvivor> {
-  const sources = await liveSourcesOf(db, ids);
-  if (sources.size === 0) return () => undefined;
-  const [rules, kind] = await Promise.all([
+  const [sources, rules, kind] = await Promise.all([
+    liveSourcesOf(db, ids),
     survivorshipFor(db, page.entity),
     db.query<{ kind: string }>('SELECT kind FROM connections WHERE id = $1', [page.connectionId]),
   ]);
@@ -170,7 +201,6 @@ export async function loadPageSurvivor(
           source.externalId === record.externalId
         ),
     );
-    if (others.length === 0) return undefined;
     const incoming: StoredSource = {
       connectionId: page.connectionId,
       kind: pageKind,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CanonicalEntity } from '../../connector/types.ts';
+import { HubError } from '../../errors/index.ts';
+import { composeGolden, type GoldenContent } from '../../mdm/service/golden-body.ts';
 import type { MasterDataMatch, PageMatches } from '../../mdm/service/matcher.ts';
 import { loadPageSurvivor } from '../../mdm/service/survivorship.ts';
 import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
@@ -7,7 +9,7 @@ import { insertMatches } from '../../mdm/store/matches.ts';
 import type { Queryable } from '../db.ts';
 import { changedKeys, contentHash, stableStringify } from '../hash.ts';
 import { appendChangeRows, type ChangeRow } from './change-rows.ts';
-import { type GoldenRecord, getGolden, goldenByIds, insertGoldenRows } from './golden.ts';
+import { type GoldenRecord, goldenByIds, insertGoldenRows } from './golden.ts';
 import { markDeleted } from './source-deletes.ts';
 import { canonicalIdsFor, externalIdsFor, linkXrefs } from './xref.ts';
 
@@ -106,6 +108,24 @@ async function matchUnknown(
   return { matched, minted };
 }
 
+/** Merges chain (A into B, B into C): how far a page follows them before it gives up. */
+const MAX_MERGE_HOPS = 10;
+
+/** The live record that `id` was merged into (through a chain of merges), locked; undefined if none. */
+async function lockSurvivor(
+  db: Queryable,
+  id: string,
+  golden: Map<string, GoldenRecord>,
+): Promise<GoldenRecord | undefined> {
+  let record = golden.get(id);
+  for (let hops = 0; record?.mergedInto && hops < MAX_MERGE_HOPS; hops++) {
+    const next = record.mergedInto;
+    record = golden.get(next) ?? (await goldenByIds(db, [next], { lock: true })).get(next);
+    if (record) golden.set(record.id, record);
+  }
+  return record?.mergedInto ? undefined : record;
+}
+
 /**
  * A golden record matched before the transaction may have been merged away since (a steward
  * merged it while the page was prepared): the record joins the survivor instead, unless this
@@ -119,18 +139,42 @@ async function redirectMergedMatches(
 ): Promise<void> {
   for (const [externalId, id] of matched) {
     if (!golden.get(id)?.mergedInto) continue;
-    const survivor = await getGolden(db, id);
+    const survivor = await lockSurvivor(db, id, golden);
     const held = survivor
       ? await externalIdsFor(db, page.entity, page.connectionId, [survivor.id])
       : new Map<string, string>();
-    if (!survivor || held.size > 0 || survivor.deleted) {
-      matched.delete(externalId);
-      continue;
-    }
-    const [locked] = (await goldenByIds(db, [survivor.id], { lock: true })).values();
-    if (locked) golden.set(locked.id, locked);
-    matched.set(externalId, survivor.id);
+    if (!survivor || held.size > 0 || survivor.deleted) matched.delete(externalId);
+    else matched.set(externalId, survivor.id);
   }
+}
+
+/**
+ * The page read its xrefs before matching and locking: a steward's merge (or unmerge) committed in
+ * between has moved some of them to another golden record. Once the locks are held the xrefs are
+ * read again, and the records they now name are locked too, until nothing moves; the locks then
+ * keep them where they are until the page commits.
+ */
+async function settleKnown(
+  db: Queryable,
+  page: PageWrite,
+  known: Map<string, string>,
+  golden: Map<string, GoldenRecord>,
+): Promise<void> {
+  if (known.size === 0) return;
+  const asked = new Set(golden.keys());
+  for (let round = 0; round < MAX_MERGE_HOPS; round++) {
+    const now = await canonicalIdsFor(db, page.entity, page.connectionId, [...known.keys()]);
+    for (const [externalId, id] of now) known.set(externalId, id);
+    const moved = [...new Set(now.values())].filter((id) => !asked.has(id));
+    if (moved.length === 0) return;
+    for (const id of moved) asked.add(id);
+    for (const [id, record] of await goldenByIds(db, moved, { lock: true })) golden.set(id, record);
+  }
+  throw new HubError(
+    'transient',
+    'xrefs_moving',
+    `${page.entity} records of ${page.connectionId} kept moving between golden records (merges) while the page was written`,
+  );
 }
 
 /** A connection's source records hash into this many locks: few enough for the lock table. */
@@ -161,73 +205,95 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
   // Ids the matcher minted for this page's new records have no golden record to read or lock yet.
   const ids = [...new Set([...known.values(), ...matched.values()])].filter((id) => !minted.has(id));
   const golden = await goldenByIds(db, ids, { lock: true });
+  await settleKnown(db, page, known, golden);
   await redirectMergedMatches(db, page, matched, golden);
   const written = await lastWrittenBodies(db, page);
-  // With more than one live source, survivorship rules decide each golden field.
   const survive = await loadPageSurvivor(db, page, [...golden.keys()]);
   const assigned = new Map<string, string>();
 
   return page.records.map((record) => {
-    const hash = contentHash(record.mapped);
     const existingId =
       known.get(record.externalId) ?? matched.get(record.externalId) ?? assigned.get(record.externalId);
-    const current = existingId ? golden.get(existingId) : undefined;
     const canonicalId = existingId ?? randomUUID();
     assigned.set(record.externalId, canonicalId);
-    const isNewLink = !known.has(record.externalId);
-    const isMinted = existingId === undefined || minted.has(existingId);
-    if (!current) {
-      const lineage = Object.fromEntries(
-        Object.keys(record.mapped).map((field) => [
-          field,
-          { connectionId: page.connectionId, externalId: record.externalId, at: now },
-        ]),
-      );
-      return {
-        record,
+    const isNew = !known.has(record.externalId);
+    const current = existingId ? golden.get(existingId) : undefined;
+    if (!current)
+      return plannedCreate(page, record, now, {
         canonicalId,
-        minted: isMinted,
-        isNew: isNewLink,
-        body: record.mapped,
-        version: 1,
-        changedFields: Object.keys(record.mapped).sort(),
-        outcome: 'created',
-        hash,
-        lineage,
-      };
-    }
-    const survived = survive(canonicalId, record, now);
-    const body = survived?.body ?? { ...current.body, ...record.mapped };
-    const changedFields = changedKeys(current.body, body);
-    const echo = isEcho(record.mapped, written.get(record.externalId));
-    // A record deleted in the hub that arrives again is back, even with the body it had.
-    const revived = current.deleted;
-    const outcome: RecordOutcome = revived
-      ? 'updated'
-      : changedFields.length === 0
-        ? 'unchanged'
-        : echo
-          ? 'echo'
-          : 'updated';
-    const bumps = outcome === 'updated';
-    const lineage = survived?.lineage ?? { ...current.lineage };
-    if (bumps && !survived)
-      for (const field of changedFields)
-        lineage[field] = { connectionId: page.connectionId, externalId: record.externalId, at: now };
-    return {
-      record,
+        isNew,
+        minted: existingId === undefined || minted.has(existingId),
+      });
+    if (current.mergedInto)
+      throw new HubError(
+        'transient',
+        'golden_merged_meanwhile',
+        `${page.entity} ${record.externalId} of ${page.connectionId}: golden record ${current.id} was merged into ${current.mergedInto} while the page was written`,
+      );
+    const next = composeGolden(current, survive(canonicalId, record, now));
+    return plannedUpdate(record, current, next, {
       canonicalId,
-      minted: false,
-      isNew: isNewLink,
-      body: bumps ? body : current.body,
-      version: bumps ? current.version + 1 : current.version,
-      changedFields:
-        revived && changedFields.length === 0 ? Object.keys(body).sort() : bumps ? changedFields : [],
-      outcome,
-      hash,
-      lineage,
-    };
+      isNew,
+      echoOf: written.get(record.externalId),
+    });
   });
+}
+
+function plannedCreate(
+  page: PageWrite,
+  record: IncomingRecord,
+  now: string,
+  link: { canonicalId: string; isNew: boolean; minted: boolean },
+): PlannedRow {
+  const lineage = Object.fromEntries(
+    Object.keys(record.mapped).map((field) => [
+      field,
+      { connectionId: page.connectionId, externalId: record.externalId, at: now },
+    ]),
+  );
+  return {
+    record,
+    ...link,
+    body: record.mapped,
+    version: 1,
+    changedFields: Object.keys(record.mapped).sort(),
+    outcome: 'created',
+    hash: contentHash(record.mapped),
+    lineage,
+  };
+}
+
+/** A record with a golden record already: `next` is the golden body its sources make now. */
+function plannedUpdate(
+  record: IncomingRecord,
+  current: GoldenRecord,
+  next: GoldenContent,
+  link: { canonicalId: string; isNew: boolean; echoOf: Record<string, unknown> | undefined },
+): PlannedRow {
+  const changedFields = changedKeys(current.body, next.body);
+  // A record deleted in the hub that arrives again is back, even with the body it had.
+  const revived = current.deleted;
+  const outcome: RecordOutcome = revived
+    ? 'updated'
+    : changedFields.length === 0
+      ? 'unchanged'
+      : isEcho(record.mapped, link.echoOf)
+        ? 'echo'
+        : 'updated';
+  const bumps = outcome === 'updated';
+  return {
+    record,
+    canonicalId: link.canonicalId,
+    minted: false,
+    isNew: link.isNew,
+    body: bumps ? next.body : current.body,
+    version: bumps ? current.version + 1 : current.version,
+    changedFields:
+      revived && changedFields.length === 0 ? Object.keys(next.body).sort() : bumps ? changedFields : [],
+    outcome,
+    hash: contentHash(record.mapped),
+    lineage: bumps ? next.lineage : current.lineage,
+  };
 }
 
 /**

@@ -1,9 +1,10 @@
+import { composeGolden } from '../../mdm/service/golden-body.ts';
 import { surviveRecords } from '../../mdm/service/survivorship.ts';
-import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
+import { indexGoldenRecords, removeFromIndex } from '../../mdm/store/blocking-index.ts';
 import type { Queryable } from '../db.ts';
 import { changedKeys } from '../hash.ts';
 import { appendChangeRows } from './change-rows.ts';
-import { goldenByIds, insertGoldenRows } from './golden.ts';
+import { type GoldenRecord, goldenByIds, insertGoldenRows } from './golden.ts';
 import type { PageWrite, WrittenRecord } from './master-data.ts';
 
 /**
@@ -20,12 +21,40 @@ export async function markDeleted(tx: Queryable, page: PageWrite, now: string): 
      RETURNING external_id, canonical_id`,
     [page.connectionId, page.stream, ids],
   );
+  const affected = [...new Set(rows.map((row) => row.canonical_id).filter(Boolean))];
+  // Decided with the golden rows locked: two connections deleting the two sources of one record at
+  // once would each, before the lock, still see the other's source live, and neither delete it.
+  const current = await goldenByIds(tx, affected, { lock: true });
+  const live = [...current.values()].filter((golden) => !golden.deleted && !golden.mergedInto);
+  const versions = await deleteOrphans(tx, page, live, now);
+  const kept = live.filter((golden) => !versions.has(golden.id));
+  for (const [id, version] of await surviveWithoutDeleted(tx, page, kept, now)) versions.set(id, version);
+  return rows.map((row) => ({
+    externalId: row.external_id,
+    canonicalId: row.canonical_id,
+    version: versions.get(row.canonical_id) ?? 0,
+    outcome: 'deleted',
+    changedFields: [],
+  }));
+}
+
+/**
+ * Golden records left without a live source are deleted, as the hub logs any delete (change log
+ * and outbox, for the targets), and leave the matching index; returns their new versions.
+ */
+async function deleteOrphans(
+  tx: Queryable,
+  page: PageWrite,
+  live: GoldenRecord[],
+  now: string,
+): Promise<Map<string, number>> {
+  if (live.length === 0) return new Map();
   const { rows: orphaned } = await tx.query<{ id: string; version: number }>(
     `UPDATE golden_records g SET deleted = true, version = version + 1, updated_at = $2::timestamptz
      WHERE g.id = ANY($1::uuid[]) AND NOT g.deleted
        AND NOT EXISTS (SELECT 1 FROM source_records s WHERE s.canonical_id = g.id AND NOT s.deleted)
      RETURNING id, version`,
-    [rows.map((row) => row.canonical_id), now],
+    [live.map((golden) => golden.id), now],
   );
   await appendChangeRows(
     tx,
@@ -39,36 +68,32 @@ export async function markDeleted(tx: Queryable, page: PageWrite, now: string): 
       changed_fields: [],
     })),
   );
-  const versions = new Map(orphaned.map((row) => [row.id, row.version]));
-  const remaining = [...new Set(rows.map((row) => row.canonical_id))].filter((id) => !versions.has(id));
-  for (const [id, version] of await surviveWithoutDeleted(tx, page, remaining, now))
-    versions.set(id, version);
-  return rows.map((row) => ({
-    externalId: row.external_id,
-    canonicalId: row.canonical_id,
-    version: versions.get(row.canonical_id) ?? 0,
-    outcome: 'deleted',
-    changedFields: [],
-  }));
+  await removeFromIndex(
+    tx,
+    orphaned.map((row) => row.id),
+  );
+  return new Map(orphaned.map((row) => [row.id, row.version]));
 }
 
 /** Golden records that keep live sources, decided again by them; returns the new versions. */
 async function surviveWithoutDeleted(
   tx: Queryable,
   page: PageWrite,
-  ids: string[],
+  records: GoldenRecord[],
   now: string,
 ): Promise<Map<string, number>> {
-  if (ids.length === 0) return new Map();
-  const [current, survived] = await Promise.all([
-    goldenByIds(tx, ids, { lock: true }),
-    surviveRecords(tx, page.entity, ids),
-  ]);
-  const changed = [...survived].flatMap(([id, next]) => {
-    const golden = current.get(id);
-    if (!golden || golden.deleted || golden.mergedInto) return [];
+  if (records.length === 0) return new Map();
+  const survived = await surviveRecords(
+    tx,
+    page.entity,
+    records.map((golden) => golden.id),
+  );
+  const changed = records.flatMap((golden) => {
+    const sources = survived.get(golden.id);
+    if (!sources) return [];
+    const next = composeGolden(golden, sources);
     const fields = changedKeys(golden.body, next.body);
-    return fields.length > 0 ? [{ id, version: golden.version + 1, next, fields }] : [];
+    return fields.length > 0 ? [{ id: golden.id, version: golden.version + 1, next, fields }] : [];
   });
   if (changed.length === 0) return new Map();
   await insertGoldenRows(
