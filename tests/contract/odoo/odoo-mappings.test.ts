@@ -99,6 +99,32 @@ describe('odoo default mappings', () => {
     });
   }
 
+  it("reads Odoo's UTC datetimes as the day in the mapping's time zone (UTC unless overridden)", async () => {
+    const order = {
+      ...samples().sales_orders,
+      date_order: '2026-11-30 23:30:00',
+      commitment_date: '2026-12-04 16:00:00',
+    };
+    const dates = async (timeZone?: string) => {
+      const definition = await loadDefaultMapping('odoo', 'sales_orders', 'in');
+      const options = timeZone ? { ...definition.options, timeZone } : definition.options;
+      const result = await applyMapping(compileMapping({ ...definition, options }), structuredClone(order), {
+        resolver,
+      });
+      expect(result.errors).toEqual([]);
+      return result.value as { orderDate: string; promiseDate: string };
+    };
+    expect(await dates()).toMatchObject({ orderDate: '2026-11-30', promiseDate: '2026-12-04' });
+    expect(await dates('Asia/Shanghai')).toMatchObject({
+      orderDate: '2026-12-01',
+      promiseDate: '2026-12-05',
+    });
+    expect(await dates('America/Chicago')).toMatchObject({
+      orderDate: '2026-11-30',
+      promiseDate: '2026-12-04',
+    });
+  });
+
   it('writes a sales order as the recorded create does: partner id and line commands', async () => {
     const canonical = {
       customerId: 'customer:45',
