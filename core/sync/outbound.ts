@@ -290,10 +290,25 @@ async function settleUnwritable(
 /** Creates another job is sending right now are tried again once it has had time to record them. */
 async function deferBusy(hub: Hub, job: WriteJob, busy: WriteItem[]) {
   if (busy.length === 0) return;
-  const retry: WriteJob = { ...job, items: busy };
+  await deferLater(hub, { ...job, items: busy }, 'wb', BUSY_RETRY_MS);
+}
+
+/**
+ * Queues a batch again after `delayMs`. Its id is stable for a handler that runs twice (a crash
+ * before the job completed), and it counts the deferrals: a job deferring the same items again
+ * inside one time bucket (a clock a little behind the host that queued it) would otherwise get
+ * its own id, which the queue drops as a duplicate of the job still running, and the items with it.
+ */
+async function deferLater(
+  hub: Hub,
+  job: WriteJob & { pendingSince?: number },
+  prefix: 'wb' | 'wp',
+  delayMs: number,
+) {
+  const retry = { ...job, deferrals: (job.deferrals ?? 0) + 1 };
   await hub.queue.add(writeQueueName(job.connectionId), 'write', retry, {
-    delayMs: BUSY_RETRY_MS,
-    jobId: `wb-${contentHash([retry, Math.floor(Date.now() / BUSY_RETRY_MS)])}`,
+    delayMs,
+    jobId: `${prefix}-${contentHash([retry, Math.floor(Date.now() / delayMs)])}`,
   });
 }
 
@@ -323,9 +338,5 @@ async function deferWaiting(
     }
     return;
   }
-  const retry = { ...job, items: waiting, pendingSince: since };
-  await hub.queue.add(writeQueueName(job.connectionId), 'write', retry, {
-    delayMs: PENDING_OUT_RETRY_MS,
-    jobId: `wp-${contentHash([retry, Math.floor(Date.now() / PENDING_OUT_RETRY_MS)])}`,
-  });
+  await deferLater(hub, { ...job, items: waiting, pendingSince: since }, 'wp', PENDING_OUT_RETRY_MS);
 }

@@ -18,6 +18,8 @@ export interface WriteJob {
   items: WriteItem[];
   /** Set by replays and flows: write even if this version was written before. */
   force?: boolean;
+  /** How often this batch was put off (creates another job was sending, references not there yet). */
+  deferrals?: number;
 }
 
 /** Streams a connection pushes canonical changes to: `options.push` lists them by name. */
