@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { HubError } from '../errors/index.ts';
 import {
   type CompiledMapping,
   compileMapping,
@@ -7,8 +8,8 @@ import {
   readYaml,
   resolveMapping,
 } from '../mapping/index.ts';
-import type { Direction, MappingDefinition } from '../mapping/schema.ts';
-import type { Queryable } from '../store/db.ts';
+import type { Direction, MappingDefinition, MappingOverride } from '../mapping/schema.ts';
+import type { Db, Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
 
 export interface ConnectionMapping {
@@ -54,6 +55,52 @@ async function latestOverride(
   return rows[0];
 }
 
+/** Only blank and comment lines: YAML without a document, which a YAML parser refuses. */
+const isEmptyYaml = (text: string) => text.split('\n').every((line) => /^\s*(#.*)?\s*$/.test(line));
+
+/**
+ * An override's text as `version`. Blank text (or comments alone), or YAML null, is the empty
+ * override: the default's fields under the override's own version (how a mapping goes back to its
+ * default). Anything but a YAML mapping is refused, naming `source`.
+ */
+export function parseOverrideText(text: string, version: number, source: string): MappingOverride {
+  const raw = isEmptyYaml(text) ? null : readYaml(text, source);
+  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new HubError(
+      'invalid_data',
+      'invalid_mapping',
+      `${source}: the override must be a YAML mapping of fields, valueMaps and options`,
+      { fieldPath: '(root)' },
+    );
+  }
+  return parseMappingOverride({ ...(raw ?? {}), version }, source);
+}
+
+/**
+ * The mapping a connection runs with `override` (its text as saved and its version) merged into the
+ * connector's default file; without one, the default alone (version 1). Runs, saves, validate,
+ * dry-run and diffs all compile through here, so they accept the same texts and agree on the hash.
+ */
+export async function mappingAt(
+  connection: { id: string; kind: string },
+  stream: string,
+  direction: Direction,
+  override: OverrideRow | undefined,
+  root = 'mappings',
+): Promise<ConnectionMapping> {
+  const defaults = await defaultMapping(connection.kind, stream, direction, root);
+  const source = override
+    ? `connection ${connection.id} ${stream}.${direction} override v${override.version}`
+    : `mappings/${connection.kind}/${stream}.${direction}.yaml`;
+  const parsed = override ? parseOverrideText(override.source, override.version, source) : undefined;
+  const resolved = resolveMapping(defaults, parsed);
+  const compiled = compileMapping(resolved.definition, { source });
+  return {
+    compiled,
+    label: `${override ? 'override' : 'default'} v${resolved.version} (${compiled.hash.slice(0, 12)})`,
+  };
+}
+
 /**
  * The mapping a connection runs for a stream and direction: the connector's default file with the
  * connection's latest saved override merged in. Compiled once per content hash (cached).
@@ -65,25 +112,35 @@ export async function mappingFor(
   direction: Direction,
   root = 'mappings',
 ): Promise<ConnectionMapping> {
-  const defaults = await defaultMapping(connection.kind, stream, direction, root);
   const row = await latestOverride(db, connection.id, stream, direction);
-  const source = row
-    ? `connection ${connection.id} ${stream}.${direction} override v${row.version}`
-    : `mappings/${connection.kind}/${stream}.${direction}.yaml`;
-  const override = row
-    ? parseMappingOverride({ ...(readYaml(row.source, source) as object), version: row.version }, source)
-    : undefined;
-  const resolved = resolveMapping(defaults, override);
-  const compiled = compileMapping(resolved.definition, { source });
-  return {
-    compiled,
-    label: `${row ? 'override' : 'default'} v${resolved.version} (${compiled.hash.slice(0, 12)})`,
-  };
+  return mappingAt(connection, stream, direction, row, root);
 }
 
-/** Saves an override as the next version after validating that it compiles against the default. */
-export async function saveMappingOverride(
+/**
+ * What saving `yamlSource` now would run (the next version), for validate and dry-run; without a
+ * text, what runs now.
+ */
+export async function proposedMapping(
   db: Queryable,
+  connection: { id: string; kind: string },
+  stream: string,
+  direction: Direction,
+  yamlSource: string | undefined,
+  root = 'mappings',
+): Promise<ConnectionMapping> {
+  const latest = await latestOverride(db, connection.id, stream, direction);
+  const next =
+    yamlSource === undefined ? latest : { version: (latest?.version ?? 1) + 1, source: yamlSource };
+  return mappingAt(connection, stream, direction, next, root);
+}
+
+/**
+ * Saves an override as the next version after validating that it compiles against the default.
+ * Saves of one mapping take turns (an advisory lock on PostgreSQL; the embedded database runs one
+ * transaction at a time), so concurrent saves each get their own version.
+ */
+export async function saveMappingOverride(
+  db: Db,
   connection: { id: string; kind: string },
   stream: string,
   direction: Direction,
@@ -91,19 +148,21 @@ export async function saveMappingOverride(
   author: string,
   root = 'mappings',
 ): Promise<{ version: number; label: string }> {
-  const previous = await latestOverride(db, connection.id, stream, direction);
-  const version = (previous?.version ?? 1) + 1;
-  const source = `connection ${connection.id} ${stream}.${direction} override v${version}`;
-  const raw = readYaml(yamlSource, source);
-  const override = parseMappingOverride({ ...(raw as Record<string, unknown>), version }, source);
-  const defaults = await defaultMapping(connection.kind, stream, direction, root);
-  const compiled = compileMapping(resolveMapping(defaults, override).definition, { source });
-  await db.query(
-    `INSERT INTO mapping_versions (id, connection_id, stream, direction, version, source, content_hash, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [randomUUID(), connection.id, stream, direction, version, yamlSource, contentHash(yamlSource), author],
-  );
-  return { version, label: `override v${version} (${compiled.hash.slice(0, 12)})` };
+  return db.transaction(async (tx) => {
+    if (db.driver === 'postgres')
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `mapping:${connection.id}:${stream}:${direction}`,
+      ]);
+    const previous = await latestOverride(tx, connection.id, stream, direction);
+    const version = (previous?.version ?? 1) + 1;
+    const { label } = await mappingAt(connection, stream, direction, { version, source: yamlSource }, root);
+    await tx.query(
+      `INSERT INTO mapping_versions (id, connection_id, stream, direction, version, source, content_hash, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [randomUUID(), connection.id, stream, direction, version, yamlSource, contentHash(yamlSource), author],
+    );
+    return { version, label };
+  });
 }
 
 export async function mappingHistory(

@@ -2,16 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dump } from 'js-yaml';
 import { HubError, isHubError } from '../../errors/index.ts';
-import {
-  type CompiledMapping,
-  compileMapping,
-  type Direction,
-  defaultMappingPath,
-  loadDefaultMapping,
-  parseMappingOverride,
-  readYaml,
-  resolveMapping,
-} from '../../mapping/index.ts';
+import { type CompiledMapping, type Direction, defaultMappingPath } from '../../mapping/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import type { Queryable } from '../../store/db.ts';
 
@@ -80,46 +71,6 @@ export async function latestOverrideText(
   const sources = await overrideSources(db, key);
   const version = Math.max(1, ...sources.keys());
   return { version, yaml: sources.get(version) ?? '' };
-}
-
-/**
- * Compiles the mapping under the version it runs as, so its hash is the one in the run label: the
- * saved text as its own version, proposed text as the next version (the one saving it would give).
- */
-export async function compileAsRun(
-  hub: Hub,
-  kind: string,
-  key: MappingKey,
-  proposedYaml?: string,
-): Promise<CompiledMapping> {
-  const latest = await latestOverrideText(hub.store.db, key);
-  if (proposedYaml === undefined) return compileWithOverride(hub, kind, key, latest.yaml, latest.version);
-  return compileWithOverride(hub, kind, key, proposedYaml, latest.version + 1);
-}
-
-/** Compiles the default with `overrideYaml` merged in as `version` (empty text: the default alone). */
-export async function compileWithOverride(
-  hub: Hub,
-  kind: string,
-  key: MappingKey,
-  overrideYaml: string,
-  version: number,
-): Promise<CompiledMapping> {
-  const source = `connection ${key.connectionId} ${key.stream}.${key.direction} override`;
-  const defaults = await loadDefaultMapping(kind, key.stream, key.direction, hub.mappingsRoot);
-  const raw = overrideYaml.trim() ? readYaml(overrideYaml, source) : {};
-  if (raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
-    throw new HubError(
-      'invalid_data',
-      'invalid_mapping',
-      `${source}: the override must be a YAML mapping of fields, valueMaps and options`,
-      { fieldPath: '(root)' },
-    );
-  }
-  const override = overrideYaml.trim()
-    ? parseMappingOverride({ ...(raw as object), version }, source)
-    : undefined;
-  return compileMapping(resolveMapping(defaults, override).definition, { source });
 }
 
 /** The effective mapping as YAML, for history diffs. */

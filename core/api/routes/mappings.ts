@@ -6,12 +6,16 @@ import { dryRun, zodValidator } from '../../mapping/index.ts';
 import { entitySchemas, isEntityName } from '../../model/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import { getFailure } from '../../sync/failures.ts';
-import { mappingFor, mappingHistory, saveMappingOverride } from '../../sync/mapping-source.ts';
+import {
+  mappingAt,
+  mappingFor,
+  mappingHistory,
+  proposedMapping,
+  saveMappingOverride,
+} from '../../sync/mapping-source.ts';
 import { createXrefResolver } from '../../sync/xref-resolver.ts';
 import { parseBody, parseQuery } from '../validate.ts';
 import {
-  compileAsRun,
-  compileWithOverride,
   defaultMappingSource,
   effectiveYaml,
   hasDefaultMapping,
@@ -51,13 +55,33 @@ async function connectionOf(hub: Hub, key: MappingKey) {
 }
 
 /** Version 1 is the default file alone; every saved override is the next version. */
-async function effectiveAt(hub: Hub, kind: string, key: MappingKey, version: number): Promise<string> {
-  const sources = await overrideSources(hub.store.db, key);
-  if (version !== 1 && !sources.has(version))
+async function effectiveAt(
+  hub: Hub,
+  connection: { id: string; kind: string },
+  key: MappingKey,
+  version: number,
+): Promise<string> {
+  const source = (await overrideSources(hub.store.db, key)).get(version);
+  if (version !== 1 && source === undefined)
     throw new HubError('not_found', 'mapping_version_not_found', `${key.id} has no version ${version}`, {
       fieldPath: 'version',
     });
-  return effectiveYaml(await compileWithOverride(hub, kind, key, sources.get(version) ?? '', version));
+  const override = source === undefined ? undefined : { version, source };
+  const mapping = await mappingAt(connection, key.stream, key.direction, override, hub.mappingsRoot);
+  return effectiveYaml(mapping.compiled);
+}
+
+/** What validate and dry-run check: `yaml` as saving it would run it, or the saved mapping. */
+async function proposed(hub: Hub, connection: { id: string; kind: string }, key: MappingKey, yaml?: string) {
+  const mapping = await proposedMapping(
+    hub.store.db,
+    connection,
+    key.stream,
+    key.direction,
+    yaml,
+    hub.mappingsRoot,
+  );
+  return mapping.compiled;
 }
 
 export function mappingRoutes(hub: Hub): Router {
@@ -129,8 +153,8 @@ export function mappingRoutes(hub: Hub): Router {
     const query = parseQuery(diffQuerySchema, req);
     const connection = await connectionOf(hub, key);
     const [from, to] = await Promise.all([
-      effectiveAt(hub, connection.kind, key, query.from),
-      effectiveAt(hub, connection.kind, key, query.to),
+      effectiveAt(hub, connection, key, query.from),
+      effectiveAt(hub, connection, key, query.to),
     ]);
     res.json({
       from: query.from,
@@ -143,7 +167,7 @@ export function mappingRoutes(hub: Hub): Router {
     const body = parseBody(mappingTextSchema, req);
     const connection = await connectionOf(hub, key);
     try {
-      const compiled = await compileAsRun(hub, connection.kind, key, body.yaml);
+      const compiled = await proposed(hub, connection, key, body.yaml);
       res.json({ valid: true, errors: [], hash: compiled.hash });
     } catch (error) {
       res.json({ valid: false, errors: problemsOf(error) });
@@ -169,9 +193,9 @@ export function mappingRoutes(hub: Hub): Router {
     const key = parseMappingKey(req.params.id);
     const body = parseBody(dryRunBodySchema, req);
     const connection = await connectionOf(hub, key);
-    let compiled: Awaited<ReturnType<typeof compileAsRun>>;
+    let compiled: Awaited<ReturnType<typeof proposed>>;
     try {
-      compiled = await compileAsRun(hub, connection.kind, key, body.yaml);
+      compiled = await proposed(hub, connection, key, body.yaml);
     } catch (error) {
       res.json({
         valid: false,
