@@ -13,6 +13,7 @@ import * as createClaims from './migrations/0009-create-claims.ts';
 import * as failureFingerprints from './migrations/0010-failure-fingerprints.ts';
 import * as flowRunLeases from './migrations/0011-flow-run-leases.ts';
 import * as hotPathIndexes from './migrations/0012-hot-path-indexes.ts';
+import * as deletedConnectionLeftovers from './migrations/0013-deleted-connection-leftovers.ts';
 
 const migrations = [
   core,
@@ -27,6 +28,7 @@ const migrations = [
   failureFingerprints,
   flowRunLeases,
   hotPathIndexes,
+  deletedConnectionLeftovers,
 ];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;

@@ -3,7 +3,9 @@ import { secretPaths } from '../../connector/define.ts';
 import { HubError } from '../../errors/index.ts';
 import { registerSecretValue } from '../../log/redact.ts';
 import type { SecretBox } from '../../security/secret-box.ts';
-import type { Queryable } from '../db.ts';
+import type { Db, Queryable } from '../db.ts';
+import { contentHash } from '../hash.ts';
+import { forgetCachedCredentials, sealConnectionStateWith } from './connection-state.ts';
 
 const positiveInt = z.number().int().positive();
 
@@ -114,7 +116,69 @@ export function splitSecrets(config: Record<string, unknown>, schema: z.ZodType)
   return { publicPart, secrets, paths };
 }
 
-export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1_000) {
+/**
+ * What a connection leaves when deleted, for the connections `where` selects: its operational
+ * state goes (cursors, mapping overrides, leases, parked records, webhook events, write records,
+ * links and source copies of another system's records), which a connection created again under
+ * the same id must not inherit; its open failures are resolved, kept as history with the reason,
+ * so that none is replayed into a new connection. connection_state and schedules go by their
+ * foreign keys; sync_runs stay as history.
+ */
+export function connectionLeftoverStatements(where: string): string[] {
+  const tables = [
+    'sync_state',
+    'mapping_versions',
+    'stream_locks',
+    'pending_refs',
+    'webhook_events',
+    'outbound_writes',
+    'last_written',
+    'xref',
+    'source_records',
+  ];
+  return [
+    `UPDATE failed_syncs SET state = 'resolved', resolved_at = now(),
+       message = 'The connection was deleted. The failure was: ' || message
+     WHERE ${where} AND state IN ('open', 'replayed')`,
+    ...tables.map((table) => `DELETE FROM ${table} WHERE ${where}`),
+  ];
+}
+
+/**
+ * Refuses while a stream of the connection is leased: its run (on any worker, which nothing can stop
+ * from here) would write cursors, links and source records on after the delete.
+ */
+async function refuseWhileSyncing(tx: Queryable, id: string): Promise<void> {
+  const { rows } = await tx.query<{ stream: string; run_id: string | null }>(
+    `SELECT lease.stream, run.id AS run_id FROM stream_locks lease
+     LEFT JOIN sync_runs run ON run.connection_id = lease.connection_id AND run.stream = lease.stream AND run.status = 'running'
+     WHERE lease.connection_id = $1 AND lease.expires_at + lease.grace_ms * interval '1 millisecond' >= now()
+     ORDER BY run.started_at DESC NULLS LAST LIMIT 1`,
+    [id],
+  );
+  const busy = rows[0];
+  if (!busy) return;
+  const run = busy.run_id ? `run ${busy.run_id}` : 'a run starting';
+  throw new HubError(
+    'conflict',
+    'connection_syncing',
+    `Connection "${id}" is syncing ${busy.stream} (${run}); delete it once the run has ended`,
+    { details: { connectionId: id, stream: busy.stream, runId: busy.run_id } },
+  );
+}
+
+/** Whether the sealed secrets stored differ from `secrets` (unreadable ones differ). */
+function secretsDiffer(box: SecretBox, stored: string | null, secrets: Record<string, unknown>): boolean {
+  if (!stored) return Object.keys(secrets).length > 0;
+  try {
+    return contentHash(JSON.parse(box.open(stored))) !== contentHash(secrets);
+  } catch {
+    return true;
+  }
+}
+
+export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
+  sealConnectionStateWith(db, box);
   // The hot paths (every change batch, every write job) read connections; a short cache keeps that
   // to one query a second, and every change made through this repo clears it at once.
   let cached: { at: number; list: Promise<Connection[]> } | undefined;
@@ -146,7 +210,9 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1
   return {
     /**
      * Creates or replaces a connection; the config is validated by its connector's schema first, and
-     * the options the write queue is consumed with by connectionOptionsSchema.
+     * the options the write queue is consumed with by connectionOptionsSchema. New secrets are a
+     * re-authorization: the credentials the connector cached from the old ones (a session, a
+     * rotated refresh token) are dropped with the same commit.
      */
     async save(
       input: {
@@ -163,20 +229,28 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1
       const { publicPart, secrets } = splitSecrets(input.config, schema);
       for (const value of Object.values(secrets)) if (typeof value === 'string') registerSecretValue(value);
       const sealed = Object.keys(secrets).length > 0 ? box.seal(JSON.stringify(secrets)) : null;
-      await db.query(
-        `INSERT INTO connections (id, kind, name, config, secrets_encrypted, options)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, config = EXCLUDED.config,
-           secrets_encrypted = EXCLUDED.secrets_encrypted, options = EXCLUDED.options, updated_at = now()`,
-        [
-          input.id,
-          input.kind,
-          input.name,
-          JSON.stringify(publicPart),
-          sealed,
-          JSON.stringify(input.options ?? {}),
-        ],
-      );
+      await db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ secrets_encrypted: string | null }>(
+          'SELECT secrets_encrypted FROM connections WHERE id = $1 FOR UPDATE',
+          [input.id],
+        );
+        await tx.query(
+          `INSERT INTO connections (id, kind, name, config, secrets_encrypted, options)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, config = EXCLUDED.config,
+             secrets_encrypted = EXCLUDED.secrets_encrypted, options = EXCLUDED.options, updated_at = now()`,
+          [
+            input.id,
+            input.kind,
+            input.name,
+            JSON.stringify(publicPart),
+            sealed,
+            JSON.stringify(input.options ?? {}),
+          ],
+        );
+        if (rows[0] && secretsDiffer(box, rows[0].secrets_encrypted, secrets))
+          await forgetCachedCredentials(tx, input.id);
+      });
       invalidate();
     },
 
@@ -231,13 +305,19 @@ export function createConnectionsRepo(db: Queryable, box: SecretBox, cacheMs = 1
       invalidate();
     },
 
+    /**
+     * Deletes a connection and what it leaves (connectionLeftoverStatements) in one transaction,
+     * while no run of it is syncing. Nothing reaches another system: golden records keep their
+     * bodies and their links to other connections, and nothing goes to the outbox.
+     */
     async remove(id: string) {
-      // Its webhook events waiting for a drain can never be written any more (they have no foreign key).
-      await db.query(
-        `WITH waiting AS (DELETE FROM webhook_events WHERE connection_id = $1 AND processed_at IS NULL)
-         DELETE FROM connections WHERE id = $1`,
-        [id],
-      );
+      await db.transaction(async (tx) => {
+        await tx.query('SELECT id FROM connections WHERE id = $1 FOR UPDATE', [id]);
+        await refuseWhileSyncing(tx, id);
+        for (const statement of connectionLeftoverStatements('connection_id = $1'))
+          await tx.query(statement, [id]);
+        await tx.query('DELETE FROM connections WHERE id = $1', [id]);
+      });
       invalidate();
     },
   };

@@ -37,11 +37,16 @@ export function api(token = privateToken) {
 }
 
 export function tokenEndpoint() {
+  return tokenEndpointFor(oauthAuth.refreshToken);
+}
+
+/** The token endpoint, for a refresh that presents `refreshToken`. */
+export function tokenEndpointFor(refreshToken: string) {
   return nock(baseUrl).post('/oauth/v1/token', {
     grant_type: 'refresh_token',
     client_id: oauthAuth.clientId,
     client_secret: oauthAuth.clientSecret,
-    refresh_token: oauthAuth.refreshToken,
+    refresh_token: refreshToken,
   });
 }
 

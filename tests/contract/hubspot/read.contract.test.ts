@@ -2,6 +2,8 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hubspot } from '../../../connectors/hubspot/index.ts';
 import { companies, deals } from '../../../connectors/hubspot/streams/crm-object.ts';
+import { createMemoryState } from '../../../core/connector/index.ts';
+import { redact } from '../../../core/log/index.ts';
 import {
   api,
   collect,
@@ -12,6 +14,7 @@ import {
   oauthAuth,
   searchBody,
   tokenEndpoint,
+  tokenEndpointFor,
 } from './harness.ts';
 
 beforeAll(() => nock.disableNetConnect());
@@ -249,6 +252,32 @@ describe('HubSpot sign-in and limits', () => {
     api('CJSP5qf1-second').post(companySearch).reply(200, { total: 0, results: [] });
     await collect(hubspot.read(ctx, 'companies', null));
     expect(await ctx.state.get('hubspot.token')).toMatchObject({ accessToken: 'CJSP5qf1-second' });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('reuses the cached access token while the grant is unchanged, the refresh token masked in logs', async () => {
+    const state = createMemoryState();
+    tokenEndpoint().reply(200, fixture('token'));
+    api('CJSP5qf1KhICAQEYs-gDIIGOBii1').post(companySearch).times(2).reply(200, { total: 0, results: [] });
+    await collect(hubspot.read(makeContext(makeConfig({ auth: oauthAuth }), state), 'companies', null));
+    await collect(hubspot.read(makeContext(makeConfig({ auth: oauthAuth }), state), 'companies', null));
+    expect(redact('refresh failed for na1-rotated-refresh')).toBe('refresh failed for [redacted]');
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('presents the refresh token entered since, not the tokens cached from the old grant', async () => {
+    const state = createMemoryState();
+    tokenEndpoint().reply(200, fixture('token'));
+    api('CJSP5qf1KhICAQEYs-gDIIGOBii1').post(companySearch).reply(200, { total: 0, results: [] });
+    await collect(hubspot.read(makeContext(makeConfig({ auth: oauthAuth }), state), 'companies', null));
+
+    const reauthorized = makeConfig({ auth: { ...oauthAuth, refreshToken: 'na1-reauthorized' } });
+    tokenEndpointFor('na1-reauthorized').reply(200, {
+      ...(fixture('token') as object),
+      access_token: 'CJSP5qf1-new',
+    });
+    api('CJSP5qf1-new').post(companySearch).reply(200, { total: 0, results: [] });
+    await collect(hubspot.read(makeContext(reauthorized, state), 'companies', null));
     expect(nock.pendingMocks()).toEqual([]);
   });
 

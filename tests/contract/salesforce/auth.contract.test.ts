@@ -4,20 +4,24 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { salesforce } from '../../../connectors/salesforce/index.ts';
 import { createMemoryState } from '../../../core/connector/index.ts';
 import { HubError } from '../../../core/errors/index.ts';
+import { redact } from '../../../core/log/index.ts';
 import {
   api,
   csvFixture,
   data,
   fixture,
   freshToken,
+  instanceUrl,
   loginUrl,
   makeConfig,
   makeContext,
   privateKey,
   publicKey,
+  refreshAuth,
   staleToken,
   storeSession,
   tokenEndpoint,
+  tokenEndpointFor,
 } from './harness.ts';
 
 // Opportunities load without a record count first (their line items rule out Bulk API 2.0).
@@ -120,12 +124,62 @@ describe('Salesforce sign-in', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  it('keeps the rotated refresh token for the next renewal', async () => {
+  it('keeps the rotated refresh token for the next renewal, masked in logs', async () => {
     const ctx = makeContext(makeConfig());
     tokenEndpoint().reply(200, { ...(fixture('token-refresh') as object), refresh_token: '5Aep861-rotated' });
     api().get(`${data}/query`).query(true).reply(200, fixture('empty-page'));
     await firstPage(ctx);
-    expect(await ctx.state.get('salesforce.refresh_token')).toBe('5Aep861-rotated');
+    expect(await ctx.state.get('salesforce.refresh_token')).toMatchObject({ token: '5Aep861-rotated' });
+    expect(redact('refresh failed for 5Aep861-rotated')).toBe('refresh failed for [redacted]');
+
+    await storeSession(ctx.state, staleToken, 60_000);
+    tokenEndpointFor('5Aep861-rotated').reply(200, fixture('token-refresh'));
+    api().get(`${data}/query`).query(true).reply(200, fixture('empty-page'));
+    await firstPage(ctx);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('presents the refresh token entered since, not the one rotated from the old grant', async () => {
+    const state = createMemoryState();
+    tokenEndpoint().reply(200, { ...(fixture('token-refresh') as object), refresh_token: '5Aep861-rotated' });
+    api().get(`${data}/query`).query(true).reply(200, fixture('empty-page'));
+    await firstPage(makeContext(makeConfig(), state));
+
+    const reauthorized = makeConfig({ auth: { ...refreshAuth, refreshToken: '5Aep861-reauthorized' } });
+    tokenEndpointFor('5Aep861-reauthorized').reply(200, fixture('token-refresh'));
+    api().get(`${data}/query`).query(true).reply(200, fixture('empty-page'));
+    await firstPage(makeContext(reauthorized, state));
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('still presents a rotated refresh token cached before tokens named their grant', async () => {
+    const ctx = makeContext(makeConfig());
+    await ctx.state.set('salesforce.refresh_token', '5Aep861-rotated-earlier');
+    tokenEndpointFor('5Aep861-rotated-earlier').reply(200, fixture('token-refresh'));
+    api().get(`${data}/query`).query(true).reply(200, fixture('empty-page'));
+    await firstPage(ctx);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('does not use a session cached for another login URL', async () => {
+    const state = createMemoryState();
+    await storeSession(state, staleToken, 3_600_000, makeConfig({ loginUrl: 'https://test.salesforce.com' }));
+    tokenEndpoint().reply(200, fixture('token-refresh'));
+    api().get(`${data}/query`).query(true).reply(200, fixture('empty-page'));
+    await firstPage(makeContext(makeConfig(), state));
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('renews a session cached before sessions named their sign-in', async () => {
+    const ctx = makeContext(makeConfig());
+    await ctx.state.set('salesforce.session', {
+      accessToken: staleToken,
+      instanceUrl,
+      expiresAt: Date.now() + 3_600_000,
+    });
+    tokenEndpoint().reply(200, fixture('token-refresh'));
+    api().get(`${data}/query`).query(true).reply(200, fixture('empty-page'));
+    await firstPage(ctx);
     expect(nock.pendingMocks()).toEqual([]);
   });
 

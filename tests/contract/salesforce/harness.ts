@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
+import { cacheSession } from '../../../connectors/salesforce/auth.ts';
 import { type SalesforceConfig, salesforceConfigSchema } from '../../../connectors/salesforce/config.ts';
 import { type ConnectionState, createMemoryState } from '../../../core/connector/index.ts';
 import type { ReadPage } from '../../../core/connector/types.ts';
@@ -39,13 +40,14 @@ export function makeConfig(overrides: Record<string, unknown> = {}): SalesforceC
   return salesforceConfigSchema.parse({ auth: refreshAuth, bulkPollIntervalMs: 0, ...overrides });
 }
 
-/** A session that is valid for an hour, as another worker would have left it. */
+/** A session that is valid for an hour, as another worker signed in with `config` would have left it. */
 export async function storeSession(
   state: ConnectionState,
   accessToken = freshToken,
   expiresInMs = 3_600_000,
+  config = makeConfig(),
 ) {
-  await state.set('salesforce.session', { accessToken, instanceUrl, expiresAt: Date.now() + expiresInMs });
+  await cacheSession({ state, config }, { accessToken, instanceUrl, expiresAt: Date.now() + expiresInMs });
 }
 
 export function makeContext(config: SalesforceConfig, state = createMemoryState()) {
@@ -54,9 +56,14 @@ export function makeContext(config: SalesforceConfig, state = createMemoryState(
 }
 
 export function tokenEndpoint() {
+  return tokenEndpointFor(refreshAuth.refreshToken);
+}
+
+/** The token endpoint, for a renewal that presents `refreshToken`. */
+export function tokenEndpointFor(refreshToken: string) {
   return nock(loginUrl).post('/services/oauth2/token', {
     grant_type: 'refresh_token',
-    refresh_token: refreshAuth.refreshToken,
+    refresh_token: refreshToken,
     client_id: refreshAuth.clientId,
     client_secret: refreshAuth.clientSecret,
   });

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectCrmAndErp } from '../../../tests/integration/flow-fixture.ts';
+import { storeDrivers, tableCounts } from '../../../tests/support/drivers.ts';
+import type { MemorySystem } from '../../../tests/support/memory-system.ts';
+import { startTestHub, type TestHub } from '../../../tests/support/test-hub.ts';
+import { HubError } from '../../errors/index.ts';
+import { createMemoryQueue } from '../../queue/memory-driver.ts';
+import { recordFailure } from '../../sync/failures.ts';
+import { saveMappingOverride } from '../../sync/mapping-source.ts';
+import { runSync } from '../../sync/run-sync.ts';
+import { startRun } from '../../sync/runs.ts';
+import { saveSchedule } from '../../sync/schedules.ts';
+import { acquireStreamLease } from '../../sync/stream-lock.ts';
+import * as leftoversMigration from '../migrations/0013-deleted-connection-leftovers.ts';
+import { createConnectionState } from './connection-state.ts';
+
+// Deleting a connection takes its operational state along (a connection created again under the
+// same id, often for another system, must start from scratch), and reaches no other system.
+
+const perConnection = [
+  'sync_state',
+  'mapping_versions',
+  'schedules',
+  'stream_locks',
+  'connection_state',
+  'pending_refs',
+  'webhook_events',
+  'outbound_writes',
+  'last_written',
+  'xref',
+  'source_records',
+];
+
+describe.each(storeDrivers())('deleting a connection on $name', (driver) => {
+  let test: TestHub;
+  let crm: MemorySystem;
+  let erp: MemorySystem;
+  beforeEach(async () => {
+    test = await startTestHub({ store: await driver.open(), queue: createMemoryQueue(), workers: false });
+    ({ crm, erp } = await connectCrmAndErp(test.hub, 'delete'));
+  });
+  afterEach(async () => {
+    await test.stop();
+  });
+
+  const db = () => test.hub.store.db;
+  const rowsOf = async (table: string, connectionId: string) =>
+    (
+      await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE connection_id = $1`, [
+        connectionId,
+      ])
+    ).rows[0]!.n;
+  const goldenBodies = async () =>
+    (await db().query('SELECT id, version, body, deleted FROM golden_records ORDER BY id')).rows;
+
+  /** What the ERP's writes, webhooks and parked records leave, and the lease of a run whose worker died. */
+  async function leaveWriteState(connectionId: string) {
+    const canonicalId = '00000000-0000-4000-8000-000000000001';
+    const statements = [
+      `INSERT INTO outbound_writes (idempotency_key, connection_id, stream, canonical_id, version, content_hash, status)
+       VALUES ($1 || ':key', $1, 'customers', '${canonicalId}', 1, 'h', 'done')`,
+      `INSERT INTO last_written (connection_id, stream, external_id, canonical_id, version, body, content_hash)
+       VALUES ($1, 'customers', 'E-9', '${canonicalId}', 1, '{}', 'h')`,
+      `INSERT INTO webhook_events (connection_id, event_id, processed_at) VALUES ($1, 'evt-1', now())`,
+      `INSERT INTO pending_refs (id, connection_id, stream, external_id, ref_entity, ref_key, field_path, raw)
+       VALUES (gen_random_uuid(), $1, 'contacts', 'K-1', 'customer', 'E-404', 'customerId', '{}')`,
+      `INSERT INTO stream_locks (connection_id, stream, owner, expires_at) VALUES ($1, 'contacts', 'gone', now() - interval '1 hour')`,
+    ];
+    for (const statement of statements) await db().query(statement, [connectionId]);
+  }
+
+  /** Both connections synced, the ERP with a mapping override, a schedule, state and an open failure. */
+  async function syncBoth() {
+    crm.put('customers', { id: 'C-1', name: 'Hengda Auto Parts', email: 'buy@hengda.example' });
+    erp.put('customers', { id: 'E-1', name: 'Shanghai Axles', email: 'po@axles.example' });
+    erp.put('customers', { id: 'E-2', name: 'Ningbo Gears', email: 'po@gears.example' });
+    const erpConnection = { id: 'erp', kind: 'memory' };
+    await saveMappingOverride(
+      db(),
+      erpConnection,
+      'customers',
+      'in',
+      'description: erp\n',
+      'test',
+      test.hub.mappingsRoot,
+    );
+    await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+    await runSync(test.hub, { connectionId: 'erp', stream: 'customers' });
+    await saveSchedule(db(), {
+      connectionId: 'erp',
+      stream: 'customers',
+      cron: '*/5 * * * *',
+      enabled: true,
+    });
+    await createConnectionState(db(), 'erp').set('memory.session', { accessToken: 'erp-session' });
+    await recordFailure(db(), {
+      connectionId: 'erp',
+      stream: 'customers',
+      direction: 'in',
+      externalId: 'E-3',
+      rawPayload: { id: 'E-3' },
+      error: new HubError('invalid_data', 'required', 'name is required', { fieldPath: 'name' }),
+    });
+  }
+
+  it('removes its operational state, links and source copies, and nothing of the other connection', async () => {
+    await syncBoth();
+    await leaveWriteState('erp');
+    for (const table of perConnection) expect(await rowsOf(table, 'erp'), table).toBeGreaterThan(0);
+    const crmRows = Object.fromEntries(
+      await Promise.all(perConnection.map(async (table) => [table, await rowsOf(table, 'crm')] as const)),
+    );
+    const before = await tableCounts(test.hub.store);
+    const bodies = await goldenBodies();
+
+    await test.hub.store.connections.remove('erp');
+
+    for (const table of perConnection) expect(await rowsOf(table, 'erp'), table).toBe(0);
+    for (const table of perConnection) expect(await rowsOf(table, 'crm'), table).toBe(crmRows[table]);
+    const after = await tableCounts(test.hub.store);
+    // Nothing is sent anywhere: golden records keep their bodies, and no change is logged or queued.
+    expect(await goldenBodies()).toEqual(bodies);
+    for (const table of ['golden_records', 'change_log', 'outbox', 'sync_runs', 'failed_syncs'])
+      expect(after[table], table).toBe(before[table]);
+    await expect(test.hub.store.connections.get('erp')).rejects.toMatchObject({
+      code: 'connection_not_found',
+    });
+  });
+
+  it('keeps its failures as history, resolved, so that none is replayed into a new connection', async () => {
+    await syncBoth();
+    await test.hub.store.connections.remove('erp');
+    const { rows } = await db().query<{ state: string; message: string }>(
+      `SELECT state, message FROM failed_syncs WHERE connection_id = 'erp'`,
+    );
+    expect(rows).toEqual([
+      { state: 'resolved', message: 'The connection was deleted. The failure was: name is required' },
+    ]);
+  });
+
+  it('refuses while a run of it is syncing, naming the run, and deletes nothing', async () => {
+    await syncBoth();
+    const lease = await acquireStreamLease(db(), 'erp', 'customers');
+    try {
+      const runId = await startRun(db(), { connectionId: 'erp', stream: 'customers', mode: 'incremental' });
+      const refused = await test.hub.store.connections.remove('erp').catch((error: unknown) => error);
+      expect(refused).toMatchObject({
+        kind: 'conflict',
+        code: 'connection_syncing',
+        message: `Connection "erp" is syncing customers (run ${runId}); delete it once the run has ended`,
+      });
+      expect(await rowsOf('sync_state', 'erp')).toBe(1);
+      expect((await test.hub.store.connections.get('erp')).id).toBe('erp');
+    } finally {
+      await lease.release();
+    }
+    await test.hub.store.connections.remove('erp');
+    expect(await rowsOf('sync_state', 'erp')).toBe(0);
+  });
+
+  it('has the leftovers of connections deleted before this removed by migration 0013', async () => {
+    await syncBoth();
+    await leaveWriteState('erp');
+    // As an earlier delete left them: the connection row gone, its state behind.
+    await db().query(`DELETE FROM connections WHERE id = 'erp'`);
+    const crmRows = await Promise.all(perConnection.map((table) => rowsOf(table, 'crm')));
+    await db().exec(leftoversMigration.up);
+    for (const table of perConnection) expect(await rowsOf(table, 'erp'), table).toBe(0);
+    expect(await Promise.all(perConnection.map((table) => rowsOf(table, 'crm')))).toEqual(crmRows);
+  });
+
+  it('is not held up by the lease of a run whose worker died', async () => {
+    await syncBoth();
+    await startRun(db(), { connectionId: 'erp', stream: 'customers', mode: 'incremental' });
+    await db().query(
+      `INSERT INTO stream_locks (connection_id, stream, owner, expires_at, grace_ms)
+       VALUES ('erp', 'customers', 'a dead worker', now() - interval '1 minute', 10000)`,
+    );
+    await test.hub.store.connections.remove('erp');
+    expect(await rowsOf('stream_locks', 'erp')).toBe(0);
+  });
+});
