@@ -2,10 +2,22 @@ const secretKeyPattern =
   /pass(word)?|secret|token|api[-_]?key|authorization|private[-_]?key|cookie|credential|master[-_]?key/i;
 const knownSecretValues = new Set<string>();
 const REDACTED = '[redacted]';
+/**
+ * Renewed credentials (rotated refresh tokens) are registered as they come: without a bound the
+ * list, scanned for every log line, would grow for as long as the process runs. The values used
+ * longest ago, long since revoked, leave first.
+ */
+export const MAX_SECRET_VALUES = 2_000;
 
 /** Values registered here are masked wherever they appear in a log line, even inside messages. */
 export function registerSecretValue(value: string | undefined): void {
-  if (value && value.length >= 4) knownSecretValues.add(value);
+  if (!value || value.length < 4) return;
+  knownSecretValues.delete(value);
+  knownSecretValues.add(value);
+  for (const oldest of knownSecretValues) {
+    if (knownSecretValues.size <= MAX_SECRET_VALUES) break;
+    knownSecretValues.delete(oldest);
+  }
 }
 
 export function isSecretKey(key: string): boolean {
