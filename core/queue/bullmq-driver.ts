@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { toHubError } from '../errors/index.ts';
+import { HubError, toHubError } from '../errors/index.ts';
+import { logger } from '../log/logger.ts';
 import { instrumented } from './instrument.ts';
 import {
   type ConsumeOptions,
@@ -13,6 +14,7 @@ import {
   KEPT_COMPLETED,
   KEPT_FAILED,
   type QueueCounts,
+  type QueueJob,
   type QueuePort,
   waitUntilIdle,
 } from './port.ts';
@@ -26,6 +28,16 @@ class RetryLater extends Error {
   ) {
     super(message);
   }
+}
+
+function viewOf<T>(job: Job): QueueJob<T> {
+  return {
+    id: job.id ?? '',
+    name: job.name,
+    data: job.data as T,
+    attemptsMade: job.attemptsMade,
+    maxAttempts: job.opts.attempts ?? DEFAULT_ATTEMPTS,
+  };
 }
 
 export interface BullmqOptions {
@@ -69,13 +81,7 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
     const worker = new Worker(
       name,
       async (job, token) => {
-        const view = {
-          id: job.id ?? '',
-          name: job.name,
-          data: job.data as T,
-          attemptsMade: job.attemptsMade,
-          maxAttempts: job.opts.attempts ?? DEFAULT_ATTEMPTS,
-        };
+        const view = viewOf<T>(job);
         try {
           await handler(view);
         } catch (raw) {
@@ -103,6 +109,16 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
       },
     );
     worker.on('error', () => undefined);
+    worker.on('failed', (job) => {
+      // BullMQ fails a job that stalled too often (its worker died or hung while holding it twice)
+      // without running the handler: onFailed must still hear of it, or its work is silently gone.
+      if (!job?.deferredFailure) return;
+      const error = new HubError('transient', 'job_stalled', `${name}: ${job.deferredFailure}`);
+      logger.error('job failed after stalling', { queue: name, jobId: job.id, error: error.message });
+      consumeOptions.onFailed?.(viewOf<T>(job), error).catch((failure: unknown) => {
+        logger.error('could not record a stalled job', { queue: name, jobId: job.id, error: failure });
+      });
+    });
     workers.add(worker);
     return {
       pause: () => worker.pause(),
