@@ -15,7 +15,7 @@ export function contextFor(
     connectionId: connection.id,
     config: connector.configSchema.parse(connection.config),
     logger: logger.child({ connectionId: connection.id, connector: connector.kind }),
-    state: createConnectionState(store.db, connection.id),
+    state: createConnectionState(store.db, store.box, connection.id),
     signal,
     allowPrivateNetwork: connection.options.allowPrivateNetwork === true,
   };

@@ -243,7 +243,7 @@ describe('re-authorizing a Salesforce connection through the API', () => {
   it('signs in with the refresh token the admin just entered, not the one rotated before', async () => {
     // An earlier sign-in with rotation on left the rotated token behind (before tokens named their
     // grant); since then the user revoked the app, so the connection needs re-authorizing.
-    await createConnectionState(test.hub.store.db, connectionId).set(
+    await createConnectionState(test.hub.store.db, test.hub.store.box, connectionId).set(
       'salesforce.refresh_token',
       'refresh-revoked',
     );

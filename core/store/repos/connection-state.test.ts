@@ -3,11 +3,7 @@ import { storeDrivers } from '../../../tests/support/drivers.ts';
 import { memoryConnector } from '../../../tests/support/memory-system.ts';
 import { createSecretBox } from '../../security/secret-box.ts';
 import type { Store } from '../index.ts';
-import {
-  createConnectionState,
-  forgetCachedCredentials,
-  sealConnectionStateWith,
-} from './connection-state.ts';
+import { createConnectionState, forgetCachedCredentials } from './connection-state.ts';
 
 // The credentials a connector caches (a session, a rotated refresh token) are sealed like the
 // connections' own secrets, and dropped when the connection is re-authorized with new secrets.
@@ -45,7 +41,7 @@ describe.each(storeDrivers())('connection state on $name', (driver) => {
 
   it('seals values that hold a credential and gives them back as written', async () => {
     const id = await newConnection();
-    const state = createConnectionState(store.db, id);
+    const state = createConnectionState(store.db, store.box, id);
     const session = { accessToken: '00D!session-secret', instanceUrl: 'https://acme.example', expiresAt: 1 };
     await state.set('salesforce.session', session);
     await state.set('salesforce.refresh_token', { token: '5Aep-rotated-secret', grant: 'g' });
@@ -57,7 +53,7 @@ describe.each(storeDrivers())('connection state on $name', (driver) => {
 
   it('stores other state as it is', async () => {
     const id = await newConnection();
-    const state = createConnectionState(store.db, id);
+    const state = createConnectionState(store.db, store.box, id);
     await state.set('csv.orders.imports', [{ file: 'orders-1.csv', rows: 3 }]);
     expect(await storedValue(id, 'csv.orders.imports')).toEqual([{ file: 'orders-1.csv', rows: 3 }]);
   });
@@ -69,19 +65,12 @@ describe.each(storeDrivers())('connection state on $name', (driver) => {
       `INSERT INTO connection_state (connection_id, key, value) VALUES ($1, 'hubspot.token', $2)`,
       [id, JSON.stringify({ $sealed: other.seal(JSON.stringify({ accessToken: 'x', expiresAt: 1 })) })],
     );
-    expect(await createConnectionState(store.db, id).get('hubspot.token')).toBeUndefined();
-  });
-
-  it('needs the store that seals the credentials', () => {
-    const unsealed = { ...store.db };
-    expect(() => createConnectionState(unsealed, 'crm')).toThrow(/connection state needs the store/);
-    sealConnectionStateWith(unsealed, createSecretBox(Buffer.alloc(32, 1)));
-    expect(() => createConnectionState(unsealed, 'crm')).not.toThrow();
+    expect(await createConnectionState(store.db, store.box, id).get('hubspot.token')).toBeUndefined();
   });
 
   it('forgets the cached credentials, also those cached before they were sealed, and keeps the rest', async () => {
     const id = await newConnection();
-    const state = createConnectionState(store.db, id);
+    const state = createConnectionState(store.db, store.box, id);
     await state.set('hubspot.token', { accessToken: 'a', expiresAt: 1, grant: 'g' });
     await store.db.query(
       `INSERT INTO connection_state (connection_id, key, value) VALUES ($1, 'salesforce.refresh_token', '"legacy"')`,
@@ -95,7 +84,7 @@ describe.each(storeDrivers())('connection state on $name', (driver) => {
 
   it('drops the cached credentials when a save changes the secrets, and keeps them otherwise', async () => {
     const id = await newConnection('whsec-original-1');
-    const state = createConnectionState(store.db, id);
+    const state = createConnectionState(store.db, store.box, id);
     await state.set('memory.session', { accessToken: 'cached' });
     const save = (secret: string, name: string) =>
       store.connections.save(

@@ -1,6 +1,5 @@
 import { createMemoryState } from '../../connector/memory-state.ts';
 import type { ConnectionState, JsonValue } from '../../connector/types.ts';
-import { HubError } from '../../errors/index.ts';
 import { logger } from '../../log/logger.ts';
 import { isSecretKey } from '../../log/redact.ts';
 import type { SecretBox } from '../../security/secret-box.ts';
@@ -25,26 +24,6 @@ export function holdsCredential(key: string, value: unknown): boolean {
   return Object.entries(value).some(([field, inner]) => holdsCredential(field, inner));
 }
 
-// Connector contexts are made from the store's Db alone; the store's connections repo, which
-// seals the connections' own secrets, registers its box here when the store opens.
-const boxes = new WeakMap<Queryable, SecretBox>();
-
-/** Seals the credentials the connectors cache for `db`'s connections with `box`. */
-export function sealConnectionStateWith(db: Queryable, box: SecretBox): void {
-  boxes.set(db, box);
-}
-
-function boxOf(db: Queryable): SecretBox {
-  const box = boxes.get(db);
-  if (!box)
-    throw new HubError(
-      'system',
-      'no_secret_box',
-      'connection state needs the store that seals its credentials',
-    );
-  return box;
-}
-
 /** The stored value as the connector wrote it; a sealed one that no longer opens counts as absent. */
 function unseal<T extends JsonValue>(box: SecretBox, connectionId: string, key: string, stored: unknown) {
   if (!isSealed(stored)) return stored as T;
@@ -67,8 +46,7 @@ function unseal<T extends JsonValue>(box: SecretBox, connectionId: string, key: 
  * transaction-scoped advisory lock, so workers on any number of hosts take turns (one token
  * refresh at a time); the embedded driver has only one process, where an in-memory lock is enough.
  */
-export function createConnectionState(db: Db, connectionId: string): ConnectionState {
-  const box = boxOf(db);
+export function createConnectionState(db: Db, box: SecretBox, connectionId: string): ConnectionState {
   const local = createMemoryState();
   return {
     async get<T extends JsonValue>(key: string) {

@@ -92,7 +92,9 @@ describe.each(storeDrivers())('deleting a connection on $name', (driver) => {
       cron: '*/5 * * * *',
       enabled: true,
     });
-    await createConnectionState(db(), 'erp').set('memory.session', { accessToken: 'erp-session' });
+    await createConnectionState(db(), test.hub.store.box, 'erp').set('memory.session', {
+      accessToken: 'erp-session',
+    });
     await recordFailure(db(), {
       connectionId: 'erp',
       stream: 'customers',

@@ -5,7 +5,7 @@ import { registerSecretValue } from '../../log/redact.ts';
 import type { SecretBox } from '../../security/secret-box.ts';
 import type { Db, Queryable } from '../db.ts';
 import { contentHash } from '../hash.ts';
-import { forgetCachedCredentials, sealConnectionStateWith } from './connection-state.ts';
+import { forgetCachedCredentials } from './connection-state.ts';
 
 const positiveInt = z.number().int().positive();
 
@@ -178,7 +178,6 @@ function secretsDiffer(box: SecretBox, stored: string | null, secrets: Record<st
 }
 
 export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
-  sealConnectionStateWith(db, box);
   // The hot paths (every change batch, every write job) read connections; a short cache keeps that
   // to one query a second, and every change made through this repo clears it at once.
   let cached: { at: number; list: Promise<Connection[]> } | undefined;
