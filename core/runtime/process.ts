@@ -47,7 +47,7 @@ export async function runHub(
 }
 
 /** Ctrl-C or SIGTERM: stop taking work, finish what is in flight, exit within `graceMs`. */
-export function stopOnSignals(running: RunningHub, graceMs = 15_000): void {
+export function stopOnSignals(running: Pick<RunningHub, 'stop'>, graceMs = 15_000): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

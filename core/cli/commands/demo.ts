@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { SyncProgress } from '../../../demo/initial-sync.ts';
 import { type RunningDemo, startDemo } from '../../../demo/start-demo.ts';
 import { loadEnv } from '../../config/env.ts';
-import { logger } from '../../log/logger.ts';
+import { stopOnSignals } from '../../runtime/process.ts';
 import { reported } from '../report-error.ts';
 
 interface DemoOptions {
@@ -73,26 +73,6 @@ function announce(demo: RunningDemo): void {
     '',
   ];
   process.stdout.write(out.join('\n'));
-}
-
-function stopOnSignals(demo: RunningDemo): void {
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    const timer = setTimeout(() => process.exit(1), 15_000);
-    timer.unref();
-    demo.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('demo did not stop cleanly', { error });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 /**
