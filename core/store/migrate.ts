@@ -14,6 +14,7 @@ import * as failureFingerprints from './migrations/0010-failure-fingerprints.ts'
 import * as flowRunLeases from './migrations/0011-flow-run-leases.ts';
 import * as hotPathIndexes from './migrations/0012-hot-path-indexes.ts';
 import * as deletedConnectionLeftovers from './migrations/0013-deleted-connection-leftovers.ts';
+import * as matchPairOrder from './migrations/0014-match-pair-order.ts';
 
 const migrations = [
   core,
@@ -29,6 +30,7 @@ const migrations = [
   flowRunLeases,
   hotPathIndexes,
   deletedConnectionLeftovers,
+  matchPairOrder,
 ];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;

@@ -35,14 +35,14 @@ export interface NewMatch {
 const COLUMNS = `id, entity, left_id AS "leftId", right_id AS "rightId", score, reasons, state, merge_id AS "mergeId",
   created_at AS "createdAt", decided_at AS "decidedAt", decided_by AS "decidedBy"`;
 
-/** Files pairs for review; a pair already filed (in either state) stays as it is. */
+/** Files pairs for review; a pair already filed (in either state, either order) stays as it is. */
 export async function insertMatches(db: Queryable, matches: NewMatch[]): Promise<void> {
   if (matches.length === 0) return;
   await db.query(
     `INSERT INTO mdm_matches (id, entity, left_id, right_id, score, reasons, state)
      SELECT id, entity, left_id, right_id, score, reasons, 'review'
      FROM jsonb_to_recordset($1::jsonb) AS m(id uuid, entity text, left_id uuid, right_id uuid, score float8, reasons jsonb)
-     ON CONFLICT (entity, left_id, right_id) DO NOTHING`,
+     ON CONFLICT (entity, least(left_id, right_id), greatest(left_id, right_id)) DO NOTHING`,
     [
       JSON.stringify(
         matches.map((m) => ({
