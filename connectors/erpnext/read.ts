@@ -3,27 +3,15 @@ import type { ConnectorContext, Cursor, ReadPage } from '../../core/connector/in
 import { parseOrThrow } from '../../core/errors/index.ts';
 import type { ErpnextClient, FrappeDoc } from './client.ts';
 import type { ErpnextConfig } from './config.ts';
+import { type DeletesPosition, deletesPositionSchema, newestDeletion, readDeletions } from './deletes.ts';
+import { keysetAfter } from './keyset.ts';
 import { resolveErpnextStream } from './streams.ts';
 
-/**
- * Keyset on (modified, name): `modified` comes with microseconds, and name breaks ties. Frappe ANDs
- * `filters` and ORs `or_filters`, so [modified >= t] AND ([modified > t] OR [name > n]) is exactly
- * "after (t, n)". Unlike limit_start paging, a document saved while a sync runs moves to the end
- * and is read again instead of shifting the pages and making another document be skipped.
- */
-const cursorSchema = z.strictObject({ modified: z.string(), name: z.string() });
-type ErpnextCursor = z.infer<typeof cursorSchema>;
-
-function keysetFilters(cursor: ErpnextCursor | undefined) {
-  if (!cursor) return { filters: [], orFilters: [] };
-  return {
-    filters: [['modified', '>=', cursor.modified]],
-    orFilters: [
-      ['modified', '>', cursor.modified],
-      ['name', '>', cursor.name],
-    ],
-  };
-}
+/** Where the changed documents were read up to: keyset on (modified, name). */
+const keysetSchema = z.strictObject({ modified: z.string(), name: z.string() });
+type Keyset = z.infer<typeof keysetSchema>;
+/** `deletes` is absent in cursors saved before deletes were read: they start after the newest. */
+const cursorSchema = keysetSchema.extend({ deletes: deletesPositionSchema.optional() });
 
 export async function* readErpnextStream(
   ctx: ConnectorContext<ErpnextConfig>,
@@ -32,11 +20,15 @@ export async function* readErpnextStream(
   cursor: Cursor | undefined,
 ): AsyncIterable<ReadPage> {
   const stream = resolveErpnextStream(ctx.config, streamName);
-  let position = cursor == null ? undefined : parseOrThrow(cursorSchema, cursor, { what: 'erpnext cursor' });
+  const saved = cursor == null ? undefined : parseOrThrow(cursorSchema, cursor, { what: 'erpnext cursor' });
+  let position: Keyset | undefined = saved && { modified: saved.modified, name: saved.name };
+  let deletes: DeletesPosition =
+    saved?.deletes === undefined ? await newestDeletion(client, stream.doctype, ctx.logger) : saved.deletes;
+  const cursorAt = () => (position ? { ...position, deletes } : null);
   for (;;) {
     const rows = await client.list(stream.doctype, {
       fields: ['*'],
-      ...keysetFilters(position),
+      ...keysetAfter('modified', position && { value: position.modified, name: position.name }),
       orderBy: 'modified asc, name asc',
       limitPageLength: ctx.config.pageSize,
     });
@@ -46,7 +38,13 @@ export async function* readErpnextStream(
       records.push(stream.withChildren ? await client.get(stream.doctype, row.name) : row);
     const last = rows.at(-1);
     if (last) position = { modified: String(last.modified), name: last.name };
-    yield { records, cursor: position ?? null };
-    if (rows.length < ctx.config.pageSize) return;
+    yield { records, cursor: cursorAt() };
+    if (rows.length < ctx.config.pageSize) break;
+  }
+  if (!position) return;
+  const options = { pageSize: ctx.config.pageSize, logger: ctx.logger };
+  for await (const deleted of readDeletions(client, stream.doctype, deletes, options)) {
+    deletes = deleted.position;
+    yield { records: [], deleted: deleted.names, cursor: cursorAt() };
   }
 }

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { erpnextConnector } from '../../../connectors/erpnext/index.ts';
 import type { WriteOp } from '../../../core/connector/index.ts';
 import { enforceStrictNock } from '../../support/strict-nock.ts';
-import { api, erpnextContext, fixture, listQuery, readAll, site } from './harness.ts';
+import {
+  api,
+  deletedPath,
+  deletionsQuery,
+  erpnextContext,
+  fixture,
+  listQuery,
+  newestDeletionQuery,
+  readAll,
+  site,
+} from './harness.ts';
 
 enforceStrictNock();
 
@@ -36,6 +46,7 @@ describe('erpnext incremental reads', () => {
   it('pages by (modified, name) with filters and or_filters until a short page', async () => {
     const ctx = erpnextContext({ pageSize: 2 });
     const base = { fields: ['*'], orderBy: 'modified asc, name asc', limit: 2 };
+    api().get(deletedPath).query(newestDeletionQuery('Customer')).reply(200, fixture('empty-list'));
     api().get('/api/resource/Customer').query(listQuery(base)).reply(200, fixture('customers-page1'));
     const after1 = { modified: '2026-11-21 08:00:01.120000', name: 'CUST-2026-00002' };
     api()
@@ -65,15 +76,24 @@ describe('erpnext incremental reads', () => {
         }),
       )
       .reply(200, fixture('empty-list'));
+    // No deletion before the first read: the deletes window starts at the first one.
+    api()
+      .get(deletedPath)
+      .query(deletionsQuery('Customer', null, 2))
+      .reply(200, fixture('empty-list'));
     const pages = await readAll(ctx, 'customers');
     expect(pages.map((page) => page.records.length)).toEqual([2, 2, 0]);
-    expect(pages.map((page) => page.cursor)).toEqual([after1, after2, after2]);
+    expect(pages.map((page) => page.cursor)).toEqual(
+      [after1, after2, after2].map((keyset) => ({ ...keyset, deletes: null })),
+    );
   });
 
   it('reads each sales order again by name to get its items', async () => {
     const ctx = erpnextContext();
     const submitted = fixture('sales-order-submitted') as { data: Record<string, unknown> };
     const { items: _items, ...row } = submitted.data;
+    api().get(deletedPath).query(newestDeletionQuery('Sales Order')).reply(200, fixture('empty-list'));
+    api().get(deletedPath).query(deletionsQuery('Sales Order', null)).reply(200, fixture('empty-list'));
     api()
       .get(soPath)
       .query(listQuery({ fields: ['*'], orderBy: 'modified asc, name asc', limit: 100 }))
@@ -81,7 +101,11 @@ describe('erpnext incremental reads', () => {
     api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, submitted);
     const [page] = await readAll(ctx, 'sales_orders');
     expect(page.records).toEqual([submitted.data]);
-    expect(page.cursor).toEqual({ modified: '2026-11-21 10:05:00.000000', name: 'SAL-ORD-2026-00001' });
+    expect(page.cursor).toEqual({
+      modified: '2026-11-21 10:05:00.000000',
+      name: 'SAL-ORD-2026-00001',
+      deletes: null,
+    });
   });
 });
 

@@ -61,3 +61,37 @@ export function listQuery(params: {
     ...(params.orderBy ? { order_by: params.orderBy } : {}),
   };
 }
+
+export const deletedPath = '/api/resource/Deleted%20Document';
+
+/** The first read's look for the newest deletion of `doctype`, before it reads the documents. */
+export function newestDeletionQuery(doctype: string) {
+  return listQuery({
+    fields: ['name', 'creation'],
+    filters: [['deleted_doctype', '=', doctype]],
+    orderBy: 'creation desc, name desc',
+    limit: 1,
+  });
+}
+
+/** The deletes window after `after` (from the first deletion when null). */
+export function deletionsQuery(
+  doctype: string,
+  after: { creation: string; name: string } | null,
+  limit = 100,
+) {
+  return listQuery({
+    fields: ['name', 'creation', 'deleted_name', 'restored'],
+    filters: [['deleted_doctype', '=', doctype], ...(after ? [['creation', '>=', after.creation]] : [])],
+    ...(after
+      ? {
+          orFilters: [
+            ['creation', '>', after.creation],
+            ['name', '>', after.name],
+          ],
+        }
+      : {}),
+    orderBy: 'creation asc, name asc',
+    limit,
+  });
+}
