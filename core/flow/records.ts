@@ -39,7 +39,3 @@ export function triggerRecordId(run: RunInfo): string {
     );
   return run.trigger.canonicalId;
 }
-
-export function todayIso(): string {
-  return new Date().toISOString().slice(0, 10);
-}

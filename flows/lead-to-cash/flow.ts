@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { HubError } from '../../core/errors/index.ts';
 import { defineFlow } from '../../core/flow/define.ts';
 import { deterministicId, patchHubRecord, writeHubRecord } from '../../core/flow/golden-writes.ts';
-import { loadRecord, todayIso, triggerRecordId } from '../../core/flow/records.ts';
+import { loadRecord, triggerRecordId } from '../../core/flow/records.ts';
 import { connectionForRole, requireExternalIds, writeOneNow } from '../../core/flow/targets.ts';
 import type { Db } from '../../core/store/db.ts';
 import { externalIdsFor } from '../../core/store/repos/xref.ts';
+import { today } from '../../core/toc/services/load.ts';
 import { computeQuote } from '../../core/toc/services/quote-board.ts';
 
 const SOURCE = 'flow:lead-to-cash';
@@ -126,7 +127,7 @@ export const leadToCash = defineFlow({
   .step('quote-promise-date', async ({ hub, outputs, settings, run }) => {
     const order = outputs['load-opportunity'];
     const { result } = await computeQuote(hub.store.db, {
-      asOf: todayIso(),
+      asOf: today(),
       productionBufferDays: settings.productionBufferDays,
       standardLeadTimeDays: settings.standardLeadTimeDays,
       orders: [{ id: run.key, lines: order.lines }],
@@ -153,7 +154,7 @@ export const leadToCash = defineFlow({
         current ?? {
           customerId: order.customerId,
           status: 'confirmed',
-          orderDate: todayIso(),
+          orderDate: today(),
           promiseDate,
           currency: order.currency,
           opportunityId: order.opportunityId,

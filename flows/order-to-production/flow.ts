@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { HubError } from '../../core/errors/index.ts';
 import { defineFlow } from '../../core/flow/define.ts';
 import { deterministicId, patchHubRecord, writeHubRecord } from '../../core/flow/golden-writes.ts';
-import { type LoadedRecord, loadRecord, todayIso, triggerRecordId } from '../../core/flow/records.ts';
+import { type LoadedRecord, loadRecord, triggerRecordId } from '../../core/flow/records.ts';
 import { connectionForRole, writeNow, writeOneNow } from '../../core/flow/targets.ts';
 import type { Hub } from '../../core/runtime/hub.ts';
 import type { Queryable } from '../../core/store/db.ts';
 import { goldenByIds } from '../../core/store/repos/golden.ts';
 import { externalIdsFor } from '../../core/store/repos/xref.ts';
 import { computeDrumSchedule } from '../../core/toc/services/drum-schedule.ts';
+import { today } from '../../core/toc/services/load.ts';
 import { computeTimeBuffers } from '../../core/toc/services/time-buffer-board.ts';
 import { writeOrderStatus } from '../order-lifecycle.ts';
 
@@ -129,7 +130,7 @@ export const orderToProduction = defineFlow({
   .step('schedule', async ({ hub, outputs, settings }) => {
     const { salesOrderId, workOrders } = outputs['plan-work-orders'];
     const { result, scheduled } = await computeDrumSchedule(hub.store.db, {
-      asOf: todayIso(),
+      asOf: today(),
       shippingBufferDays: settings.shippingBufferDays,
       constraintBufferDays: settings.constraintBufferDays,
     });
@@ -150,7 +151,7 @@ export const orderToProduction = defineFlow({
     const bufferDays =
       settings.timeBufferDays ?? Math.max(1, settings.shippingBufferDays + settings.constraintBufferDays);
     const ids = outputs['plan-work-orders'].workOrders.map((workOrder) => workOrder.workOrderId);
-    const { result, refs } = await computeTimeBuffers(hub.store.db, { asOf: todayIso(), bufferDays }, ids);
+    const { result, refs } = await computeTimeBuffers(hub.store.db, { asOf: today(), bufferDays }, ids);
     const saved = [];
     for (const release of outputs.schedule.releases) {
       const measured = result.orders.find((order) => refs[order.id] === release.workOrderId);

@@ -4,12 +4,11 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { defineFlow } from '../../core/flow/define.ts';
 import { deterministicId, writeHubRecord } from '../../core/flow/golden-writes.ts';
-import { todayIso } from '../../core/flow/records.ts';
 import { connectionForRole, writeLinkedNow, writeNow } from '../../core/flow/targets.ts';
 import type { Db } from '../../core/store/db.ts';
 import { addDays } from '../../core/toc/calendar.ts';
 import { bufferParams, computeBuffers } from '../../core/toc/services/buffer-board.ts';
-import { loadEntity } from '../../core/toc/services/load.ts';
+import { loadEntity, today } from '../../core/toc/services/load.ts';
 import { receiveCsvDrafts } from './csv-drafts.ts';
 
 const SOURCE = 'flow:replenishment';
@@ -117,9 +116,9 @@ export const replenishment = defineFlow({
     purchaseOrders: await receiveCsvDrafts(hub.store.db, SOURCE),
   }))
   .step('buffer-status', async ({ hub, settings }) => {
-    const { result, refs, available } = await computeBuffers(hub.store.db, { ...settings, asOf: todayIso() });
+    const { result, refs, available } = await computeBuffers(hub.store.db, { ...settings, asOf: today() });
     return {
-      asOf: todayIso(),
+      asOf: today(),
       items: result.items.map((item) => ({
         itemId: refs[item.id]!,
         color: item.planningPriority,

@@ -3,7 +3,7 @@ import { HubError } from '../../core/errors/index.ts';
 import { markDelivery, saveAlerts } from '../../core/flow/alerts.ts';
 import { defineFlow } from '../../core/flow/define.ts';
 import { deterministicId } from '../../core/flow/golden-writes.ts';
-import { todayIso } from '../../core/flow/records.ts';
+import { today } from '../../core/toc/services/load.ts';
 import { computeSupplierOtif, otifParams } from '../../core/toc/services/supplier-otif.ts';
 
 const settings = otifParams.omit({ asOf: true }).extend({
@@ -22,7 +22,7 @@ export const supplierPerformance = defineFlow({
   settings,
 })
   .step('measure', async ({ hub, settings }) => {
-    const asOf = todayIso();
+    const asOf = today();
     const { suppliers } = await computeSupplierOtif(hub.store.db, { ...settings, asOf });
     return { asOf, suppliers };
   })

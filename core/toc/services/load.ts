@@ -66,8 +66,9 @@ export function createLabels() {
 }
 export type Labels = ReturnType<typeof createLabels>;
 
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
+/** The date where the hub runs (TZ, set to the plant's time zone): a 06:00 run east of UTC is today there. */
+export function today(now = new Date()): string {
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 }
 
 /** Major units of minor-unit money, by the currency's own number of decimals (JPY 0, EUR 2). */
