@@ -1,5 +1,6 @@
 import type { ConnectorContext, WriteOp, WriteResult } from '../../core/connector/index.ts';
-import { HubError, isHubError, toHubError } from '../../core/errors/index.ts';
+import { HubError, isHubError } from '../../core/errors/index.ts';
+import { writeEach } from '../shared/write-each.ts';
 import { amendDocument, createAmendment, findAmendment } from './amend.ts';
 import type { ErpnextClient, FrappeDoc } from './client.ts';
 import { documentHolds } from './compare.ts';
@@ -96,6 +97,15 @@ async function writeOne(client: ErpnextClient, stream: ErpnextStream, op: WriteO
   return { name: op.externalId, created: false };
 }
 
+/**
+ * A refused login or key stops the batch (the next document would meet it too); a document the
+ * user may not touch (Frappe user permissions are per document) fails alone.
+ */
+const stopsBatch = (error: HubError) =>
+  error.kind === 'rate_limited' ||
+  error.kind === 'config' ||
+  (error.kind === 'auth' && error.code !== 'erpnext_permission_denied');
+
 /** One document at a time; a failing record fails alone and the rest of the batch goes on. */
 export async function writeErpnextStream(
   ctx: ConnectorContext<ErpnextConfig>,
@@ -106,24 +116,9 @@ export async function writeErpnextStream(
   const stream = resolveErpnextStream(ctx.config, streamName);
   if (!stream.spec.write)
     throw new HubError('config', 'stream_read_only', `erpnext stream ${streamName} is read-only`);
-  const results: WriteResult[] = [];
-  for (const op of ops) {
-    try {
-      const done = await writeOne(client, stream, op);
-      results.push({
-        ok: true,
-        idempotencyKey: op.idempotencyKey,
-        externalId: done.name,
-        created: done.created,
-      });
-    } catch (raw) {
-      const { kind, code, message, fieldPath } = toHubError(raw);
-      results.push({
-        ok: false,
-        idempotencyKey: op.idempotencyKey,
-        error: { kind, code, message, ...(fieldPath ? { fieldPath } : {}) },
-      });
-    }
-  }
-  return results;
+  const write = async (op: WriteOp): Promise<WriteResult> => {
+    const done = await writeOne(client, stream, op);
+    return { ok: true, idempotencyKey: op.idempotencyKey, externalId: done.name, created: done.created };
+  };
+  return writeEach(ops, write, stopsBatch);
 }

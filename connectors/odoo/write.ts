@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConnectorContext, WriteOp, WriteResult } from '../../core/connector/index.ts';
-import { HubError, parseOrThrow, toHubError } from '../../core/errors/index.ts';
+import { HubError, parseOrThrow } from '../../core/errors/index.ts';
+import { writeEach } from '../shared/write-each.ts';
 import type { OdooClient } from './client.ts';
 import type { OdooConfig } from './config.ts';
 import { reconcileLines } from './lines.ts';
@@ -143,6 +144,15 @@ function writeOne(client: OdooClient, stream: OdooStream, op: WriteOp): Promise<
     : upsertRecord(client, stream, op);
 }
 
+/**
+ * A refused login, an unknown database or model, or a rate limit stops the batch (the next record
+ * would meet it too); an AccessError (record rules, often per company) fails its record alone.
+ */
+const stopsBatch = (error: HubError) =>
+  error.kind === 'rate_limited' ||
+  error.kind === 'config' ||
+  (error.kind === 'auth' && error.code !== 'odoo_access_error');
+
 /** One call per record, in order; a failing record fails alone and the rest of the batch goes on. */
 export async function writeOdooStream(
   ctx: ConnectorContext<OdooConfig>,
@@ -153,23 +163,5 @@ export async function writeOdooStream(
   const stream = resolveOdooStream(ctx.config, streamName);
   if (!stream.spec.write)
     throw new HubError('config', 'stream_read_only', `odoo stream ${streamName} is read-only`);
-  const results: WriteResult[] = [];
-  for (const op of ops) {
-    try {
-      results.push(await writeOne(client, stream, op));
-    } catch (raw) {
-      const error = toHubError(raw);
-      results.push({
-        ok: false,
-        idempotencyKey: op.idempotencyKey,
-        error: {
-          kind: error.kind,
-          code: error.code,
-          message: error.message,
-          ...(error.fieldPath ? { fieldPath: error.fieldPath } : {}),
-        },
-      });
-    }
-  }
-  return results;
+  return writeEach(ops, (op) => writeOne(client, stream, op), stopsBatch);
 }

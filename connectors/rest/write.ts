@@ -1,6 +1,7 @@
 import type { Method } from 'axios';
 import type { WriteError, WriteOp, WriteResult } from '../../core/connector/types.ts';
 import { HubError, toHubError } from '../../core/errors/index.ts';
+import { writeEach } from '../shared/write-each.ts';
 import type { RestClient, RestResponse } from './client.ts';
 import type { RestStream, RestWriteSpec } from './config.ts';
 import { readPath } from './streams/records.ts';
@@ -96,30 +97,6 @@ async function writeOne(
 /** Problems of the whole connection stop the batch instead of failing each record alike. */
 const stopsBatch = (error: HubError) => ['rate_limited', 'auth', 'config', 'system'].includes(error.kind);
 
-const failed = (op: WriteOp, error: HubError, extra: Partial<WriteError> = {}): WriteResult => {
-  const { kind, code, message, fieldPath } = error;
-  return {
-    ok: false,
-    idempotencyKey: op.idempotencyKey,
-    error: { kind, code, message, ...(fieldPath ? { fieldPath } : {}), ...extra },
-  };
-};
-
-/**
- * A stopped batch keeps the writes that took effect, so that the engine records them and its retry
- * does not POST them again (not every API honours Idempotency-Key). The op that met the error and
- * those after it carry a rate limit or transient error, which the engine retries after the wait;
- * after an auth, config or system error they carry no result, which the engine retries as
- * no_write_result. Before anything took effect the error is thrown, and the engine retries the
- * whole batch.
- */
-function stopBatch(results: WriteResult[], unsent: WriteOp[], error: HubError): WriteResult[] {
-  if (!results.some((result) => result.ok)) throw error;
-  if (!error.retryable) return results;
-  const retryAfter = error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs };
-  return [...results, ...unsent.map((op) => failed(op, error, retryAfter))];
-}
-
 /** One request per op, in order; a rejected record fails alone with the API's message and field. */
 export async function writeRestStream(
   client: RestClient,
@@ -128,15 +105,5 @@ export async function writeRestStream(
 ): Promise<WriteResult[]> {
   const spec = stream.write;
   if (!spec) throw new HubError('config', 'stream_read_only', `stream ${stream.name} has no write settings`);
-  const results: WriteResult[] = [];
-  for (const [index, op] of ops.entries()) {
-    try {
-      results.push(await writeOne(client, stream, spec, op));
-    } catch (raw) {
-      const error = toHubError(raw);
-      if (stopsBatch(error)) return stopBatch(results, ops.slice(index), error);
-      results.push(failed(op, error));
-    }
-  }
-  return results;
+  return writeEach(ops, (op) => writeOne(client, stream, spec, op), stopsBatch);
 }

@@ -289,17 +289,61 @@ describe('erpnext writes', () => {
     });
   });
 
-  it('treats a deadlock (5xx) and a 429 as transient / rate limited after the in-request retries', async () => {
-    api().put('/api/resource/Customer/CUST-2026-00001').times(3).reply(500, fixture('error-deadlock'));
+  it('treats a deadlock (5xx) as transient after the in-request retries, and stops the batch at a 429', async () => {
+    const customer = fixture('customer-created') as { data: Record<string, unknown> };
+    api().put('/api/resource/Customer/CUST-2026-00001').reply(200, customer);
+    api().put('/api/resource/Customer/CUST-2026-00002').times(3).reply(500, fixture('error-deadlock'));
     api()
-      .put('/api/resource/Customer/CUST-2026-00002')
+      .put('/api/resource/Customer/CUST-2026-00003')
       .reply(429, 'Too Many Requests', { 'Retry-After': '120' });
+    const record = { customer_group: 'Commercial' };
     const results = await erpnextConnector.write(erpnextContext(), 'customers', [
-      op({ canonicalId: 'a', externalId: 'CUST-2026-00001', record: { customer_group: 'Commercial' } }),
-      op({ canonicalId: 'b', externalId: 'CUST-2026-00002', record: { customer_group: 'Commercial' } }),
+      op({ canonicalId: 'a', externalId: 'CUST-2026-00001', record }),
+      op({ canonicalId: 'b', externalId: 'CUST-2026-00002', record }),
+      op({ canonicalId: 'c', externalId: 'CUST-2026-00003', record }),
+      op({ canonicalId: 'd', externalId: 'CUST-2026-00004', record }),
     ]);
-    expect(results[0]).toMatchObject({ ok: false, error: { kind: 'transient', code: 'erpnext_deadlock' } });
-    expect(results[1]).toMatchObject({ ok: false, error: { kind: 'rate_limited', code: 'http_429' } });
+    expect(results[0]).toMatchObject({ ok: true });
+    expect(results[1]).toMatchObject({ ok: false, error: { kind: 'transient', code: 'erpnext_deadlock' } });
+    // The rest of the batch waits out the limit instead of being sent into it.
+    for (const result of results.slice(2))
+      expect(result).toMatchObject({ ok: false, error: { kind: 'rate_limited', retryAfterMs: 120_000 } });
+  });
+
+  it('stops the batch when ERPNext refuses the key: the writes done are kept, the rest carry no result', async () => {
+    const customer = fixture('customer-created') as { data: Record<string, unknown> };
+    api().put('/api/resource/Customer/CUST-2026-00001').reply(200, customer);
+    api().put('/api/resource/Customer/CUST-2026-00002').reply(401, fixture('error-authentication'));
+    const record = { customer_group: 'Commercial' };
+    const ops = [
+      op({ canonicalId: 'a', externalId: 'CUST-2026-00001', record }),
+      op({ canonicalId: 'b', externalId: 'CUST-2026-00002', record }),
+      op({ canonicalId: 'c', externalId: 'CUST-2026-00003', record }),
+    ];
+    const results = await erpnextConnector.write(erpnextContext(), 'customers', ops);
+    expect(results).toEqual([expect.objectContaining({ ok: true, idempotencyKey: 'key-a' })]);
+
+    // Refused before anything was written: the whole batch is the engine's to retry.
+    api().put('/api/resource/Customer/CUST-2026-00002').reply(401, fixture('error-authentication'));
+    await expect(erpnextConnector.write(erpnextContext(), 'customers', ops.slice(1))).rejects.toMatchObject({
+      kind: 'auth',
+    });
+  });
+
+  it('fails alone a document the user may not touch (user permissions are per document)', async () => {
+    const customer = fixture('customer-created') as { data: Record<string, unknown> };
+    api().put('/api/resource/Customer/CUST-2026-00001').reply(403, fixture('error-permission'));
+    api().put('/api/resource/Customer/CUST-2026-00002').reply(200, customer);
+    const record = { customer_group: 'Commercial' };
+    const results = await erpnextConnector.write(erpnextContext(), 'customers', [
+      op({ canonicalId: 'a', externalId: 'CUST-2026-00001', record }),
+      op({ canonicalId: 'b', externalId: 'CUST-2026-00002', record }),
+    ]);
+    expect(results[0]).toMatchObject({
+      ok: false,
+      error: { kind: 'auth', code: 'erpnext_permission_denied' },
+    });
+    expect(results[1]).toMatchObject({ ok: true });
   });
 
   it('reports a missing document as not_found', async () => {

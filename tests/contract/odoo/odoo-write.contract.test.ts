@@ -170,3 +170,33 @@ describe('odoo writes', () => {
     });
   });
 });
+
+describe('odoo writes meeting a refused login', () => {
+  const customer = (n: number) =>
+    op({ canonicalId: `cust-${n}`, record: { ...recordedValues('50', 0), ref: `HUB-CUST-000${n}` } });
+
+  it('stops the batch at AccessDenied: the write done is kept, the rest carry no result', async () => {
+    const ctx = await withCachedUid(odooContext());
+    expectRpc(lookup('res.partner', 'ref', 'HUB-CUST-0001'), resultResponse([{ id: 45 }]));
+    expectRpc(
+      executeKwParams('res.partner', 'write', [[45], customer(1).record]),
+      loadFixture('51').response,
+    );
+    expectRpc(lookup('res.partner', 'ref', 'HUB-CUST-0002'), loadFixture('86').response);
+    const results = await odooConnector.write(ctx, 'customers', [customer(1), customer(2), customer(3)]);
+    expect(results).toEqual([{ ok: true, idempotencyKey: 'key-cust-1', externalId: '45', created: false }]);
+  });
+
+  it('fails alone a record an AccessError (record rules) keeps from the user', async () => {
+    const ctx = await withCachedUid(odooContext());
+    expectRpc(lookup('res.partner', 'ref', 'HUB-CUST-0001'), loadFixture('85').response);
+    expectRpc(lookup('res.partner', 'ref', 'HUB-CUST-0002'), resultResponse([{ id: 46 }]));
+    expectRpc(
+      executeKwParams('res.partner', 'write', [[46], customer(2).record]),
+      loadFixture('51').response,
+    );
+    const results = await odooConnector.write(ctx, 'customers', [customer(1), customer(2)]);
+    expect(results[0]).toMatchObject({ ok: false, error: { kind: 'auth', code: 'odoo_access_error' } });
+    expect(results[1]).toMatchObject({ ok: true, externalId: '46' });
+  });
+});
