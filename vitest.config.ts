@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
+      'admin-ui/src/**/*.test.ts',
       'bench/**/*.test.ts',
       'core/**/*.test.ts',
       'connectors/**/*.test.ts',

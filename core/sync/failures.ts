@@ -3,7 +3,7 @@ import type { HubError } from '../errors/index.ts';
 import { syncFailures } from '../log/metrics.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
-import { containsPattern } from '../store/like.ts';
+import { containsPattern, jsonTextPattern } from '../store/like.ts';
 import { classifyFailure, type ErrorClass } from './error-class.ts';
 
 export type FailureState = 'open' | 'replayed' | 'resolved' | 'ignored';
@@ -246,9 +246,10 @@ function whereOf(filter: FailureFilter): { sql: string; params: unknown[] } {
   if (filter.errorClass) add('error_class = ?', filter.errorClass);
   if (filter.ids) add('id = ANY(?::uuid[])', filter.ids);
   if (filter.text) {
-    add(
-      `(message ILIKE ? OR coalesce(external_id, '') ILIKE ? OR raw_payload::text ILIKE ?)`,
-      containsPattern(filter.text),
+    params.push(containsPattern(filter.text), jsonTextPattern(filter.text));
+    const [plain, json] = [`$${params.length - 1}`, `$${params.length}`];
+    clauses.push(
+      `(message ILIKE ${plain} OR coalesce(external_id, '') ILIKE ${plain} OR raw_payload::text ILIKE ${json})`,
     );
   }
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };

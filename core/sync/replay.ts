@@ -28,10 +28,21 @@ export interface ReplayResult {
  * (merged away, or deleted before it reached the target).
  */
 export async function replayFailure(hub: Hub, id: string): Promise<ReplayResult> {
+  const failure = await findFailure(hub, id);
+  if (isSettled(failure)) return { id, state: failure.state, message: `already ${failure.state}` };
+  return replayUnsettled(hub, failure);
+}
+
+async function findFailure(hub: Hub, id: string): Promise<FailedSync> {
   const failure = await getFailure(hub.store.db, id);
   if (!failure) throw new HubError('not_found', 'failure_not_found', `No failed sync ${id}`);
-  if (failure.state === 'resolved' || failure.state === 'ignored')
-    return { id, state: failure.state, message: `already ${failure.state}` };
+  return failure;
+}
+
+/** A resolved or ignored failure has nothing left to replay. */
+const isSettled = (failure: FailedSync) => failure.state === 'resolved' || failure.state === 'ignored';
+
+async function replayUnsettled(hub: Hub, failure: FailedSync): Promise<ReplayResult> {
   if (failure.direction === 'in') return replayInbound(hub, failure);
   if (failure.direction === 'out') return replayOutbound(hub, failure);
   throw new HubError(
@@ -93,7 +104,7 @@ export interface SkippedReplay {
 }
 
 export interface MatchingReplay {
-  /** Failures replayed, whatever state each ended in. */
+  /** Failures replayed, whatever state each ended in; those already resolved or ignored are skipped. */
   replayed: number;
   results: ReplayResult[];
   /** Failures that could not be replayed (e.g. a flow's, or of a stream gone from the connection). */
@@ -101,6 +112,15 @@ export interface MatchingReplay {
   skips: SkippedReplay[];
   /** Failures that matched but were left for a later call because of the limit. */
   beyondLimit: number;
+}
+
+function settledSkip(failure: FailedSync): SkippedReplay {
+  const { id, state } = failure;
+  return {
+    id,
+    code: `already_${state}`,
+    message: `failed sync ${id} is already ${state}: nothing to replay`,
+  };
 }
 
 /** Replays every matching failure up to `limit`; one that cannot be replayed does not stop the rest. */
@@ -112,12 +132,15 @@ export async function replayMatching(hub: Hub, filter: FailureFilter, limit = 10
   );
   const results: ReplayResult[] = [];
   const skips: SkippedReplay[] = [];
-  for (const failure of items) {
+  for (const listed of items) {
     try {
-      results.push(await replayFailure(hub, failure.id));
+      // Read again: a failure listed as open may have been resolved meanwhile.
+      const failure = await findFailure(hub, listed.id);
+      if (isSettled(failure)) skips.push(settledSkip(failure));
+      else results.push(await replayUnsettled(hub, failure));
     } catch (error) {
       const { code, message } = toHubError(error);
-      skips.push({ id: failure.id, code, message });
+      skips.push({ id: listed.id, code, message });
     }
   }
   return {

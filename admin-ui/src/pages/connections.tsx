@@ -5,10 +5,16 @@ import { useLoad } from '../hooks.ts';
 import { useT } from '../i18n.ts';
 import { type JsonSchema, SchemaForm } from './schema-form.tsx';
 
+interface Stream {
+  name: string;
+  entity: string;
+  read: boolean;
+  write: boolean;
+}
 interface Connector {
   kind: string;
   title: string;
-  streams: Array<{ name: string; entity: string; read: boolean; write: boolean }>;
+  streams: Stream[];
   configSchema: JsonSchema;
 }
 interface Connection {
@@ -18,6 +24,8 @@ interface Connection {
   config: Record<string, unknown>;
   options: Record<string, unknown>;
   secretFields: string[];
+  /** The connection's own streams: for csv and rest they come from its config, not its connector. */
+  streams: Stream[];
   status: string;
   statusMessage: string | null;
   health: { lastRun: { status: string; stream: string; startedAt: string } | null; openFailures: number };
@@ -160,7 +168,6 @@ export function ConnectionsPage({ me }: { me: Me }) {
       {connections.data?.items.length === 0 && <Empty />}
       <div className="cards">
         {connections.data?.items.map((connection) => {
-          const connector = connectors.data?.items.find((candidate) => candidate.kind === connection.kind);
           return (
             <article key={connection.id} className="card" data-testid={`connection-${connection.id}`}>
               <h3>
@@ -189,7 +196,7 @@ export function ConnectionsPage({ me }: { me: Me }) {
               {connection.statusMessage && <p className="muted">{connection.statusMessage}</p>}
               <table>
                 <tbody>
-                  {connector?.streams
+                  {connection.streams
                     .filter((stream) => stream.read)
                     .map((stream) => {
                       const schedule = schedules.data?.items.find(

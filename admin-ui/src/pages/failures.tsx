@@ -26,8 +26,32 @@ const REPLAY_LIMIT = 1000;
 
 type FailureList = Page<Failure> & { counts: Record<string, number> };
 
+/** What POST /api/failures/replay answers: resolved and ignored failures are skipped, not replayed. */
+interface MatchingReplay {
+  replayed: number;
+  skipped: number;
+  skips: Array<{ code: string }>;
+  beyondLimit: number;
+}
+
+/** The states a failure can be replayed from: a resolved or ignored one is left as it is. */
+const replayableStates = ['open', 'replayed'];
+
 /** The failures POST /api/failures/replay takes for `filter`: those in its state, open when it names none. */
-const replayFilterOf = (filter: Record<string, string>) => ({ ...filter, state: filter.state || 'open' });
+const replayFilterOf = (filter: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries({ ...filter, state: filter.state || 'open' }).filter(([, value]) => value),
+  );
+
+/** "Replayed: 3 · skipped: 2 (replay_not_supported ×2)": what the hub did, not what matched. */
+function replaySummary(result: MatchingReplay, t: ReturnType<typeof useT>): string {
+  const byCode = new Map<string, number>();
+  for (const skip of result.skips) byCode.set(skip.code, (byCode.get(skip.code) ?? 0) + 1);
+  const codes = [...byCode].map(([code, n]) => `${code} ×${n}`).join(', ');
+  const skipped = `${t('skipped')}: ${result.skipped}${codes ? ` (${codes})` : ''}`;
+  const beyond = result.beyondLimit > 0 ? ` · ${t('beyondLimit')}: ${result.beyondLimit}` : '';
+  return `${t('replayed')}: ${result.replayed} · ${skipped}${beyond}`;
+}
 
 export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }) {
   const t = useT();
@@ -49,11 +73,13 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
     selected ? 2000 : undefined,
   );
   const operator = can(me, 'operator');
-  const replayableQuery = query({ ...replayFilterOf(filter), limit: 1 });
+  const replayFilter = replayFilterOf(filter);
+  const offerReplay = operator && replayableStates.includes(replayFilter.state!);
+  const replayableQuery = query({ ...replayFilter, limit: 1 });
   const replayable = useLoad(
-    () => (operator ? get<FailureList>(`/api/failures${replayableQuery}`) : Promise.resolve(undefined)),
-    [replayableQuery, operator],
-    operator ? 2000 : undefined,
+    () => (offerReplay ? get<FailureList>(`/api/failures${replayableQuery}`) : Promise.resolve(undefined)),
+    [replayableQuery, offerReplay],
+    offerReplay ? 2000 : undefined,
   );
   const setFilter = (key: string, value: string) =>
     navigate(
@@ -62,12 +88,8 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
     );
   const act = async (path: string, body: unknown = {}) => {
     try {
-      const result = await post<{ state?: string; replayed?: number }>(path, body);
-      setMessage(
-        result.replayed !== undefined
-          ? `${t('replay')}: ${result.replayed}`
-          : `${t('state')}: ${result.state}`,
-      );
+      const result = await post<{ state?: string } | MatchingReplay>(path, body);
+      setMessage('replayed' in result ? replaySummary(result, t) : `${t('state')}: ${result.state}`);
       list.reload();
       replayable.reload();
       detail.reload();
@@ -75,7 +97,6 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
       setMessage((caught as Error).message);
     }
   };
-  const matching = Object.fromEntries(Object.entries(filter).filter(([, v]) => v));
   return (
     <section>
       <h2>{t('failures')}</h2>
@@ -128,10 +149,10 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
           defaultValue={filter.text}
           onKeyDown={(e) => e.key === 'Enter' && setFilter('text', e.currentTarget.value)}
         />
-        {operator && (
+        {offerReplay && (
           <button
             type="button"
-            onClick={() => act('/api/failures/replay', matching)}
+            onClick={() => act('/api/failures/replay', replayFilter)}
             data-testid="replay-matching"
           >
             {t('replayMatching')} ({Math.min(replayable.data?.total ?? 0, REPLAY_LIMIT)})

@@ -7,7 +7,12 @@ import { type ConnectionView, connectionOptionsSchema } from '../../store/repos/
 import { contextFor } from '../../sync/connector-context.ts';
 import { listSchedules, saveSchedule } from '../../sync/schedules.ts';
 import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
-import { describeConnector } from './connector-schema.ts';
+import {
+  describeConnector,
+  describeStream,
+  streamsByConnection,
+  streamsOfConnection,
+} from './connector-schema.ts';
 import { connectionWithReadableStream } from './readable-stream.ts';
 
 const configSchema = z.record(z.string(), z.unknown());
@@ -26,6 +31,8 @@ export const connectionBodySchema = z.object({
 export const connectionUpdateSchema = connectionBodySchema.omit({ id: true, kind: true });
 export const scheduleBodySchema = z.object({ cron: z.string().min(1), enabled: z.boolean().default(true) });
 export const scheduleQuerySchema = z.object({ connection: z.string().optional() });
+
+type StreamView = ReturnType<typeof describeStream>;
 
 interface Health {
   lastRun: {
@@ -68,10 +75,12 @@ async function healthOf(hub: Hub): Promise<Map<string, Health>> {
   return health;
 }
 
-async function viewOf(hub: Hub, id: string): Promise<ConnectionView> {
+/** The connection as the API shows it, with its streams (read from its full config, never shown). */
+async function viewOf(hub: Hub, id: string): Promise<ConnectionView & { streams: StreamView[] }> {
   const view = (await hub.store.connections.list()).find((connection) => connection.id === id);
   if (!view) throw new HubError('not_found', 'connection_not_found', `No connection "${id}"`);
-  return view;
+  const streams = streamsOfConnection(hub, await hub.store.connections.get(id)).map(describeStream);
+  return { ...view, streams };
 }
 
 function getPath(target: Record<string, unknown>, path: string): unknown {
@@ -114,10 +123,16 @@ export function connectionRoutes(hub: Hub): Router {
   });
   router.get('/connections', async (req, res) => {
     const page = parseQuery(pageQuerySchema, req);
-    const [all, health] = await Promise.all([hub.store.connections.list(), healthOf(hub)]);
-    const items = all
-      .slice(page.offset, page.offset + page.limit)
-      .map((view) => ({ ...view, health: health.get(view.id) ?? { lastRun: null, openFailures: 0 } }));
+    const [all, health, streams] = await Promise.all([
+      hub.store.connections.list(),
+      healthOf(hub),
+      streamsByConnection(hub),
+    ]);
+    const items = all.slice(page.offset, page.offset + page.limit).map((view) => ({
+      ...view,
+      streams: (streams.get(view.id) ?? []).map(describeStream),
+      health: health.get(view.id) ?? { lastRun: null, openFailures: 0 },
+    }));
     res.json(paged(items, all.length, page));
   });
   router.get('/connections/:id', async (req, res) => {

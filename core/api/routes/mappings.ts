@@ -15,6 +15,7 @@ import {
 } from '../../sync/mapping-source.ts';
 import { createXrefResolver } from '../../sync/xref-resolver.ts';
 import { parseBody, parseQuery } from '../validate.ts';
+import { streamsOfConnection } from './connector-schema.ts';
 import {
   defaultMappingSource,
   effectiveYaml,
@@ -88,7 +89,7 @@ export function mappingRoutes(hub: Hub): Router {
   const router = Router();
   router.get('/mappings', async (req, res) => {
     const query = parseQuery(mappingListQuerySchema, req);
-    const connections = (await hub.store.connections.list()).filter(
+    const connections = (await hub.store.connections.listCached()).filter(
       (connection) => !query.connection || connection.id === query.connection,
     );
     const { rows } = await hub.store.db.query<{
@@ -102,9 +103,8 @@ export function mappingRoutes(hub: Hub): Router {
     const versions = new Map(
       rows.map((row) => [`${row.connection_id}:${row.stream}:${row.direction}`, row.version]),
     );
-    const items = connections.flatMap((connection) => {
-      const connector = hub.connectors.list().find((candidate) => candidate.kind === connection.kind);
-      return (connector?.streams ?? []).flatMap((stream) =>
+    const items = connections.flatMap((connection) =>
+      streamsOfConnection(hub, connection).flatMap((stream) =>
         (['in', 'out'] as const)
           .filter(
             (direction) =>
@@ -123,8 +123,8 @@ export function mappingRoutes(hub: Hub): Router {
               version: versions.get(id) ?? 1,
             };
           }),
-      );
-    });
+      ),
+    );
     res.json({ items, total: items.length, limit: items.length, offset: 0 });
   });
   router.get('/mappings/:id', async (req, res) => {

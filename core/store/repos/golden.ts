@@ -1,7 +1,7 @@
 import type { CanonicalEntity } from '../../connector/types.ts';
 import { keyColumnsOf } from '../../model/entities.ts';
 import type { Queryable } from '../db.ts';
-import { containsPattern } from '../like.ts';
+import { containsPattern, jsonTextPattern } from '../like.ts';
 
 export interface GoldenRecord {
   id: string;
@@ -170,17 +170,20 @@ export async function searchGolden(
   db: Queryable,
   query: GoldenQuery,
 ): Promise<{ items: GoldenRecord[]; total: number }> {
-  const pattern = query.q ? containsPattern(query.q.toLowerCase()) : null;
+  const needle = query.q?.toLowerCase();
+  const pattern = needle ? containsPattern(needle) : null;
+  const bodyPattern = needle ? jsonTextPattern(needle) : null;
   const where = `entity = $1 AND merged_into IS NULL AND NOT deleted
-    AND ($2::text IS NULL OR lower(display_name) LIKE $2 OR lower(coalesce(natural_key, '')) LIKE $2 OR lower(body::text) LIKE $2)`;
+    AND ($2::text IS NULL OR lower(display_name) LIKE $2 OR lower(coalesce(natural_key, '')) LIKE $2 OR lower(body::text) LIKE $3)`;
   const [items, total] = await Promise.all([
     db.query<GoldenRow>(
-      `SELECT * FROM golden_records WHERE ${where} ORDER BY display_name, id LIMIT $3 OFFSET $4`,
-      [query.entity, pattern, query.limit, query.offset],
+      `SELECT * FROM golden_records WHERE ${where} ORDER BY display_name, id LIMIT $4 OFFSET $5`,
+      [query.entity, pattern, bodyPattern, query.limit, query.offset],
     ),
     db.query<{ count: number }>(`SELECT count(*)::int AS count FROM golden_records WHERE ${where}`, [
       query.entity,
       pattern,
+      bodyPattern,
     ]),
   ]);
   return { items: items.rows.map(toGolden), total: total.rows[0]?.count ?? 0 };

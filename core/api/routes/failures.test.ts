@@ -1,0 +1,70 @@
+import request from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ApiFixture, bearer, startApiFixture } from '../../../tests/integration/api-fixture.ts';
+import { queueDrivers, storeDrivers } from '../../../tests/support/drivers.ts';
+import { HubError } from '../../errors/index.ts';
+import { type FailureState, recordFailure, setFailureState } from '../../sync/failures.ts';
+
+describe.each(storeDrivers())('POST /api/failures/replay on $name', (store) => {
+  let fixture: ApiFixture;
+  beforeEach(async () => {
+    fixture = await startApiFixture({ store, queue: queueDrivers()[0]! });
+  });
+  afterEach(async () => {
+    await fixture.stop();
+  });
+
+  const fileFailure = async (externalId: string, rawPayload: unknown, state: FailureState = 'open') => {
+    const id = await recordFailure(fixture.test.hub.store.db, {
+      connectionId: 'crm',
+      stream: 'customers',
+      direction: 'in',
+      externalId,
+      rawPayload,
+      error: new HubError('invalid_data', 'invalid_email', 'email: not a valid email address'),
+    });
+    if (state !== 'open') await setFailureState(fixture.test.hub.store.db, id, state);
+    return id;
+  };
+  const replay = (filter: Record<string, string>) =>
+    request(fixture.app).post('/api/failures/replay').set(bearer(fixture.tokens.operator)).send(filter);
+
+  it('counts resolved and ignored failures as skipped, not replayed', async () => {
+    for (const n of [1, 2]) await fileFailure(`R${n}`, { id: `R${n}` }, 'resolved');
+    const ignored = await fileFailure('I1', { id: 'I1' }, 'ignored');
+    const resolved = await replay({ state: 'resolved' });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ replayed: 0, results: [], skipped: 2 });
+    expect(resolved.body.skips.map((skip: { code: string }) => skip.code)).toEqual([
+      'already_resolved',
+      'already_resolved',
+    ]);
+    const answer = await replay({ state: 'ignored' });
+    expect(answer.body).toMatchObject({ replayed: 0, skipped: 1 });
+    expect(answer.body.skips).toEqual([
+      {
+        id: ignored,
+        code: 'already_ignored',
+        message: `failed sync ${ignored} is already ignored: nothing to replay`,
+      },
+    ]);
+  });
+
+  it('replays what the list shows for a text holding a double quote or a backslash', async () => {
+    const pipe = await fileFailure('P1', { id: 'P1', name: 'Pipe 12" steel', email: 'bad at example.com' });
+    const drawing = await fileFailure('D1', { id: 'D1', name: 'C:\\drawings', email: 'bad at example.com' });
+    for (const [text, id] of [
+      ['12" steel', pipe],
+      ['C:\\drawings', drawing],
+    ]) {
+      const list = await request(fixture.app)
+        .get('/api/failures')
+        .query({ text })
+        .set(bearer(fixture.tokens.viewer));
+      expect(list.body.items.map((item: { id: string }) => item.id)).toEqual([id]);
+      const replayed = await replay({ text: text! });
+      expect(replayed.body).toMatchObject({ replayed: 1, skipped: 0 });
+      expect(replayed.body.results.map((result: { id: string }) => result.id)).toEqual([id]);
+    }
+  });
+});
