@@ -4,7 +4,7 @@ import { defineFlow } from '../../core/flow/define.ts';
 import { deterministicId, patchHubRecord, writeHubRecord } from '../../core/flow/golden-writes.ts';
 import { loadRecord, triggerRecordId } from '../../core/flow/records.ts';
 import { connectionForRole, requireExternalIds, writeOneNow } from '../../core/flow/targets.ts';
-import type { Db } from '../../core/store/db.ts';
+import type { Db, Queryable } from '../../core/store/db.ts';
 import { externalIdsFor } from '../../core/store/repos/xref.ts';
 import { today } from '../../core/toc/services/load.ts';
 import { computeQuote } from '../../core/toc/services/quote-board.ts';
@@ -35,6 +35,74 @@ const settings = z.object({
   productionBufferDays: z.number().int().positive().default(10),
   standardLeadTimeDays: z.number().int().nonnegative().default(10),
 });
+type Settings = z.output<typeof settings>;
+
+interface OrderLine {
+  itemId: string;
+  quantity: number;
+  uom: string;
+  unitPriceMinor?: number;
+}
+
+/** What load-opportunity makes of the won opportunity: the order to place. */
+interface OrderToPlace {
+  opportunityId: string;
+  customerId: string;
+  currency: string;
+  lines: OrderLine[];
+}
+
+/** The DBR quote for the order's lines as of today: its promise date, and when to release it. */
+async function quotePromise(db: Db, settings: Settings, runKey: string, lines: OrderLine[]) {
+  const asOf = today();
+  const { result } = await computeQuote(db, {
+    asOf,
+    productionBufferDays: settings.productionBufferDays,
+    standardLeadTimeDays: settings.standardLeadTimeDays,
+    orders: [{ id: runKey, lines }],
+  });
+  const quoted = result.orders[0]!;
+  return { asOf, promiseDate: quoted.quotedDate, releaseDate: quoted.releaseDate, ccr: result.ccr };
+}
+
+/** The sales order the hub authors for the won opportunity, dated the day it was quoted. */
+function newSalesOrder(order: OrderToPlace, quote: { asOf: string; promiseDate: string }) {
+  return {
+    customerId: order.customerId,
+    status: 'confirmed',
+    orderDate: quote.asOf,
+    promiseDate: quote.promiseDate,
+    currency: order.currency,
+    opportunityId: order.opportunityId,
+    lines: order.lines.map((line, index) => ({
+      lineNo: index + 1,
+      itemId: line.itemId,
+      quantity: { value: line.quantity, uom: line.uom },
+      ...(line.unitPriceMinor === undefined
+        ? {}
+        : { unitPrice: { amountMinor: line.unitPriceMinor, currency: order.currency } }),
+      dueDate: quote.promiseDate,
+    })),
+  };
+}
+
+/**
+ * The order as the opportunity shows it, worked out with the opportunity's row locked: the order's
+ * own promise date, and its ERP number once that has synced in. Until then the ERP's id of the
+ * order stands in, but never over a number the opportunity shows already: order-status writes the
+ * real one, and this step may run again after it (a failed run that goes on later).
+ */
+async function orderOnOpportunity(
+  tx: Queryable,
+  opportunity: Record<string, unknown>,
+  salesOrderId: string,
+  erpOrderId: string,
+): Promise<Record<string, unknown>> {
+  const order = (await loadRecord(tx, 'sales_order', salesOrderId)).body;
+  const shown = opportunity.erpOrderNumber;
+  const erpOrderNumber = order.number ?? (typeof shown === 'string' && shown !== '' ? shown : erpOrderId);
+  return { erpOrderNumber, ...(order.promiseDate ? { promiseDate: order.promiseDate } : {}) };
+}
 
 /**
  * A CRM opportunity reaches the won stage → credit check → ERP customer (created when missing)
@@ -124,20 +192,11 @@ export const leadToCash = defineFlow({
       created: true,
     };
   })
-  .step('quote-promise-date', async ({ hub, outputs, settings, run }) => {
+  .step('quote-promise-date', async ({ hub, outputs, settings, run }) =>
+    quotePromise(hub.store.db, settings, run.key, outputs['load-opportunity'].lines),
+  )
+  .step('create-erp-order', async ({ hub, outputs, settings, run }) => {
     const order = outputs['load-opportunity'];
-    const { result } = await computeQuote(hub.store.db, {
-      asOf: today(),
-      productionBufferDays: settings.productionBufferDays,
-      standardLeadTimeDays: settings.standardLeadTimeDays,
-      orders: [{ id: run.key, lines: order.lines }],
-    });
-    const quoted = result.orders[0]!;
-    return { promiseDate: quoted.quotedDate, releaseDate: quoted.releaseDate, ccr: result.ccr };
-  })
-  .step('create-erp-order', async ({ hub, outputs }) => {
-    const order = outputs['load-opportunity'];
-    const { promiseDate } = outputs['quote-promise-date'];
     const erp = await connectionForRole(hub, 'erp');
     await requireExternalIds(
       hub,
@@ -145,41 +204,29 @@ export const leadToCash = defineFlow({
       'item',
       order.lines.map((line) => line.itemId),
     );
+    const recorded = outputs['quote-promise-date'];
+    // A run that goes on another day (an item reached the ERP only now) quotes again: the order is
+    // dated today and must not be promised for what was quoted then, maybe a date now past. A
+    // quote recorded before quotes carried their date has no asOf and is made again too.
+    const quote =
+      recorded.asOf === today() ? recorded : await quotePromise(hub.store.db, settings, run.key, order.lines);
     const salesOrderId = deterministicId(SOURCE, order.opportunityId, 'sales_order');
     // Built once: a replay finds the same record, so its version and idempotency key stay the same.
     const saved = await writeHubRecord(
       hub.store.db,
       { entity: 'sales_order', id: salesOrderId, source: SOURCE },
-      (current) =>
-        current ?? {
-          customerId: order.customerId,
-          status: 'confirmed',
-          orderDate: today(),
-          promiseDate,
-          currency: order.currency,
-          opportunityId: order.opportunityId,
-          lines: order.lines.map((line, index) => ({
-            lineNo: index + 1,
-            itemId: line.itemId,
-            quantity: { value: line.quantity, uom: line.uom },
-            ...(line.unitPriceMinor === undefined
-              ? {}
-              : { unitPrice: { amountMinor: line.unitPriceMinor, currency: order.currency } }),
-            dueDate: promiseDate,
-          })),
-        },
+      (current) => current ?? newSalesOrder(order, quote),
     );
     const erpOrderId = await writeOneNow(hub, erp, 'sales_order', salesOrderId, saved.version);
-    return { salesOrderId, erpOrderId };
+    return { salesOrderId, erpOrderId, promiseDate: saved.body.promiseDate };
   })
   .step('write-back-crm', async ({ hub, outputs }) => {
     const { opportunityId } = outputs['load-opportunity'];
-    const { erpOrderId } = outputs['create-erp-order'];
-    const { promiseDate } = outputs['quote-promise-date'];
+    const { salesOrderId, erpOrderId } = outputs['create-erp-order'];
     const saved = await patchHubRecord(
       hub.store.db,
       { entity: 'opportunity', id: opportunityId, source: SOURCE },
-      { erpOrderNumber: erpOrderId, promiseDate },
+      (opportunity, tx) => orderOnOpportunity(tx, opportunity, salesOrderId, erpOrderId),
     );
     const crmId = await writeOneNow(
       hub,
@@ -188,6 +235,7 @@ export const leadToCash = defineFlow({
       saved.id,
       saved.version,
     );
-    return { crmOpportunityId: crmId, erpOrderNumber: erpOrderId, promiseDate };
+    const { erpOrderNumber, promiseDate } = saved.body;
+    return { crmOpportunityId: crmId, erpOrderNumber, promiseDate };
   })
   .build();

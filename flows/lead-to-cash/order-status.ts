@@ -4,6 +4,7 @@ import { patchHubRecord } from '../../core/flow/golden-writes.ts';
 import { loadRecord, triggerRecordId } from '../../core/flow/records.ts';
 import { connectionForRole, writeOneNow } from '../../core/flow/targets.ts';
 import { getGolden } from '../../core/store/repos/golden.ts';
+import { crmKnowsOrder, crmSkipReason } from '../crm-orders.ts';
 import { writeOrderStatus } from '../order-lifecycle.ts';
 
 const SOURCE = 'flow:order-status';
@@ -65,6 +66,11 @@ export const orderStatus = defineFlow({
   .step('write-to-crm', async ({ hub, outputs }) => {
     const { salesOrderId, number, opportunityId } = outputs['resolve-order'];
     const crm = await connectionForRole(hub, 'crm');
+    // As order-to-production does: the delivery of an order the ERP took for a customer the CRM
+    // never had is not written there (nor filed as a failure).
+    const { customerId } = (await loadRecord(hub.store.db, 'sales_order', salesOrderId)).body;
+    if (!(await crmKnowsOrder(hub.store.db, crm.id, { id: salesOrderId, customerId })))
+      return { crmOrderId: null, crmOpportunityId: null, crmSkipped: crmSkipReason(customerId) };
     const crmOrderId = await writeOneNow(
       hub,
       crm,

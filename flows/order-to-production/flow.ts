@@ -4,24 +4,15 @@ import { defineFlow } from '../../core/flow/define.ts';
 import { deterministicId, patchHubRecord, writeHubRecord } from '../../core/flow/golden-writes.ts';
 import { type LoadedRecord, loadRecord, triggerRecordId } from '../../core/flow/records.ts';
 import { connectionForRole, writeNow, writeOneNow } from '../../core/flow/targets.ts';
-import type { Hub } from '../../core/runtime/hub.ts';
 import type { Queryable } from '../../core/store/db.ts';
 import { goldenByIds } from '../../core/store/repos/golden.ts';
-import { externalIdsFor } from '../../core/store/repos/xref.ts';
 import { computeDrumSchedule } from '../../core/toc/services/drum-schedule.ts';
 import { today } from '../../core/toc/services/load.ts';
 import { computeTimeBuffers } from '../../core/toc/services/time-buffer-board.ts';
+import { crmKnowsOrder, crmSkipReason } from '../crm-orders.ts';
 import { writeOrderStatus } from '../order-lifecycle.ts';
 
 const SOURCE = 'flow:order-to-production';
-
-async function crmKnowsOrder(hub: Hub, crmId: string, orderId: string, customerId: string): Promise<boolean> {
-  const [order, customer] = await Promise.all([
-    externalIdsFor(hub.store.db, 'sales_order', crmId, [orderId]),
-    externalIdsFor(hub.store.db, 'customer', crmId, [customerId]),
-  ]);
-  return order.size > 0 || customer.size > 0;
-}
 
 type Order = LoadedRecord<'sales_order'>;
 type OrderLine = Order['body']['lines'][number];
@@ -189,15 +180,8 @@ export const orderToProduction = defineFlow({
     const colours = outputs['time-buffers'].workOrders.map((workOrder) => workOrder.bufferColor);
     const crm = await connectionForRole(hub, 'crm');
     const customerId = outputs['plan-work-orders'].customerId;
-    // An order taken in the ERP for a customer the CRM never had stays out of the CRM: its
-    // write could only wait for an account nobody creates there.
-    if (!(await crmKnowsOrder(hub, crm.id, salesOrderId, customerId)))
-      return {
-        crmOrderId: null,
-        status,
-        colours,
-        crmSkipped: `the CRM does not know customer ${customerId}`,
-      };
+    if (!(await crmKnowsOrder(hub.store.db, crm.id, { id: salesOrderId, customerId })))
+      return { crmOrderId: null, status, colours, crmSkipped: crmSkipReason(customerId) };
     const crmOrderId = await writeOneNow(hub, crm, 'sales_order', saved.id, saved.version);
     return { crmOrderId, status, colours };
   })

@@ -2,10 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { defineFlow } from '../../core/flow/define.ts';
+import { HubError } from '../../core/errors/index.ts';
+import { defineFlow, type RunInfo } from '../../core/flow/define.ts';
 import { deterministicId, writeHubRecord } from '../../core/flow/golden-writes.ts';
+import { flowFailureConnection } from '../../core/flow/runner.ts';
 import { connectionForRole, writeLinkedNow, writeNow } from '../../core/flow/targets.ts';
 import type { Db } from '../../core/store/db.ts';
+import { recordFailure, resolveFailuresFor } from '../../core/sync/failures.ts';
 import { addDays } from '../../core/toc/calendar.ts';
 import { bufferParams, computeBuffers } from '../../core/toc/services/buffer-board.ts';
 import { loadEntity, today } from '../../core/toc/services/load.ts';
@@ -68,6 +71,57 @@ async function recordDraftPurchaseOrders(
     orders.push({ canonicalId: saved.id, version: saved.version });
   }
   return orders;
+}
+
+const ORDER_STEP = 'create-orders';
+const NO_SUPPLIER = 'no supplier: no earlier purchase order and no defaultSupplierId';
+
+/** An item whose buffer asks for an order that the flow could not place: no supplier to order from. */
+interface Unordered {
+  itemId: string;
+  sku: string;
+  color: string;
+  recommendedQty: number;
+  uom: string;
+}
+
+/**
+ * One failure per item that needs ordering but has no supplier (value class, field supplierId), so
+ * the stock-out it heads for is seen, not only in the step output; each later run that still cannot
+ * order it counts another attempt on that failure. An item ordered now, or no longer in need of an
+ * order (bought outside the hub, say), resolves its failure.
+ */
+async function fileUnorderedItems(
+  db: Db,
+  run: RunInfo,
+  unordered: Unordered[],
+  buffered: Array<{ itemId: string }>,
+): Promise<void> {
+  const connectionId = flowFailureConnection(run.flow);
+  for (const item of unordered) {
+    await recordFailure(db, {
+      connectionId,
+      stream: ORDER_STEP,
+      direction: 'flow',
+      canonicalId: item.itemId,
+      rawPayload: { entity: 'item', ...item },
+      error: new HubError(
+        'invalid_data',
+        'no_supplier',
+        `item ${item.sku} (${item.itemId}) was not ordered: its buffer is ${item.color} and asks for ${item.recommendedQty} ${item.uom}, but no purchase order names a supplier for it and the setting defaultSupplierId is not set`,
+        { fieldPath: 'supplierId' },
+      ),
+      context: { flow: run.flow, runId: run.id, step: ORDER_STEP },
+    });
+  }
+  const stillUnordered = new Set(unordered.map((item) => item.itemId));
+  const settled = buffered.map((item) => item.itemId).filter((id) => !stillUnordered.has(id));
+  await resolveFailuresFor(db, {
+    connectionId,
+    stream: ORDER_STEP,
+    direction: 'flow',
+    canonicalIds: settled,
+  });
 }
 
 /** A run key as part of a file name (`cron:2026-12-04T06:00` → `cron_2026-12-04T06_00`). */
@@ -146,7 +200,7 @@ export const replenishment = defineFlow({
     }
     return { items: saved };
   })
-  .step('create-orders', async ({ hub, run, outputs, settings, key }) => {
+  .step(ORDER_STEP, async ({ hub, run, outputs, settings, key }) => {
     const { asOf, items } = outputs['buffer-status'];
     const needed = items.filter((item) => item.recommendedQty > 0);
     const skipped: Array<{ entity: string; id: string; reason: string }> = [];
@@ -162,6 +216,7 @@ export const replenishment = defineFlow({
       settings.defaultSupplierId;
     const workOrders = [];
     const requisitions: Requisition[] = [];
+    const unordered: Unordered[] = [];
     for (const need of needed) {
       const item = byId.get(need.itemId)!;
       const due = addDays(asOf, item.leadTimeDays ?? settings.defaultDltDays);
@@ -181,13 +236,16 @@ export const replenishment = defineFlow({
         continue;
       }
       const supplierId = lastSupplier(need.itemId);
-      if (!supplierId)
-        skipped.push({
-          entity: 'item',
-          id: need.itemId,
-          reason: 'no supplier: no earlier purchase order and no defaultSupplierId',
+      if (!supplierId) {
+        skipped.push({ entity: 'item', id: need.itemId, reason: NO_SUPPLIER });
+        unordered.push({
+          itemId: need.itemId,
+          sku: item.sku,
+          color: need.color,
+          recommendedQty: need.recommendedQty,
+          uom: item.uom,
         });
-      else
+      } else
         requisitions.push({
           itemId: need.itemId,
           sku: item.sku,
@@ -202,18 +260,20 @@ export const replenishment = defineFlow({
     const erpWorkOrders = await writeNow(hub, erp, 'work_order', workOrders);
     // Recorded in the hub in either mode: a draft counts as supply, so the next run does not ask again.
     const orders = await recordDraftPurchaseOrders(hub.store.db, key('purchase_order'), asOf, requisitions);
-    if (settings.purchaseTarget === 'csv') {
-      const csv = await exportRequisitions(settings.csvFolder, `${asOf}-${fileSafe(run.key)}`, requisitions);
-      const drafts = orders.map((order) => order.canonicalId);
-      return { workOrders: Object.fromEntries(erpWorkOrders), purchaseOrders: {}, drafts, csv, skipped };
-    }
-    const erpPurchaseOrders = await writeNow(hub, erp, 'purchase_order', orders);
-    return {
-      workOrders: Object.fromEntries(erpWorkOrders),
-      purchaseOrders: Object.fromEntries(erpPurchaseOrders),
-      csv: null,
-      skipped,
-    };
+    const purchases =
+      settings.purchaseTarget === 'csv'
+        ? {
+            purchaseOrders: {},
+            drafts: orders.map((order) => order.canonicalId),
+            csv: await exportRequisitions(settings.csvFolder, `${asOf}-${fileSafe(run.key)}`, requisitions),
+          }
+        : {
+            purchaseOrders: Object.fromEntries(await writeNow(hub, erp, 'purchase_order', orders)),
+            csv: null,
+          };
+    // Once the orders are placed: an item's failure resolves only when it has really been ordered.
+    await fileUnorderedItems(hub.store.db, run, unordered, items);
+    return { workOrders: Object.fromEntries(erpWorkOrders), ...purchases, skipped };
   })
   .step('push-to-crm', async ({ hub, outputs }) => {
     const crm = await connectionForRole(hub, 'crm');

@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findFlow } from '../../core/flow/catalog.ts';
+import { saveFlowSettings } from '../../core/flow/settings.ts';
+import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
+import { listFailures } from '../../core/sync/failures.ts';
+import {
+  canonicalIdOf,
+  copyTo,
+  putShippedOrder,
+  runFlow,
+  setUpPlant,
+  syncAll,
+} from '../../tests/integration/flow-fixture.ts';
+import { storeDrivers } from '../../tests/support/drivers.ts';
+import type { MemorySystem } from '../../tests/support/memory-system.ts';
+import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
+
+describe.each(storeDrivers())('replenishment: a red purchased item without a supplier on $name', (driver) => {
+  let test: TestHub;
+  let erp: MemorySystem;
+  beforeEach(async () => {
+    test = await startTestHub({ store: await driver.open(), queue: createMemoryQueue(), workers: false });
+    ({ erp } = await setUpPlant(test.hub));
+    // 600 bolts used last month, 10 on hand, and no purchase order has ever named a supplier.
+    putShippedOrder(erp, [{ itemId: 'I-BOLT', quantity: 600 }]);
+    erp.put('stock_levels', { id: 'Q-2', itemId: 'I-BOLT', location: 'WH1', onHand: 10 });
+    erp.put('suppliers', { id: 'V-1', name: 'Ningbo Fasteners' });
+    await syncAll(test.hub, 'erp', ['customers', 'suppliers', 'sales_orders', 'stock_levels']);
+    await copyTo(test.hub, 'crm', 'item');
+  });
+  afterEach(async () => {
+    await test.stop();
+  });
+
+  const openFailures = async () =>
+    (
+      await listFailures(test.hub.store.db, {
+        connectionId: 'flow:replenishment',
+        stream: 'create-orders',
+        state: 'open',
+      })
+    ).items;
+
+  it('files the item it could not order, once however often it runs, and resolves it once ordered', async () => {
+    const bolt = await canonicalIdOf(test.hub, 'item', 'erp', 'I-BOLT');
+    const first = await runFlow(test.hub, 'replenishment');
+    expect(first.status).toBe('succeeded');
+    expect(erp.list('purchase_orders')).toEqual([]);
+    const [failure, ...others] = await openFailures();
+    expect(others).toEqual([]);
+    expect(failure).toMatchObject({
+      direction: 'flow',
+      canonicalId: bolt,
+      errorClass: 'value',
+      errorCode: 'no_supplier',
+      fieldPath: 'supplierId',
+      attempts: 1,
+    });
+    expect(failure!.message).toMatch(
+      /^item BOLT-M8 .* was not ordered: its buffer is red .*defaultSupplierId/,
+    );
+
+    // The next day's run still cannot order the bolts: the same failure, seen again.
+    await runFlow(test.hub, 'replenishment');
+    expect(await openFailures()).toMatchObject([{ id: failure!.id, attempts: 2 }]);
+
+    // A default supplier is set: the bolts are ordered and their failure resolves.
+    const supplierId = await canonicalIdOf(test.hub, 'supplier', 'erp', 'V-1');
+    await saveFlowSettings(test.hub.store.db, findFlow('replenishment'), {
+      settings: { defaultSupplierId: supplierId },
+    });
+    const ordered = await runFlow(test.hub, 'replenishment');
+    expect(ordered.status).toBe('succeeded');
+    expect(erp.list('purchase_orders')).toMatchObject([{ supplierId: 'V-1', lines: [{ itemId: 'I-BOLT' }] }]);
+    expect(await openFailures()).toEqual([]);
+    const after = await listFailures(test.hub.store.db, { ids: [failure!.id] });
+    expect(after.items[0]!.state).toBe('resolved');
+  });
+});
