@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { HubError } from '../errors/index.ts';
 import { compileMapping } from './compile.ts';
 import { dryRun, zodValidator } from './dry-run.ts';
 import { loadDefaultMapping } from './loader.ts';
@@ -55,6 +56,23 @@ describe('dryRun', () => {
     expect(notObject).toMatchObject({
       status: 'invalid',
       errors: [{ path: '(record)', code: 'invalid_record' }],
+    });
+  });
+
+  it('reports a sample the run refuses before mapping as invalid with that error, unmapped', async () => {
+    const compiled = compileMapping(await loadDefaultMapping('example', 'customers', 'in'));
+    const check = (record: unknown) =>
+      (record as { Id?: string }).Id
+        ? undefined
+        : new HubError('invalid_data', 'missing_primary_key', 'record has no Id', { fieldPath: 'Id' });
+    const report = await dryRun(compiled, [samples[0], samples[2]], {}, undefined, check);
+    expect(report.summary).toEqual({ total: 2, ok: 1, pending: 0, invalid: 1 });
+    expect(report.samples[1]).toEqual({
+      index: 1,
+      status: 'invalid',
+      output: {},
+      errors: [{ path: 'Id', code: 'missing_primary_key', message: 'record has no Id' }],
+      pendingRefs: [],
     });
   });
 

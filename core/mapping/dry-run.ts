@@ -1,10 +1,13 @@
 import type { z } from 'zod';
-import { type FieldIssue, issuesOf } from '../errors/index.ts';
+import { type FieldIssue, type HubError, issuesOf } from '../errors/index.ts';
 import { applyMapping, type MappingContext, type MappingIssue } from './apply.ts';
 import type { CompiledMapping } from './compile.ts';
 import type { PendingRef } from './references.ts';
 
 export type CanonicalValidator = (value: Record<string, unknown>) => FieldIssue[];
+
+/** Why the run refuses a raw record before mapping it (no primary key, say), if it does. */
+export type RecordCheck = (record: unknown) => HubError | undefined;
 
 export interface DryRunSample {
   index: number;
@@ -35,32 +38,42 @@ export function zodValidator(schema: z.ZodType): CanonicalValidator {
   };
 }
 
+const refusedSample = (index: number, issue: MappingIssue): DryRunSample => ({
+  index,
+  status: 'invalid',
+  output: {},
+  errors: [issue],
+  pendingRefs: [],
+});
+
 /**
  * Runs the mapping over samples and reports, per sample, the output and every error: mapping
- * errors and, when `validate` is given, the canonical schema's errors too. It writes nothing: the
- * resolver is only read, and the samples are not modified.
+ * errors and, when `validate` is given, the canonical schema's errors too. A sample `check`
+ * refuses (the run's checks before mapping) is invalid with that error, unmapped, as the run files
+ * it. It writes nothing: the resolver is only read, and the samples are not modified.
  */
 export async function dryRun(
   compiled: CompiledMapping,
   samples: unknown[],
   context: MappingContext = {},
   validate?: CanonicalValidator,
+  check?: RecordCheck,
 ): Promise<DryRunReport> {
   const results: DryRunSample[] = [];
   for (const [index, sample] of samples.entries()) {
+    const refused = check?.(sample);
+    if (refused) {
+      const { fieldPath = '(record)', code, message } = refused;
+      results.push(refusedSample(index, { path: fieldPath, code, message }));
+      continue;
+    }
     const copy = structuredClone(sample);
     let result: Awaited<ReturnType<typeof applyMapping>>;
     try {
       result = await applyMapping(compiled, copy, context);
     } catch (error) {
       const message = (error as Error).message;
-      results.push({
-        index,
-        status: 'invalid',
-        output: {},
-        errors: [{ path: '(record)', code: 'invalid_record', message }],
-        pendingRefs: [],
-      });
+      results.push(refusedSample(index, { path: '(record)', code: 'invalid_record', message }));
       continue;
     }
     // Fields that already failed, or wait for a reference, are not reported twice by the schema.

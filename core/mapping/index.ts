@@ -12,6 +12,7 @@ export {
   type DryRunReport,
   type DryRunSample,
   dryRun,
+  type RecordCheck,
   zodValidator,
 } from './dry-run.ts';
 export { hashMapping } from './hash.ts';

@@ -15,6 +15,7 @@ import * as flowRunLeases from './migrations/0011-flow-run-leases.ts';
 import * as hotPathIndexes from './migrations/0012-hot-path-indexes.ts';
 import * as deletedConnectionLeftovers from './migrations/0013-deleted-connection-leftovers.ts';
 import * as matchPairOrder from './migrations/0014-match-pair-order.ts';
+import * as parkedMappingVersion from './migrations/0015-parked-mapping-version.ts';
 
 const migrations = [
   core,
@@ -31,6 +32,7 @@ const migrations = [
   hotPathIndexes,
   deletedConnectionLeftovers,
   matchPairOrder,
+  parkedMappingVersion,
 ];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;

@@ -1,4 +1,3 @@
-import { isRecordError } from '../connector/record-error.ts';
 import type { Connector, Cursor, StreamSpec } from '../connector/types.ts';
 import { HubError, isHubError } from '../errors/index.ts';
 import { applyMapping, type PendingRef } from '../mapping/index.ts';
@@ -17,21 +16,17 @@ import type { Connection } from '../store/repos/connections.ts';
 import { type IncomingRecord, writeMasterData } from '../store/repos/master-data.ts';
 import { saveCursor } from '../store/repos/sync-state.ts';
 import { canonicalIdsFor } from '../store/repos/xref.ts';
-import {
-  escapeUnstorable,
-  type NewFailure,
-  recordFailure,
-  resolveFailuresFor,
-  unstorableStringPath,
-} from './failures.ts';
+import { type NewFailure, recordFailure, resolveFailuresFor } from './failures.ts';
 import type { ConnectionMapping } from './mapping-source.ts';
 import {
   createParkedInRun,
   type ParkedInRun,
+  parkedNowResolvable,
   parkedWaitingFor,
   parkRecord,
   unparkRecords,
 } from './parking.ts';
+import { readPath, refusedBeforeMapping } from './record-checks.ts';
 import { emptyCounts, type RunCounts } from './runs.ts';
 import { createXrefResolver } from './xref-resolver.ts';
 
@@ -56,15 +51,6 @@ type Prepared =
   | { kind: 'failed'; failure: NewFailure }
   | { kind: 'pending'; externalId: string; raw: unknown; refs: PendingRef[] };
 
-export function readPath(record: unknown, path: string): unknown {
-  let node = record;
-  for (const key of path.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
-
 function failureOf(
   stream: InboundStream,
   raw: unknown,
@@ -87,53 +73,15 @@ function failureOf(
   };
 }
 
-/**
- * PostgreSQL cannot store a NUL or a lone surrogate in jsonb: written, such a record would roll
- * back its whole page, and every later run would fail on the same page.
- */
-function unstorableRecord(stream: InboundStream, raw: unknown, path: string, id: unknown): Prepared {
-  const externalId = id === undefined || id === null || id === '' ? undefined : String(id);
-  const error = new HubError(
-    'invalid_data',
-    'unstorable_string',
-    `${stream.spec.entity} ${escapeUnstorable(externalId ?? '(no id)')}: ${path}: holds a NUL or an unpaired surrogate character`,
-    { fieldPath: path },
-  );
-  return failureOf(stream, raw, error, externalId);
-}
-
 /** Maps and validates one raw record; never throws for bad data, which becomes a failure instead. */
 async function prepare(
   stream: InboundStream,
   raw: unknown,
   resolver: ReturnType<typeof createXrefResolver>,
 ): Promise<Prepared> {
-  if (isRecordError(raw)) {
-    const { message, fieldPath, fileName, line } = raw.__error;
-    const where = [fileName, line ? `line ${line}` : undefined].filter(Boolean).join(' ');
-    return failureOf(
-      stream,
-      raw.raw,
-      new HubError('invalid_data', 'parse_error', where ? `${where}: ${message}` : message, {
-        fieldPath,
-        details: { fileName, line },
-      }),
-      where || undefined,
-    );
-  }
-  const id = readPath(raw, stream.spec.primaryKey);
-  const unstorable = unstorableStringPath(raw);
-  if (unstorable !== undefined) return unstorableRecord(stream, raw, unstorable, id);
-  if (id === undefined || id === null || id === '') {
-    return failureOf(
-      stream,
-      raw,
-      new HubError('invalid_data', 'missing_primary_key', `record has no ${stream.spec.primaryKey}`, {
-        fieldPath: stream.spec.primaryKey,
-      }),
-    );
-  }
-  const externalId = String(id);
+  const refused = refusedBeforeMapping(stream.spec, raw);
+  if (refused) return failureOf(stream, refused.raw, refused.error, refused.externalId);
+  const externalId = String(readPath(raw, stream.spec.primaryKey));
   const result = await applyMapping(stream.mapping.compiled, raw, { resolver });
   if (result.status === 'pending') return { kind: 'pending', externalId, raw, refs: result.pendingRefs };
   if (result.status === 'invalid') {
@@ -267,11 +215,9 @@ export async function commitPage(
       } else if (item.kind === 'pending') {
         counts.pending += 1;
         parked.push(item.externalId);
-        await parkRecord(
-          tx,
-          { connectionId: connection.id, stream: spec.name, externalId: item.externalId, raw: item.raw },
-          item.refs,
-        );
+        const { externalId, raw } = item;
+        const row = { connectionId: connection.id, stream: spec.name, externalId, raw };
+        await parkRecord(tx, { ...row, mappingVersion: stream.mapping.label }, item.refs);
       }
     }
     const succeeded = latest.map((record) => record.externalId);
@@ -286,7 +232,30 @@ export async function commitPage(
     await hooks.onCommitted?.(tx, counts);
   });
   noteRowsWritten(store.db, counts.created + counts.updated);
-  return { counts, written: latest.map((record) => record.externalId), parked };
+  const outcome = { counts, written: latest.map((record) => record.externalId), parked };
+  return writeParkedNowResolvable(stream, outcome, hooks.within);
+}
+
+/**
+ * A page is mapped before its transaction, so it may park a record whose reference another run
+ * wrote meanwhile, and whose release looked before it was parked. Looked up again once parked
+ * (after the commit, or in the caller's transaction), those whose references are all there are written.
+ */
+async function writeParkedNowResolvable(
+  stream: InboundStream,
+  outcome: PageOutcome,
+  within: Queryable | undefined,
+): Promise<PageOutcome> {
+  const db = within ?? stream.store.db;
+  const rows = await parkedNowResolvable(db, stream.connection.id, stream.spec.name, outcome.parked);
+  if (rows.length === 0) return outcome;
+  const retried = await processInboundPage(stream, { records: rows.map((row) => row.raw) }, { within });
+  const resolved = new Set(rows.map((row) => row.externalId));
+  return {
+    counts: addCounts(outcome.counts, releasedCounts(retried.counts, rows.length, rows.length)),
+    written: [...outcome.written, ...retried.written],
+    parked: [...outcome.parked.filter((id) => !resolved.has(id)), ...retried.parked],
+  };
 }
 
 /** Prepares and writes one page (webhook batches, replays and parked records). */

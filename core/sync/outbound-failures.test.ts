@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalIdOf } from '../../tests/integration/flow-fixture.ts';
+import { canonicalIdOf, goldenVersionOf } from '../../tests/integration/flow-fixture.ts';
 import { queueDrivers, storeDrivers } from '../../tests/support/drivers.ts';
 import { memoryConnector, memorySystem } from '../../tests/support/memory-system.ts';
 import { eventually, hubDriverPairs, startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
@@ -9,6 +9,8 @@ import { mergeGoldenRecords } from '../mdm/service/index.ts';
 import { resetCircuits } from './circuit.ts';
 import { type FailedSync, listFailures } from './failures.ts';
 import { processInboundPage } from './inbound.ts';
+import { mappingFor } from './mapping-source.ts';
+import { handleWriteJob } from './outbound.ts';
 import { replayFailure } from './replay.ts';
 import { inboundStreamFor, runSync } from './run-sync.ts';
 import { writeQueueName } from './write-targets.ts';
@@ -206,6 +208,57 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
         /^Resolved without a write: customer [0-9a-f-]{36} was deleted in the hub before it reached erp\. The failure was: HTTP 401/,
       );
       expect(erp.sink.list('customers')).toEqual([]);
+    });
+  },
+);
+
+describe.each(storeDrivers())(
+  'an outbound record whose reference never reached the target, on $name',
+  (store) => {
+    it('is filed naming the field and the reference it waited for, with its mapping version and body', async () => {
+      test = await startTestHub({
+        store: await store.open(),
+        queue: queueDrivers()[0]!.open(),
+        workers: false,
+      });
+      const { hub } = test;
+      for (const id of ['crm', 'erp'])
+        await hub.store.connections.save(
+          { id, kind: 'memory', name: id, config: { system: `pending-out-${id}-${Date.now()}` } },
+          memoryConnector.configSchema,
+        );
+      const crm = (name: string) => inboundStreamFor(hub, 'crm', name);
+      await processInboundPage(await crm('customers'), { records: [{ id: 'ACC-1', name: 'Hengda' }] });
+      await processInboundPage(await crm('contacts'), {
+        records: [{ id: 'P1', lastName: 'Chen', accountId: 'ACC-1' }],
+      });
+      const contactId = await canonicalIdOf(hub, 'contact', 'crm', 'P1');
+      const customerId = await canonicalIdOf(hub, 'customer', 'crm', 'ACC-1');
+
+      // The ERP never got the customer, and the job has waited past its limit.
+      const items = [{ canonicalId: contactId, version: await goldenVersionOf(hub, contactId) }];
+      const pendingSince = Date.now() - 11 * 60_000;
+      await handleWriteJob(hub, { connectionId: 'erp', stream: 'contacts', items, pendingSince }, 'job-1');
+
+      const { items: failures } = await listFailures(hub.store.db, { connectionId: 'erp', state: 'open' });
+      const mapping = await mappingFor(
+        hub.store.db,
+        { id: 'erp', kind: 'memory' },
+        'contacts',
+        'out',
+        hub.mappingsRoot,
+      );
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({
+        canonicalId: contactId,
+        errorCode: 'pending_reference_timeout',
+        fieldPath: 'accountId',
+        mappingVersion: mapping.label,
+        rawPayload: { lastName: 'Chen', customerId },
+      });
+      expect(failures[0]!.message).toBe(
+        `contact ${contactId} was not written to erp: Referenced record not found after waiting 11 min: accountId → customer with canonical id "${customerId}"`,
+      );
     });
   },
 );

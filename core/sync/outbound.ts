@@ -3,7 +3,7 @@ import { findStream } from '../connector/define.ts';
 import type { StreamSpec } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
 import { writeLatency } from '../log/metrics.ts';
-import { applyMapping } from '../mapping/index.ts';
+import { applyMapping, describePendingRefs, type PendingRef } from '../mapping/index.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
@@ -18,7 +18,7 @@ import {
   dropClaims,
   releaseClaims,
 } from './create-claims.ts';
-import { recordFailure, resolveFailuresWithoutWrite } from './failures.ts';
+import { type NewFailure, recordFailure, resolveFailuresWithoutWrite } from './failures.ts';
 import { mappingFor } from './mapping-source.ts';
 import {
   batchRetryError,
@@ -137,7 +137,7 @@ async function writeBatch(
   ]);
   if (job.force) await settleUnwritable(db, job, spec, golden, resolver);
   let planned: PlannedOp[] = [];
-  const waiting: WriteItem[] = [];
+  const waiting: WaitingRecord[] = [];
   for (const record of candidates) {
     const idempotencyKey = idempotencyKeyOf(connection.id, spec.name, record.id, record.version);
     if (skip.has(idempotencyKey)) continue;
@@ -156,7 +156,7 @@ async function writeBatch(
       { resolver },
     );
     if (result.status === 'pending') {
-      waiting.push({ canonicalId: record.id, version: record.version });
+      waiting.push({ record, refs: result.pendingRefs });
       continue;
     }
     if (result.status === 'invalid') {
@@ -184,7 +184,7 @@ async function writeBatch(
       op: { idempotencyKey, action: 'upsert', canonicalId: record.id, externalId, record: result.value },
     });
   }
-  await deferWaiting(hub, job, spec, waiting);
+  await deferWaiting(hub, job, spec, waiting, mapping.label);
   const isCreate = (item: PlannedOp) => item.op.action === 'upsert' && !item.op.externalId;
   const claims = await claimCreates(db, job, planned.filter(isCreate), claimant.jobId);
   const busy = claims.busy.map(({ record }) => ({ canonicalId: record.id, version: record.version }));
@@ -312,31 +312,55 @@ async function deferLater(
   });
 }
 
-/** Records whose references have not reached the target yet are written again a little later. */
+/** A record the mapping put off, with the references the target does not know yet. */
+interface WaitingRecord {
+  record: GoldenBody;
+  refs: PendingRef[];
+}
+
+/**
+ * Records whose references have not reached the target yet are written again a little later; once
+ * they have waited too long, each is filed naming what it waited for, with its mapping and body.
+ */
 async function deferWaiting(
   hub: Hub,
   job: WriteJob & { pendingSince?: number },
   spec: StreamSpec,
-  waiting: WriteItem[],
+  waiting: WaitingRecord[],
+  mappingVersion: string,
 ) {
   if (waiting.length === 0) return;
   const since = job.pendingSince ?? Date.now();
-  if (Date.now() - since > PENDING_OUT_MAX_MS) {
-    for (const item of waiting) {
-      const error = new HubError(
-        'not_found',
-        'pending_reference_timeout',
-        `${spec.entity} ${item.canonicalId}: a referenced record never reached ${job.connectionId}`,
-      );
-      await recordFailure(hub.store.db, {
-        connectionId: job.connectionId,
-        stream: job.stream,
-        direction: 'out',
-        canonicalId: item.canonicalId,
-        error,
-      });
-    }
+  const waited = Date.now() - since;
+  if (waited > PENDING_OUT_MAX_MS) {
+    for (const item of waiting)
+      await recordFailure(hub.store.db, neverReached(job, spec, item, { waited, mappingVersion }));
     return;
   }
-  await deferLater(hub, { ...job, items: waiting, pendingSince: since }, 'wp', PENDING_OUT_RETRY_MS);
+  const items = waiting.map(({ record }) => ({ canonicalId: record.id, version: record.version }));
+  await deferLater(hub, { ...job, items, pendingSince: since }, 'wp', PENDING_OUT_RETRY_MS);
+}
+
+function neverReached(
+  job: WriteJob,
+  spec: StreamSpec,
+  { record, refs }: WaitingRecord,
+  { waited, mappingVersion }: { waited: number; mappingVersion: string },
+): NewFailure {
+  const error = new HubError(
+    'not_found',
+    'pending_reference_timeout',
+    `${spec.entity} ${record.id} was not written to ${job.connectionId}: ${describePendingRefs(refs, waited)}`,
+    { fieldPath: refs[0]?.fieldPath, details: { pendingRefs: refs } },
+  );
+  const { connectionId, stream } = job;
+  return {
+    connectionId,
+    stream,
+    direction: 'out',
+    canonicalId: record.id,
+    rawPayload: record.body,
+    error,
+    mappingVersion,
+  };
 }

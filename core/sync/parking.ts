@@ -11,18 +11,24 @@ export interface ParkedRow {
   raw: unknown;
 }
 
+/** A record to park, with the label of the mapping it was mapped with (filed if it expires). */
+export interface RecordToPark extends ParkedRow {
+  mappingVersion: string;
+}
+
 /**
  * Parks a record whose references have not arrived; it is retried when they do. A record parked
  * again replaces its earlier copy: what it waited for before may not be what its newest copy needs.
  */
-export async function parkRecord(tx: Queryable, row: ParkedRow, refs: PendingRef[]): Promise<void> {
+export async function parkRecord(tx: Queryable, row: RecordToPark, refs: PendingRef[]): Promise<void> {
   await unparkRecords(tx, row.connectionId, row.stream, [row.externalId]);
   for (const ref of refs) {
     const key = ref.direction === 'in' ? ref.externalId : ref.canonicalId;
     await tx.query(
-      `INSERT INTO pending_refs (id, connection_id, stream, external_id, ref_entity, ref_key, field_path, raw)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (connection_id, stream, external_id, ref_entity, ref_key) DO UPDATE SET raw = EXCLUDED.raw`,
+      `INSERT INTO pending_refs (id, connection_id, stream, external_id, ref_entity, ref_key, field_path, raw, mapping_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (connection_id, stream, external_id, ref_entity, ref_key)
+       DO UPDATE SET raw = EXCLUDED.raw, mapping_version = EXCLUDED.mapping_version`,
       [
         randomUUID(),
         row.connectionId,
@@ -32,6 +38,7 @@ export async function parkRecord(tx: Queryable, row: ParkedRow, refs: PendingRef
         key,
         ref.fieldPath,
         JSON.stringify(row.raw),
+        row.mappingVersion,
       ],
     );
   }
@@ -92,6 +99,27 @@ export async function parkedWaitingFor(
   return byStream;
 }
 
+/**
+ * Which of these parked records of a stream wait for nothing any more: every record they wait for
+ * is linked in the xref now (written since the record was mapped).
+ */
+export async function parkedNowResolvable(
+  db: Queryable,
+  connectionId: string,
+  stream: string,
+  externalIds: string[],
+): Promise<ParkedRow[]> {
+  if (externalIds.length === 0) return [];
+  const { rows } = await db.query<{ external_id: string; raw: unknown }>(
+    `SELECT p.external_id, (array_agg(p.raw))[1] AS raw FROM pending_refs p
+       LEFT JOIN xref x ON x.entity = p.ref_entity AND x.connection_id = p.connection_id AND x.external_id = p.ref_key
+     WHERE p.connection_id = $1 AND p.stream = $2 AND p.external_id = ANY($3::text[])
+     GROUP BY p.external_id HAVING bool_and(x.canonical_id IS NOT NULL) ORDER BY p.external_id`,
+    [connectionId, stream, externalIds],
+  );
+  return rows.map((row) => ({ connectionId, stream, externalId: row.external_id, raw: row.raw }));
+}
+
 /** Records that waited longer than `maxWaitMs` go to failed_syncs as missing references. */
 export async function expireParked(db: Queryable, maxWaitMs: number): Promise<number> {
   const { rows } = await db.query<{
@@ -101,8 +129,10 @@ export async function expireParked(db: Queryable, maxWaitMs: number): Promise<nu
     raw: unknown;
     refs: Array<{ entity: string; key: string; fieldPath: string }>;
     first_seen: string;
+    mapping_version: string | null;
   }>(
     `SELECT connection_id, stream, external_id, (array_agg(raw))[1] AS raw, min(first_seen) AS first_seen,
+       (array_agg(mapping_version))[1] AS mapping_version,
        jsonb_agg(jsonb_build_object('entity', ref_entity, 'key', ref_key, 'fieldPath', field_path)) AS refs
      FROM pending_refs GROUP BY connection_id, stream, external_id
      HAVING min(first_seen) < now() - $1 * interval '1 millisecond'`,
@@ -131,6 +161,7 @@ export async function expireParked(db: Queryable, maxWaitMs: number): Promise<nu
       externalId: row.external_id,
       rawPayload: row.raw,
       error,
+      mappingVersion: row.mapping_version ?? undefined,
     });
   }
   return rows.length;

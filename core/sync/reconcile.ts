@@ -8,8 +8,8 @@ import type { Queryable } from '../store/db.ts';
 import { contentHash, stableStringify } from '../store/hash.ts';
 import type { Connection } from '../store/repos/connections.ts';
 import { contextFor } from './connector-context.ts';
-import { readPath } from './inbound.ts';
 import { type ConnectionMapping, mappingFor } from './mapping-source.ts';
+import { readPath } from './record-checks.ts';
 import { pushStreams } from './write-targets.ts';
 import { createXrefResolver } from './xref-resolver.ts';
 

@@ -1,6 +1,35 @@
 import type { ReferenceResolver } from '../mapping/index.ts';
 import type { Queryable } from '../store/db.ts';
-import { canonicalIdsFor, externalIdsFor } from '../store/repos/xref.ts';
+import { canonicalIdsFor } from '../store/repos/xref.ts';
+
+/** Merges followed from a referenced record to its survivor, as reads of a merged id do. */
+const MAX_MERGE_HOPS = 10;
+
+/**
+ * canonical id → the connection's external id, through merges: a merge moves the merged record's
+ * links to the survivor, while records that reference the merged id keep it in their bodies.
+ */
+async function externalIdsThroughMerges(
+  db: Queryable,
+  entity: string,
+  connectionId: string,
+  canonicalIds: string[],
+): Promise<Map<string, string>> {
+  if (canonicalIds.length === 0) return new Map();
+  const { rows } = await db.query<{ canonical_id: string; external_id: string }>(
+    `WITH RECURSIVE chain (start, id, hops) AS (
+       SELECT id, id, 0 FROM unnest($3::uuid[]) AS id
+       UNION ALL
+       SELECT c.start, g.merged_into, c.hops + 1 FROM chain c JOIN golden_records g ON g.id = c.id
+       WHERE g.merged_into IS NOT NULL AND c.hops < $4
+     )
+     SELECT DISTINCT ON (c.start) c.start::text AS canonical_id, x.external_id FROM chain c
+       JOIN xref x ON x.canonical_id = c.id AND x.entity = $1 AND x.connection_id = $2
+     ORDER BY c.start, c.hops DESC`,
+    [entity, connectionId, canonicalIds, MAX_MERGE_HOPS],
+  );
+  return new Map(rows.map((row) => [row.canonical_id, row.external_id]));
+}
 
 /**
  * Resolves references through the xref for one connection. Lookups of a page are gathered with
@@ -25,7 +54,7 @@ export function createXrefResolver(db: Queryable, connectionId: string) {
     async toExternal(entity, canonicalId) {
       const key = `${entity}\u0000${canonicalId}`;
       if (!toExternalCache.has(key)) {
-        const found = await externalIdsFor(db, entity, connectionId, [canonicalId]);
+        const found = await externalIdsThroughMerges(db, entity, connectionId, [canonicalId]);
         toExternalCache.set(key, found.get(canonicalId));
       }
       return toExternalCache.get(key);
@@ -35,7 +64,7 @@ export function createXrefResolver(db: Queryable, connectionId: string) {
       for (const id of externalIds) toCanonicalCache.set(`${entity}\u0000${id}`, found.get(id));
     },
     async prefetchCanonical(entity, canonicalIds) {
-      const found = await externalIdsFor(db, entity, connectionId, canonicalIds);
+      const found = await externalIdsThroughMerges(db, entity, connectionId, canonicalIds);
       for (const id of canonicalIds) toExternalCache.set(`${entity}\u0000${id}`, found.get(id));
     },
     forget() {

@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { Router } from 'express';
 import { z } from 'zod';
+import { findStream } from '../../connector/define.ts';
 import { HubError } from '../../errors/index.ts';
 import { dryRun, zodValidator } from '../../mapping/index.ts';
 import { entitySchemas, isEntityName } from '../../model/index.ts';
@@ -13,6 +14,7 @@ import {
   proposedMapping,
   saveMappingOverride,
 } from '../../sync/mapping-source.ts';
+import { inboundRecordCheck } from '../../sync/record-checks.ts';
 import { createXrefResolver } from '../../sync/xref-resolver.ts';
 import { parseBody, parseQuery } from '../validate.ts';
 import { streamsOfConnection } from './connector-schema.ts';
@@ -52,7 +54,8 @@ async function connectionOf(hub: Hub, key: MappingKey) {
       `${connection.kind} has no ${key.direction} mapping for stream "${key.stream}"`,
     );
   }
-  return { id: connection.id, kind: connection.kind };
+  const spec = findStream(hub.connectors.find(connection.kind), key.stream, connection.config);
+  return { id: connection.id, kind: connection.kind, spec };
 }
 
 /** Version 1 is the default file alone; every saved override is the next version. */
@@ -221,11 +224,14 @@ export function mappingRoutes(hub: Hub): Router {
     const entity = compiled.definition.entity;
     const validate =
       key.direction === 'in' && isEntityName(entity) ? zodValidator(entitySchemas[entity]) : undefined;
+    // Inbound samples meet the run's own checks before mapping (primary key, storable strings).
+    const check = key.direction === 'in' ? inboundRecordCheck(connection.spec) : undefined;
     const report = await dryRun(
       compiled,
       samples,
       { resolver: createXrefResolver(hub.store.db, connection.id) },
       validate,
+      check,
     );
     res.json({ valid: true, errors: [], ...report });
   });

@@ -85,6 +85,21 @@ describe('hubspot default mappings', () => {
     ]);
   });
 
+  it('converts line prices with the digits of the deal currency they are labelled with', async () => {
+    const compiled = compileMapping(await loadDefaultMapping('hubspot', 'deals', 'in'));
+    const dealIn = async (currency: string, price: string) => {
+      const deal = structuredClone(samples.deals) as { properties: Record<string, unknown> };
+      deal.properties.deal_currency_code = currency;
+      const lineItems = [{ id: 'L1', properties: { hs_product_id: '77', quantity: '2', price } }];
+      const result = await applyMapping(compiled, { ...deal, line_items: lineItems }, { resolver });
+      expect(result.errors).toEqual([]);
+      return (result.value.lines as Array<{ unitPrice: unknown }>)[0]!.unitPrice;
+    };
+    expect(await dealIn('JPY', '1500')).toEqual({ amountMinor: 1500, currency: 'JPY' });
+    expect(await dealIn('KWD', '12.345')).toEqual({ amountMinor: 12_345, currency: 'KWD' });
+    expect(await dealIn('EUR', '12.34')).toEqual({ amountMinor: 1234, currency: 'EUR' });
+  });
+
   it('writes a deal back into the default pipeline with its stage', async () => {
     const { value } = await mapIn('deals');
     expect(await mapOut('deals', value)).toEqual({
