@@ -16,6 +16,7 @@ import * as hotPathIndexes from './migrations/0012-hot-path-indexes.ts';
 import * as deletedConnectionLeftovers from './migrations/0013-deleted-connection-leftovers.ts';
 import * as matchPairOrder from './migrations/0014-match-pair-order.ts';
 import * as parkedMappingVersion from './migrations/0015-parked-mapping-version.ts';
+import * as mintCounts from './migrations/0016-mint-counts.ts';
 
 const migrations = [
   core,
@@ -33,6 +34,7 @@ const migrations = [
   deletedConnectionLeftovers,
   matchPairOrder,
   parkedMappingVersion,
+  mintCounts,
 ];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;

@@ -66,6 +66,18 @@ describe('pages matched ahead', () => {
     );
   });
 
+  it('match a page again when another connection created records after it was matched', async () => {
+    const erpPage = [record('E-7', { name: 'Ningbo Hengda Auto Parts', taxId: TAX_ID })];
+    const erpMatches = await matchNewRecords(store.db, 'customer', 'erp', erpPage);
+    // The CRM brings the same company while the ERP page waits to be written.
+    await commit('crm', [record('C-7', { name: '宁波恒达汽车零部件有限公司', taxId: TAX_ID })]);
+    await commit('erp', erpPage, erpMatches);
+    const { rows } = await store.db.query<{ canonical_id: string }>(
+      `SELECT DISTINCT canonical_id FROM xref WHERE external_id IN ('E-7', 'C-7')`,
+    );
+    expect(rows).toHaveLength(1);
+  });
+
   it('send a record matched to a golden record merged away meanwhile to the survivor', async () => {
     await commit('erp', [record('E-1', { name: '宁波恒达汽车零部件有限公司', taxId: TAX_ID })]);
     await commit('crm', [record('C-5', { name: 'Alpha Tooling GmbH' })]);

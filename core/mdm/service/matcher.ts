@@ -12,6 +12,7 @@ import {
   matchInputOf,
 } from '../store/entity-matchers.ts';
 import { insertMatches, type MatchReason, type NewMatch } from '../store/matches.ts';
+import { mintedByOthers } from '../store/mint-counts.ts';
 
 export interface MasterDataMatcherOptions {
   /** The connection the page comes from. */
@@ -87,6 +88,8 @@ export interface PageMatches {
   reviews: Array<{ externalId: string; match: NewMatch }>;
   /** This page's new records, for the next page. */
   carry: MatchCarry;
+  /** Pages of other connections that had created records when this page was matched (mintedByOthers). */
+  othersMinted?: number;
 }
 
 /**
@@ -101,6 +104,8 @@ export async function matchNewRecords(
   carry?: MatchCarry,
 ): Promise<PageMatches> {
   const config = matcherConfigFor(entity);
+  // Read before the candidates: a record another connection creates after this is then noticed.
+  const othersMinted = await mintedByOthers(db, entity, connectionId);
   // Each record's id if it becomes a golden record of its own; its input's features serve both
   // the index keys and the scoring.
   const ownInputs = records.map((record) => matchInputOf(entity, randomUUID(), record.mapped));
@@ -173,5 +178,5 @@ export async function matchNewRecords(
       });
     }
   });
-  return { assigned, reviews, carry: next };
+  return { assigned, reviews, carry: next, othersMinted };
 }

@@ -6,6 +6,7 @@ import type { MasterDataMatch, PageMatches } from '../../mdm/service/matcher.ts'
 import { loadPageSurvivor } from '../../mdm/service/survivorship.ts';
 import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
 import { insertMatches } from '../../mdm/store/matches.ts';
+import { countMinting, lockMinting, unlessOthersMinted } from '../../mdm/store/mint-counts.ts';
 import type { Queryable } from '../db.ts';
 import { changedKeys, contentHash, stableStringify } from '../hash.ts';
 import { appendChangeRows, type ChangeRow } from './change-rows.ts';
@@ -87,7 +88,8 @@ async function matchUnknown(
   const minted = new Set<string>();
   if (unknown.length === 0) return { matched, minted };
   const missing: IncomingRecord[] = [];
-  const pre = page.matched;
+  // Matched again, under the minting lock, when other connections created records since.
+  const pre = page.match ? await unlessOthersMinted(db, page) : page.matched;
   if (pre) {
     for (const record of unknown) {
       const id = pre.assigned.get(record.externalId);
@@ -201,6 +203,8 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
   await lockSourceRecords(db, page, externalIds);
   const known = await canonicalIdsFor(db, page.entity, page.connectionId, externalIds);
   const unknown = page.records.filter((r) => !known.has(r.externalId));
+  // Taken before any golden record is locked, so that pages wait for it holding no row locks.
+  if (unknown.length > 0 && page.match) await lockMinting(db, page.entity);
   const { matched, minted } = await matchUnknown(db, page, unknown);
   // Ids the matcher minted for this page's new records have no golden record to read or lock yet.
   const ids = [...new Set([...known.values(), ...matched.values()])].filter((id) => !minted.has(id));
@@ -328,6 +332,8 @@ export async function writeMasterData(tx: Queryable, page: PageWrite): Promise<W
       page.matched?.carry.saturated,
     );
     await appendChanges(tx, page, changed);
+    if (page.match && changed.some((row) => row.outcome === 'created'))
+      await countMinting(tx, page.entity, page.connectionId);
   }
   await linkXrefs(
     tx,
