@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HubError } from '../errors/index.ts';
-import { CIRCUIT_OPEN, decideRetry } from './retry-policy.ts';
+import { CIRCUIT_OPEN, decideRetry, RUN_INTERRUPTED, STREAM_BUSY } from './retry-policy.ts';
 
 const noJitter = () => 1;
 
@@ -31,6 +31,19 @@ describe('decideRetry', () => {
       retryAfterMs: 10_000,
     });
     expect(decideRetry(error, 7, 8)).toMatchObject({ retry: true, delayMs: 10_000, countsAsAttempt: false });
+  });
+
+  it('holds back a requested sync run whose stream is busy, or that a shutdown stopped, without using up an attempt', () => {
+    for (const code of [STREAM_BUSY, RUN_INTERRUPTED]) {
+      const error = new HubError('transient', code, 'crm/customers is held by another run', {
+        retryAfterMs: 10_000,
+      });
+      expect(decideRetry(error, 7, 8)).toMatchObject({
+        retry: true,
+        delayMs: 10_000,
+        countsAsAttempt: false,
+      });
+    }
   });
 
   it('never retries a permanent error', () => {

@@ -9,11 +9,18 @@ export interface RetryPolicy {
 
 /** The error code of a write refused because its target's circuit is open. */
 export const CIRCUIT_OPEN = 'circuit_open';
+/** A requested sync run whose stream another run holds: it waits for the stream to be free. */
+export const STREAM_BUSY = 'stream_busy';
+/** A requested sync run a shutdown stopped before it read its stream to the end: it runs again. */
+export const RUN_INTERRUPTED = 'run_interrupted';
+
+/** Jobs the hub holds back rather than failed ones: they wait without using up an attempt. */
+const WAITING_CODES = new Set([CIRCUIT_OPEN, STREAM_BUSY, RUN_INTERRUPTED]);
 
 export const defaultRetryPolicy: RetryPolicy = { baseDelayMs: 500, maxDelayMs: 60_000 };
 
 export type RetryDecision =
-  /** `countsAsAttempt` false: the hub chose to wait (an open circuit); the job did not fail. */
+  /** `countsAsAttempt` false: the hub chose to wait (an open circuit, a busy stream); the job did not fail. */
   | { retry: true; delayMs: number; reason: string; countsAsAttempt: boolean }
   | { retry: false; reason: string };
 
@@ -21,7 +28,8 @@ export type RetryDecision =
  * The one place that decides whether a failed job runs again and when. A wait the error names
  * (Retry-After, a circuit's pause) is honoured; other transient errors back off exponentially with
  * full jitter; everything else is permanent and goes to failed_syncs at once. An open circuit
- * pauses a job without using up its attempts: the target is down, the write has not failed.
+ * pauses a job without using up its attempts: the target is down, the write has not failed. So
+ * does a busy stream or a shutdown for a requested sync run: the run has not failed either.
  */
 export function decideRetry(
   error: HubError,
@@ -31,14 +39,14 @@ export function decideRetry(
   random: () => number = Math.random,
 ): RetryDecision {
   if (!error.retryable) return { retry: false, reason: `permanent: ${error.kind}` };
-  const paused = error.code === CIRCUIT_OPEN;
+  const paused = WAITING_CODES.has(error.code);
   if (!paused && attemptsMade + 1 >= maxAttempts)
     return { retry: false, reason: `gave up after ${attemptsMade + 1} attempts` };
   if (error.retryAfterMs !== undefined) {
     return {
       retry: true,
       delayMs: Math.min(error.retryAfterMs, policy.maxDelayMs * 10),
-      reason: paused ? 'circuit open: paused' : `${error.kind}: Retry-After`,
+      reason: paused ? `${error.code}: paused` : `${error.kind}: Retry-After`,
       countsAsAttempt: !paused,
     };
   }

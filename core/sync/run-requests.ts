@@ -7,7 +7,9 @@ import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
  * be read again. A request is kept per stream with the time it was last made and a generation,
  * bumped when a run serves the requests. The queued run's id names the generation, so requests
  * before a run starts share one job, while a request made during or after a run gets a job of its
- * own instead of colliding with the id of a run that already finished.
+ * own instead of colliding with the id of a run that already finished. A job that finds its stream
+ * busy waits in the queue (it is not done: no run has taken its requests), so requests made
+ * meanwhile share it too.
  */
 const keyOf = (stream: string) => `run-request:${stream}`;
 const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::float8`;
@@ -46,6 +48,22 @@ export async function takeRunRequests(db: Queryable, connectionId: string, strea
     [connectionId, keyOf(stream)],
   );
   return rows[0]!.taken;
+}
+
+/**
+ * A run job asked for by requests that failed for good (its stream gone, its mapping broken, the
+ * database away for all its attempts) served none of them, but the queue keeps its id as a failed
+ * job: the next generation gives a later request a job of its own instead of that spent id.
+ */
+export async function retireRunRequestJob(
+  db: Queryable,
+  connectionId: string,
+  stream: string,
+): Promise<void> {
+  await db.query(`UPDATE connection_state ${NEXT_GENERATION} WHERE connection_id = $1 AND key = $2`, [
+    connectionId,
+    keyOf(stream),
+  ]);
 }
 
 /**

@@ -33,7 +33,7 @@ import {
   startRun,
 } from './runs.ts';
 import { createFieldTracker, detectSchemaDrift, type SchemaDrift } from './schema-drift.ts';
-import { acquireStreamLease } from './stream-lock.ts';
+import { acquireStreamLease, STREAM_LEASE_LOST, type StreamLease } from './stream-lock.ts';
 
 export interface SyncRequest {
   connectionId: string;
@@ -119,6 +119,14 @@ function driftReason(drift: SchemaDrift = {}): string | undefined {
   return changes.length ? `schema drift (${changes.join('; ')})` : undefined;
 }
 
+/** The reason a run stopped through its request's signal (a shutdown, Ctrl-C) carries. */
+const STOPPED = 'stopped';
+
+/** The run was stopped through its signal before it read its stream to the end. */
+export function endedByStop(run: Pick<SyncRun, 'statusReason'>): boolean {
+  return run.statusReason?.split('; ').includes(STOPPED) ?? false;
+}
+
 /** Why a run that did not fail synced only part of the stream, or all of it but not cleanly. */
 function partialReasons(rateLimit: HubError | undefined, counts: RunCounts, ending: RunEnding): string[] {
   const partly = [
@@ -127,7 +135,7 @@ function partialReasons(rateLimit: HubError | undefined, counts: RunCounts, endi
     driftReason(ending.schemaDrift),
   ].filter((reason) => reason !== undefined);
   return [
-    ending.stopped ? 'stopped' : undefined,
+    ending.stopped ? STOPPED : undefined,
     partly.length ? `partially synced: ${partly.join('; ')}` : undefined,
   ].filter((reason) => reason !== undefined);
 }
@@ -161,6 +169,9 @@ function causedByStop(error: unknown, signal: AbortSignal | undefined): boolean 
 
 interface RunState {
   id: string;
+  lease: StreamLease;
+  /** The request's signal or the loss of the lease, whichever comes first. */
+  signal: AbortSignal;
   counts: RunCounts;
   /** The cursor of the last committed page. */
   cursor: Cursor | undefined;
@@ -176,7 +187,7 @@ async function syncPages(
   tracker: ReturnType<typeof createFieldTracker>,
 ): Promise<void> {
   const { db } = hub.store;
-  const ctx = contextFor(hub.store, stream.connector, stream.connection, request.signal);
+  const ctx = contextFor(hub.store, stream.connector, stream.connection, run.signal);
   const streamOf = (name: string) =>
     name === stream.spec.name ? Promise.resolve(stream) : inboundStreamFor(hub, request.connectionId, name);
   const parkedInRun = createParkedInRun();
@@ -188,8 +199,11 @@ async function syncPages(
     while (current) {
       const ready = current;
       const committing = commitPage(stream, ready, {
-        onCommitted: (tx, pageCounts) =>
-          saveRunProgress(tx, run.id, addCounts({ ...run.counts }, pageCounts), ready.page.cursor),
+        onCommitted: async (tx, pageCounts) => {
+          // Last in the page's transaction: a run that lost its stream commits nothing more.
+          await run.lease.confirmHeld(tx);
+          await saveRunProgress(tx, run.id, addCounts({ ...run.counts }, pageCounts), ready.page.cursor);
+        },
       });
       // The next page is read, mapped and matched while this one is written.
       const upcoming = pages.ahead ? pages.next(ready.matched?.carry) : undefined;
@@ -206,6 +220,7 @@ async function syncPages(
       );
       previousWritten = pages.ahead ? outcome.written : [];
       request.onProgress?.({ ...run.counts });
+      if (run.lease.lost.aborted) throw run.lease.lost.reason;
       if (request.signal?.aborted) {
         run.stopped = true;
         return;
@@ -229,6 +244,9 @@ async function syncPagesUntilError(
     await syncPages(hub, request, stream, run, tracker);
     return undefined;
   } catch (error) {
+    // Whatever the read or the commit died of once the lease was gone, the lease is why.
+    if (run.lease.lost.aborted) return run.lease.lost.reason;
+    if (isHubError(error) && error.code === STREAM_LEASE_LOST) return error;
     if (causedByStop(error, request.signal)) {
       run.stopped = true;
       return undefined;
@@ -246,17 +264,56 @@ function countOutcome(connectionId: string, stream: string, status: RunStatus, c
   }
 }
 
+/** A signal aborted as soon as any of `signals` is, with that one's reason. */
+function firstAbortOf(signals: Array<AbortSignal | undefined>): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const present = signals.filter((signal) => signal !== undefined);
+  const follow = (event: Event) => controller.abort((event.target as AbortSignal).reason);
+  for (const signal of present) {
+    if (signal.aborted) controller.abort(signal.reason);
+    else signal.addEventListener('abort', follow, { once: true });
+  }
+  const dispose = () => {
+    for (const signal of present) signal.removeEventListener('abort', follow);
+  };
+  return { signal: controller.signal, dispose };
+}
+
+/** Records how the run ended: its progress, its schema drift, its status. */
+async function recordOutcome(
+  hub: Hub,
+  request: SyncRequest,
+  run: RunState,
+  tracker: ReturnType<typeof createFieldTracker>,
+  ended: { cursorBefore: Cursor | undefined; failure: unknown },
+): Promise<SyncRun> {
+  const { db } = hub.store;
+  const { connectionId, stream } = request;
+  const sawEveryRecord = ended.cursorBefore === undefined && !ended.failure && !run.stopped;
+  const schemaDrift = await detectSchemaDrift(db, connectionId, stream, tracker, { sawEveryRecord });
+  await saveRunProgress(db, run.id, run.counts, run.cursor);
+  const outcome = outcomeOf(ended.failure, run.counts, { stopped: run.stopped, schemaDrift });
+  await finishRun(db, run.id, { ...outcome, counts: run.counts, schemaDrift });
+  countOutcome(connectionId, stream, outcome.status, run.counts);
+  return (await getRun(db, run.id))!;
+}
+
+const leaseLost = (failure: unknown): failure is HubError =>
+  isHubError(failure) && failure.code === STREAM_LEASE_LOST;
+
 /**
  * Reads pages from the stored cursor on; each page is mapped, validated and written with its
  * cursor in one transaction, so a crash resumes at the last committed page with no gap and no
  * duplicate. A quota or rate limit, or the request's signal, ends the run early and cleanly,
- * keeping the cursor.
+ * keeping the cursor. A run that lost its stream lease to another worker stops without
+ * committing anything more and throws `stream_lease_lost`: the stream is no longer its own.
  */
 export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> {
   const { db } = hub.store;
   const stream = await inboundStreamFor(hub, request.connectionId, request.stream);
   const streamName = stream.spec.name;
   const lease = await acquireStreamLease(db, request.connectionId, streamName, hub.env.HUB_STREAM_LEASE_MS);
+  const stop = firstAbortOf([request.signal, lease.lost]);
   let requestsTakenAt: number | undefined;
   try {
     requestsTakenAt = await takeRunRequests(db, request.connectionId, streamName);
@@ -269,19 +326,27 @@ export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> 
       cursorBefore,
       mappingVersion: stream.mapping.label,
     });
-    const run: RunState = { id, counts: emptyCounts(), cursor: cursorBefore, stopped: false };
+    const run: RunState = {
+      id,
+      lease,
+      signal: stop.signal,
+      counts: emptyCounts(),
+      cursor: cursorBefore,
+      stopped: false,
+    };
     const tracker = createFieldTracker();
     const failure = await syncPagesUntilError(hub, request, stream, run, tracker);
-    const sawEveryRecord = cursorBefore === undefined && !failure && !run.stopped;
-    const schemaDrift = await detectSchemaDrift(db, request.connectionId, streamName, tracker, {
-      sawEveryRecord,
+    if (leaseLost(failure)) {
+      // Only a run still 'running' is touched: the worker that took the stream over marked it abandoned.
+      await finishRun(db, id, { ...outcomeOf(failure, run.counts), counts: run.counts });
+      throw failure;
+    }
+    return await recordOutcome(hub, { ...request, stream: streamName }, run, tracker, {
+      cursorBefore,
+      failure,
     });
-    await saveRunProgress(db, id, run.counts, run.cursor);
-    const outcome = outcomeOf(failure, run.counts, { stopped: run.stopped, schemaDrift });
-    await finishRun(db, id, { ...outcome, counts: run.counts, schemaDrift });
-    countOutcome(request.connectionId, streamName, outcome.status, run.counts);
-    return (await getRun(db, id))!;
   } finally {
+    stop.dispose();
     await lease.release();
     // After the release: a run asked for now must not find the stream still leased.
     if (requestsTakenAt !== undefined)

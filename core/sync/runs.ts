@@ -97,6 +97,10 @@ export async function saveRunProgress(
   ]);
 }
 
+/**
+ * Records a run's outcome, only while it is still 'running': a run marked abandoned meanwhile (its
+ * lease lapsed and another worker took the stream over) keeps that status.
+ */
 export async function finishRun(
   db: Queryable,
   id: string,
@@ -109,7 +113,8 @@ export async function finishRun(
   },
 ): Promise<void> {
   await db.query(
-    `UPDATE sync_runs SET status = $2, status_reason = $3, counts = $4, error = $5, schema_drift = $6, finished_at = now() WHERE id = $1`,
+    `UPDATE sync_runs SET status = $2, status_reason = $3, counts = $4, error = $5, schema_drift = $6, finished_at = now()
+     WHERE id = $1 AND status = 'running'`,
     [
       id,
       outcome.status,

@@ -1,19 +1,80 @@
-import { isHubError } from '../errors/index.ts';
+import { HubError, isHubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 import { CHANGES_QUEUE, type ChangeBatch } from '../queue/outbox-relay.ts';
+import type { QueueJob } from '../queue/port.ts';
+import { RUN_INTERRUPTED, STREAM_BUSY } from '../queue/retry-policy.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { WorkerService } from '../runtime/worker.ts';
 import { deliverChanges, subscribeToChanges } from './change-subscribers.ts';
 import { expireParked } from './parking.ts';
-import { runSync } from './run-sync.ts';
-import { abandonUnleasedRuns } from './runs.ts';
+import { retireRunRequestJob } from './run-requests.ts';
+import { endedByStop, runSync } from './run-sync.ts';
+import { abandonUnleasedRuns, type SyncRun } from './runs.ts';
 import { startScheduler } from './schedules.ts';
+import { leaseRenewalMs, STREAM_LEASE_LOST } from './stream-lock.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
-import { drainWindow, WEBHOOKS_QUEUE, type WebhookJob } from './webhooks.ts';
+import { drainWindow, requestDrainsOfWaitingEvents, WEBHOOKS_QUEUE, type WebhookJob } from './webhooks.ts';
 import { routeChangesToTargets } from './write-targets.ts';
 import { startWriteWorkers } from './write-workers.ts';
 
 subscribeToChanges('outbound-sync', routeChangesToTargets);
+
+const SWEEP_MS = 30_000;
+/** How soon a run stopped by a shutdown is tried again, by another worker or the restarted one. */
+const INTERRUPTED_RETRY_MS = 1_000;
+
+/**
+ * A schedule tick may be skipped when another run holds the stream: that run, or the next tick,
+ * reads from the cursor. A run asked for by a webhook, the API ("run now", a full resync) or a
+ * replay has no next tick: it must happen.
+ */
+const mayBeSkipped = (job: SyncRunJob) => job.reason === 'schedule';
+
+const streamHeldElsewhere = (error: unknown): error is HubError =>
+  isHubError(error) && (error.code === 'stream_busy' || error.code === STREAM_LEASE_LOST);
+
+/**
+ * Runs a queued sync job. A requested run that finds its stream held by another run (or loses it
+ * to one) waits in the queue until the stream is free, and one a shutdown stopped runs again: both
+ * without using up an attempt, since neither failed.
+ */
+async function runSyncJob(hub: Hub, job: QueueJob<SyncRunJob>, shutdown: AbortSignal): Promise<void> {
+  let run: SyncRun;
+  try {
+    run = await runSync(hub, { ...job.data, signal: shutdown });
+  } catch (error) {
+    if (!streamHeldElsewhere(error)) throw error;
+    if (mayBeSkipped(job.data)) return;
+    throw new HubError('transient', STREAM_BUSY, `${error.message}; the requested run waits for the stream`, {
+      retryAfterMs: leaseRenewalMs(hub.env.HUB_STREAM_LEASE_MS),
+      cause: error,
+    });
+  }
+  if (!endedByStop(run) || mayBeSkipped(job.data)) return;
+  const message = `${run.connectionId}/${run.stream}: run ${run.id} was stopped by a shutdown; it runs again`;
+  throw new HubError('transient', RUN_INTERRUPTED, message, { retryAfterMs: INTERRUPTED_RETRY_MS });
+}
+
+/** A webhook's run job that failed for good gives up its generation: later webhooks get a job of their own. */
+async function onSyncJobFailed(hub: Hub, job: QueueJob<SyncRunJob>, error: HubError): Promise<void> {
+  logger.warn('sync run job failed', { ...job.data, jobId: job.id, error: error.message });
+  if (job.data.reason === 'webhook')
+    await retireRunRequestJob(hub.store.db, job.data.connectionId, job.data.stream);
+}
+
+/** The periodic housekeeping of a worker: parked records, abandoned runs, webhook events left waiting. */
+function sweepOnce(hub: Hub): void {
+  hub.store.db
+    .transaction((tx) => expireParked(tx, hub.env.HUB_PENDING_REF_TIMEOUT_MS))
+    .catch((error: unknown) => logger.warn('parked-record sweep failed', { error }));
+  abandonUnleasedRuns(hub.store.db).catch((error: unknown) =>
+    logger.warn('abandoned-run sweep failed', { error }),
+  );
+  // Events waiting a whole sweep interval have most likely lost their drain job.
+  requestDrainsOfWaitingEvents(hub, SWEEP_MS).catch((error: unknown) =>
+    logger.warn('waiting-webhook sweep failed', { error }),
+  );
+}
 
 /** Starts the sync engine's consumers in a worker process. */
 export async function startSyncServices(hub: Hub): Promise<WorkerService> {
@@ -24,16 +85,11 @@ export async function startSyncServices(hub: Hub): Promise<WorkerService> {
   const shutdown = new AbortController();
   const runs = hub.queue.consume<SyncRunJob>(
     SYNC_RUNS_QUEUE,
-    async (job) => {
-      try {
-        await runSync(hub, { ...job.data, signal: shutdown.signal });
-      } catch (error) {
-        // Another worker holds the stream: this request is already being served.
-        if (isHubError(error) && error.code === 'stream_busy') return;
-        throw error;
-      }
+    (job) => runSyncJob(hub, job, shutdown.signal),
+    {
+      concurrency: 2,
+      onFailed: (job, error) => onSyncJobFailed(hub, job, error),
     },
-    { concurrency: 2 },
   );
   // One drain at a time per process: a drain takes every waiting event, so more would only find none.
   const webhooks = hub.queue.consume<WebhookJob>(WEBHOOKS_QUEUE, (job) => drainWindow(hub, job.data), {
@@ -42,14 +98,11 @@ export async function startSyncServices(hub: Hub): Promise<WorkerService> {
   const writers = startWriteWorkers(hub);
   const scheduler = startScheduler(hub);
   await Promise.all([writers.ready, scheduler.ready]);
-  const sweep = setInterval(() => {
-    hub.store.db
-      .transaction((tx) => expireParked(tx, hub.env.HUB_PENDING_REF_TIMEOUT_MS))
-      .catch((error: unknown) => logger.warn('parked-record sweep failed', { error }));
-    abandonUnleasedRuns(hub.store.db).catch((error: unknown) =>
-      logger.warn('abandoned-run sweep failed', { error }),
-    );
-  }, 30_000);
+  // Events stored while no worker ran, or whose drain jobs a previous process took with it.
+  await requestDrainsOfWaitingEvents(hub).catch((error: unknown) =>
+    logger.warn('could not queue drains of waiting webhook events', { error }),
+  );
+  const sweep = setInterval(() => sweepOnce(hub), SWEEP_MS);
   sweep.unref();
   return {
     name: 'sync',

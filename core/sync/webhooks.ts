@@ -104,8 +104,37 @@ export async function acceptWebhook(
      ON CONFLICT DO NOTHING RETURNING event_id`,
     [connectionId, JSON.stringify(storable)],
   );
-  if (rows.length > 0) await requestDrain(hub, connectionId);
-  return { accepted: rows.length, duplicates: storable.length - rows.length, ...filed };
+  const duplicates = storable.length - rows.length;
+  // A redelivered event still waiting may have lost its drain job: it asks for one again.
+  if (rows.length > 0 || (duplicates > 0 && (await anyWaiting(hub.store.db, connectionId, storable))))
+    await requestDrain(hub, connectionId);
+  return { accepted: rows.length, duplicates, ...filed };
+}
+
+async function anyWaiting(db: Queryable, connectionId: string, events: ChangeEvent[]): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM webhook_events WHERE connection_id = $1 AND event_id = ANY($2::text[])
+       AND processed_at IS NULL AND event IS NOT NULL LIMIT 1`,
+    [connectionId, events.map((event) => event.eventId)],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Asks for a drain of every connection with events stored at least `waitedMs` ago and still
+ * waiting. A stored event is processed only by a drain job, and the job can be lost where the
+ * event is not: an in-process queue dies with its process, Redis may lose its keys, a process may
+ * crash between storing the event and queuing the job. Workers sweep for such events as they start
+ * and then periodically. Returns the number of connections whose events were waiting.
+ */
+export async function requestDrainsOfWaitingEvents(hub: Hub, waitedMs = 0): Promise<number> {
+  const { rows } = await hub.store.db.query<{ connection_id: string }>(
+    `SELECT DISTINCT connection_id FROM webhook_events
+     WHERE processed_at IS NULL AND event IS NOT NULL AND received_at <= now() - $1 * interval '1 millisecond'`,
+    [waitedMs],
+  );
+  for (const row of rows) await requestDrain(hub, row.connection_id);
+  return rows.length;
 }
 
 /**
