@@ -1,7 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { Router } from 'express';
 import { z } from 'zod';
-import { findStream } from '../../connector/define.ts';
 import { HubError } from '../../errors/index.ts';
 import { dryRun, zodValidator } from '../../mapping/index.ts';
 import { entitySchemas, isEntityName } from '../../model/index.ts';
@@ -28,7 +27,7 @@ import {
   parseMappingKey,
   problemsOf,
 } from './mapping-files.ts';
-import { connectionWithStream } from './readable-stream.ts';
+import { connectionStream } from './readable-stream.ts';
 
 export const mappingListQuerySchema = z.object({ connection: z.string().optional() });
 export const mappingTextSchema = z.object({ yaml: z.string().max(200_000) });
@@ -46,7 +45,7 @@ export const diffQuerySchema = z.object({
 
 /** The key's connection, once its stream is known to be one of the connection's: only then is a file looked up. */
 async function connectionOf(hub: Hub, key: MappingKey) {
-  const connection = await connectionWithStream(hub, key.connectionId, key.stream, key.direction);
+  const { connection, spec } = await connectionStream(hub, key.connectionId, key.stream, key.direction);
   if (!hasDefaultMapping(hub, connection.kind, key.stream, key.direction)) {
     throw new HubError(
       'not_found',
@@ -54,7 +53,6 @@ async function connectionOf(hub: Hub, key: MappingKey) {
       `${connection.kind} has no ${key.direction} mapping for stream "${key.stream}"`,
     );
   }
-  const spec = findStream(hub.connectors.find(connection.kind), key.stream, connection.config);
   return { id: connection.id, kind: connection.kind, spec };
 }
 
