@@ -172,3 +172,63 @@ fields:
     await expect(applyMapping(orders, [deal])).rejects.toThrow(/must be a JSON object/);
   });
 });
+
+describe.each([true, false])('applyMapping with non-finite numbers (fast path %s)', (fastPath) => {
+  const numbers = compileMapping(
+    parseMappingYaml(
+      `
+connector: crm
+stream: deals
+direction: in
+entity: order
+fields:
+  externalId: Id
+  amount: { expr: "$number(Amount)" }
+  total: { expr: "Price * Qty" }
+  copied: Weight
+  nested: Dimensions
+`,
+      'numbers.yaml',
+    ),
+    { fastPath },
+  );
+
+  it('reports a number that overflows to Infinity as an error of its field, never as a value', async () => {
+    const record = JSON.parse(
+      '{"Id":"D-9","Amount":"1e400","Price":1e308,"Qty":10,"Weight":1e400,"Dimensions":{"sizes":[1,-1e400]}}',
+    );
+    const result = await applyMapping(numbers, record);
+    expect(result.status).toBe('invalid');
+    expect(result.errors.map((error) => error.path).sort()).toEqual([
+      'amount',
+      'copied',
+      'nested.sizes.1',
+      'total',
+    ]);
+    expect(result.errors.find((error) => error.path === 'total')).toMatchObject({
+      code: 'non_finite_number',
+      message: 'expected a finite number, got Infinity',
+    });
+    expect(result.errors.find((error) => error.path === 'amount')?.message).toContain('1e400');
+    expect(result.value).toEqual({ externalId: 'D-9' });
+  });
+
+  it('keeps the largest finite numbers', async () => {
+    const result = await applyMapping(numbers, {
+      Id: 'D-10',
+      Amount: '1e308',
+      Price: 1e300,
+      Qty: 2,
+      Weight: -1.5,
+      Dimensions: { sizes: [1, 2] },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.value).toEqual({
+      externalId: 'D-10',
+      amount: 1e308,
+      total: 2e300,
+      copied: -1.5,
+      nested: { sizes: [1, 2] },
+    });
+  });
+});

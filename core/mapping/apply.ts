@@ -46,6 +46,21 @@ function issueFrom(path: string, error: unknown): MappingIssue {
   return { path, code: 'expression_failed', message: `${code}${jsonataError.message ?? String(error)}` };
 }
 
+/**
+ * Where `value` holds a number JSON cannot carry (Infinity from "1e400" or an overflowing product,
+ * NaN), relative to the value ('' for the value itself). Such a number would reach the record as
+ * null or fail the write, so it is an error of its field instead.
+ */
+function nonFiniteAt(value: unknown, at = ''): { at: string; number: number } | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { at, number: value };
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = nonFiniteAt(item, at ? `${at}.${key}` : key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function resolveRef(
   field: CompiledField,
   value: unknown,
@@ -59,11 +74,23 @@ function resolveRef(
     return;
   }
   const id = String(value);
-  const found = run.resolver
-    ? run.direction === 'in'
-      ? run.resolver.toCanonical(ref.entity, id)
-      : run.resolver.toExternal(ref.entity, id)
-    : undefined;
+  // A resolver refuses an id that cannot be one (invalid_data): an error of this field and record.
+  // Its other failures (database down) are not data problems: they reject the whole call.
+  const refused = (error: unknown) => {
+    if (!isHubError(error) || error.kind !== 'invalid_data') throw error;
+    run.errors.push(issueFrom(path, error));
+  };
+  let found: ReturnType<ReferenceResolver['toExternal']>;
+  try {
+    found = run.resolver
+      ? run.direction === 'in'
+        ? run.resolver.toCanonical(ref.entity, id)
+        : run.resolver.toExternal(ref.entity, id)
+      : undefined;
+  } catch (error) {
+    refused(error);
+    return;
+  }
   const settle = (resolved: string | undefined) => {
     if (resolved !== undefined) field.set(target, resolved);
     else if (ref.onMissing === 'null') field.set(target, null);
@@ -74,8 +101,7 @@ function resolveRef(
       run.pending.push({ direction: 'in', entity: ref.entity, externalId: id, fieldPath: path });
     else run.pending.push({ direction: 'out', entity: ref.entity, canonicalId: id, fieldPath: path });
   };
-  // Resolver failures (database down) are not data problems: they reject the whole call.
-  if (isThenable(found)) run.waits.push(found.then(settle));
+  if (isThenable(found)) run.waits.push(found.then(settle, refused));
   else settle(found);
 }
 
@@ -128,8 +154,18 @@ function finish(
     else if (value !== undefined) field.set(target, value);
     return;
   }
-  if (field.each) finishEach(field, value, target, path, run, root);
-  else if (field.ref) resolveRef(field, value, target, path, run);
+  if (field.each) {
+    finishEach(field, value, target, path, run, root);
+    return;
+  }
+  const nonFinite = nonFiniteAt(value);
+  if (nonFinite) {
+    const where = nonFinite.at ? `${path}.${nonFinite.at}` : path;
+    const message = `expected a finite number, got ${nonFinite.number}`;
+    run.errors.push({ path: where, code: 'non_finite_number', message });
+    return;
+  }
+  if (field.ref) resolveRef(field, value, target, path, run);
   else field.set(target, value);
 }
 

@@ -49,7 +49,7 @@ const scalar = fc.oneof(
   fc.integer({ min: -1000, max: 1000 }),
   fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
   fc.string({ maxLength: 6 }),
-  fc.constantFrom('  a   b ', '12', '-3.5', '1e3', '0x1', ' 7', ''),
+  fc.constantFrom('  a   b ', '12', '-3.5', '1e3', '1e400', '-1e400', '0x1', ' 7', ''),
 );
 const value = fc.oneof(
   scalar,
@@ -110,5 +110,15 @@ describe('fast expression translation', () => {
       { numRuns: 400, seed: 20250701 },
     );
     expect(handled).toBeGreaterThan(expressions.length * 100);
+  });
+
+  it('hands a number that overflows to JSONata, which refuses it', async () => {
+    const expression = jsonata('$number(a)');
+    const fast = translateExpression(expression.ast(), helpers)!;
+    for (const text of ['1e400', '-1e400', '123456789e308']) {
+      expect(fast({ a: text }, { a: text }), text).toBe(BAIL);
+      expect(await viaJsonata(expression, { a: text }), text).toEqual({ error: 'D3030' });
+    }
+    expect(fast({ a: '1e308' }, {})).toBe(1e308);
   });
 });

@@ -64,7 +64,10 @@ const builtins: Record<string, (value: unknown) => unknown> = {
   string: (value) => (value === undefined || typeof value === 'string' ? value : BAIL),
   number: (value) => {
     if (value === undefined || (typeof value === 'number' && Number.isFinite(value))) return value;
-    return typeof value === 'string' && numberText.test(value) ? Number(value) : BAIL;
+    if (typeof value !== 'string' || !numberText.test(value)) return BAIL;
+    // Text beyond the double range ("1e400") reads as Infinity, which JSONata refuses (D3030).
+    const number = Number(value);
+    return Number.isFinite(number) ? number : BAIL;
   },
   exists: (value) => value !== undefined,
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HubError } from '../errors/index.ts';
 import { applyMapping } from './apply.ts';
 import { compileMapping } from './compile.ts';
 import { loadDefaultMapping, parseMappingYaml } from './loader.ts';
@@ -179,5 +180,38 @@ describe('references outbound', () => {
     const retried = await applyMapping(compiled, customer, { resolver: xref });
     expect(retried.status).toBe('ok');
     expect(retried.value.ParentId).toBe('ACC-77');
+  });
+
+  it('reports an id the resolver refuses as an error of its field, and rejects on its other failures', async () => {
+    const compiled = compileMapping(await loadDefaultMapping('example', 'customers', 'out'));
+    const customer = { name: 'Gamma', parentCustomerId: 'not-an-id' };
+    const refusal = () =>
+      new HubError('invalid_data', 'invalid_reference', '"not-an-id" is not the canonical id of a customer');
+    const refusing: ReferenceResolver[] = [
+      {
+        toCanonical: () => undefined,
+        toExternal: () => {
+          throw refusal();
+        },
+      },
+      { toCanonical: () => undefined, toExternal: async () => Promise.reject(refusal()) },
+    ];
+    for (const resolver of refusing) {
+      const result = await applyMapping(compiled, customer, { resolver });
+      expect(result.status).toBe('invalid');
+      expect(result.errors).toEqual([
+        {
+          path: 'ParentId',
+          code: 'invalid_reference',
+          message: '"not-an-id" is not the canonical id of a customer',
+        },
+      ]);
+      expect(result.value.Name).toBe('Gamma');
+    }
+    const down: ReferenceResolver = {
+      toCanonical: () => undefined,
+      toExternal: async () => Promise.reject(new HubError('transient', 'network_error', 'database down')),
+    };
+    await expect(applyMapping(compiled, customer, { resolver: down })).rejects.toThrow('database down');
   });
 });

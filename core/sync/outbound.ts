@@ -37,6 +37,15 @@ export const idempotencyKeyOf = (
   version: number,
 ) => `${connectionId}:${stream}:${canonicalId}:${version}`;
 
+/**
+ * What the outbound mapping maps for a record: its body with its canonical id, its version and its
+ * id in the target (undefined until the target has it). A dry-run maps the same (mappings route).
+ */
+export const outboundMappingInput = (
+  record: { id: string; version: number | undefined; body: Record<string, unknown> },
+  externalId: string | undefined,
+): Record<string, unknown> => ({ ...record.body, id: record.id, version: record.version, externalId });
+
 /** How long an outbound record may wait for a referenced record to reach the target. */
 const PENDING_OUT_MAX_MS = 10 * 60_000;
 const PENDING_OUT_RETRY_MS = 2_000;
@@ -150,11 +159,9 @@ async function writeBatch(
         });
       continue;
     }
-    const result = await applyMapping(
-      mapping.compiled,
-      { ...record.body, id: record.id, version: record.version, externalId },
-      { resolver },
-    );
+    const result = await applyMapping(mapping.compiled, outboundMappingInput(record, externalId), {
+      resolver,
+    });
     if (result.status === 'pending') {
       waiting.push({ record, refs: result.pendingRefs });
       continue;

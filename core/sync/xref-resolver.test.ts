@@ -90,4 +90,16 @@ describe.each(storeDrivers())('the xref resolver on $name', (store) => {
         .map((contact) => contact.accountId),
     ).toEqual(['E-1']);
   });
+
+  it('refuses a canonical id of the wrong form as bad data, and still prefetches the others', async () => {
+    const ids = await customerInEachSystem();
+    const resolver = createXrefResolver(test.hub.store.db, 'erp');
+    await resolver.prefetchCanonical('customer', [ids.erp, 'ACC-77']);
+    expect(await resolver.toExternal('customer', ids.erp)).toBe('E-1');
+    await expect(resolver.toExternal('customer', 'ACC-77')).rejects.toMatchObject({
+      kind: 'invalid_data',
+      code: 'invalid_reference',
+      message: '"ACC-77" is not the canonical id of a customer (expected a UUID)',
+    });
+  });
 });

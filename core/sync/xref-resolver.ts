@@ -1,6 +1,26 @@
+import { HubError } from '../errors/index.ts';
 import type { ReferenceResolver } from '../mapping/index.ts';
 import type { Queryable } from '../store/db.ts';
 import { canonicalIdsFor } from '../store/repos/xref.ts';
+
+/** The form of a canonical id; anything else PostgreSQL would refuse as a uuid. */
+const canonicalIdForm = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const hasCanonicalIdForm = (value: unknown): value is string =>
+  typeof value === 'string' && canonicalIdForm.test(value);
+
+/**
+ * A value in a reference field that cannot be a canonical id is bad data of that record, not a
+ * database failure that would fail every record of its batch with it.
+ */
+function assertCanonicalId(entity: string, canonicalId: string): void {
+  if (hasCanonicalIdForm(canonicalId)) return;
+  throw new HubError(
+    'invalid_data',
+    'invalid_reference',
+    `"${canonicalId}" is not the canonical id of a ${entity} (expected a UUID)`,
+  );
+}
 
 /** Merges followed from a referenced record to its survivor, as reads of a merged id do. */
 const MAX_MERGE_HOPS = 10;
@@ -54,6 +74,7 @@ export function createXrefResolver(db: Queryable, connectionId: string) {
     async toExternal(entity, canonicalId) {
       const key = `${entity}\u0000${canonicalId}`;
       if (!toExternalCache.has(key)) {
+        assertCanonicalId(entity, canonicalId);
         const found = await externalIdsThroughMerges(db, entity, connectionId, [canonicalId]);
         toExternalCache.set(key, found.get(canonicalId));
       }
@@ -64,8 +85,10 @@ export function createXrefResolver(db: Queryable, connectionId: string) {
       for (const id of externalIds) toCanonicalCache.set(`${entity}\u0000${id}`, found.get(id));
     },
     async prefetchCanonical(entity, canonicalIds) {
-      const found = await externalIdsThroughMerges(db, entity, connectionId, canonicalIds);
-      for (const id of canonicalIds) toExternalCache.set(`${entity}\u0000${id}`, found.get(id));
+      // Ids of the wrong form are left to toExternal, which refuses each for its own record.
+      const wellFormed = canonicalIds.filter(hasCanonicalIdForm);
+      const found = await externalIdsThroughMerges(db, entity, connectionId, wellFormed);
+      for (const id of wellFormed) toExternalCache.set(`${entity}\u0000${id}`, found.get(id));
     },
     forget() {
       toCanonicalCache.clear();

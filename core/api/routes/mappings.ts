@@ -5,7 +5,8 @@ import { HubError } from '../../errors/index.ts';
 import { dryRun, zodValidator } from '../../mapping/index.ts';
 import { entitySchemas, isEntityName } from '../../model/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
-import { getFailure } from '../../sync/failures.ts';
+import { goldenBodiesByIds } from '../../store/repos/golden.ts';
+import { type FailedSync, getFailure } from '../../sync/failures.ts';
 import {
   mappingAt,
   mappingFor,
@@ -13,8 +14,9 @@ import {
   proposedMapping,
   saveMappingOverride,
 } from '../../sync/mapping-source.ts';
+import { outboundMappingInput } from '../../sync/outbound.ts';
 import { inboundRecordCheck } from '../../sync/record-checks.ts';
-import { createXrefResolver } from '../../sync/xref-resolver.ts';
+import { createXrefResolver, hasCanonicalIdForm } from '../../sync/xref-resolver.ts';
 import { parseBody, parseQuery } from '../validate.ts';
 import { streamsOfConnection } from './connector-schema.ts';
 import {
@@ -84,6 +86,70 @@ async function proposed(hub: Hub, connection: { id: string; kind: string }, key:
     hub.mappingsRoot,
   );
   return mapping.compiled;
+}
+
+type XrefResolver = ReturnType<typeof createXrefResolver>;
+
+/** A failed sync replays through the mapping of its own connection, stream and direction only. */
+function assertFailureOf(failure: FailedSync, key: MappingKey): void {
+  const { id, connectionId, stream, direction } = failure;
+  if (connectionId === key.connectionId && stream === key.stream && direction === key.direction) return;
+  throw new HubError(
+    'invalid_data',
+    'failure_of_other_stream',
+    `Failed sync ${id} belongs to ${connectionId}/${stream} (${direction}), not to mapping ${key.id}`,
+    { fieldPath: 'failureId', details: { failureId: id, connectionId, stream, direction } },
+  );
+}
+
+/**
+ * An outbound sample as the write maps it (outboundMappingInput): with the canonical id, version
+ * and target id of the record it is the body of, the failed sync's record or the one its own `id`
+ * names. A sample that names no canonical id is mapped as given.
+ */
+async function asWriteInput(
+  hub: Hub,
+  entity: string,
+  resolver: XrefResolver,
+  sample: unknown,
+  canonicalId?: string | null,
+): Promise<unknown> {
+  if (sample === null || typeof sample !== 'object' || Array.isArray(sample)) return sample;
+  const body = sample as Record<string, unknown>;
+  const id = canonicalId ?? body.id;
+  if (!hasCanonicalIdForm(id)) return sample;
+  const [golden, externalId] = await Promise.all([
+    goldenBodiesByIds(hub.store.db, [id]),
+    resolver.toExternal(entity, id),
+  ]);
+  const ownVersion = typeof body.version === 'number' ? body.version : undefined;
+  return outboundMappingInput({ id, version: golden.get(id)?.version ?? ownVersion, body }, externalId);
+}
+
+/** The samples of a dry-run: those given, then the failed sync's payload; outbound, as the write maps them. */
+async function samplesOf(
+  hub: Hub,
+  key: MappingKey,
+  body: z.infer<typeof dryRunBodySchema>,
+  entity: string,
+  resolver: XrefResolver,
+): Promise<unknown[]> {
+  const samples: Array<{ sample: unknown; canonicalId?: string | null }> = (body.samples ?? []).map(
+    (sample) => ({ sample }),
+  );
+  if (body.failureId) {
+    const failure = await getFailure(hub.store.db, body.failureId);
+    if (!failure)
+      throw new HubError('not_found', 'failure_not_found', `No failed sync ${body.failureId}`, {
+        fieldPath: 'failureId',
+      });
+    assertFailureOf(failure, key);
+    samples.push({ sample: failure.rawPayload, canonicalId: failure.canonicalId });
+  }
+  if (key.direction === 'in') return samples.map(({ sample }) => sample);
+  return Promise.all(
+    samples.map(({ sample, canonicalId }) => asWriteInput(hub, entity, resolver, sample, canonicalId)),
+  );
 }
 
 export function mappingRoutes(hub: Hub): Router {
@@ -206,15 +272,8 @@ export function mappingRoutes(hub: Hub): Router {
       });
       return;
     }
-    const samples = [...(body.samples ?? [])];
-    if (body.failureId) {
-      const failure = await getFailure(hub.store.db, body.failureId);
-      if (!failure)
-        throw new HubError('not_found', 'failure_not_found', `No failed sync ${body.failureId}`, {
-          fieldPath: 'failureId',
-        });
-      samples.push(failure.rawPayload);
-    }
+    const resolver = createXrefResolver(hub.store.db, connection.id);
+    const samples = await samplesOf(hub, key, body, connection.spec.entity, resolver);
     if (samples.length === 0)
       throw new HubError('invalid_data', 'no_samples', 'Give samples or a failureId to dry-run on', {
         fieldPath: 'samples',
@@ -224,13 +283,7 @@ export function mappingRoutes(hub: Hub): Router {
       key.direction === 'in' && isEntityName(entity) ? zodValidator(entitySchemas[entity]) : undefined;
     // Inbound samples meet the run's own checks before mapping (primary key, storable strings).
     const check = key.direction === 'in' ? inboundRecordCheck(connection.spec) : undefined;
-    const report = await dryRun(
-      compiled,
-      samples,
-      { resolver: createXrefResolver(hub.store.db, connection.id) },
-      validate,
-      check,
-    );
+    const report = await dryRun(compiled, samples, { resolver }, validate, check);
     res.json({ valid: true, errors: [], ...report });
   });
   return router;
