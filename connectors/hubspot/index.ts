@@ -2,7 +2,8 @@ import { defineConnector } from '../../core/connector/define.ts';
 import { checkHubspot } from './check.ts';
 import { createHubspotClient } from './client.ts';
 import { type HubspotConfig, hubspotConfigSchema } from './config.ts';
-import { searchChanges } from './search.ts';
+import { portalTimeZone } from './portal-time-zone.ts';
+import { readChanges } from './read.ts';
 import { findCrmObjectStream, hubspotStreams } from './streams/crm-object.ts';
 import { receiveWebhook } from './webhook.ts';
 import { writeCrmObjects } from './write.ts';
@@ -14,11 +15,11 @@ export const hubspot = defineConnector<HubspotConfig>({
   streams: hubspotStreams.map((stream) => stream.spec),
   check: (ctx) => checkHubspot(ctx.config, createHubspotClient(ctx), hubspotStreams),
   read: (ctx, stream, cursor) =>
-    searchChanges(createHubspotClient(ctx), findCrmObjectStream(stream), cursor, {
-      limit: ctx.config.pageSize,
-      overlapMs: ctx.config.overlapSeconds * 1000,
-    }),
-  write: (ctx, stream, ops) =>
-    writeCrmObjects(createHubspotClient(ctx), findCrmObjectStream(stream), ctx.config.idProperty, ops),
+    readChanges(ctx, createHubspotClient(ctx), findCrmObjectStream(stream), cursor),
+  write: (ctx, stream, ops) => {
+    const client = createHubspotClient(ctx);
+    const timeZone = portalTimeZone(client, ctx.logger);
+    return writeCrmObjects(client, findCrmObjectStream(stream), ctx.config.idProperty, ops, timeZone);
+  },
   webhook: receiveWebhook,
 });

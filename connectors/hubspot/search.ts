@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { Cursor, ReadPage } from '../../core/connector/types.ts';
 import { HubError, parseOrThrow } from '../../core/errors/index.ts';
-import { admitStamped, type SeenWindow, stampKey } from '../shared/overlap-window.ts';
+import { admitStamped, type SeenWindow } from '../shared/overlap-window.ts';
 import type { HubspotClient } from './client.ts';
-import { attachDealAssociations } from './deal-associations.ts';
 import type { CrmObjectStream } from './streams/crm-object.ts';
 
 /**
@@ -27,16 +25,12 @@ const searchResponseSchema = z.object({
   results: z.array(crmObjectSchema),
   paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
 });
-const cursorSchema = z.union([
-  z.object({ since: z.number(), seen: z.array(z.string()) }),
-  // Cursors stored before the overlap window kept only the ids read at `since`.
-  z.object({ since: z.number(), idsAtSince: z.array(z.string()) }).transform(({ since, idsAtSince }) => ({
-    since,
-    seen: idsAtSince.map((id) => stampKey({ id, ms: since })),
-  })),
-]);
+export type CrmObject = z.output<typeof crmObjectSchema>;
 
-type CrmObject = z.output<typeof crmObjectSchema>;
+export interface SearchPage {
+  records: CrmObject[];
+  window: SeenWindow | undefined;
+}
 
 export interface SearchOptions {
   limit: number;
@@ -84,16 +78,14 @@ async function searchPage(
   return parseOrThrow(searchResponseSchema, response, { what: `HubSpot ${stream.objectType} search` });
 }
 
+/** Objects changed since `window` (all of them without one), each page with the window after it. */
 export async function* searchChanges(
   client: HubspotClient,
   stream: CrmObjectStream,
-  raw: Cursor | undefined,
+  window: SeenWindow | undefined,
   { limit, overlapMs }: SearchOptions,
-): AsyncGenerator<ReadPage> {
-  let cursor: SeenWindow | undefined =
-    raw === undefined || raw === null
-      ? undefined
-      : parseOrThrow(cursorSchema, raw, { what: `hubspot ${stream.spec.name} cursor` });
+): AsyncGenerator<SearchPage> {
+  let cursor = window;
   const stampOf = (record: CrmObject) => ({ id: record.id, ms: modifiedAt(record, stream.modifiedProperty) });
   let from = cursor && cursor.since - overlapMs;
   let after: string | undefined;
@@ -101,10 +93,7 @@ export async function* searchChanges(
     const page = await searchPage(client, stream, searchBody(stream, from, limit, after));
     const admitted = admitStamped(cursor, page.results, stampOf, overlapMs);
     cursor = admitted.window;
-    const records = stream.lineItemProperties
-      ? await attachDealAssociations(client, admitted.fresh, stream.lineItemProperties)
-      : admitted.fresh;
-    yield { records, cursor: cursor ?? null };
+    yield { records: admitted.fresh, window: cursor };
     const next = page.paging?.next?.after;
     const last = page.results.at(-1);
     if (!next || !last) return;

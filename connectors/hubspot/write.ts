@@ -2,6 +2,7 @@ import type { WriteOp, WriteResult } from '../../core/connector/types.ts';
 import { type HubError, isHubError } from '../../core/errors/index.ts';
 import { batchOutcomes } from './batch-result.ts';
 import type { HubspotClient } from './client.ts';
+import { isCalendarDay, startOfPortalDay } from './portal-time-zone.ts';
 import type { CrmObjectStream } from './streams/crm-object.ts';
 
 /**
@@ -101,12 +102,35 @@ function chunks<T>(items: T[]): T[][] {
   return all;
 }
 
+/**
+ * HubSpot reads a bare day given to a datetime property as midnight UTC, which the portal shows
+ * as the day before west of Greenwich: such days are sent as the start of the day in its zone.
+ */
+async function withPortalDays(
+  ops: WriteOp[],
+  properties: string[],
+  timeZone: () => Promise<string>,
+): Promise<WriteOp[]> {
+  const dated = (op: WriteOp) =>
+    op.action === 'upsert' && properties.some((name) => isCalendarDay(op.record[name]));
+  if (!ops.some(dated)) return ops;
+  const zone = await timeZone();
+  return ops.map((op) => {
+    if (!dated(op)) return op;
+    const record = { ...op.record };
+    for (const name of properties) record[name] = startOfPortalDay(record[name], zone);
+    return { ...op, record };
+  });
+}
+
 export async function writeCrmObjects(
   client: HubspotClient,
   stream: CrmObjectStream,
   idProperty: string,
-  ops: WriteOp[],
+  given: WriteOp[],
+  timeZone: () => Promise<string>,
 ): Promise<WriteResult[]> {
+  const ops = await withPortalDays(given, stream.portalDayProperties ?? [], timeZone);
   const outcome = new Map<string, WriteResult>();
   const upserts = ops.filter((op) => op.action === 'upsert');
   const calls: Array<() => Promise<WriteResult[]>> = [

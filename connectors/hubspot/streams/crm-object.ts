@@ -10,6 +10,11 @@ export interface CrmObjectStream {
   properties: string[];
   /** Line item properties, for deals. */
   lineItemProperties?: string[];
+  /**
+   * Datetime properties the hub takes as calendar days of the portal's time zone: records read
+   * carry `portal_time_zone`, and a day written is sent as the start of that day there.
+   */
+  portalDayProperties?: string[];
 }
 
 export function defineCrmObjectStream(options: {
@@ -19,6 +24,7 @@ export function defineCrmObjectStream(options: {
   modifiedProperty?: string;
   properties: string[];
   lineItemProperties?: string[];
+  portalDayProperties?: string[];
 }): CrmObjectStream {
   const modifiedProperty = options.modifiedProperty ?? 'hs_lastmodifieddate';
   return {
@@ -26,6 +32,7 @@ export function defineCrmObjectStream(options: {
     modifiedProperty,
     properties: [...new Set([...options.properties, modifiedProperty, 'createdate'])],
     lineItemProperties: options.lineItemProperties,
+    portalDayProperties: options.portalDayProperties,
     spec: {
       name: options.name,
       entity: options.entity,
@@ -108,6 +115,7 @@ export const deals = defineCrmObjectStream({
     'hs_deal_stage_probability',
   ],
   lineItemProperties: ['name', 'hs_product_id', 'hs_sku', 'quantity', 'price', 'amount', 'discount'],
+  portalDayProperties: ['closedate'],
 });
 
 export const hubspotStreams: CrmObjectStream[] = [companies, contacts, products, deals];

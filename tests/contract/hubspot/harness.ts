@@ -36,6 +36,23 @@ export function api(token = privateToken) {
   return nock(baseUrl, { reqheaders: { authorization: `Bearer ${token}` } });
 }
 
+/** The list of archived objects of `objectType`, empty, for every read that asks. */
+export function noArchived(objectType: string) {
+  api()
+    .persist()
+    .get(`/crm/v3/objects/${objectType}`)
+    .query({ archived: 'true', limit: '100' })
+    .reply(200, { results: [] });
+}
+
+/** The account details (time zone America/Chicago), once. */
+export function accountDetails(timeZone = 'America/Chicago') {
+  const details = fixture('account-details') as Record<string, unknown>;
+  return api()
+    .get('/account-info/v3/details')
+    .reply(200, { ...details, timeZone, utcOffset: '-06:00', utcOffsetMilliseconds: -21_600_000 });
+}
+
 export function tokenEndpoint() {
   return tokenEndpointFor(oauthAuth.refreshToken);
 }

@@ -100,6 +100,50 @@ describe('hubspot default mappings', () => {
     expect(await dealIn('EUR', '12.34')).toEqual({ amountMinor: 1234, currency: 'EUR' });
   });
 
+  it('prices a line item without a price by its amount over its quantity, and keeps one with neither unpriced', async () => {
+    const compiled = compileMapping(await loadDefaultMapping('hubspot', 'deals', 'in'));
+    const deal = structuredClone(samples.deals) as { id: string; properties: Record<string, unknown> };
+    deal.properties.deal_currency_code = 'EUR';
+    const line = (id: string, properties: Record<string, string | null>) => ({
+      id,
+      properties: { hs_product_id: '3001', discount: null, ...properties },
+    });
+    const lineItems = [
+      line('7101', { quantity: '3', price: null, amount: '100' }),
+      line('7102', { quantity: '4', price: '', amount: '' }),
+      line('7103', { quantity: '0', amount: '50' }),
+      line('7104', { quantity: '2', price: '12.50', amount: '20' }),
+    ];
+    const result = await applyMapping(compiled, { ...deal, line_items: lineItems }, { resolver });
+    expect(result.errors).toEqual([]);
+    expect(() => validateEntity('opportunity', result.value, deal.id)).not.toThrow();
+    const lines = result.value.lines as Array<{ quantity: { value: number }; unitPrice?: unknown }>;
+    expect(lines.map((entry) => [entry.quantity.value, entry.unitPrice])).toEqual([
+      [3, { amountMinor: 3333, currency: 'EUR' }],
+      [4, undefined],
+      [0, undefined],
+      [2, { amountMinor: 1250, currency: 'EUR' }],
+    ]);
+    expect(lines.filter((entry) => 'unitPrice' in entry)).toHaveLength(2);
+  });
+
+  it('reads a close date as the day it falls on in the portal’s time zone', async () => {
+    const compiled = compileMapping(await loadDefaultMapping('hubspot', 'deals', 'in'));
+    const closing = async (closedate: string, portalTimeZone?: string) => {
+      const deal = structuredClone(samples.deals) as { properties: Record<string, unknown> };
+      deal.properties.closedate = closedate;
+      const zone = portalTimeZone === undefined ? {} : { portal_time_zone: portalTimeZone };
+      const result = await applyMapping(compiled, { ...deal, ...zone }, { resolver });
+      expect(result.errors).toEqual([]);
+      return result.value.closeDate;
+    };
+    expect(await closing('2024-07-01T04:30:00.000Z', 'America/Chicago')).toBe('2024-06-30');
+    expect(await closing('2024-06-30T15:30:00.000Z', 'Pacific/Auckland')).toBe('2024-07-01');
+    expect(await closing('2024-07-01T04:30:00.000Z', 'US/Eastern')).toBe('2024-07-01');
+    // Deals read before the connector gave the portal's zone: UTC, as before.
+    expect(await closing('2024-07-01T04:30:00.000Z')).toBe('2024-07-01');
+  });
+
   it('writes a deal back into the default pipeline with its stage', async () => {
     const { value } = await mapIn('deals');
     expect(await mapOut('deals', value)).toEqual({

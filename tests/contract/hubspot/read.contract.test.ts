@@ -5,12 +5,14 @@ import { companies, deals } from '../../../connectors/hubspot/streams/crm-object
 import { createMemoryState } from '../../../core/connector/index.ts';
 import { redact } from '../../../core/log/index.ts';
 import {
+  accountDetails,
   api,
   collect,
   fixture,
   idsOf,
   makeConfig,
   makeContext,
+  noArchived,
   oauthAuth,
   searchBody,
   tokenEndpoint,
@@ -37,6 +39,7 @@ function company(id: string, modified: string) {
 /** A search endpoint over the companies as they are when each request comes in, with its 10,000 ceiling. */
 function serveSearch(current: () => Company[]): SearchRequest[] {
   const requests: SearchRequest[] = [];
+  noArchived('companies');
   api()
     .persist()
     .post(companySearch, (body: SearchRequest) => Boolean(requests.push(body)))
@@ -69,10 +72,15 @@ describe('HubSpot reads', () => {
         searchBody('hs_lastmodifieddate', companies.properties, at('2024-05-01T10:05:00.000Z'), 200),
       )
       .reply(200, fixture('companies-search-2'));
+    noArchived('companies');
     const pages = await collect(hubspot.read(ctx, 'companies', { since, seen: [] }));
     expect(idsOf(pages)).toEqual(['5001', '5002', '5003']);
     const newest = at('2024-05-01T10:05:00.000Z');
-    expect(pages.at(-1)?.cursor).toEqual({ since: newest, seen: [`5002@${newest}`, `5003@${newest}`] });
+    expect(pages.at(-1)?.cursor).toEqual({
+      since: newest,
+      seen: [`5002@${newest}`, `5003@${newest}`],
+      archived: { since: expect.any(Number), seen: [] },
+    });
     expect(nock.pendingMocks()).toEqual([]);
   });
 
@@ -89,7 +97,11 @@ describe('HubSpot reads', () => {
     const pages = await collect(hubspot.read(ctx, 'companies', null));
     expect(idsOf(pages)).toEqual(['A', 'B', 'C', 'D', 'A']);
     const newest = at('2024-05-01T10:05:00.000Z');
-    expect(pages.at(-1)?.cursor).toEqual({ since: newest, seen: [`A@${newest}`] });
+    expect(pages.at(-1)?.cursor).toEqual({
+      since: newest,
+      seen: [`A@${newest}`],
+      archived: { since: expect.any(Number), seen: [] },
+    });
   });
 
   it('reads an object that reached the search index after a newer one, and nothing twice', async () => {
@@ -171,6 +183,7 @@ describe('HubSpot reads', () => {
         inputs: [{ id: '7001' }, { id: '7002' }],
       })
       .reply(200, fixture('line-items-batch-read'));
+    accountDetails();
     const [page] = await collect(hubspot.read(ctx, 'deals', null));
     const [first, second] = page.records as Array<{
       line_items: Array<{ id: string; properties: { quantity: string } }>;
@@ -214,6 +227,7 @@ describe('HubSpot reads', () => {
         status: 'COMPLETE',
         results: ['7001', '7002', '7003'].map((id) => ({ id, properties: { quantity: '1' } })),
       });
+    accountDetails();
     const [page] = await collect(hubspot.read(ctx, 'deals', null));
     const [first] = page.records as Array<{ line_items: Array<{ id: string }> }>;
     expect(first.line_items.map((line) => line.id)).toEqual(['7001', '7002', '7003']);

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { isHubError, parseOrThrow } from '../../core/errors/index.ts';
+import type { Logger } from '../../core/log/index.ts';
+import { assertTimeZone, parseDate } from '../../core/mapping/parse-date.ts';
+import type { HubspotClient } from './client.ts';
+
+/**
+ * HubSpot keeps datetimes in UTC and shows them in the portal's time zone (Settings > Account
+ * defaults): a deal closing at 23:30 in Chicago is the next day in UTC. That zone comes from the
+ * account details, which an app without the scope to read them may not ask for: its days are
+ * then taken in UTC, with a warning.
+ * @see https://developers.hubspot.com/docs/api/settings/account-information-api
+ */
+export const fallbackTimeZone = 'UTC';
+
+const accountDetailsSchema = z.looseObject({ timeZone: z.string().min(1) });
+
+async function readPortalTimeZone(client: HubspotClient, logger: Logger): Promise<string> {
+  let details: unknown;
+  try {
+    details = await client.send<unknown>(
+      { method: 'GET', url: '/account-info/v3/details' },
+      'Read account details',
+    );
+  } catch (error) {
+    if (!isHubError(error) || error.details.status !== 403) throw error;
+    logger.warn(
+      `HubSpot refused to give the account's time zone (${error.message}); deal close dates are taken as days in ${fallbackTimeZone} until the app may read the account details`,
+    );
+    return fallbackTimeZone;
+  }
+  const { timeZone } = parseOrThrow(accountDetailsSchema, details, { what: 'HubSpot account details' });
+  try {
+    assertTimeZone(timeZone);
+  } catch {
+    logger.warn(
+      `HubSpot account details name the time zone "${timeZone}", which this hub does not know; deal close dates are taken as days in ${fallbackTimeZone}`,
+    );
+    return fallbackTimeZone;
+  }
+  return timeZone;
+}
+
+/** The portal's time zone, asked for at the first call and kept for the read or write that made it. */
+export function portalTimeZone(client: HubspotClient, logger: Logger): () => Promise<string> {
+  let zone: Promise<string> | undefined;
+  return () => {
+    zone ??= readPortalTimeZone(client, logger).catch((error: unknown) => {
+      zone = undefined;
+      throw error;
+    });
+    return zone;
+  };
+}
+
+export function isCalendarDay(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+}
+
+/** A calendar day (2024-06-30) as the instant it starts in `timeZone`; any other value as it is. */
+export function startOfPortalDay(value: unknown, timeZone: string): unknown {
+  if (!isCalendarDay(value)) return value;
+  return new Date(parseDate(value, timeZone) as string).toISOString();
+}
