@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, type JobType, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { HubError, toHubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
@@ -9,6 +9,7 @@ import {
   type Consumer,
   checkedJobId,
   DEFAULT_ATTEMPTS,
+  DROPPED_JOB,
   type JobHandler,
   type JobOptions,
   KEPT_COMPLETED,
@@ -19,6 +20,10 @@ import {
   waitUntilIdle,
 } from './port.ts';
 import { decideRetry } from './retry-policy.ts';
+
+/** Where a job waits before a worker takes it: in the queue (paused or not), by priority or for its time. */
+const WAITING_STATES: JobType[] = ['wait', 'prioritized', 'delayed'];
+const LISTED_PER_CALL = 500;
 
 /** Carries the delay decideRetry chose to BullMQ's backoff strategy. */
 class RetryLater extends Error {
@@ -87,6 +92,10 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
         } catch (raw) {
           const error = toHubError(raw);
           const decision = decideRetry(error, view.attemptsMade, view.maxAttempts);
+          if (!decision.retry && decision.dropped) {
+            logger.warn(DROPPED_JOB, { queue: name, jobId: job.id, error: error.message });
+            return;
+          }
           if (decision.retry && !decision.countsAsAttempt) {
             await job.moveToDelayed(Date.now() + decision.delayMs, token);
             throw new DelayedError();
@@ -148,6 +157,22 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
     };
   };
 
+  /** Jobs not yet taken by a worker; a job moving on meanwhile is left alone by its removal. */
+  const removeMatching = async <T>(queue: Queue, matches: (data: T) => boolean): Promise<number> => {
+    const ids: string[] = [];
+    for (let start = 0; ; start += LISTED_PER_CALL) {
+      const jobs = await queue.getJobs(WAITING_STATES, start, start + LISTED_PER_CALL - 1, true);
+      if (jobs.length === 0) break;
+      for (const job of jobs) if (job.id && matches(job.data as T)) ids.push(job.id);
+    }
+    let removed = 0;
+    for (let at = 0; at < ids.length; at += LISTED_PER_CALL) {
+      const codes = await Promise.all(ids.slice(at, at + LISTED_PER_CALL).map((id) => queue.remove(id)));
+      removed += codes.filter((code) => code === 1).length;
+    }
+    return removed;
+  };
+
   return {
     driver: 'bullmq',
     async add(name, jobName, data, options) {
@@ -162,6 +187,13 @@ export function createBullmqQueue(options: BullmqOptions): QueuePort {
     consume,
     counts,
     whenIdle: (name, timeoutMs = 30_000) => waitUntilIdle(counts, name, timeoutMs, 20),
+    async removeWaiting(name, matches) {
+      const queue = queueOf(name);
+      if (matches) return removeMatching(queue, matches);
+      const before = await counts(name);
+      await queue.drain(true);
+      return before.waiting + before.delayed;
+    },
     async epoch() {
       // One round trip (Redis 7): sets a new epoch only where none is, and answers the one before.
       const fresh = randomUUID();

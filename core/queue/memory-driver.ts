@@ -7,6 +7,7 @@ import {
   type Consumer,
   checkedJobId,
   DEFAULT_ATTEMPTS,
+  DROPPED_JOB,
   type JobHandler,
   type JobOptions,
   KEPT_COMPLETED,
@@ -28,7 +29,8 @@ interface MemoryJob {
 
 interface MemoryQueue {
   ready: MemoryJob[];
-  delayed: Set<MemoryJob>;
+  /** Each delayed job with the timer that makes it ready. */
+  delayed: Map<MemoryJob, NodeJS.Timeout>;
   ids: Set<string>;
   /** Ids of finished jobs still kept, oldest first: they keep deduplicating like BullMQ's. */
   keptCompleted: string[];
@@ -56,7 +58,7 @@ export function createMemoryQueue(): QueuePort {
     if (!queue) {
       queue = {
         ready: [],
-        delayed: new Set(),
+        delayed: new Map(),
         ids: new Set(),
         keptCompleted: [],
         keptFailed: [],
@@ -77,14 +79,31 @@ export function createMemoryQueue(): QueuePort {
       for (const wake of queue.wakers) wake();
       return;
     }
-    queue.delayed.add(job);
     const timer = setTimeout(() => {
       timers.delete(timer);
       queue.delayed.delete(job);
       queue.ready.push(job);
       for (const wake of queue.wakers) wake();
     }, wait);
+    queue.delayed.set(job, timer);
     timers.add(timer);
+  };
+
+  const removeWaiting = async <T>(name: string, matches: (data: T) => boolean = () => true) => {
+    const queue = queueOf(name);
+    const kept: MemoryJob[] = [];
+    const removed: MemoryJob[] = [];
+    for (const job of queue.ready) (matches(job.data as T) ? removed : kept).push(job);
+    queue.ready = kept;
+    for (const [job, timer] of queue.delayed) {
+      if (!matches(job.data as T)) continue;
+      clearTimeout(timer);
+      timers.delete(timer);
+      queue.delayed.delete(job);
+      removed.push(job);
+    }
+    for (const job of removed) queue.ids.delete(job.id);
+    return removed.length;
   };
 
   const add = async <T>(name: string, jobName: string, data: T, options: JobOptions = {}) => {
@@ -133,14 +152,20 @@ export function createMemoryQueue(): QueuePort {
         attemptsMade: job.attemptsMade,
         maxAttempts: job.maxAttempts,
       };
-      try {
-        await handler(view);
+      const complete = () => {
         queue.completed++;
         keep(queue, queue.keptCompleted, job.id, KEPT_COMPLETED);
+      };
+      try {
+        await handler(view);
+        complete();
       } catch (raw) {
         const error = toHubError(raw);
         const decision = decideRetry(error, job.attemptsMade, job.maxAttempts);
-        if (decision.retry) {
+        if (!decision.retry && decision.dropped) {
+          logger.warn(DROPPED_JOB, { queue: name, jobId: job.id, error: error.message });
+          complete();
+        } else if (decision.retry) {
           schedule(queue, {
             ...job,
             attemptsMade: job.attemptsMade + (decision.countsAsAttempt ? 1 : 0),
@@ -219,6 +244,7 @@ export function createMemoryQueue(): QueuePort {
     consume,
     counts,
     whenIdle: (name, timeoutMs = 30_000) => waitUntilIdle(counts, name, timeoutMs, 10),
+    removeWaiting,
     async ping() {
       return !closed;
     },

@@ -55,6 +55,12 @@ export interface QueuePort {
   counts(queue: string): Promise<QueueCounts>;
   /** Resolves when the queue has nothing waiting, delayed or active. */
   whenIdle(queue: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Takes the jobs waiting or delayed in a queue out of it, those whose data `matches` or, without
+   * it, all of them (for a whole queue on Redis: as many as were there just before); a running job
+   * stays. A removed job's id no longer holds a later job back. Answers how many it removed.
+   */
+  removeWaiting<T>(queue: string, matches?: (data: T) => boolean): Promise<number>;
   ping(): Promise<boolean>;
   /**
    * An id that changes when the queue loses its state (a Redis restarted without persistence);
@@ -65,6 +71,8 @@ export interface QueuePort {
 }
 
 export const DEFAULT_ATTEMPTS = 8;
+/** The log line of a job that ended without running to its end because its connection is gone. */
+export const DROPPED_JOB = 'job dropped: its connection was deleted';
 export const KEPT_COMPLETED = 1000;
 export const KEPT_FAILED = 5000;
 

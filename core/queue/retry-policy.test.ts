@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HubError } from '../errors/index.ts';
-import { CIRCUIT_OPEN, decideRetry, RUN_INTERRUPTED, STREAM_BUSY } from './retry-policy.ts';
+import { CIRCUIT_OPEN, CONNECTION_GONE, decideRetry, RUN_INTERRUPTED, STREAM_BUSY } from './retry-policy.ts';
 
 const noJitter = () => 1;
 
@@ -49,5 +49,14 @@ describe('decideRetry', () => {
   it('never retries a permanent error', () => {
     const error = new HubError('invalid_data', 'http_400', 'name is required', { retryAfterMs: 5 });
     expect(decideRetry(error, 0, 8)).toEqual({ retry: false, reason: 'permanent: invalid_data' });
+  });
+
+  it('drops a job whose connection was deleted: it is neither retried nor failed', () => {
+    const error = new HubError('not_found', CONNECTION_GONE, 'No connection "erp"');
+    expect(decideRetry(error, 0, 8)).toEqual({
+      retry: false,
+      dropped: true,
+      reason: 'its connection was deleted',
+    });
   });
 });

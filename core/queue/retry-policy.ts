@@ -14,6 +14,12 @@ export const STREAM_BUSY = 'stream_busy';
 /** A requested sync run a shutdown stopped before it read its stream to the end: it runs again. */
 export const RUN_INTERRUPTED = 'run_interrupted';
 
+/**
+ * A job whose connection was deleted after it was queued (the code the connections repository
+ * raises): it has nothing left to do, which is not a failure.
+ */
+export const CONNECTION_GONE = 'connection_not_found';
+
 /** Jobs the hub holds back rather than failed ones: they wait without using up an attempt. */
 const WAITING_CODES = new Set([CIRCUIT_OPEN, STREAM_BUSY, RUN_INTERRUPTED]);
 
@@ -22,14 +28,16 @@ export const defaultRetryPolicy: RetryPolicy = { baseDelayMs: 500, maxDelayMs: 6
 export type RetryDecision =
   /** `countsAsAttempt` false: the hub chose to wait (an open circuit, a busy stream); the job did not fail. */
   | { retry: true; delayMs: number; reason: string; countsAsAttempt: boolean }
-  | { retry: false; reason: string };
+  /** `dropped`: the job has nothing left to do (its connection was deleted); it ends as done. */
+  | { retry: false; reason: string; dropped?: true };
 
 /**
  * The one place that decides whether a failed job runs again and when. A wait the error names
  * (Retry-After, a circuit's pause) is honoured; other transient errors back off exponentially with
  * full jitter; everything else is permanent and goes to failed_syncs at once. An open circuit
  * pauses a job without using up its attempts: the target is down, the write has not failed. So
- * does a busy stream or a shutdown for a requested sync run: the run has not failed either.
+ * does a busy stream or a shutdown for a requested sync run: the run has not failed either. A job
+ * that finds its connection deleted is dropped: neither retried nor failed.
  */
 export function decideRetry(
   error: HubError,
@@ -38,6 +46,8 @@ export function decideRetry(
   policy: RetryPolicy = defaultRetryPolicy,
   random: () => number = Math.random,
 ): RetryDecision {
+  if (error.code === CONNECTION_GONE)
+    return { retry: false, dropped: true, reason: 'its connection was deleted' };
   if (!error.retryable) return { retry: false, reason: `permanent: ${error.kind}` };
   const paused = WAITING_CODES.has(error.code);
   if (!paused && attemptsMade + 1 >= maxAttempts)

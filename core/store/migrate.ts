@@ -17,6 +17,7 @@ import * as deletedConnectionLeftovers from './migrations/0013-deleted-connectio
 import * as matchPairOrder from './migrations/0014-match-pair-order.ts';
 import * as parkedMappingVersion from './migrations/0015-parked-mapping-version.ts';
 import * as mintCounts from './migrations/0016-mint-counts.ts';
+import * as xrefConnectionIndex from './migrations/0017-xref-connection-index.ts';
 
 const migrations = [
   core,
@@ -35,6 +36,7 @@ const migrations = [
   matchPairOrder,
   parkedMappingVersion,
   mintCounts,
+  xrefConnectionIndex,
 ];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;

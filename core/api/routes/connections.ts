@@ -2,10 +2,14 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { secretPaths } from '../../connector/define.ts';
 import { HubError } from '../../errors/index.ts';
+import { logger } from '../../log/logger.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import { type ConnectionView, connectionOptionsSchema } from '../../store/repos/connections.ts';
 import { contextFor } from '../../sync/connector-context.ts';
 import { listSchedules, saveSchedule } from '../../sync/schedules.ts';
+import { SYNC_RUNS_QUEUE } from '../../sync/sync-jobs.ts';
+import { WEBHOOKS_QUEUE } from '../../sync/webhooks.ts';
+import { writeQueueName } from '../../sync/write-targets.ts';
 import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
 import {
   describeConnector,
@@ -115,6 +119,30 @@ function keepStoredSecrets(
   return merged;
 }
 
+/** Jobs of the shared queues name their connection; each connection has a write queue of its own. */
+const connectionJobSchema = z.looseObject({ connectionId: z.string() });
+const queuesNamingConnections = [SYNC_RUNS_QUEUE, WEBHOOKS_QUEUE];
+
+/**
+ * Takes a deleted connection's waiting and delayed jobs out of the queues: writes to it, runs of
+ * its streams, drains of its webhooks. One that escapes (running at the time, or queued meanwhile
+ * by a worker whose list of connections is a second old) ends as done when it finds the connection
+ * gone. So a queue that cannot be reached does not undo the delete: it is logged.
+ */
+async function removeQueuedJobs(hub: Hub, connectionId: string): Promise<number | undefined> {
+  const ofConnection = (data: unknown) =>
+    connectionJobSchema.safeParse(data).data?.connectionId === connectionId;
+  try {
+    let removed = await hub.queue.removeWaiting(writeQueueName(connectionId));
+    for (const queue of queuesNamingConnections)
+      removed += await hub.queue.removeWaiting(queue, ofConnection);
+    return removed;
+  } catch (error) {
+    logger.warn('could not remove the queued jobs of a deleted connection', { connectionId, error });
+    return undefined;
+  }
+}
+
 export function connectionRoutes(hub: Hub): Router {
   const router = Router();
   router.get('/connectors', (_req, res) => {
@@ -168,7 +196,8 @@ export function connectionRoutes(hub: Hub): Router {
   router.delete('/connections/:id', async (req, res) => {
     const view = await viewOf(hub, req.params.id);
     await hub.store.connections.remove(view.id);
-    res.locals.auditDetails = { kind: view.kind, name: view.name };
+    const queuedJobsRemoved = await removeQueuedJobs(hub, view.id);
+    res.locals.auditDetails = { kind: view.kind, name: view.name, queuedJobsRemoved };
     res.json({ id: view.id, deleted: true });
   });
   router.post('/connections/:id/check', async (req, res) => {

@@ -13,6 +13,7 @@ import { saveSchedule } from '../../sync/schedules.ts';
 import { acquireStreamLease } from '../../sync/stream-lock.ts';
 import * as leftoversMigration from '../migrations/0013-deleted-connection-leftovers.ts';
 import { createConnectionState } from './connection-state.ts';
+import { connectionLeftoverStatements } from './connections.ts';
 
 // Deleting a connection takes its operational state along (a connection created again under the
 // same id, often for another system, must start from scratch), and reaches no other system.
@@ -170,6 +171,23 @@ describe.each(storeDrivers())('deleting a connection on $name', (driver) => {
     for (const table of perConnection) expect(await rowsOf(table, 'erp'), table).toBe(0);
     expect(await Promise.all(perConnection.map((table) => rowsOf(table, 'crm')))).toEqual(crmRows);
   });
+
+  it.runIf(driver.name === 'postgres')(
+    "finds its links through an index instead of reading every connection's",
+    async () => {
+      await db().query(`INSERT INTO xref (entity, canonical_id, connection_id, external_id)
+        SELECT 'customer', gen_random_uuid(), 'plant-' || (g % 50), 'X' || g FROM generate_series(1, 100000) g`);
+      await db().query('ANALYZE xref');
+      const [deleteLinks] = connectionLeftoverStatements('connection_id = $1').filter((statement) =>
+        statement.startsWith('DELETE FROM xref '),
+      );
+      const { rows } = await db().query<{ 'QUERY PLAN': string }>(`EXPLAIN ${deleteLinks}`, ['plant-7']);
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan).not.toMatch(/Seq Scan on xref/);
+      expect(plan).toContain('xref_connection');
+    },
+    60_000,
+  );
 
   it('is not held up by the lease of a run whose worker died', async () => {
     await syncBoth();
