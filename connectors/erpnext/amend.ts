@@ -28,23 +28,31 @@ function withoutSystemFields(value: unknown): unknown {
 }
 
 /**
+ * An amendment replaces a submitted document, so it is submitted too (unless the mapped record
+ * sets docstatus itself): docstatus 1 makes Frappe's insert, or its save of a draft, submit in
+ * the same call.
+ */
+const submitted = (changes: Record<string, unknown>) => ({ docstatus: 1, ...changes });
+
+/**
  * A submitted document is never edited: it is cancelled (frappe.client.cancel) and a copy with the
- * changes is created with amended_from pointing at it, as the Amend button does. The copy is
- * created with docstatus 1, which Frappe's insert submits in the same call, so the order stays
- * submitted (unless the mapped record sets docstatus itself).
+ * changes is created with amended_from pointing at it, as the Amend button does, and submitted.
  * @see https://docs.frappe.io/erpnext/user/manual/en/amend-cancelled-document
  */
 export async function amendDocument(
   client: ErpnextClient,
   doctype: string,
-  submitted: FrappeDoc,
+  original: FrappeDoc,
   changes: Record<string, unknown>,
 ): Promise<FrappeDoc> {
-  await client.callMethod('frappe.client.cancel', { doctype, name: submitted.name });
-  return createAmendment(client, doctype, submitted, { docstatus: 1, ...changes });
+  await client.callMethod('frappe.client.cancel', { doctype, name: original.name });
+  return createAmendment(client, doctype, original, changes);
 }
 
-/** The copy that replaces a cancelled document: its fields, the changes, amended_from its name. */
+/**
+ * The submitted copy that replaces a cancelled document: its fields, the changes, amended_from
+ * its name. Also finishes an amend whose copy failed after the cancel (two separate calls).
+ */
 export async function createAmendment(
   client: ErpnextClient,
   doctype: string,
@@ -52,7 +60,20 @@ export async function createAmendment(
   changes: Record<string, unknown>,
 ): Promise<FrappeDoc> {
   const copy = withoutSystemFields(cancelled) as Record<string, unknown>;
-  return client.create(doctype, { ...copy, ...changes, amended_from: cancelled.name });
+  return client.create(doctype, { ...copy, ...submitted(changes), amended_from: cancelled.name });
+}
+
+/**
+ * A draft amendment of a cancelled document is an amend stopped before its copy was submitted:
+ * it is finished with the changes and submitted in one save, never copied a second time.
+ */
+export async function finishAmendment(
+  client: ErpnextClient,
+  doctype: string,
+  draftName: string,
+  changes: Record<string, unknown>,
+): Promise<FrappeDoc> {
+  return client.update(doctype, draftName, submitted(changes));
 }
 
 /**

@@ -6,7 +6,8 @@ import { keysetAfter } from './keyset.ts';
 
 /**
  * Frappe keeps a "Deleted Document" row (deleted_doctype, deleted_name, restored) for every
- * document deleted, created at the moment of the delete: the connector reads them as deletes.
+ * document deleted, created at the moment of the delete: the connector reads them as deletes,
+ * and those marked restored since as documents to read again.
  * @see https://docs.frappe.io/erpnext/user/manual/en/restore-deleted-documents
  */
 const DELETED_DOCUMENT = 'Deleted Document';
@@ -22,12 +23,24 @@ const deletionSchema = z.looseObject({
   restored: z.union([z.number(), z.boolean()]).optional(),
 });
 
-/** Only the System Manager role may read deleted documents: without it, deletes are not read. */
-async function unlessNotPermitted<T>(read: () => Promise<T>, doctype: string, logger: Logger) {
+const restorationSchema = z.looseObject({
+  name: z.string(),
+  creation: z.string(),
+  deleted_name: z.string(),
+  /** The name the document was restored under (its old one, unless that was taken). */
+  new_name: z.string().nullish(),
+});
+
+/**
+ * Only the System Manager role may read deleted documents: without it, deletes are not read.
+ * `quiet` for a second read of the list in the same run, whose refusal was already told.
+ */
+async function unlessNotPermitted<T>(read: () => Promise<T>, doctype: string, logger: Logger, quiet = false) {
   try {
     return await read();
   } catch (error) {
     if (!isHubError(error) || error.code !== 'erpnext_permission_denied') throw error;
+    if (quiet) return undefined;
     logger.warn(
       `ERPNext refused to list Deleted Document: ${doctype} documents deleted in ERPNext stay in the hub until the integration user may read them (System Manager role)`,
     );
@@ -108,5 +121,66 @@ export async function* readDeletions(
     const names = deletions.filter((row) => !row.restored).map((row) => row.deleted_name);
     yield { names: await notLiveAgain(client, doctype, names), position: after };
     if (rows.length < options.pageSize) return;
+  }
+}
+
+/** Every restored Deleted Document of `doctype`, page by page; undefined when the user may not list them. */
+async function listRestorations(client: ErpnextClient, doctype: string, pageSize: number, logger: Logger) {
+  const restorations: Array<z.infer<typeof restorationSchema>> = [];
+  let after: DeletesPosition = null;
+  for (;;) {
+    const { filters, orFilters } = keysetAfter(
+      'creation',
+      after ? { value: after.creation, name: after.name } : undefined,
+    );
+    const rows = await unlessNotPermitted(
+      () =>
+        client.list(DELETED_DOCUMENT, {
+          fields: ['name', 'creation', 'deleted_name', 'new_name'],
+          filters: [['deleted_doctype', '=', doctype], ['restored', '=', 1], ...filters],
+          orFilters,
+          orderBy: 'creation asc, name asc',
+          limitPageLength: pageSize,
+        }),
+      doctype,
+      logger,
+      true,
+    );
+    if (!rows) return undefined;
+    for (const row of rows)
+      restorations.push(
+        parseOrThrow(restorationSchema, row, { what: `ERPNext Deleted Document ${row.name}` }),
+      );
+    const last = restorations.at(-1);
+    if (rows.length < pageSize || !last) return restorations;
+    after = { creation: last.creation, name: last.name };
+  }
+}
+
+/**
+ * Documents restored from the Deleted Document list that the hub was not given yet. Frappe marks
+ * the deletion restored without a time, and the document may keep its old `modified`, so neither
+ * window reads it again: the restorations already answered (`answered`, Deleted Document names)
+ * are what tells a new one. Each page names the documents to read and the restorations answered
+ * once it is; those no longer listed (the list was cleared) are forgotten.
+ */
+export async function* readRestorations(
+  client: ErpnextClient,
+  doctype: string,
+  answered: string[],
+  options: { pageSize: number; logger: Logger },
+): AsyncIterable<{ names: string[]; answered: string[] }> {
+  const restorations = await listRestorations(client, doctype, options.pageSize, options.logger);
+  if (!restorations) return;
+  const listed = new Set(restorations.map((restoration) => restoration.name));
+  let kept = answered.filter((name) => listed.has(name));
+  const known = new Set(kept);
+  const fresh = restorations.filter((restoration) => !known.has(restoration.name));
+  if (fresh.length === 0 && kept.length !== answered.length) yield { names: [], answered: kept };
+  for (let at = 0; at < fresh.length; at += options.pageSize) {
+    const page = fresh.slice(at, at + options.pageSize);
+    kept = [...kept, ...page.map((restoration) => restoration.name)];
+    const names = page.map((restoration) => restoration.new_name || restoration.deleted_name);
+    yield { names: [...new Set(names)], answered: kept };
   }
 }

@@ -3,15 +3,47 @@ import type { ConnectorContext, Cursor, ReadPage } from '../../core/connector/in
 import { parseOrThrow } from '../../core/errors/index.ts';
 import type { ErpnextClient, FrappeDoc } from './client.ts';
 import type { ErpnextConfig } from './config.ts';
-import { type DeletesPosition, deletesPositionSchema, newestDeletion, readDeletions } from './deletes.ts';
+import {
+  type DeletesPosition,
+  deletesPositionSchema,
+  newestDeletion,
+  readDeletions,
+  readRestorations,
+} from './deletes.ts';
 import { keysetAfter } from './keyset.ts';
-import { resolveErpnextStream } from './streams.ts';
+import { type ErpnextStream, resolveErpnextStream } from './streams.ts';
 
 /** Where the changed documents were read up to: keyset on (modified, name). */
 const keysetSchema = z.strictObject({ modified: z.string(), name: z.string() });
 type Keyset = z.infer<typeof keysetSchema>;
-/** `deletes` is absent in cursors saved before deletes were read: they start after the newest. */
-const cursorSchema = keysetSchema.extend({ deletes: deletesPositionSchema.optional() });
+/**
+ * `deletes` is absent in cursors saved before deletes were read: they start after the newest.
+ * `restored` names the restorations whose documents were read (readRestorations); absent, none
+ * were, so a cursor saved before restorations were read gets every restored document once.
+ */
+const cursorSchema = keysetSchema.extend({
+  deletes: deletesPositionSchema.optional(),
+  restored: z.array(z.string()).optional(),
+});
+
+/** A list row has no child tables; the document read has them (items, operations ...). */
+async function withChildren(client: ErpnextClient, stream: ErpnextStream, rows: FrappeDoc[]) {
+  if (!stream.withChildren) return rows;
+  const documents: FrappeDoc[] = [];
+  for (const row of rows) documents.push(await client.get(stream.doctype, row.name));
+  return documents;
+}
+
+/** The live documents of those named; one deleted again is not among them. */
+async function documentsNamed(client: ErpnextClient, stream: ErpnextStream, names: string[]) {
+  if (names.length === 0) return [];
+  const rows = await client.list(stream.doctype, {
+    fields: ['*'],
+    filters: [['name', 'in', names]],
+    limitPageLength: names.length,
+  });
+  return withChildren(client, stream, rows);
+}
 
 export async function* readErpnextStream(
   ctx: ConnectorContext<ErpnextConfig>,
@@ -24,7 +56,9 @@ export async function* readErpnextStream(
   let position: Keyset | undefined = saved && { modified: saved.modified, name: saved.name };
   let deletes: DeletesPosition =
     saved?.deletes === undefined ? await newestDeletion(client, stream.doctype, ctx.logger) : saved.deletes;
-  const cursorAt = () => (position ? { ...position, deletes } : null);
+  let restored = saved?.restored ?? [];
+  const cursorAt = () =>
+    position ? { ...position, deletes, ...(restored.length > 0 ? { restored } : {}) } : null;
   for (;;) {
     const rows = await client.list(stream.doctype, {
       fields: ['*'],
@@ -32,10 +66,7 @@ export async function* readErpnextStream(
       orderBy: 'modified asc, name asc',
       limitPageLength: ctx.config.pageSize,
     });
-    // A list row has no child tables; the document read has them (items, operations ...).
-    const records: FrappeDoc[] = [];
-    for (const row of rows)
-      records.push(stream.withChildren ? await client.get(stream.doctype, row.name) : row);
+    const records = await withChildren(client, stream, rows);
     const last = rows.at(-1);
     if (last) position = { modified: String(last.modified), name: last.name };
     yield { records, cursor: cursorAt() };
@@ -46,5 +77,10 @@ export async function* readErpnextStream(
   for await (const deleted of readDeletions(client, stream.doctype, deletes, options)) {
     deletes = deleted.position;
     yield { records: [], deleted: deleted.names, cursor: cursorAt() };
+  }
+  for await (const restoration of readRestorations(client, stream.doctype, restored, options)) {
+    const records = await documentsNamed(client, stream, restoration.names);
+    restored = restoration.answered;
+    yield { records, cursor: cursorAt() };
   }
 }

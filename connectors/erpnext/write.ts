@@ -1,7 +1,7 @@
 import type { ConnectorContext, WriteOp, WriteResult } from '../../core/connector/index.ts';
 import { HubError, isHubError } from '../../core/errors/index.ts';
 import { writeEach } from '../shared/write-each.ts';
-import { amendDocument, createAmendment, findAmendment } from './amend.ts';
+import { amendDocument, createAmendment, findAmendment, finishAmendment } from './amend.ts';
 import type { ErpnextClient, FrappeDoc } from './client.ts';
 import { documentHolds } from './compare.ts';
 import type { ErpnextConfig } from './config.ts';
@@ -37,26 +37,28 @@ async function findByMatchField(client: ErpnextClient, stream: ErpnextStream, fi
  * Nothing to write when the document already holds the mapped fields and rows: a new hub version
  * often changes only fields this mapping does not carry, and amending a submitted document for
  * it would cancel the order. Otherwise draft: PUT; submitted: cancel and amend; cancelled: follow
- * its amendment, or with none amend it now, which finishes an amend whose copy failed after the
- * cancel (the two are separate calls).
+ * its amendment, or with none amend it now. An amend stopped halfway (`amendmentOf` names the
+ * cancelled document a draft was found behind) is finished: the draft is updated and submitted.
  */
 async function updateDocument(
   client: ErpnextClient,
   stream: ErpnextStream,
   name: string,
   record: Record<string, unknown>,
+  amendmentOf?: string,
 ): Promise<Done> {
   if (!stream.submittable)
     return { name: (await client.update(stream.doctype, name, record)).name, created: false };
   const current: FrappeDoc = await client.get(stream.doctype, name);
+  const done = (doc: FrappeDoc): Done => ({ name: doc.name, created: false });
+  if (current.docstatus === 0 && amendmentOf !== undefined)
+    return done(await finishAmendment(client, stream.doctype, name, record));
   if (current.docstatus !== 2 && documentHolds(current, record)) return { name, created: false };
-  if (current.docstatus === 0)
-    return { name: (await client.update(stream.doctype, name, record)).name, created: false };
-  if (current.docstatus === 1)
-    return { name: (await amendDocument(client, stream.doctype, current, record)).name, created: false };
+  if (current.docstatus === 0) return done(await client.update(stream.doctype, name, record));
+  if (current.docstatus === 1) return done(await amendDocument(client, stream.doctype, current, record));
   const amendment = await findAmendment(client, stream.doctype, name);
-  if (amendment) return updateDocument(client, stream, amendment.name, record);
-  return { name: (await createAmendment(client, stream.doctype, current, record)).name, created: false };
+  if (amendment) return updateDocument(client, stream, amendment.name, record, name);
+  return done(await createAmendment(client, stream.doctype, current, record));
 }
 
 async function upsertDocument(client: ErpnextClient, stream: ErpnextStream, op: WriteOp): Promise<Done> {

@@ -9,6 +9,7 @@ import {
   listQuery,
   newestDeletionQuery,
   readAll,
+  restoredQuery,
 } from './harness.ts';
 
 enforceStrictNock();
@@ -46,6 +47,7 @@ describe('erpnext deletes', () => {
       .get(customers)
       .query(liveCheck)
       .reply(200, { data: [{ name: 'Grand Ltd' }] });
+    api().get(deletedPath).query(restoredQuery('Customer')).reply(200, fixture('empty-list'));
 
     const pages = await readAll(ctx, 'customers', { ...keyset, deletes: lastRead });
 
@@ -64,6 +66,7 @@ describe('erpnext deletes', () => {
       .reply(200, { data: [{ name: lastRead.name, creation: lastRead.creation }] });
     api().get(customers).query(changedSince).reply(200, fixture('empty-list'));
     api().get(deletedPath).query(deletionsQuery('Customer', lastRead)).reply(200, fixture('empty-list'));
+    api().get(deletedPath).query(restoredQuery('Customer')).reply(200, fixture('empty-list'));
 
     const pages = await readAll(ctx, 'customers', keyset);
 
@@ -78,10 +81,110 @@ describe('erpnext deletes', () => {
       .get(deletedPath)
       .query(deletionsQuery('Customer', lastRead))
       .reply(403, fixture('error-permission'));
+    api().get(deletedPath).query(restoredQuery('Customer')).reply(403, fixture('error-permission'));
 
     const pages = await readAll(ctx, 'customers', { ...keyset, deletes: lastRead });
 
     expect(pages).toEqual([{ records: [], cursor: { ...keyset, deletes: lastRead } }]);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/Deleted Document.*System Manager/));
+  });
+});
+
+describe('erpnext restored documents', () => {
+  const customerRow = (name: string, modified: string) => ({
+    name,
+    modified,
+    customer_name: `Customer ${name}`,
+    customer_group: 'Commercial',
+    docstatus: 0,
+    doctype: 'Customer',
+  });
+  /** The documents of the restorations not answered yet, fetched by name. */
+  const byName = (names: string[]) =>
+    listQuery({ fields: ['*'], filters: [['name', 'in', names]], limit: names.length });
+
+  it('reads a document restored after its deletion was read, though it kept its old modified', async () => {
+    const ctx = erpnextContext();
+    // CUST-2026-00004's deletion was read before lastRead; it was restored since, modified unchanged.
+    const restoredRow = customerRow('CUST-2026-00004', '2026-11-21 10:02:17.887001');
+    api().get(customers).query(changedSince).reply(200, fixture('empty-list'));
+    api().get(deletedPath).query(deletionsQuery('Customer', lastRead)).reply(200, fixture('empty-list'));
+    api().get(deletedPath).query(restoredQuery('Customer')).reply(200, fixture('deleted-documents-restored'));
+    // CUST-2026-00006 was restored and then deleted again: that deletion is read as a delete.
+    api()
+      .get(customers)
+      .query(byName(['CUST-2026-00004', 'CUST-2026-00006']))
+      .reply(200, { data: [restoredRow] });
+
+    const pages = await readAll(ctx, 'customers', { ...keyset, deletes: lastRead, restored: ['9e8d7c6b5a'] });
+
+    const answered = ['9e8d7c6b5a', 'b51e9a7c44', 'e3f4a5b6c7'];
+    expect(pages).toEqual([
+      { records: [], cursor: { ...keyset, deletes: lastRead, restored: ['9e8d7c6b5a'] } },
+      { records: [restoredRow], cursor: { ...keyset, deletes: lastRead, restored: answered } },
+    ]);
+  });
+
+  it('reads each restored sales order again by name to get its items, once', async () => {
+    const ctx = erpnextContext({ pageSize: 2 });
+    const soPath = '/api/resource/Sales%20Order';
+    const submitted = fixture('sales-order-submitted') as { data: Record<string, unknown> };
+    const { items: _items, ...row } = submitted.data;
+    const soKeyset = { modified: '2026-11-22 08:00:00.000000', name: 'SAL-ORD-2026-00009' };
+    api()
+      .get(soPath)
+      .query(
+        listQuery({
+          fields: ['*'],
+          filters: [['modified', '>=', soKeyset.modified]],
+          orFilters: [
+            ['modified', '>', soKeyset.modified],
+            ['name', '>', soKeyset.name],
+          ],
+          orderBy: 'modified asc, name asc',
+          limit: 2,
+        }),
+      )
+      .reply(200, fixture('empty-list'));
+    api()
+      .get(deletedPath)
+      .query(deletionsQuery('Sales Order', lastRead, 2))
+      .reply(200, fixture('empty-list'));
+    const restoration = {
+      name: '7a6b5c4d3e',
+      creation: '2026-11-21 11:00:00.000000',
+      deleted_name: 'SAL-ORD-2026-00001',
+      new_name: 'SAL-ORD-2026-00001',
+    };
+    // Listed whole, page by page: two restorations the hub was given before, then the new one.
+    const answeredBefore = ['0a1b2c3d4e', '1b2c3d4e5f'];
+    api()
+      .get(deletedPath)
+      .query(restoredQuery('Sales Order', null, 2))
+      .reply(200, {
+        data: answeredBefore.map((name, n) => ({
+          name,
+          creation: `2026-11-20 0${n}:00:00.000000`,
+          deleted_name: `SAL-ORD-2026-0000${n + 5}`,
+          new_name: null,
+        })),
+      });
+    api()
+      .get(deletedPath)
+      .query(restoredQuery('Sales Order', { creation: '2026-11-20 01:00:00.000000', name: '1b2c3d4e5f' }, 2))
+      .reply(200, { data: [restoration] });
+    api()
+      .get(soPath)
+      .query(listQuery({ fields: ['*'], filters: [['name', 'in', ['SAL-ORD-2026-00001']]], limit: 1 }))
+      .reply(200, { data: [row] });
+    api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, submitted);
+
+    const cursor = { ...soKeyset, deletes: lastRead, restored: answeredBefore };
+    const pages = await readAll(ctx, 'sales_orders', cursor);
+
+    expect(pages.at(-1)).toEqual({
+      records: [submitted.data],
+      cursor: { ...cursor, restored: [...answeredBefore, restoration.name] },
+    });
   });
 });

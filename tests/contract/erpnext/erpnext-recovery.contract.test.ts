@@ -58,7 +58,7 @@ describe('erpnext writes retried after a failure', () => {
     ]);
   });
 
-  it('finishes an amend whose copy failed after the cancel: the retry amends the cancelled order', async () => {
+  it('finishes an amend whose copy failed after the cancel: the retry amends the cancelled order and submits the copy', async () => {
     api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, fixture('sales-order-submitted'));
     api()
       .post('/api/method/frappe.client.cancel', { doctype: 'Sales Order', name: 'SAL-ORD-2026-00001' })
@@ -74,15 +74,16 @@ describe('erpnext writes retried after a failure', () => {
     api().get(soPath).query(amendmentOf('SAL-ORD-2026-00001')).reply(200, fixture('empty-list'));
     api()
       .post(soPath, (body: Record<string, unknown>) => {
+        // Submitted like the copy of an amend that was not stopped halfway.
         expect(body).toMatchObject({
           amended_from: 'SAL-ORD-2026-00001',
           customer: 'CUST-2026-00001',
           delivery_date: '2026-12-05',
+          docstatus: 1,
         });
-        expect(body).not.toHaveProperty('docstatus');
         return true;
       })
-      .reply(200, fixture('sales-order-amended'));
+      .reply(200, fixture('sales-order-amended-submitted'));
     const [replayed] = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
       op({ externalId: 'SAL-ORD-2026-00001', record: { delivery_date: '2026-12-05' } }),
     ]);
@@ -92,6 +93,44 @@ describe('erpnext writes retried after a failure', () => {
       externalId: 'SAL-ORD-2026-00001-1',
       created: false,
     });
+  });
+
+  it('finishes an amendment interrupted before its draft was submitted: updates and submits that draft, never a second', async () => {
+    // The original was cancelled and its copy saved as a draft; the submit never happened.
+    api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, fixture('sales-order-cancelled'));
+    api()
+      .get(soPath)
+      .query(amendmentOf('SAL-ORD-2026-00001'))
+      .reply(200, { data: [{ name: 'SAL-ORD-2026-00001-1', docstatus: 0 }] });
+    api().get(`${soPath}/SAL-ORD-2026-00001-1`).reply(200, fixture('sales-order-amended'));
+    api()
+      .put(`${soPath}/SAL-ORD-2026-00001-1`, { docstatus: 1, delivery_date: '2026-12-06' })
+      .reply(200, fixture('sales-order-amended-submitted'));
+    const [retried] = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
+      op({ externalId: 'SAL-ORD-2026-00001', record: { delivery_date: '2026-12-06' } }),
+    ]);
+    expect(retried).toEqual({
+      ok: true,
+      idempotencyKey: 'key-c1',
+      externalId: 'SAL-ORD-2026-00001-1',
+      created: false,
+    });
+  });
+
+  it('submits an interrupted draft amendment that already holds the record, instead of leaving it a draft', async () => {
+    api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, fixture('sales-order-cancelled'));
+    api()
+      .get(soPath)
+      .query(amendmentOf('SAL-ORD-2026-00001'))
+      .reply(200, { data: [{ name: 'SAL-ORD-2026-00001-1', docstatus: 0 }] });
+    api().get(`${soPath}/SAL-ORD-2026-00001-1`).reply(200, fixture('sales-order-amended'));
+    api()
+      .put(`${soPath}/SAL-ORD-2026-00001-1`, { docstatus: 1, delivery_date: '2026-12-05' })
+      .reply(200, fixture('sales-order-amended-submitted'));
+    const [retried] = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
+      op({ externalId: 'SAL-ORD-2026-00001', record: { delivery_date: '2026-12-05' } }),
+    ]);
+    expect(retried).toMatchObject({ ok: true, externalId: 'SAL-ORD-2026-00001-1', created: false });
   });
 
   it('follows a chain of amendments past a cancelled one instead of amending the original again', async () => {
@@ -109,7 +148,9 @@ describe('erpnext writes retried after a failure', () => {
       .query(amendmentOf('SAL-ORD-2026-00001-1'))
       .reply(200, { data: [{ name: 'SAL-ORD-2026-00001-2', docstatus: 0 }] });
     api().get(`${soPath}/SAL-ORD-2026-00001-2`).reply(200, liveAmendment);
-    api().put(`${soPath}/SAL-ORD-2026-00001-2`, { delivery_date: '2026-12-06' }).reply(200, liveAmendment);
+    api()
+      .put(`${soPath}/SAL-ORD-2026-00001-2`, { docstatus: 1, delivery_date: '2026-12-06' })
+      .reply(200, { data: { ...liveAmendment.data, docstatus: 1 } });
     const [result] = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
       op({ externalId: 'SAL-ORD-2026-00001', record: { delivery_date: '2026-12-06' } }),
     ]);

@@ -11,6 +11,7 @@ import {
   listQuery,
   newestDeletionQuery,
   readAll,
+  restoredQuery,
   site,
 } from './harness.ts';
 
@@ -81,6 +82,10 @@ describe('erpnext incremental reads', () => {
       .get(deletedPath)
       .query(deletionsQuery('Customer', null, 2))
       .reply(200, fixture('empty-list'));
+    api()
+      .get(deletedPath)
+      .query(restoredQuery('Customer', null, 2))
+      .reply(200, fixture('empty-list'));
     const pages = await readAll(ctx, 'customers');
     expect(pages.map((page) => page.records.length)).toEqual([2, 2, 0]);
     expect(pages.map((page) => page.cursor)).toEqual(
@@ -94,6 +99,7 @@ describe('erpnext incremental reads', () => {
     const { items: _items, ...row } = submitted.data;
     api().get(deletedPath).query(newestDeletionQuery('Sales Order')).reply(200, fixture('empty-list'));
     api().get(deletedPath).query(deletionsQuery('Sales Order', null)).reply(200, fixture('empty-list'));
+    api().get(deletedPath).query(restoredQuery('Sales Order')).reply(200, fixture('empty-list'));
     api()
       .get(soPath)
       .query(listQuery({ fields: ['*'], orderBy: 'modified asc, name asc', limit: 100 }))
@@ -233,7 +239,7 @@ describe('erpnext writes', () => {
     expect(results[0]).toMatchObject({ ok: true, externalId: 'SAL-ORD-2026-00001-1' });
   });
 
-  it('never edits a cancelled order: it follows the amendment', async () => {
+  it('never edits a cancelled order: it follows the amendment, and submits one left a draft', async () => {
     api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, fixture('sales-order-cancelled'));
     api()
       .get(soPath)
@@ -247,8 +253,8 @@ describe('erpnext writes', () => {
       .reply(200, { data: [{ name: 'SAL-ORD-2026-00001-1', docstatus: 0 }] });
     api().get(`${soPath}/SAL-ORD-2026-00001-1`).reply(200, fixture('sales-order-amended'));
     api()
-      .put(`${soPath}/SAL-ORD-2026-00001-1`, { delivery_date: '2026-12-06' })
-      .reply(200, fixture('sales-order-amended'));
+      .put(`${soPath}/SAL-ORD-2026-00001-1`, { docstatus: 1, delivery_date: '2026-12-06' })
+      .reply(200, fixture('sales-order-amended-submitted'));
     const followed = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
       op({ externalId: 'SAL-ORD-2026-00001', record: { delivery_date: '2026-12-06' } }),
     ]);

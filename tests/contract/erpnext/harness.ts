@@ -95,3 +95,29 @@ export function deletionsQuery(
     limit,
   });
 }
+
+/** The restored Deleted Documents of `doctype`, listed whole on every read, page after page. */
+export function restoredQuery(
+  doctype: string,
+  after: { creation: string; name: string } | null = null,
+  limit = 100,
+) {
+  return listQuery({
+    fields: ['name', 'creation', 'deleted_name', 'new_name'],
+    filters: [
+      ['deleted_doctype', '=', doctype],
+      ['restored', '=', 1],
+      ...(after ? [['creation', '>=', after.creation]] : []),
+    ],
+    ...(after
+      ? {
+          orFilters: [
+            ['creation', '>', after.creation],
+            ['name', '>', after.name],
+          ],
+        }
+      : {}),
+    orderBy: 'creation asc, name asc',
+    limit,
+  });
+}
