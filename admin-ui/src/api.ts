@@ -56,6 +56,15 @@ export interface Page<T> {
   offset: number;
 }
 
+/** A page of a list paged by cursor (the master-data lists): `offset` counts the rows before it. */
+export interface CursorPage<T> extends Page<T> {
+  nextCursor: string | null;
+  previousCursor: string | null;
+}
+
+/** Where a cursor page moves to: the rows after one cursor, or before another. */
+export type CursorStep = { after: string; before?: undefined } | { before: string; after?: undefined };
+
 export type Role = 'viewer' | 'operator' | 'admin';
 export interface Me {
   userId: string;

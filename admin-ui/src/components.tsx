@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Page } from './api.ts';
+import type { CursorPage, CursorStep, Page } from './api.ts';
 import { useT } from './i18n.ts';
 
 export function Json({ value, highlight, testId }: { value: unknown; highlight?: string; testId?: string }) {
@@ -83,6 +83,57 @@ export function Pager({ page, onOffset }: { page?: Page<unknown>; onOffset: (off
         disabled={last >= page.total}
         onClick={() => onOffset(page.offset + page.limit)}
         data-testid="page-next"
+      >
+        {t('next')}
+      </button>
+    </div>
+  );
+}
+
+/** What a cursor pager shows and offers: the rows it holds, and the steps to the pages around it. */
+export function cursorPagerOf(page: CursorPage<unknown>) {
+  return {
+    first: page.offset + 1,
+    last: page.offset + page.items.length,
+    total: page.total,
+    previous: page.previousCursor ? ({ before: page.previousCursor } as CursorStep) : undefined,
+    next: page.nextCursor ? ({ after: page.nextCursor } as CursorStep) : undefined,
+  };
+}
+
+/** "Showing 51–100 of 230" between previous and next, for a list paged by cursor. */
+export function CursorPager({
+  page,
+  onMove,
+  testId,
+}: {
+  page?: CursorPage<unknown>;
+  onMove: (step: CursorStep) => void;
+  testId: string;
+}) {
+  const t = useT();
+  if (!page || page.total === 0) return null;
+  const pager = cursorPagerOf(page);
+  const range = t('pageRange')
+    .replace('{first}', String(pager.first))
+    .replace('{last}', String(pager.last))
+    .replace('{total}', String(pager.total));
+  return (
+    <div className="row pager" data-testid={testId}>
+      <button
+        type="button"
+        disabled={!pager.previous}
+        onClick={() => pager.previous && onMove(pager.previous)}
+        data-testid={`${testId}-previous`}
+      >
+        {t('previous')}
+      </button>
+      <span data-testid={`${testId}-range`}>{page.items.length > 0 && range}</span>
+      <button
+        type="button"
+        disabled={!pager.next}
+        onClick={() => pager.next && onMove(pager.next)}
+        data-testid={`${testId}-next`}
       >
         {t('next')}
       </button>

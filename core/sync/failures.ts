@@ -280,6 +280,22 @@ export async function setFailureState(db: Queryable, id: string, state: FailureS
   );
 }
 
+/** The states an admin can ignore a failure from: one still failing. */
+const IGNORABLE: FailureState[] = ['open', 'replayed'];
+
+/**
+ * Ignores a failure that is still failing, and answers the state it was left in: 'ignored', or
+ * what it already was (resolved, or ignored before), unchanged.
+ */
+export async function ignoreFailure(db: Queryable, id: string): Promise<FailureState | undefined> {
+  const { rows } = await db.query<{ state: FailureState }>(
+    `UPDATE failed_syncs SET state = 'ignored', resolved_at = now() WHERE id = $1 AND state = ANY($2::text[])
+     RETURNING state`,
+    [id, IGNORABLE],
+  );
+  return rows[0]?.state ?? (await getFailure(db, id))?.state;
+}
+
 export async function failureCounts(db: Queryable): Promise<Record<string, number>> {
   const { rows } = await db.query<{ state: string; n: number }>(
     'SELECT state, count(*)::int AS n FROM failed_syncs GROUP BY state',

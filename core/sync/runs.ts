@@ -152,6 +152,7 @@ export async function getRun(db: Queryable, id: string): Promise<SyncRun | undef
   return rows[0];
 }
 
+/** Newest first; runs started at the same instant by id, so that pages neither skip nor repeat them. */
 export async function listRuns(
   db: Queryable,
   filter: { connectionId?: string; stream?: string; status?: string },
@@ -162,7 +163,7 @@ export async function listRuns(
     'WHERE ($1::text IS NULL OR connection_id = $1) AND ($2::text IS NULL OR stream = $2) AND ($3::text IS NULL OR status = $3)';
   const [items, total] = await Promise.all([
     db.query<SyncRun>(
-      `SELECT ${columns} FROM sync_runs ${where} ORDER BY started_at DESC LIMIT $4 OFFSET $5`,
+      `SELECT ${columns} FROM sync_runs ${where} ORDER BY started_at DESC, id DESC LIMIT $4 OFFSET $5`,
       [...params, page.limit, page.offset],
     ),
     db.query<{ count: number }>(`SELECT count(*)::int AS count FROM sync_runs ${where}`, params),

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { ApiError, can, get, type Me, type Page, post, query } from '../api.ts';
-import { navigate } from '../app.tsx';
-import { Empty, ErrorLine, Json, when } from '../components.tsx';
+import { ApiError, type CursorPage, type CursorStep, can, get, type Me, post, query } from '../api.ts';
+import { navigate, withParams } from '../app.tsx';
+import { CursorPager, Empty, ErrorLine, Json, when } from '../components.tsx';
 import { useLoad } from '../hooks.ts';
 import { useT } from '../i18n.ts';
 
@@ -51,14 +51,39 @@ interface Match {
   state: string;
 }
 
-function ReviewQueue({ me }: { me: Me }) {
+const PAGE_SIZE = 50;
+
+/** The URL params in which each list of the page keeps its place (a cursor), apart from the other's. */
+export const recordCursors = { after: 'after', before: 'before' } as const;
+export const reviewCursors = { after: 'reviewAfter', before: 'reviewBefore' } as const;
+type CursorParams = typeof recordCursors | typeof reviewCursors;
+
+/** The cursor a list's params name, for its API call. */
+export function cursorQuery(params: URLSearchParams, keys: CursorParams) {
+  return { after: params.get(keys.after) ?? undefined, before: params.get(keys.before) ?? undefined };
+}
+
+/** The page's params with one list moved by `step`: the search, entity and the other list stay. */
+export function movedParams(params: URLSearchParams, keys: CursorParams, step: CursorStep) {
+  return withParams(params, { [keys.after]: step.after ?? '', [keys.before]: step.before ?? '' });
+}
+
+/** The golden records the page lists: its entity, its search, from its cursor. */
+export function recordListPath(params: URLSearchParams): string {
+  const entity = params.get('entity') ?? 'customer';
+  const q = params.get('q') ?? undefined;
+  return `/api/records/${entity}${query({ q, limit: PAGE_SIZE, ...cursorQuery(params, recordCursors) })}`;
+}
+
+function ReviewQueue({ me, params }: { me: Me; params: URLSearchParams }) {
   const t = useT();
+  const path = `/api/mdm/matches${query({ state: 'review', limit: PAGE_SIZE, ...cursorQuery(params, reviewCursors) })}`;
   const matches = useLoad(
     () =>
-      get<Page<Match>>('/api/mdm/matches?state=review').catch((error: unknown) =>
+      get<CursorPage<Match>>(path).catch((error: unknown) =>
         error instanceof ApiError && error.status === 404 ? null : Promise.reject(error),
       ),
-    [],
+    [path],
   );
   if (matches.data === null) return <p className="muted">{t('reviewUnavailable')}</p>;
   const decide = async (id: string, decision: 'approve' | 'reject') => {
@@ -66,32 +91,44 @@ function ReviewQueue({ me }: { me: Me }) {
     matches.reload();
   };
   return (
-    <table>
-      <tbody>
-        {matches.data?.items.map((match) => (
-          <tr key={match.id}>
-            <td>{match.entity}</td>
-            <td>{match.score.toFixed(2)}</td>
-            <td>
-              <a href={`#/records?entity=${match.entity}&id=${match.leftId}`}>{match.leftId.slice(0, 8)}</a> ↔{' '}
-              <a href={`#/records?entity=${match.entity}&id=${match.rightId}`}>{match.rightId.slice(0, 8)}</a>
-            </td>
-            <td>
-              {can(me, 'operator') && (
-                <>
-                  <button type="button" onClick={() => decide(match.id, 'approve')}>
-                    {t('approve')}
-                  </button>
-                  <button type="button" onClick={() => decide(match.id, 'reject')}>
-                    {t('reject')}
-                  </button>
-                </>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <ErrorLine error={matches.error} />
+      {matches.data?.items.length === 0 && <Empty />}
+      <CursorPager
+        page={matches.data}
+        onMove={(step) => navigate('records', movedParams(params, reviewCursors, step))}
+        testId="review-pager"
+      />
+      <table data-testid="review-queue">
+        <tbody>
+          {matches.data?.items.map((match) => (
+            <tr key={match.id}>
+              <td>{match.entity}</td>
+              <td>{match.score.toFixed(2)}</td>
+              <td>
+                <a href={`#/records?entity=${match.entity}&id=${match.leftId}`}>{match.leftId.slice(0, 8)}</a>{' '}
+                ↔{' '}
+                <a href={`#/records?entity=${match.entity}&id=${match.rightId}`}>
+                  {match.rightId.slice(0, 8)}
+                </a>
+              </td>
+              <td>
+                {can(me, 'operator') && (
+                  <>
+                    <button type="button" onClick={() => decide(match.id, 'approve')}>
+                      {t('approve')}
+                    </button>
+                    <button type="button" onClick={() => decide(match.id, 'reject')}>
+                      {t('reject')}
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -101,10 +138,8 @@ export function RecordsPage({ me, params }: { me: Me; params: URLSearchParams })
   const q = params.get('q') ?? '';
   const id = params.get('id') ?? undefined;
   const [text, setText] = useState(q);
-  const list = useLoad(
-    () => get<Page<Golden>>(`/api/records/${entity}${query({ q, limit: 50 })}`),
-    [entity, q],
-  );
+  const listPath = recordListPath(params);
+  const list = useLoad(() => get<CursorPage<Golden>>(listPath), [listPath]);
   const detail = useLoad(
     () => (id ? get<Detail>(`/api/records/${entity}/${id}`) : Promise.resolve(undefined)),
     [entity, id],
@@ -116,10 +151,18 @@ export function RecordsPage({ me, params }: { me: Me; params: URLSearchParams })
         className="filters"
         onSubmit={(e) => {
           e.preventDefault();
-          navigate('records', { entity, q: text });
+          navigate('records', withParams(params, { q: text, id: '', after: '', before: '' }));
         }}
       >
-        <select value={entity} onChange={(e) => navigate('records', { entity: e.target.value })}>
+        <select
+          value={entity}
+          onChange={(e) =>
+            navigate(
+              'records',
+              withParams(params, { entity: e.target.value, q: '', id: '', after: '', before: '' }),
+            )
+          }
+        >
           {entities.map((name) => (
             <option key={name}>{name}</option>
           ))}
@@ -129,14 +172,19 @@ export function RecordsPage({ me, params }: { me: Me; params: URLSearchParams })
       </form>
       <ErrorLine error={list.error} />
       {list.data?.items.length === 0 && <Empty />}
+      <CursorPager
+        page={list.data}
+        onMove={(step) => navigate('records', movedParams(params, recordCursors, step))}
+        testId="records-pager"
+      />
       <div className="split">
-        <table>
+        <table data-testid="records">
           <tbody>
             {list.data?.items.map((record) => (
               <tr
                 key={record.id}
                 className={record.id === id ? 'selected' : 'clickable'}
-                onClick={() => navigate('records', { entity, q, id: record.id })}
+                onClick={() => navigate('records', withParams(params, { id: record.id }))}
               >
                 <td>{record.displayName}</td>
                 <td>{record.naturalKey}</td>
@@ -207,7 +255,7 @@ export function RecordsPage({ me, params }: { me: Me; params: URLSearchParams })
         )}
       </div>
       <h3>{t('reviewQueue')}</h3>
-      <ReviewQueue me={me} />
+      <ReviewQueue me={me} params={params} />
     </section>
   );
 }

@@ -71,7 +71,7 @@ export function buildOpenApiDocument(operations: ApiOperation[]) {
       title: 'Throughput Hub API',
       version: '0.1.0',
       description:
-        'One pagination style (?limit=&offset= → { items, total, limit, offset }); errors are { error: { code, message, details } }.',
+        'Lists page by ?limit=&offset= → { items, total, limit, offset }; the master-data lists (golden records, review queue) also by cursor: ?after= a nextCursor or ?before= a previousCursor, answered with nextCursor and previousCursor as well, so that their pages stay in step while records change. Errors are { error: { code, message, details } }.',
     },
     servers: [{ url: '/' }],
   });

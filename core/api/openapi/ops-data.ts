@@ -1,7 +1,7 @@
 import { matchQuerySchema, mergeBodySchema, unmergeBodySchema } from '../routes/mdm.ts';
 import { recordQuerySchema } from '../routes/records.ts';
 import type { ApiOperation } from './operations.ts';
-import { anyObject, pageOf } from './shapes.ts';
+import { anyObject, keysetPageOf } from './shapes.ts';
 
 /** Golden records, and the review of likely duplicates: deciding matches is an operator's job. */
 export const dataOperations: ApiOperation[] = [
@@ -10,9 +10,9 @@ export const dataOperations: ApiOperation[] = [
     path: '/api/records/:entity',
     role: 'viewer',
     tag: 'Master data',
-    summary: 'Search golden records of an entity (q matches name, key and body)',
+    summary: 'Search golden records of an entity (q matches name, key and body), by name, in keyset pages',
     query: recordQuerySchema,
-    response: pageOf(anyObject),
+    response: keysetPageOf(anyObject),
   },
   {
     method: 'get',
@@ -27,9 +27,9 @@ export const dataOperations: ApiOperation[] = [
     path: '/api/mdm/matches',
     role: 'viewer',
     tag: 'Master data',
-    summary: 'Likely duplicates by review state, with both golden records',
+    summary: 'Likely duplicates by review state, with both golden records, oldest first, in keyset pages',
     query: matchQuerySchema,
-    response: pageOf(anyObject),
+    response: keysetPageOf(anyObject),
   },
   {
     method: 'post',

@@ -135,7 +135,7 @@ export const platformOperations: ApiOperation[] = [
     path: '/api/failures/:id/ignore',
     role: 'operator',
     tag: 'Failed syncs',
-    summary: 'Mark a failed sync as ignored',
+    summary: 'Mark an open or replayed failed sync as ignored (409 if it is already resolved)',
     response: z.object({ id: z.string(), state: z.literal('ignored') }),
     audit: 'failure.ignore',
   },

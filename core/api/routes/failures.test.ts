@@ -68,3 +68,64 @@ describe.each(storeDrivers())('POST /api/failures/replay on $name', (store) => {
     }
   });
 });
+
+describe.each(storeDrivers())('POST /api/failures/:id/ignore on $name', (store) => {
+  let fixture: ApiFixture;
+  beforeEach(async () => {
+    fixture = await startApiFixture({ store, queue: queueDrivers()[0]! });
+  });
+  afterEach(async () => {
+    await fixture.stop();
+  });
+
+  const fileFailure = async (externalId: string, state: FailureState) => {
+    const db = fixture.test.hub.store.db;
+    const id = await recordFailure(db, {
+      connectionId: 'crm',
+      stream: 'customers',
+      direction: 'in',
+      externalId,
+      rawPayload: { id: externalId },
+      error: new HubError('invalid_data', 'invalid_email', 'email: not a valid email address'),
+    });
+    if (state !== 'open') await setFailureState(db, id, state);
+    return id;
+  };
+  const stored = async (id: string) =>
+    (
+      await fixture.test.hub.store.db.query<{ state: string; resolvedAt: Date | null }>(
+        'SELECT state, resolved_at AS "resolvedAt" FROM failed_syncs WHERE id = $1',
+        [id],
+      )
+    ).rows[0]!;
+  const ignore = (id: string) =>
+    request(fixture.app).post(`/api/failures/${id}/ignore`).set(bearer(fixture.tokens.operator));
+
+  it('refuses to ignore a resolved failure with a 409 and leaves it resolved', async () => {
+    const id = await fileFailure('R1', 'resolved');
+    const before = await stored(id);
+    const response = await ignore(id);
+    expect(response.status).toBe(409);
+    expect(response.body.error).toMatchObject({ code: 'failure_resolved' });
+    expect(response.body.error.message).toContain(id);
+    expect(response.body.error.message).toContain('already resolved');
+    expect(await stored(id)).toEqual(before);
+  });
+
+  it.each(['open', 'replayed'] as const)('ignores a %s failure', async (state) => {
+    const id = await fileFailure('O1', state);
+    const response = await ignore(id);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ id, state: 'ignored' });
+    expect((await stored(id)).state).toBe('ignored');
+  });
+
+  it('answers ignoring an ignored failure again as done, changing nothing', async () => {
+    const id = await fileFailure('I1', 'ignored');
+    const before = await stored(id);
+    const response = await ignore(id);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ id, state: 'ignored' });
+    expect(await stored(id)).toEqual(before);
+  });
+});

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { HubError } from '../../errors/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import { errorClassAdvice, errorClasses } from '../../sync/error-class.ts';
-import { failureCounts, getFailure, listFailures, setFailureState } from '../../sync/failures.ts';
+import { failureCounts, getFailure, ignoreFailure, listFailures } from '../../sync/failures.ts';
 import { replayFailure, replayMatching } from '../../sync/replay.ts';
 import { paged, pageQuerySchema, parseBody, parseQuery, uuidParam } from '../validate.ts';
 
@@ -57,10 +57,18 @@ export function failureRoutes(hub: Hub): Router {
   router.post('/failures/:id/replay', async (req, res) => {
     res.json(await replayFailure(hub, uuidParam(req.params.id, failureNotFound)));
   });
+  // Only a failure still failing is ignored: a resolved one keeps the fact that it was resolved.
   router.post('/failures/:id/ignore', async (req, res) => {
-    const failure = await requireFailure(hub, req.params.id);
-    await setFailureState(hub.store.db, failure.id, 'ignored');
-    res.json({ id: failure.id, state: 'ignored' });
+    const id = uuidParam(req.params.id, failureNotFound);
+    const state = await ignoreFailure(hub.store.db, id);
+    if (!state) throw failureNotFound(id);
+    if (state === 'resolved')
+      throw new HubError(
+        'conflict',
+        'failure_resolved',
+        `Failed sync ${id} is already resolved: there is nothing to ignore`,
+      );
+    res.json({ id, state });
   });
   return router;
 }

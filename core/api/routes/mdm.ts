@@ -7,12 +7,14 @@ import {
   rejectMatch,
   unmergeGoldenRecords,
 } from '../../mdm/service/index.ts';
-import { listMatches } from '../../mdm/store/matches.ts';
+import { type MatchRow, matchListSource } from '../../mdm/store/matches.ts';
 import type { Hub } from '../../runtime/hub.ts';
+import { keysetPage } from '../../store/keyset.ts';
 import { goldenByIds } from '../../store/repos/golden.ts';
-import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
+import { keysetQuerySchema } from '../keyset.ts';
+import { parseBody, parseQuery } from '../validate.ts';
 
-export const matchQuerySchema = pageQuerySchema.extend({
+export const matchQuerySchema = keysetQuerySchema(z.iso.datetime({ precision: 6 })).safeExtend({
   state: z.enum(['review', 'approved', 'rejected']).optional(),
   entity: z.string().max(64).optional(),
 });
@@ -27,7 +29,8 @@ export function mdmRoutes(hub: Hub): Router {
   const db = hub.store.db;
   router.get('/mdm/matches', async (req, res) => {
     const query = parseQuery(matchQuerySchema, req);
-    const { items, total } = await listMatches(db, query);
+    const page = await keysetPage<MatchRow>(db, matchListSource(query), query);
+    const items = page.items;
     const golden = await goldenByIds(db, [...new Set(items.flatMap((m) => [m.leftId, m.rightId]))]);
     const show = (id: string) => {
       const record = golden.get(id);
@@ -41,13 +44,10 @@ export function mdmRoutes(hub: Hub): Router {
           }
         : { id, displayName: null, naturalKey: null, body: null, mergedInto: null };
     };
-    res.json(
-      paged(
-        items.map((match) => ({ ...match, left: show(match.leftId), right: show(match.rightId) })),
-        total,
-        query,
-      ),
-    );
+    res.json({
+      ...page,
+      items: items.map((match) => ({ ...match, left: show(match.leftId), right: show(match.rightId) })),
+    });
   });
   router.post('/mdm/matches/:id/approve', async (req, res) => {
     res.json(await approveMatch(db, matchIdOf(req), actorOf(req)));

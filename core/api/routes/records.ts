@@ -3,11 +3,21 @@ import { z } from 'zod';
 import { HubError } from '../../errors/index.ts';
 import { entityNames, isEntityName } from '../../model/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
-import { changeLogOf, getGolden, searchGolden } from '../../store/repos/golden.ts';
+import { keysetPage } from '../../store/keyset.ts';
+import { changeLogOf, getGolden, goldenSearchSource, toGolden } from '../../store/repos/golden.ts';
 import { xrefsOf } from '../../store/repos/xref.ts';
-import { paged, pageQuerySchema, parseQuery } from '../validate.ts';
+import { unstorableStringPath } from '../../sync/failures.ts';
+import { keysetQuerySchema } from '../keyset.ts';
+import { parseQuery } from '../validate.ts';
 
-export const recordQuerySchema = pageQuerySchema.extend({ q: z.string().max(200).optional() });
+/** A display name: any text PostgreSQL stores. */
+const displayNameKey = z
+  .string()
+  .refine((text) => unstorableStringPath(text) === undefined, 'holds a NUL or an unpaired surrogate');
+
+export const recordQuerySchema = keysetQuerySchema(displayNameKey).safeExtend({
+  q: z.string().max(200).optional().describe('Found in the name, the natural key or the body'),
+});
 
 function entityOf(name: string) {
   if (!isEntityName(name))
@@ -26,13 +36,12 @@ export function recordRoutes(hub: Hub): Router {
   router.get('/records/:entity', async (req, res) => {
     const entity = entityOf(req.params.entity);
     const query = parseQuery(recordQuerySchema, req);
-    const { items, total } = await searchGolden(hub.store.db, {
-      entity,
-      q: query.q,
-      limit: query.limit,
-      offset: query.offset,
-    });
-    res.json(paged(items, total, query));
+    const page = await keysetPage<Parameters<typeof toGolden>[0]>(
+      hub.store.db,
+      goldenSearchSource(entity, query.q),
+      query,
+    );
+    res.json({ ...page, items: page.items.map(toGolden) });
   });
   router.get('/records/:entity/:id', async (req, res) => {
     const entity = entityOf(req.params.entity);

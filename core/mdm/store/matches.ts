@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
+import { type KeysetSource, keysetPage } from '../../store/keyset.ts';
 
 /** Why a pair scored as it did: a rule, a field's similarity, a veto, or one connection on both sides. */
 export type MatchReason =
@@ -70,20 +71,33 @@ export async function getMatch(
   return rows[0];
 }
 
+export interface MatchFilter {
+  state?: MatchState;
+  entity?: string;
+}
+
+/** Pairs as the review queue lists them (oldest first, then by id) for the API's keyset pages. */
+export function matchListSource(filter: MatchFilter): KeysetSource {
+  return {
+    from: 'mdm_matches',
+    where: '($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR entity = $2)',
+    params: [filter.state ?? null, filter.entity ?? null],
+    columns: COLUMNS,
+    // Microseconds, as stored: a cursor must name the very instant, not a rounded one.
+    sort: {
+      column: 'created_at',
+      asText: `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      cast: '::timestamptz',
+    },
+  };
+}
+
 export async function listMatches(
   db: Queryable,
-  filter: { state?: MatchState; entity?: string; limit: number; offset: number },
+  filter: MatchFilter & { limit: number; offset: number },
 ): Promise<{ items: MatchRow[]; total: number }> {
-  const where = 'WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR entity = $2)';
-  const params = [filter.state ?? null, filter.entity ?? null];
-  const [items, total] = await Promise.all([
-    db.query<MatchRow>(
-      `SELECT ${COLUMNS} FROM mdm_matches ${where} ORDER BY created_at, id LIMIT $3 OFFSET $4`,
-      [...params, filter.limit, filter.offset],
-    ),
-    db.query<{ count: number }>(`SELECT count(*)::int AS count FROM mdm_matches ${where}`, params),
-  ]);
-  return { items: items.rows, total: total.rows[0]?.count ?? 0 };
+  const { items, total } = await keysetPage<MatchRow>(db, matchListSource(filter), filter);
+  return { items, total };
 }
 
 export async function decideMatch(

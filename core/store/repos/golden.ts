@@ -1,6 +1,7 @@
 import type { CanonicalEntity } from '../../connector/types.ts';
 import { keyColumnsOf } from '../../model/entities.ts';
 import type { Queryable } from '../db.ts';
+import { type KeysetSource, keysetPage } from '../keyset.ts';
 import { containsPattern, jsonTextPattern } from '../like.ts';
 
 export interface GoldenRecord {
@@ -166,27 +167,25 @@ export interface GoldenQuery {
   offset: number;
 }
 
+/** Live golden records of an entity, by display name; `q` is found in the name, key or body. */
+export function goldenSearchSource(entity: string, q: string | undefined): KeysetSource {
+  const needle = q?.toLowerCase();
+  return {
+    from: 'golden_records',
+    where: `entity = $1 AND merged_into IS NULL AND NOT deleted
+      AND ($2::text IS NULL OR lower(display_name) LIKE $2 OR lower(coalesce(natural_key, '')) LIKE $2 OR lower(body::text) LIKE $3)`,
+    params: [entity, needle ? containsPattern(needle) : null, needle ? jsonTextPattern(needle) : null],
+    columns: '*',
+    sort: { column: 'display_name', asText: 'display_name', cast: '::text' },
+  };
+}
+
 export async function searchGolden(
   db: Queryable,
   query: GoldenQuery,
 ): Promise<{ items: GoldenRecord[]; total: number }> {
-  const needle = query.q?.toLowerCase();
-  const pattern = needle ? containsPattern(needle) : null;
-  const bodyPattern = needle ? jsonTextPattern(needle) : null;
-  const where = `entity = $1 AND merged_into IS NULL AND NOT deleted
-    AND ($2::text IS NULL OR lower(display_name) LIKE $2 OR lower(coalesce(natural_key, '')) LIKE $2 OR lower(body::text) LIKE $3)`;
-  const [items, total] = await Promise.all([
-    db.query<GoldenRow>(
-      `SELECT * FROM golden_records WHERE ${where} ORDER BY display_name, id LIMIT $4 OFFSET $5`,
-      [query.entity, pattern, bodyPattern, query.limit, query.offset],
-    ),
-    db.query<{ count: number }>(`SELECT count(*)::int AS count FROM golden_records WHERE ${where}`, [
-      query.entity,
-      pattern,
-      bodyPattern,
-    ]),
-  ]);
-  return { items: items.rows.map(toGolden), total: total.rows[0]?.count ?? 0 };
+  const { items, total } = await keysetPage<GoldenRow>(db, goldenSearchSource(query.entity, query.q), query);
+  return { items: items.map(toGolden), total };
 }
 
 export interface ChangeLogEntry {
