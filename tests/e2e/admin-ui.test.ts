@@ -82,7 +82,13 @@ describe('admin UI in a browser', () => {
       .fill('fields:\n  name: { expr: "$exists(name) ? name : \'Unnamed \' & id", required: true }\n');
     await expect.poll(() => editor.getByTestId('mapping-validity').textContent()).toBe('Valid');
     await expect.poll(() => editor.locator('textarea[name=sample]').inputValue()).toContain('nameless');
+    // The unedited payload of the failure is dry-run as the failure itself, which the hub maps as a run would.
+    const dryRunRequest = page.waitForRequest((request) => request.url().includes('/dry-run'));
     await editor.getByTestId('dry-run').click();
+    expect((await dryRunRequest).postDataJSON()).toEqual({
+      yaml: expect.any(String),
+      failureId: expect.any(String),
+    });
     await editor.getByTestId('dry-run-result').waitFor();
     expect(await editor.getByTestId('dry-run-result').textContent()).toContain('Unnamed N1');
     await editor.getByTestId('save-mapping').click();

@@ -36,6 +36,9 @@ function Editor({ me, id, failureId }: { me: Me; id: string; failureId?: string 
   const [yaml, setYaml] = useState('');
   const [problems, setProblems] = useState<Problem[]>([]);
   const [sample, setSample] = useState('');
+  // The failure's payload as loaded: dry-run by failureId while it is unedited, so the hub maps the
+  // failed record itself (outbound: with its id, version and target id, as the write would).
+  const [failureSample, setFailureSample] = useState<string>();
   const [result, setResult] = useState<DryRunAnswer>();
   const [message, setMessage] = useState<string>();
   const [diff, setDiff] = useState<string>();
@@ -45,7 +48,11 @@ function Editor({ me, id, failureId }: { me: Me; id: string; failureId?: string 
   useEffect(() => {
     if (failureId)
       get<{ rawPayload: unknown }>(`/api/failures/${failureId}`).then(
-        (failure) => setSample(JSON.stringify(failure.rawPayload, null, 2)),
+        (failure) => {
+          const text = JSON.stringify(failure.rawPayload, null, 2);
+          setSample(text);
+          setFailureSample(text);
+        },
         () => undefined,
       );
   }, [failureId]);
@@ -62,10 +69,12 @@ function Editor({ me, id, failureId }: { me: Me; id: string; failureId?: string 
   const dryRun = async () => {
     try {
       setResult(
-        await post<DryRunAnswer>(`/api/mappings/${encodeURIComponent(id)}/dry-run`, {
-          yaml,
-          samples: [JSON.parse(sample || '{}')],
-        }),
+        await post<DryRunAnswer>(
+          `/api/mappings/${encodeURIComponent(id)}/dry-run`,
+          failureId && sample === failureSample
+            ? { yaml, failureId }
+            : { yaml, samples: [JSON.parse(sample || '{}')] },
+        ),
       );
     } catch (caught) {
       setMessage((caught as Error).message);
