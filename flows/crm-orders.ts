@@ -20,3 +20,21 @@ export async function crmKnowsOrder(
 
 /** What a step records (`crmSkipped`) when it leaves an order out of the CRM. */
 export const crmSkipReason = (customerId: string) => `the CRM does not know customer ${customerId}`;
+
+/**
+ * The fields of a won opportunity that show its ERP order, where they differ from what the
+ * opportunity shows now: the ERP's order number, and its promise date, which moves when the ERP
+ * reschedules the order. Empty when the opportunity shows the order as it is, so an order change
+ * that leaves both alone (or the CRM sending the written values back) writes nothing.
+ */
+export function orderChangesForOpportunity(
+  order: { number?: string; promiseDate?: string },
+  opportunity: Record<string, unknown>,
+): { erpOrderNumber?: string; promiseDate?: string } {
+  return {
+    ...(order.number && order.number !== opportunity.erpOrderNumber ? { erpOrderNumber: order.number } : {}),
+    ...(order.promiseDate && order.promiseDate !== opportunity.promiseDate
+      ? { promiseDate: order.promiseDate }
+      : {}),
+  };
+}

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CanonicalEntity } from '../connector/types.ts';
+import type { HubError } from '../errors/index.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { GoldenRecord } from '../store/repos/golden.ts';
 
@@ -44,6 +45,13 @@ export interface StepContext<Settings, Outputs> {
   key(purpose: string): string;
   /** Ends the run after this step, on purpose (a credit hold, nothing to do); a replay runs this step again. */
   halt(reason: string): void;
+  /**
+   * Ends this attempt without failing the run: the run waits for what `missing` names (a record
+   * another flow is still creating) and this step runs again later, with backoff, or sooner when
+   * the run's trigger fires again. Once the step has waited `maxWaitMs` since it first asked to
+   * wait, it fails with `missing` instead and the failure is filed.
+   */
+  waitFor(missing: HubError, options: { maxWaitMs: number }): never;
 }
 
 export interface FlowStep {

@@ -1,8 +1,9 @@
 import type { Queryable } from '../store/db.ts';
 import type { TriggerEvent } from './define.ts';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'halted';
-export type StepStatus = 'running' | 'done' | 'failed' | 'halted';
+/** `waiting`: a step waits for a record another flow is still creating; the run goes on later by itself. */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'halted' | 'waiting';
+export type StepStatus = 'running' | 'done' | 'failed' | 'halted' | 'waiting';
 
 export interface FlowStepRecord {
   step: string;
@@ -27,7 +28,10 @@ export interface FlowRunRecord {
   finishedAt: string | null;
   /** The worker (process and attempt) that runs or last ran it. */
   claimedBy: string | null;
-  /** While running: when another worker may take the run over; renewed as its steps progress. */
+  /**
+   * While running: when another worker may take the run over; renewed as its steps progress. While
+   * waiting: when the run is tried again.
+   */
   leaseUntil: string | null;
 }
 
@@ -118,13 +122,43 @@ export async function finishRun(
   return rowCount > 0;
 }
 
-/** Running runs of these flows whose lease has run out: their worker died, and nothing has taken them over yet. */
+/**
+ * Parks a run its lease still holds as waiting, to be tried again at `retryInMs` from now (kept as
+ * its `lease_until`); false (and nothing changed) when another worker took it over.
+ */
+export async function parkRun(
+  db: Queryable,
+  id: string,
+  lease: RunLease,
+  retryInMs: number,
+  context: Record<string, unknown>,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE flow_runs SET status = 'waiting', error = NULL, context = context || $4::jsonb, finished_at = NULL,
+       lease_until = ${leaseEnd('$3')}
+     WHERE id = $1 AND claimed_by = $2 AND status = 'running'`,
+    [id, lease.holder, retryInMs, JSON.stringify(context)],
+  );
+  return rowCount > 0;
+}
+
+/** How long past its retry time a waiting run is left to its delayed job before the sweep queues it again. */
+export const WAITING_RUN_GRACE_MS = 60_000;
+
+/**
+ * Runs of these flows that nothing drives any more: running ones whose lease has run out (their
+ * worker died), and waiting ones well past their retry time (the queue lost the delayed job).
+ */
 export async function expiredRuns(db: Queryable, flows: string[], limit: number): Promise<FlowRunRecord[]> {
+  // Two selects: the running one keeps to its partial index on lease_until.
   const { rows } = await db.query<FlowRunRecord>(
-    `SELECT ${runColumns} FROM flow_runs
-     WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now()) AND flow = ANY($1::text[]) AND run_key IS NOT NULL
-     ORDER BY lease_until NULLS FIRST LIMIT $2`,
-    [flows, limit],
+    `(SELECT ${runColumns} FROM flow_runs
+      WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now()) AND flow = ANY($1::text[]) AND run_key IS NOT NULL)
+     UNION ALL
+     (SELECT ${runColumns} FROM flow_runs
+      WHERE status = 'waiting' AND lease_until < now() - $3 * interval '1 millisecond' AND flow = ANY($1::text[]) AND run_key IS NOT NULL)
+     ORDER BY "leaseUntil" NULLS FIRST LIMIT $2`,
+    [flows, limit, WAITING_RUN_GRACE_MS],
   );
   return rows;
 }

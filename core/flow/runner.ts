@@ -5,6 +5,7 @@ import type { Hub } from '../runtime/hub.ts';
 import { recordFailure, resolveFailuresFor } from '../sync/failures.ts';
 import { processOwner } from '../sync/stream-lock.ts';
 import type { Flow, FlowStep, RunInfo, TriggerEvent } from './define.ts';
+import { enqueueFlow } from './jobs.ts';
 import {
   claimRun,
   doneOutputs,
@@ -15,12 +16,14 @@ import {
   finishStep,
   getRun,
   insertRun,
+  parkRun,
   type RunLease,
   renewLease,
   startStep,
   stepsOf,
 } from './run-store.ts';
 import { loadFlowSettings } from './settings.ts';
+import { decideWait, StepWaits } from './waits.ts';
 
 export interface FlowRunView extends FlowRunRecord {
   steps: FlowStepRecord[];
@@ -64,7 +67,7 @@ export const flowFailureConnection = (flow: string) => `flow:${flow}`;
 /**
  * Starts a run of `flow`. A run with the same key that exists already is answered instead: one
  * won opportunity makes one ERP order however often its record changes afterwards. That run goes
- * on first, from the step that stopped it, if it failed or its worker died (its lease ran out).
+ * on first, from the step that stopped it, if it failed, waits, or its worker died (its lease ran out).
  */
 export async function startFlowRun(
   hub: Hub,
@@ -89,16 +92,20 @@ export async function attemptFlowRun(
   const inserted = await insertRun(db, { id: randomUUID(), flow: flow.name, key, trigger }, lease);
   if (inserted) return execute(hub, flow, inserted, lease, new Map());
   const existing = (await findRunByKey(db, flow.name, key))!;
-  const claimed = await claimRun(db, existing.id, lease, ['failed', 'running']);
+  const claimed = await claimRun(db, existing.id, lease, ['failed', 'running', 'waiting']);
   if (!claimed) return { run: await viewRun(hub, existing.id) };
-  const why = existing.status === 'running' ? 'its worker stopped renewing its lease' : 'it failed';
+  const why = {
+    running: 'its worker stopped renewing its lease',
+    waiting: 'it was waiting',
+    failed: 'it failed',
+  }[existing.status as 'running' | 'waiting' | 'failed'];
   logger.info(`flow run goes on: ${why}`, { flow: flow.name, runId: existing.id, from: existing.claimedBy });
   return execute(hub, flow, claimed, lease, await doneOutputs(db, claimed.id));
 }
 
 /**
- * Runs a failed or halted run again (or one whose worker died) from the step that stopped it; the
- * steps that took effect keep their recorded outputs.
+ * Runs a failed, halted or waiting run again (or one whose worker died) from the step that stopped
+ * it; the steps that took effect keep their recorded outputs.
  */
 export async function replayFlowRun(
   hub: Hub,
@@ -116,14 +123,14 @@ export async function replayFlowRun(
       `flow run ${runId} belongs to ${run.flow}, not ${flow.name}`,
     );
   const lease = newLease(options);
-  const claimed = await claimRun(db, runId, lease, ['failed', 'halted', 'running']);
+  const claimed = await claimRun(db, runId, lease, ['failed', 'halted', 'running', 'waiting']);
   if (!claimed) {
     const state =
       run.status === 'running' ? `running (held by ${run.claimedBy} until ${run.leaseUntil})` : run.status;
     throw new HubError(
       'conflict',
       'flow_run_not_replayable',
-      `flow run ${runId} is ${state}; only failed or halted runs, and runs whose lease ran out, are replayed`,
+      `flow run ${runId} is ${state}; only failed, halted or waiting runs, and runs whose lease ran out, are replayed`,
     );
   }
   await db.query(
@@ -199,6 +206,7 @@ async function executeSteps(
       });
       return undefined;
     }
+    if (caught instanceof StepWaits) return waitRun(scope, current, caught);
     return failRun(scope, current, toHubError(caught));
   }
 }
@@ -219,6 +227,9 @@ async function runStep(scope: RunScope, step: FlowStep, position: number): Promi
     halt: (reason) => {
       haltReason = reason;
     },
+    waitFor: (missing, options) => {
+      throw new StepWaits(missing, options.maxWaitMs);
+    },
   });
   outputs[step.name] = output ?? null;
   await holdLease(scope);
@@ -238,12 +249,40 @@ async function holdLease({ hub, run, lease }: RunScope): Promise<void> {
   if (!(await renewLease(hub.store.db, run.id, lease))) throw new LeaseLost();
 }
 
+/** A run that waited and has now ended drops its wait: a later attempt that waits again starts a new one. */
+const endOfWait = (run: FlowRunRecord) => (run.context.waiting ? { waiting: null } : {});
+
 async function endRun(
   { hub, run, lease }: RunScope,
   status: 'succeeded' | 'halted',
   fields: { error?: string; context?: Record<string, unknown> },
 ): Promise<void> {
-  if (!(await finishRun(hub.store.db, run.id, lease, status, fields))) throw new LeaseLost();
+  const context = { ...fields.context, ...endOfWait(run) };
+  if (!(await finishRun(hub.store.db, run.id, lease, status, { ...fields, context }))) throw new LeaseLost();
+}
+
+/**
+ * Parks the run as waiting at `step` and queues its next attempt after a backoff; no failure is
+ * filed. A step that has waited as long as it may fails the run instead.
+ */
+async function waitRun(scope: RunScope, step: string, waits: StepWaits): Promise<HubError | undefined> {
+  const { hub, flow, run, lease, info } = scope;
+  const { db } = hub.store;
+  const decision = decideWait(run.context.waiting, step, waits, Date.now());
+  if (decision.kind === 'give-up') return failRun(scope, step, decision.error);
+  if (!(await renewLease(db, run.id, lease))) return undefined;
+  await finishStep(db, run.id, step, 'waiting', { error: decision.wait.reason });
+  if (!(await parkRun(db, run.id, lease, decision.retryInMs, { waiting: decision.wait }))) return undefined;
+  logger.info('flow run waits', { flow: flow.name, runId: run.id, step, reason: decision.wait.reason });
+  await enqueueFlow(
+    hub,
+    { flow: flow.name, key: info.key, trigger: run.trigger },
+    {
+      jobId: `flow-wait-${run.id}-${Date.parse(decision.wait.since)}-${decision.wait.tries}`,
+      delayMs: decision.retryInMs,
+    },
+  );
+  return undefined;
 }
 
 /** Records the failed step and files the failure while the run is still held, then ends the run as failed. */
@@ -265,7 +304,7 @@ async function failRun(scope: RunScope, step: string, error: HubError): Promise<
   });
   const ended = await finishRun(db, run.id, scope.lease, 'failed', {
     error: `${step}: ${error.message}`,
-    context: { failedAt: step },
+    context: { failedAt: step, ...endOfWait(run) },
   });
   return ended ? error : undefined;
 }

@@ -9,34 +9,15 @@ import { getGolden, goldenByIds } from '../store/repos/golden.ts';
 import { type RecordChange, subscribeToChanges } from '../sync/change-subscribers.ts';
 import { findFlow, listFlows } from './catalog.ts';
 import type { Flow, TriggerEvent } from './define.ts';
+import { enqueueFlow, FLOWS_QUEUE, type FlowJob } from './jobs.ts';
 import { expiredRuns } from './run-store.ts';
 import { attemptFlowRun, type FlowRunView, type RunOptions, startFlowRun } from './runner.ts';
 import { loadFlowSettings } from './settings.ts';
 
-export const FLOWS_QUEUE = 'flows';
-
-export interface FlowJob {
-  flow: string;
-  key: string;
-  trigger: TriggerEvent;
-}
+export { FLOWS_QUEUE, type FlowJob } from './jobs.ts';
 
 /** How often each worker looks for runs whose worker died (their lease ran out) to queue them again. */
 export const EXPIRED_RUN_SWEEP_MS = 60_000;
-
-const queueSafe = (jobId: string) => jobId.replace(/[^\w.-]/g, '_');
-
-/**
- * One job per trigger: redeliveries of one change are one job, while a newer version of the record
- * is a job of its own, which takes a failed run of its key up again. The queue's default attempts
- * and backoff retry a run that failed on a transient error.
- */
-async function enqueueFlow(hub: Hub, job: FlowJob, jobId?: string): Promise<void> {
-  const version = job.trigger.kind === 'change' ? `-v${job.trigger.version}` : '';
-  await hub.queue.add(FLOWS_QUEUE, 'flow', job, {
-    jobId: queueSafe(jobId ?? `flow-${job.flow}-${job.key}${version}`),
-  });
-}
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
@@ -74,6 +55,7 @@ subscribeToChanges('flows', routeChangesToFlows);
 async function runFlowJob(hub: Hub, job: FlowJob): Promise<void> {
   const flow = findFlow(job.flow);
   const { enabled } = await loadFlowSettings(hub.store.db, flow);
+  // Dropped, not kept: enabling the flow again does not replay the changes made while it was off.
   if (!enabled) return;
   const { failure } = await attemptFlowRun(hub, flow, job.trigger, job.key);
   // Thrown, the queue tries the job again after a backoff, and that attempt takes the failed run up.
@@ -90,7 +72,9 @@ async function enabledFlowNames(hub: Hub): Promise<string[]> {
 
 /**
  * Queues the runs whose worker died (their lease ran out) again, for when nothing else does: a
- * queue that lost the job, a job given up. The job takes the run over. Answers how many were queued.
+ * queue that lost the job, a job given up. So are waiting runs well past their retry time (their
+ * delayed job lost, or dropped while the flow was paused). The job takes the run over. Answers how
+ * many were queued.
  */
 export async function resumeExpiredRuns(hub: Hub): Promise<number> {
   const runs = await expiredRuns(hub.store.db, await enabledFlowNames(hub), 100);
@@ -99,7 +83,7 @@ export async function resumeExpiredRuns(hub: Hub): Promise<number> {
     await enqueueFlow(
       hub,
       { flow: run.flow, key: run.key!, trigger: run.trigger },
-      `flow-resume-${run.id}-${expiry}`,
+      { jobId: `flow-resume-${run.id}-${expiry}` },
     );
   }
   return runs.length;

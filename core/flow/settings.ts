@@ -27,7 +27,11 @@ export async function loadFlowSettings<S>(
   };
 }
 
-/** Merges `patch` into the stored settings; the result must pass the flow's schema before it is saved. */
+/**
+ * Merges `patch` into the stored settings; the result must pass the flow's schema before it is
+ * saved. `enabled: false` pauses the flow: the changes and ticks that would start it meanwhile are
+ * dropped, and enabling it again replays none of them (see flows/README.md, *Disabling a flow*).
+ */
 export async function saveFlowSettings(
   db: Queryable,
   flow: Flow,

@@ -65,4 +65,25 @@ describe('canonical model validation', () => {
     );
     expect(error.fieldPath).toBe('listPrice.amountMinor');
   });
+
+  it("keeps an item's minimum order quantity and order multiple, in its unit of measure", () => {
+    const item = validateEntity('item', {
+      sku: 'BOLT-M8',
+      name: 'Bolt M8',
+      uom: 'pcs',
+      minimumOrderQuantity: 500,
+      orderMultiple: 2.5,
+    });
+    expect(item).toMatchObject({ minimumOrderQuantity: 500, orderMultiple: 2.5 });
+  });
+
+  it('rejects a minimum order quantity or an order multiple that is not positive, naming the field and the item', () => {
+    const item = { sku: 'BOLT-M8', name: 'Bolt M8', uom: 'pcs' };
+    const zero = errorOf(() => validateEntity('item', { ...item, minimumOrderQuantity: 0 }, 'BOLT-M8'));
+    expect(zero.fieldPath).toBe('minimumOrderQuantity');
+    expect(zero.message).toMatch(/BOLT-M8.*minimumOrderQuantity.*positive/);
+    const negative = errorOf(() => validateEntity('item', { ...item, orderMultiple: -10 }, 'BOLT-M8'));
+    expect(negative.fieldPath).toBe('orderMultiple');
+    expect(negative.message).toMatch(/positive/);
+  });
 });

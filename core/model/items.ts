@@ -24,6 +24,10 @@ export const itemSchema = z.object({
     .regex(/^\d{8}(\d{4,6})?$/, 'GTIN must have 8, 12, 13 or 14 digits')
     .optional(),
   leadTimeDays: z.number().nonnegative().optional(),
+  /** The least a supplier (or the plant) makes or sells in one order, in the item's unit of measure. */
+  minimumOrderQuantity: z.number().finite().positive('minimum order quantity must be positive').optional(),
+  /** Orders come in whole multiples of this (a pack, a batch), in the item's unit of measure. */
+  orderMultiple: z.number().finite().positive('order multiple must be positive').optional(),
   active: z.boolean().default(true),
 });
 export type Item = z.infer<typeof itemSchema>;

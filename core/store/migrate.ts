@@ -18,6 +18,7 @@ import * as matchPairOrder from './migrations/0014-match-pair-order.ts';
 import * as parkedMappingVersion from './migrations/0015-parked-mapping-version.ts';
 import * as mintCounts from './migrations/0016-mint-counts.ts';
 import * as xrefConnectionIndex from './migrations/0017-xref-connection-index.ts';
+import * as flowWaitingRuns from './migrations/0018-flow-waiting-runs.ts';
 
 const migrations = [
   core,
@@ -37,6 +38,7 @@ const migrations = [
   parkedMappingVersion,
   mintCounts,
   xrefConnectionIndex,
+  flowWaitingRuns,
 ];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;

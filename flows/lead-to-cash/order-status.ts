@@ -4,7 +4,7 @@ import { patchHubRecord } from '../../core/flow/golden-writes.ts';
 import { loadRecord, triggerRecordId } from '../../core/flow/records.ts';
 import { connectionForRole, writeOneNow } from '../../core/flow/targets.ts';
 import { getGolden } from '../../core/store/repos/golden.ts';
-import { crmKnowsOrder, crmSkipReason } from '../crm-orders.ts';
+import { crmKnowsOrder, crmSkipReason, orderChangesForOpportunity } from '../crm-orders.ts';
 import { writeOrderStatus } from '../order-lifecycle.ts';
 
 const SOURCE = 'flow:order-status';
@@ -12,8 +12,8 @@ const SOURCE = 'flow:order-status';
 /**
  * The back half of lead-to-cash: ERP order status, shipments and invoices flow back to the CRM.
  * A done outbound shipment marks its order shipped; the order (status, number, promise date)
- * is written to the CRM, and the ERP's order number to the won opportunity. The status only moves
- * forward (flows/order-lifecycle.ts).
+ * is written to the CRM, and the ERP's order number and promise date (rescheduled in the ERP) to
+ * the won opportunity. The status only moves forward (flows/order-lifecycle.ts).
  */
 export const orderStatus = defineFlow({
   name: 'order-status',
@@ -64,11 +64,12 @@ export const orderStatus = defineFlow({
     return { version: saved.version, status: saved.status };
   })
   .step('write-to-crm', async ({ hub, outputs }) => {
-    const { salesOrderId, number, opportunityId } = outputs['resolve-order'];
+    const { salesOrderId, opportunityId } = outputs['resolve-order'];
     const crm = await connectionForRole(hub, 'crm');
     // As order-to-production does: the delivery of an order the ERP took for a customer the CRM
     // never had is not written there (nor filed as a failure).
-    const { customerId } = (await loadRecord(hub.store.db, 'sales_order', salesOrderId)).body;
+    const order = (await loadRecord(hub.store.db, 'sales_order', salesOrderId)).body;
+    const { customerId } = order;
     if (!(await crmKnowsOrder(hub.store.db, crm.id, { id: salesOrderId, customerId })))
       return { crmOrderId: null, crmOpportunityId: null, crmSkipped: crmSkipReason(customerId) };
     const crmOrderId = await writeOneNow(
@@ -78,11 +79,15 @@ export const orderStatus = defineFlow({
       salesOrderId,
       outputs['update-order'].version,
     );
-    if (!opportunityId || !number) return { crmOrderId, crmOpportunityId: null };
+    if (!opportunityId || (!order.number && !order.promiseDate))
+      return { crmOrderId, crmOpportunityId: null };
+    // The order as it is now (a run that goes on later writes today's date), against what the
+    // opportunity shows with its row locked: only what differs is written.
     const saved = await patchHubRecord(
       hub.store.db,
       { entity: 'opportunity', id: opportunityId, source: SOURCE },
-      { erpOrderNumber: number },
+      async (opportunity, tx) =>
+        orderChangesForOpportunity((await loadRecord(tx, 'sales_order', salesOrderId)).body, opportunity),
     );
     return {
       crmOrderId,

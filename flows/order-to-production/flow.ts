@@ -6,6 +6,7 @@ import { type LoadedRecord, loadRecord, triggerRecordId } from '../../core/flow/
 import { connectionForRole, writeNow, writeOneNow } from '../../core/flow/targets.ts';
 import type { Queryable } from '../../core/store/db.ts';
 import { goldenByIds } from '../../core/store/repos/golden.ts';
+import { externalIdsFor } from '../../core/store/repos/xref.ts';
 import { computeDrumSchedule } from '../../core/toc/services/drum-schedule.ts';
 import { today } from '../../core/toc/services/load.ts';
 import { computeTimeBuffers } from '../../core/toc/services/time-buffer-board.ts';
@@ -63,7 +64,20 @@ function requireRoutings(order: Order, lines: MakeToOrderLine[]): void {
   );
 }
 
+/** What the work orders of an order the ERP does not have yet wait for. */
+function salesOrderNotInErp(order: Order, erpId: string): HubError {
+  const named = order.body.number ? `${order.body.number} (${order.id})` : order.id;
+  return new HubError(
+    'not_found',
+    'sales_order_not_in_erp',
+    `sales order ${named} is not in ${erpId} yet: its work orders refer to it, so they wait until it has been created there (by lead-to-cash, or a sync)`,
+    { fieldPath: 'salesOrderId', details: { salesOrderId: order.id, connectionId: erpId } },
+  );
+}
+
 const settings = z.object({
+  /** How long a run waits for the ERP to have the order before it fails. */
+  erpOrderWaitSeconds: z.number().int().positive().default(1800),
   shippingBufferDays: z.number().int().nonnegative().default(3),
   constraintBufferDays: z.number().int().nonnegative().default(5),
   /** Time buffer of a work order; absent: shipping plus constraint buffer. */
@@ -94,6 +108,14 @@ export const orderToProduction = defineFlow({
   writesTo: ['erp', 'crm'],
   settings,
 })
+  // lead-to-cash records the order in the hub before the ERP has it: its change can start this run first.
+  .step('await-erp-order', async ({ hub, run, settings, waitFor }) => {
+    const order = await loadRecord(hub.store.db, 'sales_order', triggerRecordId(run));
+    const erp = await connectionForRole(hub, 'erp');
+    const erpOrderId = (await externalIdsFor(hub.store.db, 'sales_order', erp.id, [order.id])).get(order.id);
+    if (erpOrderId) return { erpOrderId };
+    return waitFor(salesOrderNotInErp(order, erp.id), { maxWaitMs: settings.erpOrderWaitSeconds * 1000 });
+  })
   .step('plan-work-orders', async ({ hub, run, halt }) => {
     const order = await loadRecord(hub.store.db, 'sales_order', triggerRecordId(run));
     const lines = await makeToOrderLines(hub.store.db, order);

@@ -155,8 +155,12 @@ export const throughputScoring = defineFlow({
 })
   .step(STEP, async ({ hub, run, settings }) => {
     const { plant, constraint, scores, skipped } = await computeThroughput(hub.store.db, settings);
+    // A deal whose lines were all removed is scored too, when it has a score: it loses it.
     const opportunities = (await loadEntity(hub.store.db, 'opportunity', skipped)).filter(
-      (o) => o.body.stage !== 'won' && o.body.stage !== 'lost' && o.body.lines.length > 0,
+      (o) =>
+        o.body.stage !== 'won' &&
+        o.body.stage !== 'lost' &&
+        (o.body.lines.length > 0 || o.body.throughputPerConstraintMinute !== undefined),
     );
     const deals = opportunities.map((opportunity) => ({
       ...scoreDeal(plant, constraint?.id, opportunity),

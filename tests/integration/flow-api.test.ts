@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertRun, parkRun } from '../../core/flow/run-store.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
 import { type MemorySystem, memoryConnector } from '../support/memory-system.ts';
 import { hubDriverPairs } from '../support/test-hub.ts';
@@ -77,6 +79,24 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
         .set(viewer);
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toContain('asOf');
+    });
+
+    it('lists the runs that wait for a record another flow is creating', async () => {
+      const db = api.test.hub.store.db;
+      const lease = { holder: 'test-worker', ms: 60_000 };
+      const trigger = { kind: 'manual' as const, params: {} };
+      const run = await insertRun(
+        db,
+        { id: randomUUID(), flow: 'order-to-production', key: 'o-1', trigger },
+        lease,
+      );
+      expect(await parkRun(db, run!.id, lease, 60_000, {})).toBe(true);
+      const listed = await request(api.app)
+        .get('/api/flow-runs')
+        .query({ status: 'waiting' })
+        .set(bearer(api.tokens.viewer));
+      expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+      expect(listed.body).toMatchObject({ total: 1, items: [{ id: run!.id, status: 'waiting' }] });
     });
 
     it('lists flows, runs one, shows its steps and refuses to replay a run that succeeded', async () => {

@@ -13,7 +13,7 @@ import { paged, pageQuerySchema, parseBody, parseQuery, uuidParam } from '../val
 
 export const runQuerySchema = pageQuerySchema.extend({
   flow: z.string().optional(),
-  status: z.enum(['running', 'succeeded', 'failed', 'halted']).optional(),
+  status: z.enum(['running', 'waiting', 'succeeded', 'failed', 'halted']).optional(),
 });
 export const alertQuerySchema = pageQuerySchema.extend({
   flow: z.string().optional(),

@@ -85,6 +85,58 @@ describe('computeBuffers: net flow position from the golden records', () => {
   });
 });
 
+describe('computeBuffers: minimum order quantity and order multiple from the item', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openEmbeddedStore();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  /** 600 bolts shipped within the 30-day window: ADU 20, DLT 10, 12 on hand, `onOrder` without a synced order. */
+  async function boltBuffer(orderRules: Record<string, number>, onOrder = 0) {
+    const used = order('SO-USED', 600, '2024-05-20');
+    await clearGolden(store.db);
+    await seedGolden(store.db, {
+      customer: [customer],
+      item: [{ id: boltId, body: { ...bolt.body, ...orderRules } }],
+      stock_level: [
+        {
+          id: randomUUID(),
+          body: { itemId: boltId, location: 'WH', onHand: pcs(12), allocated: pcs(0), onOrder: pcs(onOrder) },
+        },
+      ],
+      sales_order: [{ ...used, body: { ...used.body, status: 'shipped' } }],
+    });
+    const { input, result } = await computeBuffers(store.db, bufferParams.parse({ asOf: '2024-06-03' }));
+    return { input: input.items[0]!, status: result.items[0]! };
+  }
+
+  it('sizes the green zone to the MOQ when it exceeds ADU × DLT × lead-time factor, and orders in multiples', async () => {
+    // Red 100 + 50, yellow 200, green max(20 × 10 × 0.5, 500) = 500: top of green 850.
+    const { input, status } = await boltBuffer({ minimumOrderQuantity: 500, orderMultiple: 40 });
+    expect(input).toMatchObject({ moq: 500, qtyMultiple: 40 });
+    expect(status.zones.green).toBe(500);
+    // 850 − 12 = 838, up to the next multiple of 40.
+    expect(status.recommendedQty).toBe(840);
+  });
+
+  it('raises an order below the MOQ to it, then up to the order multiple', async () => {
+    // 600 on order: 850 − 12 − 600 = 238, below the MOQ: 500, up to a multiple of 40.
+    const { status } = await boltBuffer({ minimumOrderQuantity: 500, orderMultiple: 40 }, 600);
+    expect(status.recommendedQty).toBe(520);
+  });
+
+  it('orders the computed quantity for an item without either', async () => {
+    const { input, status } = await boltBuffer({});
+    expect(input).toMatchObject({ moq: 0 });
+    expect(input).not.toHaveProperty('qtyMultiple');
+    expect(status.zones.green).toBe(100);
+    expect(status.recommendedQty).toBe(438);
+  });
+});
+
 describe('reservedDemand', () => {
   const line = (quantity: number, dueDate: string | undefined): OpenLine => ({
     salesOrderId: 'SO',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Queryable } from '../../store/db.ts';
 import type { DemandLine } from '../buffers/qualified-demand.ts';
 import { tidy } from '../buffers/quantities.ts';
+import type { BufferZones } from '../buffers/zones.ts';
 import { addDays } from '../calendar.ts';
 import { asOfParam, dayCount, defineTocService, positiveDayCount, runEngine } from './define.ts';
 import { isOpenOrder, linesOf, type OpenLine } from './demand.ts';
@@ -23,6 +24,7 @@ export interface BufferStatus {
   planningPriority: 'green' | 'yellow' | 'red' | 'black';
   executionPriority: string;
   recommendedQty: number;
+  zones: BufferZones;
   qualifiedDemand: number;
   nfp: number;
   nfpPct: number;
@@ -49,7 +51,8 @@ export function reservedDemand(lines: readonly OpenLine[], allocated: number): D
 
 /**
  * Buffer status of every make-to-stock item with a stock level: on hand and allocated from the
- * stock levels, usage from the sales orders, supply from open purchase and work orders.
+ * stock levels, usage from the sales orders, supply from open purchase and work orders, minimum
+ * order quantity and order multiple from the item.
  */
 export async function computeBuffers(db: Queryable, params: BufferParams) {
   const skipped: Skipped[] = [];
@@ -110,6 +113,9 @@ export async function computeBuffers(db: Queryable, params: BufferParams) {
       dltDays,
       leadTimeFactor: params.leadTimeFactor,
       variabilityFactor: params.variabilityFactor,
+      // The MOQ sizes the green zone and is the least an order asks for; orders round up to the multiple.
+      moq: item.body.minimumOrderQuantity ?? 0,
+      ...(item.body.orderMultiple === undefined ? {} : { qtyMultiple: item.body.orderMultiple }),
       onHand,
       reservedOutgoing: allocated,
       incoming,

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { HubError } from '../errors/index.ts';
+
+/** Thrown by a step's `waitFor`: the step waits for a record instead of failing. */
+export class StepWaits extends Error {
+  constructor(
+    readonly missing: HubError,
+    readonly maxWaitMs: number,
+  ) {
+    super(missing.message);
+    this.name = 'StepWaits';
+  }
+}
+
+/** The first retry of a waiting step comes after this long; each further one after twice as long. */
+export const FIRST_WAIT_RETRY_MS = 1_000;
+/** No retry of a waiting step comes later than this after the one before. */
+export const LONGEST_WAIT_RETRY_MS = 5 * 60_000;
+
+/** What a waiting run keeps in its context (`waiting`), so its next attempt knows how long it has waited. */
+const runWaitSchema = z.object({
+  step: z.string(),
+  reason: z.string(),
+  since: z.iso.datetime(),
+  tries: z.number().int().positive(),
+  retryAt: z.iso.datetime(),
+});
+export type RunWait = z.infer<typeof runWaitSchema>;
+
+export type WaitDecision =
+  | { kind: 'wait'; retryInMs: number; wait: RunWait }
+  | { kind: 'give-up'; error: HubError };
+
+/**
+ * Whether a step that asks to wait may, and for how long: it has waited since the first time it
+ * asked (kept in the run's context as `previous`), and retries back off from a second to five
+ * minutes, the last one at the end of its wait. Past `maxWaitMs` it fails with what it waited for.
+ */
+export function decideWait(previous: unknown, step: string, waits: StepWaits, now: number): WaitDecision {
+  const earlier = runWaitSchema.safeParse(previous);
+  const same = earlier.success && earlier.data.step === step ? earlier.data : undefined;
+  const since = same ? Date.parse(same.since) : now;
+  const waitedMs = now - since;
+  const { missing, maxWaitMs } = waits;
+  if (waitedMs >= maxWaitMs) {
+    const error = new HubError(
+      missing.kind,
+      missing.code,
+      `${missing.message} (waited ${Math.round(waitedMs / 1000)} s for it, the most this step waits)`,
+      {
+        fieldPath: missing.fieldPath,
+        details: { ...missing.details, waitedMs, maxWaitMs },
+        cause: missing,
+      },
+    );
+    return { kind: 'give-up', error };
+  }
+  const tries = (same?.tries ?? 0) + 1;
+  const backoff = Math.min(LONGEST_WAIT_RETRY_MS, FIRST_WAIT_RETRY_MS * 2 ** (tries - 1));
+  const retryInMs = Math.max(0, Math.min(backoff, maxWaitMs - waitedMs));
+  return {
+    kind: 'wait',
+    retryInMs,
+    wait: {
+      step,
+      reason: missing.message,
+      since: new Date(since).toISOString(),
+      tries,
+      retryAt: new Date(now + retryInMs).toISOString(),
+    },
+  };
+}
