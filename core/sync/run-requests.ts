@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
@@ -10,30 +11,48 @@ import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
  * own instead of colliding with the id of a run that already finished. A job that finds its stream
  * busy waits in the queue (it is not done: no run has taken its requests), so requests made
  * meanwhile share it too.
+ *
+ * A request row goes with its connection (deleting one removes its state), so the generations of
+ * a connection created again under the same id start again at 0, while the queue still keeps the
+ * ids of the old connection's finished run jobs: an id naming only the generation would be taken
+ * for one of those and the request dropped. So a row is made with a random lineage, named by its
+ * job ids too: (lineage, generation) never repeats, and nothing outside the row needs to change.
  */
 const keyOf = (stream: string) => `run-request:${stream}`;
 const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::float8`;
 /** Serves the stream's requests so far: later ones get a run job of their own. */
 const NEXT_GENERATION = `SET value = jsonb_set(value, '{generation}', to_jsonb((value->>'generation')::int + 1)), updated_at = now()`;
+const newLineage = () => randomBytes(6).toString('hex');
+/** The row's lineage, or `fresh` (a parameter) for a row made before lineages were. */
+const lineageOr = (row: string, fresh: string) =>
+  `coalesce(${row}.value->'lineage', to_jsonb(${fresh}::text))`;
+const RETURNING_REQUEST = `RETURNING (value->>'generation')::int AS generation, value->>'lineage' AS lineage`;
 
-async function enqueueRun(hub: Hub, connectionId: string, stream: string, generation: number) {
+interface RunRequest {
+  generation: number;
+  lineage: string;
+}
+
+async function enqueueRun(hub: Hub, connectionId: string, stream: string, request: RunRequest) {
   const job: SyncRunJob = { connectionId, stream, reason: 'webhook' };
   await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', job, {
-    jobId: `run-${connectionId}-${stream}-g${generation}`,
+    jobId: `run-${connectionId}-${stream}-${request.lineage}-g${request.generation}`,
   });
 }
 
 /** Asks for a run of the stream: one job per generation, however many webhooks ask. */
 export async function requestRun(hub: Hub, connectionId: string, stream: string): Promise<void> {
-  const { rows } = await hub.store.db.query<{ generation: number }>(
+  const { rows } = await hub.store.db.query<RunRequest>(
     `INSERT INTO connection_state (connection_id, key, value, updated_at)
-     VALUES ($1, $2, jsonb_build_object('at', ${NOW_MS}, 'generation', 0), now())
+     VALUES ($1, $2, jsonb_build_object('at', ${NOW_MS}, 'generation', 0, 'lineage', $3::text), now())
      ON CONFLICT (connection_id, key) DO UPDATE
-       SET value = jsonb_set(connection_state.value, '{at}', to_jsonb(${NOW_MS})), updated_at = now()
-     RETURNING (value->>'generation')::int AS generation`,
-    [connectionId, keyOf(stream)],
+       SET value = connection_state.value
+         || jsonb_build_object('at', ${NOW_MS}, 'lineage', ${lineageOr('connection_state', '$3')}),
+         updated_at = now()
+     ${RETURNING_REQUEST}`,
+    [connectionId, keyOf(stream), newLineage()],
   );
-  if (rows[0]) await enqueueRun(hub, connectionId, stream, rows[0].generation);
+  if (rows[0]) await enqueueRun(hub, connectionId, stream, rows[0]);
 }
 
 /** A run starting now serves every request made so far; returns the moment it took them. */
@@ -76,12 +95,14 @@ export async function rerunIfRequestedSince(
   stream: string,
   takenAt: number,
 ): Promise<void> {
-  const { rows } = await hub.store.db.query<{ generation: number }>(
+  const { rows } = await hub.store.db.query<RunRequest>(
     `UPDATE connection_state
-     ${NEXT_GENERATION}
+     SET value = value || jsonb_build_object(
+           'generation', (value->>'generation')::int + 1, 'lineage', ${lineageOr('connection_state', '$4')}),
+         updated_at = now()
      WHERE connection_id = $1 AND key = $2 AND (value->>'at')::float8 > $3
-     RETURNING (value->>'generation')::int AS generation`,
-    [connectionId, keyOf(stream), takenAt],
+     ${RETURNING_REQUEST}`,
+    [connectionId, keyOf(stream), takenAt, newLineage()],
   );
-  if (rows[0]) await enqueueRun(hub, connectionId, stream, rows[0].generation);
+  if (rows[0]) await enqueueRun(hub, connectionId, stream, rows[0]);
 }

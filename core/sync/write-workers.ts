@@ -19,11 +19,28 @@ const consumerSettings = (connection: ConnectionView) =>
 /**
  * One write queue per target connection, consumed with that connection's rate limit and
  * concurrency. New connections, and connections whose rate limit or concurrency changed, get a
- * consumer within `refreshMs`.
+ * consumer within `refreshMs`; a deleted connection's consumer (on BullMQ a worker holding a Redis
+ * connection) is closed within `refreshMs` in every process, whichever one served the delete.
  */
 export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
   const consumers = new Map<string, { consumer: Consumer; settings: string }>();
+  /** Consumers out of `consumers` whose jobs in flight are finishing: stop() waits for them too. */
+  const closing = new Set<Promise<void>>();
   let stopped = false;
+
+  /** Takes the connection's consumer out of service; resolves once its jobs in flight have ended. */
+  const closeConsumer = async (connectionId: string) => {
+    const running = consumers.get(connectionId);
+    if (!running) return;
+    consumers.delete(connectionId);
+    const closed = running.consumer.close();
+    closing.add(closed);
+    try {
+      await closed;
+    } finally {
+      closing.delete(closed);
+    }
+  };
 
   const consumerFor = (connection: ConnectionView): Consumer => {
     const { concurrency, rateLimit } = checkedConnectionPart(
@@ -64,11 +81,8 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
     const settings = consumerSettings(connection);
     const running = consumers.get(connection.id);
     if (running?.settings === settings || refused.get(connection.id) === settings) return;
-    if (running) {
-      consumers.delete(connection.id);
-      // Finishes the jobs in flight under the old settings first.
-      await running.consumer.close();
-    }
+    // Finishes the jobs in flight under the old settings first.
+    if (running) await closeConsumer(connection.id);
     if (stopped) return;
     try {
       consumers.set(connection.id, { consumer: consumerFor(connection), settings });
@@ -84,12 +98,25 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
 
   // One connection that cannot be served (options saved before they were checked) stops no other.
   const refresh = async () => {
-    for (const connection of await hub.store.connections.list()) {
+    const connections = await hub.store.connections.list();
+    for (const connection of connections) {
       if (stopped) return;
       await refreshOne(connection).catch((error: unknown) =>
         logger.warn('write worker refresh failed', { connection: connection.id, error }),
       );
     }
+    // Deleted connections: their jobs in flight end as dropped, and a connection created again
+    // under the same id is a new one, whose options are checked (and logged if refused) afresh.
+    const listed = new Set(connections.map((connection) => connection.id));
+    const gone = [...new Set([...consumers.keys(), ...refused.keys()])].filter((id) => !listed.has(id));
+    for (const id of gone) refused.delete(id);
+    await Promise.all(
+      gone.map((id) =>
+        closeConsumer(id).catch((error: unknown) =>
+          logger.warn('could not close the write worker of a deleted connection', { connection: id, error }),
+        ),
+      ),
+    );
   };
 
   let timer: NodeJS.Timeout | undefined;
@@ -110,7 +137,7 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await Promise.all([...consumers.values()].map(({ consumer }) => consumer.close()));
+      await Promise.all([...consumers.keys()].map(closeConsumer).concat([...closing]));
     },
   };
 }
