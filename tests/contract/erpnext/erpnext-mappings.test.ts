@@ -81,6 +81,12 @@ describe('erpnext default mappings', () => {
     });
   }
 
+  it("reads a sales order's Delivery Date as its promise date, which a reschedule in ERPNext moves", async () => {
+    const { value } = await mapIn('sales_orders');
+    expect(value).toMatchObject({ promiseDate: '2026-12-01' });
+    expect(value).not.toHaveProperty('requestedDate');
+  });
+
   it('round-trips a sales order to the fields and item rows ERPNext expects', async () => {
     const { value: canonical } = await mapIn('sales_orders');
     const definition = await loadDefaultMapping('erpnext', 'sales_orders', 'out');
