@@ -49,6 +49,20 @@ function statementOf(sql: string, params: unknown[] | undefined): pg.QueryConfig
   return { name, text: sql, values: params };
 }
 
+/**
+ * A transaction is one connection, which runs one statement at a time. Callers may still start
+ * several at once (`Promise.all` of independent reads): they run in the order they were asked, as
+ * pg's own queue would, without handing pg a query while another runs (deprecated, gone in pg 9).
+ */
+function oneAtATime() {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(run: () => Promise<T>): Promise<T> => {
+    const next = last.then(run, run);
+    last = next.catch(() => undefined);
+    return next;
+  };
+}
+
 export function createPostgresDb(options: PostgresOptions): Db {
   const pool = new pg.Pool({
     connectionString: withPlannerSettings(options.connectionString),
@@ -81,14 +95,17 @@ export function createPostgresDb(options: PostgresOptions): Db {
       client.on('error', onError);
       try {
         await client.query('BEGIN');
+        const inTurn = oneAtATime();
         const tx: Queryable = {
-          query: async (sql, params) => {
-            const result = await client.query(statementOf(sql, params as unknown[] | undefined));
-            return { rows: result.rows, rowCount: result.rowCount ?? 0 };
-          },
-          exec: async (sql) => {
-            await client.query(sql);
-          },
+          query: (sql, params) =>
+            inTurn(async () => {
+              const result = await client.query(statementOf(sql, params as unknown[] | undefined));
+              return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+            }),
+          exec: (sql) =>
+            inTurn(async () => {
+              await client.query(sql);
+            }),
         };
         const value = await fn(tx);
         await client.query('COMMIT');
