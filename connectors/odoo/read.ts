@@ -3,7 +3,7 @@ import type { OdooClient } from './client.ts';
 import type { OdooConfig } from './config.ts';
 import { advanceCursor, openWindow, parseOdooCursor, windowDomain } from './cursor.ts';
 import { includeArchived, parseRows } from './records.ts';
-import { attachRelations } from './relations.ts';
+import { attachRelations, startRelationReading } from './relations.ts';
 import { resolveOdooStream } from './streams/index.ts';
 
 export async function* readOdooStream(
@@ -14,6 +14,7 @@ export async function* readOdooStream(
 ): AsyncIterable<ReadPage> {
   const stream = resolveOdooStream(ctx.config, streamName);
   const limit = ctx.config.pageSize;
+  const reading = startRelationReading(streamName, ctx.logger);
   let window = openWindow(parseOdooCursor(cursor), new Date(), ctx.config.lagSeconds);
   // Called again within the lag of the last window: nothing can be complete yet.
   if (window.from !== null && window.to <= window.from) return;
@@ -26,7 +27,7 @@ export async function* readOdooStream(
       context: includeArchived,
     });
     const rows = parseRows(result, `${stream.model}.search_read`);
-    await attachRelations(client, rows, stream.relations);
+    await attachRelations(client, rows, stream.relations, reading);
     await stream.enrich?.(client, rows);
     const lastId = rows.reduce((max, row) => Math.max(max, row.id), window.afterId);
     const next = advanceCursor(window, lastId, rows.length < limit);

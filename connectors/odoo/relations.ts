@@ -1,26 +1,58 @@
+import { HubError } from '../../core/errors/index.ts';
+import type { Logger } from '../../core/log/index.ts';
 import type { OdooClient } from './client.ts';
 import { includeArchived, many2oneId, type OdooRow, parseRows } from './records.ts';
 import type { OdooRelation } from './streams/types.ts';
+
+/** One read of a stream: optional relations Odoo could not answer are not asked again. */
+export interface RelationReading {
+  stream: string;
+  logger: Logger;
+  /** Models of optional relations found unreadable during this read. */
+  unreadable: Set<string>;
+}
+
+export function startRelationReading(stream: string, logger: Logger): RelationReading {
+  return { stream, logger, unreadable: new Set() };
+}
 
 function uniqueSorted(ids: Array<number | undefined>): number[] {
   return [...new Set(ids.filter((id): id is number => id !== undefined))].sort((a, b) => a - b);
 }
 
+/** The model's module is not installed, or the user's groups may not read it. */
+const isUnreadable = (error: unknown) =>
+  error instanceof HubError && (error.code === 'odoo_unknown_model' || error.code === 'odoo_access_error');
+
 /**
  * Fetches each relation with one search_read for the whole page (never one call per record) and
- * attaches the rows: children as a list under `as`, a parent row as an object (or null).
+ * attaches the rows: children as a list under `as`, a parent row as an object (or null). An
+ * optional relation Odoo cannot read is left out of the records (no `as` key).
  */
 export async function attachRelations(
   client: OdooClient,
   rows: OdooRow[],
-  relations: OdooRelation[] = [],
+  relations: OdooRelation[] | undefined,
+  reading: RelationReading,
 ): Promise<void> {
-  for (const relation of relations) {
+  for (const relation of relations ?? []) {
     const { kind, field, via } = relation.link;
+    if (relation.optional && reading.unreadable.has(relation.model)) continue;
     const keyOf = (row: OdooRow) => (via ? many2oneId(row[via]) : row.id);
     const ids = uniqueSorted(rows.map((row) => (kind === 'children' ? keyOf(row) : many2oneId(row[field]))));
-    const related = ids.length === 0 ? [] : await searchRelated(client, relation, ids);
-    await attachRelations(client, related, relation.relations);
+    let related: OdooRow[] = [];
+    try {
+      related = ids.length === 0 ? [] : await searchRelated(client, relation, ids);
+    } catch (error) {
+      if (!relation.optional || !isUnreadable(error)) throw error;
+      reading.unreadable.add(relation.model);
+      reading.logger.warn(
+        `odoo ${reading.stream}: ${relation.model} cannot be read, so records are read without ${relation.as}`,
+        { model: relation.model, error: (error as HubError).message },
+      );
+      continue;
+    }
+    await attachRelations(client, related, relation.relations, reading);
     for (const row of rows) {
       if (kind === 'children') {
         row[relation.as] = related.filter((child) => many2oneId(child[field]) === keyOf(row));
@@ -34,7 +66,7 @@ export async function attachRelations(
 
 async function searchRelated(client: OdooClient, relation: OdooRelation, ids: number[]): Promise<OdooRow[]> {
   const { kind, field } = relation.link;
-  const domain = kind === 'children' ? [[field, 'in', ids]] : [['id', 'in', ids]];
+  const domain = [kind === 'children' ? [field, 'in', ids] : ['id', 'in', ids], ...(relation.domain ?? [])];
   // A row may point at an archived parent, which must still resolve; archived children (an
   // archived BoM operation or variant) are no longer part of the record, so they stay out.
   const kwargs =

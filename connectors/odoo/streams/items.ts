@@ -2,6 +2,7 @@ import { HubError } from '../../../core/errors/index.ts';
 import type { OdooClient } from '../client.ts';
 import { type OdooRow, parseRows } from '../records.ts';
 import { type OdooStream, odooSpec } from './types.ts';
+import { attachVendorMinimums, vendorLinesRelation } from './vendors.ts';
 
 /**
  * Flags make-to-order items: those carrying the "Replenish on Order (MTO)" route. The route is
@@ -57,6 +58,10 @@ export const itemsStream: OdooStream = {
     'product_tmpl_id',
     'active',
   ],
-  enrich: markMakeToOrder,
+  relations: [vendorLinesRelation],
+  enrich: async (client, rows) => {
+    await markMakeToOrder(client, rows);
+    await attachVendorMinimums(client, rows);
+  },
   matchField: 'default_code',
 };

@@ -17,6 +17,13 @@ export interface OdooRelation {
    * record's many2one `via` points at); parent: the row the record's many2one `field` points at.
    */
   link: { kind: 'children' | 'parent'; field: string; via?: string };
+  /** Added to the lookup's domain. */
+  domain?: Domain;
+  /**
+   * A relation the records can do without (vendor lines on items): when Odoo has no such model or
+   * the user may not read it, the records are read without it and the read warns once.
+   */
+  optional?: boolean;
   relations?: OdooRelation[];
 }
 
@@ -41,7 +48,7 @@ export interface OdooStream {
   matchField?: string;
   /** Line fields whose mapped lines are matched to the stored ones on an update (see lines.ts). */
   lines?: OdooLines[];
-  /** Adds derived fields to a page of rows (one extra call per page at most). */
+  /** Adds derived fields to a page of rows (a few extra calls per page at most, never one per row). */
   enrich?: (client: OdooClient, rows: OdooRow[]) => Promise<void>;
   /** stock.quant writes set a counted quantity and apply it instead of writing the quant. */
   writeMode?: 'record' | 'inventory';

@@ -56,10 +56,13 @@ export function createOdooDatabase() {
     const value = record[field];
     if (def?.type === 'many2one')
       return typeof value === 'number' ? [value, displayName(def.relation, value)] : false;
-    if (def?.type === 'one2many')
+    if (def?.type === 'one2many') {
+      const parent = def.via ? record[def.via] : record.id;
+      if (parent === undefined || parent === false) return [];
       return [...tableOf(def.relation).values()]
-        .filter((child) => child[def.inverse] === record.id)
+        .filter((child) => child[def.inverse] === parent)
         .map((child) => child.id);
+    }
     if (def?.type === 'many2many') return Array.isArray(value) ? value : [];
     if (field === 'display_name') return displayName(model, record.id);
     return value === undefined || value === null ? false : value;
@@ -93,7 +96,9 @@ export function createOdooDatabase() {
       if (fieldDef?.type !== 'one2many' || !Array.isArray(value)) continue;
       for (const command of value.filter(isCommand)) {
         const [code, lineId, lineValues] = command;
-        if (code === 0) create(fieldDef.relation, { ...(lineValues as OdooValues), [fieldDef.inverse]: id });
+        const parent = fieldDef.via ? get(model, id)?.[fieldDef.via] : id;
+        if (code === 0)
+          create(fieldDef.relation, { ...(lineValues as OdooValues), [fieldDef.inverse]: parent });
         else if (code === 1) write(fieldDef.relation, [lineId], lineValues as OdooValues);
         else if (code === 2) tableOf(fieldDef.relation).delete(lineId);
       }

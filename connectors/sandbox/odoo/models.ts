@@ -4,7 +4,8 @@ import type { OdooRelation } from '../../odoo/streams/types.ts';
 /** How a field is stored and shown: many2one as [id, display name], x2many as lists of ids. */
 export type FieldDef =
   | { type: 'many2one'; relation: string }
-  | { type: 'one2many'; relation: string; inverse: string }
+  /** `via`: the children point at what the record's many2one `via` points at (a variant's vendor lines are its template's). */
+  | { type: 'one2many'; relation: string; inverse: string; via?: string }
   | { type: 'many2many'; relation: string }
   | { type: 'char' | 'integer' | 'float' | 'boolean' | 'datetime' | 'date' | 'selection' };
 
@@ -16,7 +17,8 @@ export interface ModelDef {
 }
 
 const m2o = (relation: string): FieldDef => ({ type: 'many2one', relation });
-const o2m = (relation: string, inverse: string): FieldDef => ({ type: 'one2many', relation, inverse });
+const o2m = (relation: string, inverse: string, via?: string): FieldDef =>
+  via ? { type: 'one2many', relation, inverse, via } : { type: 'one2many', relation, inverse };
 const m2m = (relation: string): FieldDef => ({ type: 'many2many', relation });
 
 /** Relational fields per model; every other field the connector reads is a plain value. */
@@ -33,8 +35,15 @@ const relational: Record<string, Record<string, FieldDef>> = {
     uom_po_id: m2o('uom.uom'),
     categ_id: m2o('product.category'),
     route_ids: m2m('stock.route'),
-    seller_ids: o2m('product.supplierinfo', 'product_id'),
+    seller_ids: o2m('product.supplierinfo', 'product_tmpl_id', 'product_tmpl_id'),
     product_tmpl_id: m2o('product.template'),
+  },
+  'product.supplierinfo': {
+    partner_id: m2o('res.partner'),
+    product_tmpl_id: m2o('product.template'),
+    product_id: m2o('product.product'),
+    product_uom: m2o('uom.uom'),
+    currency_id: m2o('res.currency'),
   },
   'sale.order': {
     partner_id: m2o('res.partner'),
@@ -132,6 +141,17 @@ const plainTypes: Record<string, FieldDef['type']> = {
   active: 'boolean',
   is_company: 'boolean',
   id: 'integer',
+  sequence: 'integer',
+  min_qty: 'float',
+  price: 'float',
+  delay: 'integer',
+  factor: 'float',
+};
+
+/** Fields of look-up models that the connector reads besides id and name. */
+const lookupFields: Record<string, string[]> = {
+  'stock.location': ['usage', 'complete_name'],
+  'uom.uom': ['factor'],
 };
 
 /** Models the streams read and their relations read, plus the look-up models around them. */
@@ -169,7 +189,7 @@ function buildModels(): Record<string, ModelDef> {
     'stock.lot',
     'product.supplierinfo',
   ])
-    collect(fieldsByModel, lookup, lookup === 'stock.location' ? ['usage', 'complete_name'] : []);
+    collect(fieldsByModel, lookup, lookupFields[lookup] ?? []);
   const models: Record<string, ModelDef> = {};
   for (const [model, fields] of fieldsByModel) {
     const defs: Record<string, FieldDef> = {};

@@ -82,6 +82,18 @@ describe('odoo default mappings', () => {
     expect((await mapIn('items', all.items)).value).toMatchObject({ replenishment: 'make_to_order' });
   });
 
+  it("maps the primary vendor's minimum to minimumOrderQuantity, 0 or unread as none, and no order multiple", async () => {
+    const { items } = samples();
+    const { vendor_min_qty: _unread, ...withoutVendors } = items;
+    const mapped = async (record: Row) => (await mapIn('items', record)).value as Record<string, unknown>;
+    const withMinimum = await mapped({ ...items, vendor_min_qty: 12 });
+    expect(withMinimum.minimumOrderQuantity).toBe(12);
+    expect(withMinimum).not.toHaveProperty('orderMultiple');
+    expect(() => validateEntity('item', withMinimum, String(items.id))).not.toThrow();
+    expect(await mapped({ ...items, vendor_min_qty: 0 })).not.toHaveProperty('minimumOrderQuantity');
+    expect(await mapped(withoutVendors)).not.toHaveProperty('minimumOrderQuantity');
+  });
+
   for (const stream of [
     'customers',
     'suppliers',

@@ -24,6 +24,10 @@ async function readAll(ctx: Ctx, stream: string, cursor?: Cursor): Promise<ReadP
 }
 
 const windowEnd = '2026-11-21 23:39:37';
+// The vendor line fields the items stream reads: the recorded ones (13) it uses.
+const vendorFields = (loadFixture('13').request.body.params.args[6] as { fields: string[] }).fields.filter(
+  (field) => !['product_name', 'product_code', 'currency_id', 'write_date'].includes(field),
+);
 const shipmentFilter = [['picking_type_code', 'in', ['incoming', 'outgoing']]];
 
 /**
@@ -236,7 +240,12 @@ describe('odoo incremental reads', () => {
   it('flags make-to-order items by the MTO route found through its XML id (as 05 resolves XML ids)', async () => {
     const ctx = await withCachedUid(odooContext({ pageSize: 20 }));
     windowedCall('12', { limit: 20 });
-    const products = resultOf(loadFixture('12')) as Array<{ id: number; route_ids: number[] }>;
+    const products = resultOf(loadFixture('12')) as Array<{
+      id: number;
+      route_ids: number[];
+      seller_ids: number[];
+      product_tmpl_id: [number, string];
+    }>;
     const mtoRouteId = products.find((product) => product.route_ids.length > 0)!.route_ids[0];
     const xmlIdRow = {
       id: 29501,
@@ -256,6 +265,25 @@ describe('odoo incremental reads', () => {
         },
       ),
       resultResponse([xmlIdRow]),
+    );
+    // The page's vendor lines: none, as every recorded product's seller_ids is empty.
+    expect(products.every((product) => (product.seller_ids as unknown[]).length === 0)).toBe(true);
+    const templateIds = [...new Set(products.map((product) => product.product_tmpl_id[0]))].sort(
+      (a, b) => a - b,
+    );
+    expectRpc(
+      executeKwParams(
+        'product.supplierinfo',
+        'search_read',
+        [
+          [
+            ['product_tmpl_id', 'in', templateIds],
+            ['partner_id.active', '=', true],
+          ],
+        ],
+        { fields: vendorFields, order: 'id asc' },
+      ),
+      resultResponse([]),
     );
     windowedCall('12', {
       afterId: Math.max(...products.map((product) => product.id)),
