@@ -53,13 +53,30 @@ function statementOf(sql: string, params: unknown[] | undefined): pg.QueryConfig
  * A transaction is one connection, which runs one statement at a time. Callers may still start
  * several at once (`Promise.all` of independent reads): they run in the order they were asked, as
  * pg's own queue would, without handing pg a query while another runs (deprecated, gone in pg 9).
+ * The transaction ends only once its statements have: COMMIT after the last one; before ROLLBACK,
+ * the ones not yet sent are refused, so none runs after the transaction, on a pooled connection.
  */
-function oneAtATime() {
+function statementQueue() {
   let last: Promise<unknown> = Promise.resolve();
-  return <T>(run: () => Promise<T>): Promise<T> => {
-    const next = last.then(run, run);
+  let ended = false;
+  const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+    const guarded = () => {
+      if (ended) throw new Error('The transaction ended before this statement was sent');
+      return run();
+    };
+    const next = last.then(guarded, guarded);
     last = next.catch(() => undefined);
     return next;
+  };
+  return {
+    inTurn,
+    /** Resolves once every statement asked so far has run. */
+    settled: () => last.then(() => undefined),
+    /** Refuses the statements not yet sent; resolves once the one running has ended. */
+    end: () => {
+      ended = true;
+      return last.then(() => undefined);
+    },
   };
 }
 
@@ -93,9 +110,11 @@ export function createPostgresDb(options: PostgresOptions): Db {
         broken = error;
       };
       client.on('error', onError);
+      let statements: (() => Promise<void>) | undefined;
       try {
         await client.query('BEGIN');
-        const inTurn = oneAtATime();
+        const { inTurn, settled, end } = statementQueue();
+        statements = end;
         const tx: Queryable = {
           query: (sql, params) =>
             inTurn(async () => {
@@ -108,9 +127,11 @@ export function createPostgresDb(options: PostgresOptions): Db {
             }),
         };
         const value = await fn(tx);
+        await settled();
         await client.query('COMMIT');
         return value;
       } catch (error) {
+        await statements?.();
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
