@@ -8,10 +8,14 @@ import type { CrmObjectStream } from './streams/crm-object.ts';
  * Search never returns archived objects (deleted ones, in the recycling bin): they are read from
  * the object list with `archived=true`. That list runs in id order and cannot be filtered by
  * `archivedAt`, so each read goes through all of it and keeps what was archived at or after its
- * window's `since`, less the overlap. `since` becomes the time the read began, not the newest
- * `archivedAt` seen: an object archived meanwhile on a page already read (archived before that
- * newest one) comes in the next read. Archives seen in the window are kept as `id@archivedAt`, so
- * each arrives once, and an object archived again after a restore arrives again.
+ * window's `since`, less the overlap (a first read's window starts at 0: it keeps them all).
+ * `since` becomes the time the read began, not the newest `archivedAt` seen: an object archived
+ * meanwhile on a page already read (archived before that newest one) comes in the next read.
+ * Archives seen in the window are kept as `id@archivedAt`, so each arrives once, and an object
+ * archived again after a restore arrives again. The cursor of a page before the last keeps only
+ * the keys the next window will keep, so that a first read's does not hold the whole list: a read
+ * stopped halfway lists from the first page again and delivers the older archives once more,
+ * which the hub takes as deletes already made.
  * @see https://developers.hubspot.com/docs/api/crm/understanding-the-crm
  */
 export const archivedPageSize = 100;
@@ -82,12 +86,12 @@ export async function* readArchived(
       ids.push(object.id);
     }
     after = page.paging?.next?.after;
+    const keptFrom = Math.max(window.since, startedAt) - overlapMs;
+    const kept = [...seen].filter((key) => epochOfKey(key) >= keptFrom);
     if (!after) {
-      const since = Math.max(window.since, startedAt);
-      const kept = [...seen].filter((key) => epochOfKey(key) >= since - overlapMs);
-      yield { ids, window: { since, seen: kept } };
+      yield { ids, window: { since: keptFrom + overlapMs, seen: kept } };
       return;
     }
-    yield { ids, window: { since: window.since, seen: [...seen] } };
+    yield { ids, window: { since: window.since, seen: kept } };
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isHubError, parseOrThrow } from '../../core/errors/index.ts';
 import type { Logger } from '../../core/log/index.ts';
-import { assertTimeZone, parseDate } from '../../core/mapping/parse-date.ts';
+import { assertTimeZone, formatInZone, parseDate } from '../../core/mapping/parse-date.ts';
 import type { HubspotClient } from './client.ts';
 
 /**
@@ -57,8 +57,25 @@ export function isCalendarDay(value: unknown): value is string {
   return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
 }
 
-/** A calendar day (2024-06-30) as the instant it starts in `timeZone`; any other value as it is. */
+const dayInZone = (epochMs: number, timeZone: string) => formatInZone(epochMs, timeZone).slice(0, 10);
+
+/**
+ * A calendar day (2024-06-30) as the first instant that is on that day in `timeZone`; any other
+ * value as it is. Where summer time starts at midnight (Santiago, Havana, Asuncion, the Azores),
+ * 00:00 does not exist and parseDate puts it before the change, on the day before: the day then
+ * starts at the change, found by halving the two days that follow. A day a zone skipped outright
+ * (Pacific/Apia, 2011-12-30) becomes the start of the next one.
+ */
 export function startOfPortalDay(value: unknown, timeZone: string): unknown {
   if (!isCalendarDay(value)) return value;
-  return new Date(parseDate(value, timeZone) as string).toISOString();
+  const midnight = Date.parse(parseDate(value, timeZone) as string);
+  if (dayInZone(midnight, timeZone) >= value) return new Date(midnight).toISOString();
+  let before = midnight;
+  let onTheDay = midnight + 2 * 86_400_000;
+  while (onTheDay - before > 1) {
+    const middle = Math.floor((before + onTheDay) / 2);
+    if (dayInZone(middle, timeZone) >= value) onTheDay = middle;
+    else before = middle;
+  }
+  return new Date(onTheDay).toISOString();
 }

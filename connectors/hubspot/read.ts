@@ -11,9 +11,10 @@ import { type CrmObject, searchChanges } from './search.ts';
 import type { CrmObjectStream } from './streams/crm-object.ts';
 
 /**
- * An incremental read: the objects changed since the cursor (search), then, but for a first read,
- * the objects archived since it, as deletes. The cursor keeps both windows: `archived` is absent
- * from cursors stored before archives were read, which read them from their own `since`.
+ * A read: the objects changed since the cursor (search; all live ones without a cursor), then the
+ * objects archived since it (all of them without one), as deletes. The cursor keeps both windows:
+ * `archived` is absent from cursors stored before archives were read, which read them from their
+ * own `since`.
  */
 const cursorSchema = z.union([
   archivedWindowSchema.extend({ archived: archivedWindowSchema.optional() }),
@@ -24,6 +25,12 @@ const cursorSchema = z.union([
     archived: undefined,
   })),
 ]);
+
+/**
+ * A first or full read takes every object in the recycle bin as deleted: an object archived since
+ * the last incremental read is among them, and the hub ignores deletes of ids it does not hold.
+ */
+const everyArchive: SeenWindow = { since: 0, seen: [] };
 
 function cursorOf(changed: SeenWindow | undefined, archived: SeenWindow): Cursor {
   return changed ? { since: changed.since, seen: changed.seen, archived } : null;
@@ -54,8 +61,7 @@ export async function* readChanges(
       ? undefined
       : parseOrThrow(cursorSchema, raw, { what: `hubspot ${stream.spec.name} cursor` });
   const overlapMs = ctx.config.overlapSeconds * 1000;
-  // A first read sees only live objects: archives count from when it began.
-  const archived = saved?.archived ?? { since: saved ? saved.since : Date.now(), seen: [] };
+  const archived = saved?.archived ?? (saved ? { since: saved.since, seen: [] } : everyArchive);
   let changed: SeenWindow | undefined = saved && { since: saved.since, seen: saved.seen };
   const withDetails = detailsFor(ctx, client, stream);
   const options = { limit: ctx.config.pageSize, overlapMs };
@@ -63,7 +69,6 @@ export async function* readChanges(
     changed = page.window;
     yield { records: await withDetails(page.records), cursor: cursorOf(changed, archived) };
   }
-  if (!saved) return;
   for await (const page of readArchived(client, stream, archived, overlapMs)) {
     yield { records: [], deleted: page.ids, cursor: cursorOf(changed, page.window) };
   }

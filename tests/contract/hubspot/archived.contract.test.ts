@@ -28,6 +28,13 @@ function noChangedCompanies() {
   api().post(companySearch).reply(200, { total: 0, results: [] });
 }
 
+function oneChangedCompany() {
+  const [live] = (fixture('companies-search-2') as ListPage).results;
+  api()
+    .post(companySearch)
+    .reply(200, { total: 1, results: [live] });
+}
+
 function serveArchived(first: ListPage, last: ListPage) {
   api().get(companyList).query({ archived: 'true', limit: '100' }).reply(200, first);
   api().get(companyList).query({ archived: 'true', limit: '100', after: '5012' }).reply(200, last);
@@ -95,23 +102,63 @@ describe('HubSpot archived objects', () => {
     expect(deletedIn(next)).toEqual(['5011']);
   });
 
-  it('reads no archive on a first read and starts the next one from when the first began', async () => {
-    api()
-      .post(companySearch)
-      .reply(200, { total: 1, results: [(fixture('companies-search-2') as ListPage).results[0]] });
+  it('takes every archived object as deleted on a first read, and starts the next one from when the first began', async () => {
+    oneChangedCompany();
+    const last = lastArchivedPage();
+    last.results = [archivedCompany('5013', '2024-05-03T11:58:00.000Z')];
+    serveArchived(firstArchivedPage(), last);
     const first = await readAt('2024-05-03T12:00:00.000Z', null);
     expect(idsOf(first)).toEqual(['5002']);
-    expect(deletedIn(first)).toEqual([]);
+    expect(deletedIn(first)).toEqual(['5010', '5011', '5013']);
+    expect(first.at(-1)?.cursor).toMatchObject({
+      archived: { since: at('2024-05-03T12:00:00.000Z'), seen: [] },
+    });
 
-    const last = lastArchivedPage();
-    last.results = [
-      archivedCompany('5013', '2024-05-03T11:58:00.000Z'),
-      archivedCompany('5014', '2024-05-03T12:00:01.000Z'),
-    ];
+    last.results.push(archivedCompany('5014', '2024-05-03T12:00:01.000Z'));
     noChangedCompanies();
-    serveArchived({ ...firstArchivedPage(), results: [] }, last);
+    serveArchived(firstArchivedPage(), last);
     const next = await readAt('2024-05-03T13:00:00.000Z', first.at(-1)!.cursor);
     expect(deletedIn(next)).toEqual(['5014']);
+  });
+
+  it('delivers on a full read an object archived since the last incremental read', async () => {
+    const before = lastArchivedPage();
+    before.results = [];
+    noChangedCompanies();
+    serveArchived(firstArchivedPage(), before);
+    const incremental = await readAt('2024-05-03T10:00:00.000Z', {
+      since: at('2024-05-03T09:00:00.000Z'),
+      seen: [],
+    });
+    expect(deletedIn(incremental)).toEqual([]);
+
+    // 5013 is archived at 11:00; the full read at 12:00 starts without a cursor.
+    const after = lastArchivedPage();
+    after.results = [archivedCompany('5013', '2024-05-03T11:00:00.000Z')];
+    oneChangedCompany();
+    serveArchived(firstArchivedPage(), after);
+    const full = await readAt('2024-05-03T12:00:00.000Z', null);
+    expect(deletedIn(full)).toContain('5013');
+
+    noChangedCompanies();
+    serveArchived(firstArchivedPage(), after);
+    const next = await readAt('2024-05-03T13:00:00.000Z', full.at(-1)!.cursor);
+    expect(deletedIn(next)).toEqual([]);
+  });
+
+  it('keeps in the cursor of a page before the last only the archives the next window keeps', async () => {
+    oneChangedCompany();
+    const first = firstArchivedPage();
+    first.results.push(archivedCompany('5012', '2024-05-03T11:59:30.000Z'));
+    serveArchived(first, lastArchivedPage());
+    const pages = await readAt('2024-05-03T12:00:00.000Z', null);
+    const withDeletes = pages.filter((page) => page.deleted);
+    expect(
+      withDeletes.map((page) => [page.deleted, (page.cursor as { archived: unknown }).archived]),
+    ).toEqual([
+      [['5010', '5011', '5012'], { since: 0, seen: [`5012@${at('2024-05-03T11:59:30.000Z')}`] }],
+      [['5013'], { since: at('2024-05-03T12:00:00.000Z'), seen: [`5012@${at('2024-05-03T11:59:30.000Z')}`] }],
+    ]);
   });
 
   it('reads archives after a cursor stored before the overlap window', async () => {

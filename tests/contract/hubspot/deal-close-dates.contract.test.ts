@@ -7,8 +7,9 @@ import {
   loadDefaultMapping,
   type ReferenceResolver,
 } from '../../../core/mapping/index.ts';
+import { formatInZone } from '../../../core/mapping/parse-date.ts';
 import { enforceStrictNock } from '../../support/strict-nock.ts';
-import { accountDetails, api, collect, fixture, makeConfig, makeContext } from './harness.ts';
+import { accountDetails, api, collect, fixture, makeConfig, makeContext, noArchived } from './harness.ts';
 
 enforceStrictNock();
 
@@ -34,9 +35,10 @@ function deal(id: string, closedate: string, modified: string): Deal {
   };
 }
 
-/** Deal search over `deals` (oldest change first, paged by `after`), and every deal linked to company 5001. */
+/** Deal search over `deals` (oldest change first, paged by `after`), every deal linked to company 5001, no archives. */
 function serveDeals(deals: Deal[]) {
   const requests: SearchRequest[] = [];
+  noArchived('deals');
   api()
     .persist()
     .post(dealSearch, (body: SearchRequest) => Boolean(requests.push(body)))
@@ -81,6 +83,47 @@ async function closeDatesOf(records: unknown[]) {
     dates.push(result.value.closeDate);
   }
   return dates;
+}
+
+/** Writes `closedate` to deal 9001 in a portal in `timeZone`; answers with the instant HubSpot was sent. */
+async function writeCloseDay(timeZone: string, closedate: string): Promise<string> {
+  const ctx = makeContext(makeConfig());
+  accountDetails(timeZone);
+  const op: WriteOp = {
+    idempotencyKey: `hubspot:deals:opp-1:${timeZone}:${closedate}`,
+    action: 'upsert',
+    canonicalId: 'opp-1',
+    externalId: '9001',
+    record: { dealname: 'Acme - 500 housings', dealstage: 'contractsent', closedate },
+  };
+  let sent: Record<string, string> | undefined;
+  api()
+    .post(
+      '/crm/v3/objects/deals/batch/update',
+      (body: { inputs: Array<{ properties: Record<string, string> }> }) => {
+        sent = body.inputs[0]?.properties;
+        return sent !== undefined;
+      },
+    )
+    .reply(200, () => ({
+      status: 'COMPLETE',
+      results: [
+        {
+          id: '9001',
+          properties: { ...sent, hs_lastmodifieddate: '2024-05-02T09:00:00.000Z' },
+          createdAt: '2024-04-02T09:00:00.000Z',
+          updatedAt: '2024-05-02T09:00:00.000Z',
+          archived: false,
+          objectWriteTraceId: op.idempotencyKey,
+        },
+      ],
+      startedAt: '2024-05-02T09:00:00.000Z',
+      completedAt: '2024-05-02T09:00:00.100Z',
+    }));
+  expect(await hubspot.write(ctx, 'deals', [op])).toEqual([
+    { ok: true, idempotencyKey: op.idempotencyKey, externalId: '9001', created: false },
+  ]);
+  return sent!.closedate!;
 }
 
 describe('HubSpot deal close dates', () => {
@@ -150,4 +193,29 @@ describe('HubSpot deal close dates', () => {
       await closeDatesOf([{ ...readBack, line_items: [], portal_time_zone: 'America/Chicago' }]),
     ).toEqual(['2024-06-30']);
   });
+
+  // Where summer time starts at midnight, that day has no 00:00: it starts at the change, 01:00.
+  // Where it ends at midnight (Santiago, April), the hour before midnight comes twice, 00:00 once.
+  it.each([
+    ['America/Santiago', '2024-09-08', '2024-09-08T04:00:00.000Z'],
+    ['America/Havana', '2024-03-10', '2024-03-10T05:00:00.000Z'],
+    ['America/Asuncion', '2023-10-01', '2023-10-01T04:00:00.000Z'],
+    ['Atlantic/Azores', '2024-03-31', '2024-03-31T01:00:00.000Z'],
+    ['America/Chicago', '2024-03-10', '2024-03-10T06:00:00.000Z'],
+    ['America/Chicago', '2024-06-30', '2024-06-30T05:00:00.000Z'],
+    ['America/Santiago', '2024-04-07', '2024-04-07T04:00:00.000Z'],
+  ])(
+    'writes %s’s %s as the first instant of that day, which reads back as the same day',
+    async (timeZone, day, start) => {
+      const sent = await writeCloseDay(timeZone, day);
+      expect({ sent, dayBefore: formatInZone(Date.parse(sent) - 1, timeZone).slice(0, 10) < day }).toEqual({
+        sent: start,
+        dayBefore: true,
+      });
+      const readBack = { ...deal('9001', sent, '2024-05-02T09:00:00.000Z'), company_id: '5001' };
+      expect(await closeDatesOf([{ ...readBack, line_items: [], portal_time_zone: timeZone }])).toEqual([
+        day,
+      ]);
+    },
+  );
 });

@@ -37,8 +37,8 @@ export function api(token = privateToken) {
 }
 
 /** The list of archived objects of `objectType`, empty, for every read that asks. */
-export function noArchived(objectType: string) {
-  api()
+export function noArchived(objectType: string, token = privateToken) {
+  api(token)
     .persist()
     .get(`/crm/v3/objects/${objectType}`)
     .query({ archived: 'true', limit: '100' })

@@ -184,6 +184,7 @@ describe('HubSpot reads', () => {
       })
       .reply(200, fixture('line-items-batch-read'));
     accountDetails();
+    noArchived('deals');
     const [page] = await collect(hubspot.read(ctx, 'deals', null));
     const [first, second] = page.records as Array<{
       line_items: Array<{ id: string; properties: { quantity: string } }>;
@@ -228,6 +229,7 @@ describe('HubSpot reads', () => {
         results: ['7001', '7002', '7003'].map((id) => ({ id, properties: { quantity: '1' } })),
       });
     accountDetails();
+    noArchived('deals');
     const [page] = await collect(hubspot.read(ctx, 'deals', null));
     const [first] = page.records as Array<{ line_items: Array<{ id: string }> }>;
     expect(first.line_items.map((line) => line.id)).toEqual(['7001', '7002', '7003']);
@@ -243,7 +245,11 @@ describe('HubSpot reads', () => {
           body.sorts[0].propertyName === 'lastmodifieddate',
       )
       .reply(200, { total: 0, results: [] });
-    expect(await collect(hubspot.read(ctx, 'contacts', null))).toEqual([{ records: [], cursor: null }]);
+    noArchived('contacts');
+    expect(await collect(hubspot.read(ctx, 'contacts', null))).toEqual([
+      { records: [], cursor: null },
+      { records: [], deleted: [], cursor: null },
+    ]);
     expect(nock.pendingMocks()).toEqual([]);
   });
 });
@@ -264,6 +270,7 @@ describe('HubSpot sign-in and limits', () => {
       })
       .reply(200, { ...(fixture('token') as object), access_token: 'CJSP5qf1-second' });
     api('CJSP5qf1-second').post(companySearch).reply(200, { total: 0, results: [] });
+    noArchived('companies', 'CJSP5qf1-second');
     await collect(hubspot.read(ctx, 'companies', null));
     expect(await ctx.state.get('hubspot.token')).toMatchObject({ accessToken: 'CJSP5qf1-second' });
     expect(nock.pendingMocks()).toEqual([]);
@@ -273,6 +280,7 @@ describe('HubSpot sign-in and limits', () => {
     const state = createMemoryState();
     tokenEndpoint().reply(200, fixture('token'));
     api('CJSP5qf1KhICAQEYs-gDIIGOBii1').post(companySearch).times(2).reply(200, { total: 0, results: [] });
+    noArchived('companies', 'CJSP5qf1KhICAQEYs-gDIIGOBii1');
     await collect(hubspot.read(makeContext(makeConfig({ auth: oauthAuth }), state), 'companies', null));
     await collect(hubspot.read(makeContext(makeConfig({ auth: oauthAuth }), state), 'companies', null));
     expect(redact('refresh failed for na1-rotated-refresh')).toBe('refresh failed for [redacted]');
@@ -283,6 +291,7 @@ describe('HubSpot sign-in and limits', () => {
     const state = createMemoryState();
     tokenEndpoint().reply(200, fixture('token'));
     api('CJSP5qf1KhICAQEYs-gDIIGOBii1').post(companySearch).reply(200, { total: 0, results: [] });
+    noArchived('companies', 'CJSP5qf1KhICAQEYs-gDIIGOBii1');
     await collect(hubspot.read(makeContext(makeConfig({ auth: oauthAuth }), state), 'companies', null));
 
     const reauthorized = makeConfig({ auth: { ...oauthAuth, refreshToken: 'na1-reauthorized' } });
@@ -291,6 +300,7 @@ describe('HubSpot sign-in and limits', () => {
       access_token: 'CJSP5qf1-new',
     });
     api('CJSP5qf1-new').post(companySearch).reply(200, { total: 0, results: [] });
+    noArchived('companies', 'CJSP5qf1-new');
     await collect(hubspot.read(makeContext(reauthorized, state), 'companies', null));
     expect(nock.pendingMocks()).toEqual([]);
   });
@@ -313,7 +323,8 @@ describe('HubSpot sign-in and limits', () => {
       'X-HubSpot-RateLimit-Interval-Milliseconds': '10000',
     });
     api().post(companySearch).reply(200, { total: 0, results: [] });
-    expect(await collect(hubspot.read(ctx, 'companies', null))).toHaveLength(1);
+    noArchived('companies');
+    expect(await collect(hubspot.read(ctx, 'companies', null))).toHaveLength(2);
     api().post(companySearch).reply(429, fixture('error-daily-limit'), {
       'X-HubSpot-RateLimit-Daily': '250000',
       'X-HubSpot-RateLimit-Daily-Remaining': '0',
