@@ -64,8 +64,9 @@ export async function createAmendment(
 }
 
 /**
- * A draft amendment of a cancelled document is an amend stopped before its copy was submitted:
- * it is finished with the changes and submitted in one save, never copied a second time.
+ * A draft amendment the hub's user saved behind a cancelled document is an amend stopped before
+ * its copy was submitted: it is finished with the changes and submitted in one save, never copied
+ * a second time. (A draft a person saved is not the hub's to submit.)
  */
 export async function finishAmendment(
   client: ErpnextClient,

@@ -6,10 +6,10 @@ import type { ErpnextConfig } from './config.ts';
 /** The API key works when frappe.auth.get_logged_user names its user. */
 export async function checkErpnext(ctx: ConnectorContext<ErpnextConfig>): Promise<CheckResult> {
   try {
-    const user = await createErpnextClient(ctx).callMethod('frappe.auth.get_logged_user');
+    const user = await createErpnextClient(ctx).loggedUser();
     return {
       ok: true,
-      checks: [{ name: 'login', ok: true, message: `Signed in to ${ctx.config.url} as ${String(user)}` }],
+      checks: [{ name: 'login', ok: true, message: `Signed in to ${ctx.config.url} as ${user}` }],
     };
   } catch (error) {
     const failure = toHubError(error);

@@ -11,6 +11,7 @@ const docSchema = z.looseObject({ name: z.string().min(1) });
 const listSchema = z.object({ data: z.array(docSchema) });
 const oneSchema = z.object({ data: docSchema });
 const messageSchema = z.object({ message: z.unknown() });
+const loggedUserSchema = z.object({ message: z.string().min(1) });
 
 export interface FrappeListParams {
   fields: string[];
@@ -29,6 +30,11 @@ export interface ErpnextClient {
   remove(doctype: string, name: string): Promise<void>;
   /** A whitelisted method (POST /api/method/<path>); resolves to its `message`. */
   callMethod(path: string, body?: Record<string, unknown>): Promise<unknown>;
+  /**
+   * The user the API key signs in as (frappe.auth.get_logged_user), the `owner` of every document
+   * the hub creates. Asked once per client; a failed answer is asked again next time.
+   */
+  loggedUser(): Promise<string>;
 }
 
 const resource = (doctype: string, name?: string) =>
@@ -61,6 +67,7 @@ export function createErpnextClient(ctx: ConnectorContext<ErpnextConfig>): Erpne
   };
   // A POST acts again when sent again (a second document, a second cancel): never repeated blindly.
   const once: HttpRequestOptions = { idempotent: false };
+  let loggedUser: Promise<string> | undefined;
 
   return {
     async list(doctype, params) {
@@ -110,6 +117,18 @@ export function createErpnextClient(ctx: ConnectorContext<ErpnextConfig>): Erpne
         ? send(messageSchema, { method: 'POST', url: `/api/method/${path}`, data: body }, path, once)
         : send(messageSchema, { method: 'GET', url: `/api/method/${path}` }, path);
       return (await call).message;
+    },
+    loggedUser() {
+      if (loggedUser) return loggedUser;
+      const method = 'frappe.auth.get_logged_user';
+      const asked = send(loggedUserSchema, { method: 'GET', url: `/api/method/${method}` }, method).then(
+        (answer) => answer.message,
+      );
+      loggedUser = asked;
+      asked.catch(() => {
+        if (loggedUser === asked) loggedUser = undefined;
+      });
+      return asked;
     },
   };
 }

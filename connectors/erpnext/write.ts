@@ -7,7 +7,8 @@ import { documentHolds } from './compare.ts';
 import type { ErpnextConfig } from './config.ts';
 import { type ErpnextStream, resolveErpnextStream } from './streams.ts';
 
-type Done = { name: string; created: boolean };
+/** `replaces`: the document the write was sent to, when an amendment now stands in its place. */
+type Done = { name: string; created: boolean; replaces?: string };
 
 /**
  * Before a create, the document is looked up by the stream's match field (customer_name,
@@ -34,11 +35,20 @@ async function findByMatchField(client: ErpnextClient, stream: ErpnextStream, fi
 }
 
 /**
+ * A draft amendment behind a cancelled document is an amend the hub stopped halfway only when the
+ * hub's user saved it; a draft a person saved after pressing Amend is theirs to review and submit.
+ */
+async function savedByHub(client: ErpnextClient, draft: FrappeDoc): Promise<boolean> {
+  return draft.owner === (await client.loggedUser());
+}
+
+/**
  * Nothing to write when the document already holds the mapped fields and rows: a new hub version
  * often changes only fields this mapping does not carry, and amending a submitted document for
  * it would cancel the order. Otherwise draft: PUT; submitted: cancel and amend; cancelled: follow
- * its amendment, or with none amend it now. An amend stopped halfway (`amendmentOf` names the
- * cancelled document a draft was found behind) is finished: the draft is updated and submitted.
+ * its amendment, or with none amend it now. An amend the hub stopped halfway (`amendmentOf` names
+ * the cancelled document a draft of the hub's was found behind) is finished: the draft is updated
+ * and submitted. A person's draft amendment is left a draft, like any draft.
  */
 async function updateDocument(
   client: ErpnextClient,
@@ -51,7 +61,7 @@ async function updateDocument(
     return { name: (await client.update(stream.doctype, name, record)).name, created: false };
   const current: FrappeDoc = await client.get(stream.doctype, name);
   const done = (doc: FrappeDoc): Done => ({ name: doc.name, created: false });
-  if (current.docstatus === 0 && amendmentOf !== undefined)
+  if (current.docstatus === 0 && amendmentOf !== undefined && (await savedByHub(client, current)))
     return done(await finishAmendment(client, stream.doctype, name, record));
   if (current.docstatus !== 2 && documentHolds(current, record)) return { name, created: false };
   if (current.docstatus === 0) return done(await client.update(stream.doctype, name, record));
@@ -61,8 +71,22 @@ async function updateDocument(
   return done(await createAmendment(client, stream.doctype, current, record));
 }
 
+/**
+ * Only an amendment gives a document another name, so an update answered with another name has
+ * replaced the document the hub knew: the hub moves its link to the amendment.
+ */
+async function updateKnownDocument(
+  client: ErpnextClient,
+  stream: ErpnextStream,
+  name: string,
+  record: Record<string, unknown>,
+): Promise<Done> {
+  const done = await updateDocument(client, stream, name, record);
+  return done.name === name ? done : { ...done, replaces: name };
+}
+
 async function upsertDocument(client: ErpnextClient, stream: ErpnextStream, op: WriteOp): Promise<Done> {
-  if (op.externalId) return updateDocument(client, stream, op.externalId, op.record);
+  if (op.externalId) return updateKnownDocument(client, stream, op.externalId, op.record);
   const field = stream.matchField;
   if (!field) {
     throw new HubError(
@@ -120,7 +144,13 @@ export async function writeErpnextStream(
     throw new HubError('config', 'stream_read_only', `erpnext stream ${streamName} is read-only`);
   const write = async (op: WriteOp): Promise<WriteResult> => {
     const done = await writeOne(client, stream, op);
-    return { ok: true, idempotencyKey: op.idempotencyKey, externalId: done.name, created: done.created };
+    return {
+      ok: true,
+      idempotencyKey: op.idempotencyKey,
+      externalId: done.name,
+      created: done.created,
+      ...(done.replaces === undefined ? {} : { replaces: done.replaces }),
+    };
   };
   return writeEach(ops, write, stopsBatch);
 }

@@ -53,7 +53,18 @@ export interface WriteOp {
 }
 
 export type WriteResult =
-  | { ok: true; idempotencyKey: string; externalId: string; created: boolean }
+  | {
+      ok: true;
+      idempotencyKey: string;
+      externalId: string;
+      created: boolean;
+      /**
+       * The op's externalId, when the target replaced that record with `externalId` as the same
+       * record under a new id (an ERPNext amendment stands in for the document it cancelled): the
+       * hub moves its link instead of refusing a second id for the record.
+       */
+      replaces?: string;
+    }
   | { ok: false; idempotencyKey: string; error: WriteError };
 
 export interface WriteError {

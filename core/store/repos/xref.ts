@@ -126,6 +126,48 @@ function conflictError(row: ConflictRow): HubError {
   return new HubError('conflict', 'xref_conflict', message, { details: { existing: toLink(row) } });
 }
 
+/** A link to move: the record's id in the connection went from `fromExternalId` to `externalId`. */
+export interface XrefMove extends XrefLink {
+  fromExternalId: string;
+}
+
+/**
+ * Moves each record's link from its old id to its new one, where the record is still linked to the
+ * old id and no record holds the new one; returns the links moved. A move left out (the new id is
+ * another record's, or the link changed since) is for the caller to link, or refuse, as a new link.
+ */
+export async function moveXrefs(db: Queryable, moves: XrefMove[]): Promise<XrefLink[]> {
+  // Two moves to one new id would break its unique index mid-statement: only the first is tried.
+  const seen = new Set<string>();
+  const tried = moves.filter((move) => {
+    const key = `${move.entity}\u0000${move.connectionId}\u0000${move.externalId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (tried.length === 0) return [];
+  const { rows } = await db.query<XrefRow>(
+    `WITH m AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS m(entity text, canonical_id uuid, connection_id text, from_external text, to_external text))
+     UPDATE xref x SET external_id = m.to_external FROM m
+     WHERE x.entity = m.entity AND x.canonical_id = m.canonical_id AND x.connection_id = m.connection_id
+       AND x.external_id = m.from_external
+       AND NOT EXISTS (SELECT 1 FROM xref y WHERE y.entity = m.entity AND y.connection_id = m.connection_id AND y.external_id = m.to_external)
+     RETURNING x.entity, x.canonical_id::text AS canonical_id, x.connection_id, x.external_id`,
+    [
+      JSON.stringify(
+        tried.map((move) => ({
+          entity: move.entity,
+          canonical_id: move.canonicalId,
+          connection_id: move.connectionId,
+          from_external: move.fromExternalId,
+          to_external: move.externalId,
+        })),
+      ),
+    ],
+  );
+  return rows.map(toLink);
+}
+
 /** external id → canonical id for one connection and entity. */
 export async function canonicalIdsFor(
   db: Queryable,

@@ -92,16 +92,18 @@ describe('erpnext writes retried after a failure', () => {
       idempotencyKey: 'key-c1',
       externalId: 'SAL-ORD-2026-00001-1',
       created: false,
+      replaces: 'SAL-ORD-2026-00001',
     });
   });
 
   it('finishes an amendment interrupted before its draft was submitted: updates and submits that draft, never a second', async () => {
-    // The original was cancelled and its copy saved as a draft; the submit never happened.
+    // The original was cancelled and its copy saved as a draft by the hub's user; the submit never happened.
     api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, fixture('sales-order-cancelled'));
     api()
       .get(soPath)
       .query(amendmentOf('SAL-ORD-2026-00001'))
       .reply(200, { data: [{ name: 'SAL-ORD-2026-00001-1', docstatus: 0 }] });
+    api().get('/api/method/frappe.auth.get_logged_user').reply(200, fixture('logged-user'));
     api().get(`${soPath}/SAL-ORD-2026-00001-1`).reply(200, fixture('sales-order-amended'));
     api()
       .put(`${soPath}/SAL-ORD-2026-00001-1`, { docstatus: 1, delivery_date: '2026-12-06' })
@@ -114,6 +116,7 @@ describe('erpnext writes retried after a failure', () => {
       idempotencyKey: 'key-c1',
       externalId: 'SAL-ORD-2026-00001-1',
       created: false,
+      replaces: 'SAL-ORD-2026-00001',
     });
   });
 
@@ -123,6 +126,7 @@ describe('erpnext writes retried after a failure', () => {
       .get(soPath)
       .query(amendmentOf('SAL-ORD-2026-00001'))
       .reply(200, { data: [{ name: 'SAL-ORD-2026-00001-1', docstatus: 0 }] });
+    api().get('/api/method/frappe.auth.get_logged_user').reply(200, fixture('logged-user'));
     api().get(`${soPath}/SAL-ORD-2026-00001-1`).reply(200, fixture('sales-order-amended'));
     api()
       .put(`${soPath}/SAL-ORD-2026-00001-1`, { docstatus: 1, delivery_date: '2026-12-05' })
@@ -147,6 +151,7 @@ describe('erpnext writes retried after a failure', () => {
       .get(soPath)
       .query(amendmentOf('SAL-ORD-2026-00001-1'))
       .reply(200, { data: [{ name: 'SAL-ORD-2026-00001-2', docstatus: 0 }] });
+    api().get('/api/method/frappe.auth.get_logged_user').reply(200, fixture('logged-user'));
     api().get(`${soPath}/SAL-ORD-2026-00001-2`).reply(200, liveAmendment);
     api()
       .put(`${soPath}/SAL-ORD-2026-00001-2`, { docstatus: 1, delivery_date: '2026-12-06' })

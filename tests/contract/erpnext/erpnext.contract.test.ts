@@ -182,6 +182,7 @@ describe('erpnext writes', () => {
       idempotencyKey: 'key-c1',
       externalId: 'SAL-ORD-2026-00001-1',
       created: false,
+      replaces: 'SAL-ORD-2026-00001',
     });
   });
 
@@ -239,8 +240,9 @@ describe('erpnext writes', () => {
     expect(results[0]).toMatchObject({ ok: true, externalId: 'SAL-ORD-2026-00001-1' });
   });
 
-  it('never edits a cancelled order: it follows the amendment, and submits one left a draft', async () => {
+  it('never edits a cancelled order: it follows the amendment, and submits one the hub left a draft', async () => {
     api().get(`${soPath}/SAL-ORD-2026-00001`).reply(200, fixture('sales-order-cancelled'));
+    api().get('/api/method/frappe.auth.get_logged_user').reply(200, fixture('logged-user'));
     api()
       .get(soPath)
       .query(
@@ -258,7 +260,11 @@ describe('erpnext writes', () => {
     const followed = await erpnextConnector.write(erpnextContext(), 'sales_orders', [
       op({ externalId: 'SAL-ORD-2026-00001', record: { delivery_date: '2026-12-06' } }),
     ]);
-    expect(followed[0]).toMatchObject({ ok: true, externalId: 'SAL-ORD-2026-00001-1' });
+    expect(followed[0]).toMatchObject({
+      ok: true,
+      externalId: 'SAL-ORD-2026-00001-1',
+      replaces: 'SAL-ORD-2026-00001',
+    });
   });
 
   it('fails one bad record alone: mandatory field, bad link, duplicate, stale timestamp; the rest are written', async () => {
