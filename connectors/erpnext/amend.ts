@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { parseOrThrow } from '../../core/errors/index.ts';
 import type { ErpnextClient, FrappeDoc } from './client.ts';
 
 // Set by Frappe on save; an amendment gets its own.
@@ -92,4 +94,24 @@ export async function findAmendment(
     limitPageLength: 1,
   });
   return amendment;
+}
+
+const amendmentRowSchema = z.looseObject({ name: z.string(), amended_from: z.string() });
+
+/**
+ * Which of the cancelled documents `names` were amended, in one list call. Whatever the amendment
+ * became (a draft, submitted, cancelled and maybe amended in turn), it took the original's place.
+ */
+export async function amendedAmong(client: ErpnextClient, doctype: string, names: string[]) {
+  if (names.length === 0) return new Set<string>();
+  const rows = await client.list(doctype, {
+    fields: ['name', 'amended_from'],
+    filters: [['amended_from', 'in', names]],
+    // Frappe reads 0 as no limit.
+    limitPageLength: 0,
+  });
+  const amendments = rows.map((row) =>
+    parseOrThrow(amendmentRowSchema, row, { what: `ERPNext ${doctype} ${row.name} amended_from` }),
+  );
+  return new Set(amendments.map((row) => row.amended_from));
 }

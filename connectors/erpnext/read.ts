@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConnectorContext, Cursor, ReadPage } from '../../core/connector/index.ts';
 import { parseOrThrow } from '../../core/errors/index.ts';
+import { amendedAmong } from './amend.ts';
 import type { ErpnextClient, FrappeDoc } from './client.ts';
 import type { ErpnextConfig } from './config.ts';
 import {
@@ -34,15 +35,49 @@ async function withChildren(client: ErpnextClient, stream: ErpnextStream, rows: 
   return documents;
 }
 
+const CANCELLED = 2;
+
+/**
+ * A page of listed documents: their records, and as `deleted` the cancelled ones that were amended.
+ * An amended document is no record of its own any more, its amendment is: when the hub amended it
+ * (write.ts), it already moved its link to the amendment, and the old name is unknown to it (the
+ * delete does nothing); when a person amended it, the hub's record of it is deleted and the
+ * amendment arrives as a new record, which MDM matches, or not, like any other.
+ * Limitation: a document read as cancelled and amended only before a later sync is not read again
+ * (amending leaves the original as it was), so it stays a cancelled record next to its amendment.
+ */
+async function pageOf(client: ErpnextClient, stream: ErpnextStream, rows: FrappeDoc[]) {
+  const cancelled = stream.submittable ? rows.filter((row) => row.docstatus === CANCELLED) : [];
+  const amended = await amendedAmong(
+    client,
+    stream.doctype,
+    cancelled.map((row) => row.name),
+  );
+  const records = await withChildren(
+    client,
+    stream,
+    rows.filter((row) => !amended.has(row.name)),
+  );
+  // The document an amendment on this page replaces is gone too, also when it was read as
+  // cancelled in an earlier run (amending leaves it unchanged, so it is not read again).
+  const replaced = rows
+    .map((row) => row.amended_from)
+    .filter((name): name is string => typeof name === 'string');
+  const deleted = [
+    ...new Set([...rows.filter((row) => amended.has(row.name)).map((row) => row.name), ...replaced]),
+  ];
+  return { records, ...(deleted.length > 0 ? { deleted } : {}) };
+}
+
 /** The live documents of those named; one deleted again is not among them. */
 async function documentsNamed(client: ErpnextClient, stream: ErpnextStream, names: string[]) {
-  if (names.length === 0) return [];
+  if (names.length === 0) return { records: [] };
   const rows = await client.list(stream.doctype, {
     fields: ['*'],
     filters: [['name', 'in', names]],
     limitPageLength: names.length,
   });
-  return withChildren(client, stream, rows);
+  return pageOf(client, stream, rows);
 }
 
 export async function* readErpnextStream(
@@ -66,10 +101,10 @@ export async function* readErpnextStream(
       orderBy: 'modified asc, name asc',
       limitPageLength: ctx.config.pageSize,
     });
-    const records = await withChildren(client, stream, rows);
+    const page = await pageOf(client, stream, rows);
     const last = rows.at(-1);
     if (last) position = { modified: String(last.modified), name: last.name };
-    yield { records, cursor: cursorAt() };
+    yield { ...page, cursor: cursorAt() };
     if (rows.length < ctx.config.pageSize) break;
   }
   if (!position) return;
@@ -79,8 +114,8 @@ export async function* readErpnextStream(
     yield { records: [], deleted: deleted.names, cursor: cursorAt() };
   }
   for await (const restoration of readRestorations(client, stream.doctype, restored, options)) {
-    const records = await documentsNamed(client, stream, restoration.names);
+    const page = await documentsNamed(client, stream, restoration.names);
     restored = restoration.answered;
-    yield { records, cursor: cursorAt() };
+    yield { ...page, cursor: cursorAt() };
   }
 }
