@@ -1,12 +1,28 @@
+import { z } from 'zod';
+import { HubError } from '../errors/index.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { TriggerEvent } from './define.ts';
 
 export const FLOWS_QUEUE = 'flows';
 
+/**
+ * The wait a waiting run's delayed retry was queued for: the retry takes the run up only while the
+ * run still waits on it (see retryWaitingRun), so a retry outlived by its wait does nothing.
+ */
+export const waitRetrySchema = z.object({
+  runId: z.uuid(),
+  step: z.string().min(1),
+  since: z.iso.datetime(),
+  tries: z.number().int().positive(),
+});
+export type WaitRetry = z.infer<typeof waitRetrySchema>;
+
 export interface FlowJob {
   flow: string;
   key: string;
   trigger: TriggerEvent;
+  /** Set on the delayed retry of a waiting run only. */
+  waitRetry?: WaitRetry;
 }
 
 const queueSafe = (jobId: string) => jobId.replace(/[^\w.-]/g, '_');
@@ -26,4 +42,30 @@ export async function enqueueFlow(
     jobId: queueSafe(options.jobId ?? `flow-${job.flow}-${job.key}${version}`),
     ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }),
   });
+}
+
+/** Queues the retry of a waiting run's wait; one job per wait and try, so queuing it again adds nothing. */
+export async function enqueueWaitRetry(
+  hub: Hub,
+  job: FlowJob & { waitRetry: WaitRetry },
+  delayMs: number,
+): Promise<void> {
+  const { runId, since, tries } = job.waitRetry;
+  await enqueueFlow(hub, job, { jobId: `flow-wait-${runId}-${Date.parse(since)}-${tries}`, delayMs });
+}
+
+/** The wait a queued flow job names, checked: a malformed one fails the job for good, naming the job. */
+export function parseWaitRetry(value: unknown, jobId: string): WaitRetry {
+  const parsed = waitRetrySchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const fieldPath = ['waitRetry', ...issue.path.map(String)].join('.');
+  throw new HubError(
+    'invalid_data',
+    'flow_job_invalid',
+    `flow job ${jobId}: ${fieldPath}: ${issue.message}`,
+    {
+      fieldPath,
+    },
+  );
 }

@@ -78,6 +78,9 @@ export async function getRun(db: Queryable, id: string): Promise<FlowRunRecord |
   return rows[0];
 }
 
+/** Kept in a run's context by the wait retry that took it up last (claimRun drops it). */
+const TAKEN_UP_FOR_WAIT = 'takenUpForWait';
+
 /**
  * Takes a run for `lease` if it is in one of `from` (compare-and-set, so one worker wins): 'running'
  * takes only a run whose lease has run out, its worker being gone. Undefined when the run is not.
@@ -89,10 +92,42 @@ export async function claimRun(
   from: RunStatus[],
 ): Promise<FlowRunRecord | undefined> {
   const { rows } = await db.query<FlowRunRecord>(
-    `UPDATE flow_runs SET status = 'running', error = NULL, finished_at = NULL, claimed_by = $2, lease_until = ${leaseEnd('$3')}
+    `UPDATE flow_runs SET status = 'running', error = NULL, finished_at = NULL, claimed_by = $2, lease_until = ${leaseEnd('$3')},
+       context = context - '${TAKEN_UP_FOR_WAIT}'
      WHERE id = $1 AND status = ANY($4::text[]) AND (status <> 'running' OR lease_until IS NULL OR lease_until < now())
      RETURNING ${runColumns}`,
     [id, lease.holder, lease.ms, from],
+  );
+  return rows[0];
+}
+
+/** One wait of a run, as its context's `waiting` names it: the step, when it began, which try. */
+export interface WaitMark {
+  step: string;
+  since: string;
+  tries: number;
+}
+
+/**
+ * Takes a run of `run.flow` for the retry of its wait `wait`: only while it still waits on that very wait, or,
+ * with `retrying` (the retry's own next try), while it is failed after that retry took it up
+ * last. Undefined when the run has moved on; nothing changes then.
+ */
+export async function claimForWaitRetry(
+  db: Queryable,
+  run: { id: string; flow: string },
+  lease: RunLease,
+  wait: WaitMark,
+  retrying: boolean,
+): Promise<FlowRunRecord | undefined> {
+  const mark = JSON.stringify({ step: wait.step, since: wait.since, tries: wait.tries });
+  const { rows } = await db.query<FlowRunRecord>(
+    `UPDATE flow_runs SET status = 'running', error = NULL, finished_at = NULL, claimed_by = $2, lease_until = ${leaseEnd('$3')},
+       context = context || jsonb_build_object('${TAKEN_UP_FOR_WAIT}', $4::jsonb)
+     WHERE id = $1 AND flow = $6 AND ((status = 'waiting' AND context->'waiting' @> $4::jsonb)
+       OR ($5::boolean AND status = 'failed' AND context->'${TAKEN_UP_FOR_WAIT}' = $4::jsonb))
+     RETURNING ${runColumns}`,
+    [run.id, lease.holder, lease.ms, mark, retrying, run.flow],
   );
   return rows[0];
 }

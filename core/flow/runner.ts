@@ -5,8 +5,9 @@ import type { Hub } from '../runtime/hub.ts';
 import { recordFailure, resolveFailuresFor } from '../sync/failures.ts';
 import { processOwner } from '../sync/stream-lock.ts';
 import type { Flow, FlowStep, RunInfo, TriggerEvent } from './define.ts';
-import { enqueueFlow } from './jobs.ts';
+import { enqueueWaitRetry, type WaitRetry } from './jobs.ts';
 import {
+  claimForWaitRetry,
   claimRun,
   doneOutputs,
   type FlowRunRecord,
@@ -21,6 +22,7 @@ import {
   renewLease,
   startStep,
   stepsOf,
+  type WaitMark,
 } from './run-store.ts';
 import { loadFlowSettings } from './settings.ts';
 import { decideWait, StepWaits } from './waits.ts';
@@ -104,6 +106,37 @@ export async function attemptFlowRun(
 }
 
 /**
+ * The delayed retry of a waiting run: goes on with the run only while it still waits on the wait
+ * the retry was queued for (with `retrying`, the retry's own next try, also while it is failed
+ * after this retry took it up). A retry outlived by its wait (the run went on at a change or a
+ * replay and since waits anew, failed or succeeded) does nothing: undefined.
+ */
+export async function retryWaitingRun(
+  hub: Hub,
+  flow: Flow,
+  wait: WaitRetry,
+  retrying: boolean,
+  options: RunOptions = {},
+): Promise<RunAttempt | undefined> {
+  const { db } = hub.store;
+  const lease = newLease(options);
+  const claimed = await claimForWaitRetry(db, { id: wait.runId, flow: flow.name }, lease, wait, retrying);
+  if (!claimed) {
+    const run = await getRun(db, wait.runId);
+    logger.info('flow wait retry skipped: the run no longer waits on that wait', {
+      flow: flow.name,
+      runId: wait.runId,
+      step: wait.step,
+      since: wait.since,
+      tries: wait.tries,
+      status: run?.status ?? 'deleted',
+    });
+    return undefined;
+  }
+  return execute(hub, flow, claimed, lease, await doneOutputs(db, claimed.id), wait);
+}
+
+/**
  * Runs a failed, halted or waiting run again (or one whose worker died) from the step that stopped
  * it; the steps that took effect keep their recorded outputs.
  */
@@ -140,14 +173,16 @@ export async function replayFlowRun(
   return (await execute(hub, flow, claimed, lease, await doneOutputs(db, runId))).run;
 }
 
+/** `retryOf`: the wait this attempt is the queued retry of, when it is one. */
 async function execute(
   hub: Hub,
   flow: Flow,
   run: FlowRunRecord,
   lease: RunLease,
   recorded: Map<string, unknown>,
+  retryOf?: WaitMark,
 ): Promise<RunAttempt> {
-  const failure = await executeSteps(hub, flow, run, lease, recorded);
+  const failure = await executeSteps(hub, flow, run, lease, recorded, retryOf);
   return { run: await viewRun(hub, run.id), failure };
 }
 
@@ -160,6 +195,7 @@ interface RunScope {
   info: RunInfo;
   settings: unknown;
   outputs: Record<string, unknown>;
+  retryOf?: WaitMark;
 }
 
 /** Runs the steps not yet recorded; answers the error that failed the run, if one did. */
@@ -169,6 +205,7 @@ async function executeSteps(
   run: FlowRunRecord,
   lease: RunLease,
   recorded: Map<string, unknown>,
+  retryOf?: WaitMark,
 ): Promise<HubError | undefined> {
   const info: RunInfo = { id: run.id, flow: flow.name, key: run.key ?? run.id, trigger: run.trigger };
   const scope: RunScope = {
@@ -179,6 +216,7 @@ async function executeSteps(
     info,
     settings: undefined,
     outputs: Object.fromEntries(recorded),
+    retryOf,
   };
   let current = '(settings)';
   try {
@@ -268,19 +306,24 @@ async function endRun(
 async function waitRun(scope: RunScope, step: string, waits: StepWaits): Promise<HubError | undefined> {
   const { hub, flow, run, lease, info } = scope;
   const { db } = hub.store;
-  const decision = decideWait(run.context.waiting, step, waits, Date.now());
+  const decision = decideWait(run.context.waiting, step, waits, Date.now(), {
+    byItsRetry: scope.retryOf !== undefined,
+  });
   if (decision.kind === 'give-up') return failRun(scope, step, decision.error);
   if (!(await renewLease(db, run.id, lease))) return undefined;
   await finishStep(db, run.id, step, 'waiting', { error: decision.wait.reason });
   if (!(await parkRun(db, run.id, lease, decision.retryInMs, { waiting: decision.wait }))) return undefined;
   logger.info('flow run waits', { flow: flow.name, runId: run.id, step, reason: decision.wait.reason });
-  await enqueueFlow(
+  const { since, tries } = decision.wait;
+  await enqueueWaitRetry(
     hub,
-    { flow: flow.name, key: info.key, trigger: run.trigger },
     {
-      jobId: `flow-wait-${run.id}-${Date.parse(decision.wait.since)}-${decision.wait.tries}`,
-      delayMs: decision.retryInMs,
+      flow: flow.name,
+      key: info.key,
+      trigger: run.trigger,
+      waitRetry: { runId: run.id, step, since, tries },
     },
+    decision.retryInMs,
   );
   return undefined;
 }

@@ -3,15 +3,22 @@ import { z } from 'zod';
 import type { CanonicalEntity } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
+import type { QueueJob } from '../queue/port.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { WorkerService } from '../runtime/worker.ts';
 import { getGolden, goldenByIds } from '../store/repos/golden.ts';
 import { type RecordChange, subscribeToChanges } from '../sync/change-subscribers.ts';
 import { findFlow, listFlows } from './catalog.ts';
 import type { Flow, TriggerEvent } from './define.ts';
-import { enqueueFlow, FLOWS_QUEUE, type FlowJob } from './jobs.ts';
+import { enqueueFlow, FLOWS_QUEUE, type FlowJob, parseWaitRetry } from './jobs.ts';
 import { expiredRuns } from './run-store.ts';
-import { attemptFlowRun, type FlowRunView, type RunOptions, startFlowRun } from './runner.ts';
+import {
+  attemptFlowRun,
+  type FlowRunView,
+  type RunOptions,
+  retryWaitingRun,
+  startFlowRun,
+} from './runner.ts';
 import { loadFlowSettings } from './settings.ts';
 
 export { FLOWS_QUEUE, type FlowJob } from './jobs.ts';
@@ -52,14 +59,18 @@ async function routeChangesToFlows(hub: Hub, changes: RecordChange[]): Promise<v
 
 subscribeToChanges('flows', routeChangesToFlows);
 
-async function runFlowJob(hub: Hub, job: FlowJob): Promise<void> {
-  const flow = findFlow(job.flow);
+async function runFlowJob(hub: Hub, job: QueueJob<FlowJob>): Promise<void> {
+  const { data } = job;
+  const flow = findFlow(data.flow);
   const { enabled } = await loadFlowSettings(hub.store.db, flow);
   // Dropped, not kept: enabling the flow again does not replay the changes made while it was off.
   if (!enabled) return;
-  const { failure } = await attemptFlowRun(hub, flow, job.trigger, job.key);
+  const attempt =
+    data.waitRetry === undefined
+      ? await attemptFlowRun(hub, flow, data.trigger, data.key)
+      : await retryWaitingRun(hub, flow, parseWaitRetry(data.waitRetry, job.id), job.attemptsMade > 0);
   // Thrown, the queue tries the job again after a backoff, and that attempt takes the failed run up.
-  if (failure?.retryable) throw failure;
+  if (attempt?.failure?.retryable) throw attempt.failure;
 }
 
 /** A paused flow's jobs take no run over: its expired runs would fill every sweep and starve the others. */
@@ -132,7 +143,7 @@ export async function runFlowNow(
  * fire, and the sweep that queues runs whose worker died again.
  */
 export function startFlowServices(hub: Hub): WorkerService {
-  const consumer = hub.queue.consume<FlowJob>(FLOWS_QUEUE, (job) => runFlowJob(hub, job.data), {
+  const consumer = hub.queue.consume<FlowJob>(FLOWS_QUEUE, (job) => runFlowJob(hub, job), {
     concurrency: 2,
   });
   const tasks: ScheduledTask[] = [];

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { HubError } from '../errors/index.ts';
-import { decideWait, FIRST_WAIT_RETRY_MS, LONGEST_WAIT_RETRY_MS, StepWaits } from './waits.ts';
+import {
+  decideWait,
+  FIRST_WAIT_RETRY_MS,
+  KEPT_RETRY_MARGIN_MS,
+  LONGEST_WAIT_RETRY_MS,
+  StepWaits,
+} from './waits.ts';
 
 const missing = new HubError('not_found', 'sales_order_not_in_erp', 'sales order SO-7 is not in erp yet', {
   fieldPath: 'salesOrderId',
@@ -59,6 +65,41 @@ describe('decideWait', () => {
     expect(decideWait({ step: 's', since: 'yesterday' }, 's', waits, start)).toMatchObject({
       kind: 'wait',
       wait: { tries: 1, since: '2026-03-02T08:00:00.000Z' },
+    });
+  });
+
+  it('keeps the wait and its queued retry when the step waits again before that retry is due', () => {
+    const waits = new StepWaits(missing, 3_600_000);
+    const first = decideWait(undefined, 'await-erp-order', waits, start);
+    if (first.kind !== 'wait') throw new Error('expected a wait');
+    const other = new StepWaits(new HubError('not_found', 'x', 'now waiting for another thing'), 3_600_000);
+    expect(decideWait(first.wait, 'await-erp-order', other, start + 300)).toEqual({
+      kind: 'wait',
+      retryInMs: FIRST_WAIT_RETRY_MS - 300,
+      wait: { ...first.wait, reason: 'now waiting for another thing' },
+    });
+  });
+
+  it('starts the next try when the queued retry is due within the margin, is this attempt, or another step waits', () => {
+    const waits = new StepWaits(missing, 3_600_000);
+    const first = decideWait(undefined, 'await-erp-order', waits, start);
+    if (first.kind !== 'wait') throw new Error('expected a wait');
+    const late = start + FIRST_WAIT_RETRY_MS - KEPT_RETRY_MARGIN_MS;
+    expect(decideWait(first.wait, 'await-erp-order', waits, late)).toMatchObject({
+      kind: 'wait',
+      retryInMs: 2 * FIRST_WAIT_RETRY_MS,
+      wait: { tries: 2, since: first.wait.since },
+    });
+    expect(decideWait(first.wait, 'await-erp-order', waits, start + 300, { byItsRetry: true })).toMatchObject(
+      {
+        kind: 'wait',
+        wait: { tries: 2, since: first.wait.since },
+      },
+    );
+    expect(decideWait(first.wait, 'another-step', waits, start + 300)).toMatchObject({
+      kind: 'wait',
+      retryInMs: FIRST_WAIT_RETRY_MS,
+      wait: { step: 'another-step', tries: 1, since: new Date(start + 300).toISOString() },
     });
   });
 });

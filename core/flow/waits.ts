@@ -16,6 +16,11 @@ export class StepWaits extends Error {
 export const FIRST_WAIT_RETRY_MS = 1_000;
 /** No retry of a waiting step comes later than this after the one before. */
 export const LONGEST_WAIT_RETRY_MS = 5 * 60_000;
+/**
+ * An attempt between two retries that waits again keeps the retry already queued, unless it is due
+ * within this long: that one may be taking the run up as the attempt parks it, so a new one is queued.
+ */
+export const KEPT_RETRY_MARGIN_MS = 250;
 
 /** What a waiting run keeps in its context (`waiting`), so its next attempt knows how long it has waited. */
 const runWaitSchema = z.object({
@@ -35,8 +40,17 @@ export type WaitDecision =
  * Whether a step that asks to wait may, and for how long: it has waited since the first time it
  * asked (kept in the run's context as `previous`), and retries back off from a second to five
  * minutes, the last one at the end of its wait. Past `maxWaitMs` it fails with what it waited for.
+ * An attempt before the retry of `previous` is due (the run's trigger fired again, a replay) keeps
+ * that wait and its retry as they are: a waiting run has one retry queued, not one per attempt. That
+ * retry itself (`byItsRetry`) always goes on to the next try, whatever the clocks say.
  */
-export function decideWait(previous: unknown, step: string, waits: StepWaits, now: number): WaitDecision {
+export function decideWait(
+  previous: unknown,
+  step: string,
+  waits: StepWaits,
+  now: number,
+  attempt: { byItsRetry?: boolean } = {},
+): WaitDecision {
   const earlier = runWaitSchema.safeParse(previous);
   const same = earlier.success && earlier.data.step === step ? earlier.data : undefined;
   const since = same ? Date.parse(same.since) : now;
@@ -55,6 +69,9 @@ export function decideWait(previous: unknown, step: string, waits: StepWaits, no
     );
     return { kind: 'give-up', error };
   }
+  const retryAt = same ? Date.parse(same.retryAt) : Number.NaN;
+  if (same && !attempt.byItsRetry && retryAt - now > KEPT_RETRY_MARGIN_MS)
+    return { kind: 'wait', retryInMs: retryAt - now, wait: { ...same, reason: missing.message } };
   const tries = (same?.tries ?? 0) + 1;
   const backoff = Math.min(LONGEST_WAIT_RETRY_MS, FIRST_WAIT_RETRY_MS * 2 ** (tries - 1));
   const retryInMs = Math.max(0, Math.min(backoff, maxWaitMs - waitedMs));
