@@ -6,8 +6,8 @@ import { queueDrivers, storeDrivers } from '../../tests/support/drivers.ts';
 import { memoryConnector, memorySystem } from '../../tests/support/memory-system.ts';
 import { eventually, hubDriverPairs } from '../../tests/support/test-hub.ts';
 import type { Hub } from '../runtime/hub.ts';
-import { requestRun } from './run-requests.ts';
-import { SYNC_RUNS_QUEUE } from './sync-jobs.ts';
+import { requestRun, retireRunRequestJob, takeRunRequests } from './run-requests.ts';
+import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
 
 // Deleting a connection takes its run requests with it, but the queue keeps the ids of the run jobs
 // they had (the last KEPT_COMPLETED completed ones): a connection created again under the same id
@@ -26,6 +26,16 @@ const held = async (hub: Hub, externalId: string) =>
       [externalId],
     )
   ).rows.length > 0;
+
+const waitingRuns = async (hub: Hub) => (await hub.queue.counts(SYNC_RUNS_QUEUE)).waiting;
+
+const requestOf = async (hub: Hub, stream: string) =>
+  (
+    await hub.store.db.query<{ value: { at: number; generation: number; lineage?: string } }>(
+      `SELECT value FROM connection_state WHERE connection_id = 'erp' AND key = $1`,
+      [`run-request:${stream}`],
+    )
+  ).rows[0]!.value;
 
 /** Asks for a run of the CRM's customers and waits until it has read `externalId`. */
 async function requestedRunReads(hub: Hub, externalId: string) {
@@ -62,14 +72,20 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(await hub.queue.counts(SYNC_RUNS_QUEUE)).toMatchObject({ completed: 4, failed: 0 });
     }, 60_000);
 
-    it('share one job until a run serves them, also on a request row kept from before lineages', async () => {
+    it('share one job until a run serves them', async () => {
       fixture = await startApiFixture({ store, queue });
       const { hub } = fixture.test;
-      const waiting = async () => (await hub.queue.counts(SYNC_RUNS_QUEUE)).waiting;
       await requestRun(hub, 'crm', 'customers');
       await requestRun(hub, 'crm', 'customers');
-      expect(await waiting()).toBe(1);
+      expect(await waitingRuns(hub)).toBe(1);
+      await takeRunRequests(hub.store.db, 'crm', 'customers');
+      await requestRun(hub, 'crm', 'customers');
+      expect(await waitingRuns(hub)).toBe(2);
+    });
 
+    it('on a request row kept from before lineages, share the job the older hub queued for its generation, and take a lineage when it moves on', async () => {
+      fixture = await startApiFixture({ store, queue });
+      const { hub } = fixture.test;
       await hub.store.connections.save(
         {
           id: 'erp',
@@ -79,18 +95,33 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
         },
         memoryConnector.configSchema,
       );
-      await hub.store.db.query(
-        `INSERT INTO connection_state (connection_id, key, value) VALUES ('erp', 'run-request:customers', $1)`,
-        [JSON.stringify({ at: 1, generation: 3 })],
-      );
+      for (const stream of ['customers', 'orders'])
+        await hub.store.db.query(
+          `INSERT INTO connection_state (connection_id, key, value) VALUES ('erp', $1, $2)`,
+          [`run-request:${stream}`, JSON.stringify({ at: 1, generation: 3 })],
+        );
+      // Queued by the older hub for generation 3, under the id without a lineage.
+      const olderJob: SyncRunJob = { connectionId: 'erp', stream: 'customers', reason: 'webhook' };
+      await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', olderJob, { jobId: 'run-erp-customers-g3' });
+
       await requestRun(hub, 'erp', 'customers');
       await requestRun(hub, 'erp', 'customers');
-      expect(await waiting()).toBe(2);
-      const { rows } = await hub.store.db.query<{ value: { generation: number; lineage: string } }>(
-        `SELECT value FROM connection_state WHERE connection_id = 'erp' AND key = 'run-request:customers'`,
-      );
-      expect(rows[0]?.value).toMatchObject({
-        generation: 3,
+      expect(await waitingRuns(hub), 'run jobs for generation 3').toBe(1);
+      expect(await requestOf(hub, 'customers')).toEqual({ at: expect.any(Number), generation: 3 });
+
+      // A run takes the requests: the next generation has a lineage, and a job of its own.
+      await takeRunRequests(hub.store.db, 'erp', 'customers');
+      const taken = await requestOf(hub, 'customers');
+      expect(taken).toMatchObject({ generation: 4, lineage: expect.stringMatching(/^[0-9a-f]{12}$/) });
+      await requestRun(hub, 'erp', 'customers');
+      await requestRun(hub, 'erp', 'customers');
+      expect(await waitingRuns(hub), 'run jobs for generations 3 and 4').toBe(2);
+      expect(await requestOf(hub, 'customers')).toMatchObject({ generation: 4, lineage: taken.lineage });
+
+      // A run job that failed for good moves its generation on too.
+      await retireRunRequestJob(hub.store.db, 'erp', 'orders');
+      expect(await requestOf(hub, 'orders')).toMatchObject({
+        generation: 4,
         lineage: expect.stringMatching(/^[0-9a-f]{12}$/),
       });
     });

@@ -17,26 +17,35 @@ import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
  * ids of the old connection's finished run jobs: an id naming only the generation would be taken
  * for one of those and the request dropped. So a row is made with a random lineage, named by its
  * job ids too: (lineage, generation) never repeats, and nothing outside the row needs to change.
+ * A row kept from before lineages has none, and its job ids keep the form without one
+ * (`run-<connection>-<stream>-g<generation>`), so requests share the job the older hub queued for
+ * their generation; it gets a lineage when its generation moves on.
  */
 const keyOf = (stream: string) => `run-request:${stream}`;
 const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::float8`;
-/** Serves the stream's requests so far: later ones get a run job of their own. */
-const NEXT_GENERATION = `SET value = jsonb_set(value, '{generation}', to_jsonb((value->>'generation')::int + 1)), updated_at = now()`;
 const newLineage = () => randomBytes(6).toString('hex');
-/** The row's lineage, or `fresh` (a parameter) for a row made before lineages were. */
-const lineageOr = (row: string, fresh: string) =>
-  `coalesce(${row}.value->'lineage', to_jsonb(${fresh}::text))`;
+/**
+ * Serves the stream's requests so far: later ones get a run job of their own. `fresh` (a
+ * parameter) is the lineage a row made before lineages takes on with its next generation.
+ */
+const nextGeneration = (fresh: string) =>
+  `SET value = value || jsonb_build_object(
+     'generation', (value->>'generation')::int + 1,
+     'lineage', coalesce(value->'lineage', to_jsonb(${fresh}::text))),
+   updated_at = now()`;
 const RETURNING_REQUEST = `RETURNING (value->>'generation')::int AS generation, value->>'lineage' AS lineage`;
 
 interface RunRequest {
   generation: number;
-  lineage: string;
+  /** Null on a row kept from before lineages, until its generation moves on. */
+  lineage: string | null;
 }
 
 async function enqueueRun(hub: Hub, connectionId: string, stream: string, request: RunRequest) {
   const job: SyncRunJob = { connectionId, stream, reason: 'webhook' };
+  const lineage = request.lineage === null ? '' : `${request.lineage}-`;
   await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', job, {
-    jobId: `run-${connectionId}-${stream}-${request.lineage}-g${request.generation}`,
+    jobId: `run-${connectionId}-${stream}-${lineage}g${request.generation}`,
   });
 }
 
@@ -46,9 +55,7 @@ export async function requestRun(hub: Hub, connectionId: string, stream: string)
     `INSERT INTO connection_state (connection_id, key, value, updated_at)
      VALUES ($1, $2, jsonb_build_object('at', ${NOW_MS}, 'generation', 0, 'lineage', $3::text), now())
      ON CONFLICT (connection_id, key) DO UPDATE
-       SET value = connection_state.value
-         || jsonb_build_object('at', ${NOW_MS}, 'lineage', ${lineageOr('connection_state', '$3')}),
-         updated_at = now()
+       SET value = connection_state.value || jsonb_build_object('at', ${NOW_MS}), updated_at = now()
      ${RETURNING_REQUEST}`,
     [connectionId, keyOf(stream), newLineage()],
   );
@@ -61,10 +68,10 @@ export async function takeRunRequests(db: Queryable, connectionId: string, strea
   const { rows } = await db.query<{ taken: number }>(
     `WITH bumped AS (
        UPDATE connection_state
-       ${NEXT_GENERATION}
+       ${nextGeneration('$3')}
        WHERE connection_id = $1 AND key = $2 RETURNING 1)
      SELECT ${NOW_MS} AS taken FROM (SELECT count(*) FROM bumped) AS served`,
-    [connectionId, keyOf(stream)],
+    [connectionId, keyOf(stream), newLineage()],
   );
   return rows[0]!.taken;
 }
@@ -79,9 +86,10 @@ export async function retireRunRequestJob(
   connectionId: string,
   stream: string,
 ): Promise<void> {
-  await db.query(`UPDATE connection_state ${NEXT_GENERATION} WHERE connection_id = $1 AND key = $2`, [
+  await db.query(`UPDATE connection_state ${nextGeneration('$3')} WHERE connection_id = $1 AND key = $2`, [
     connectionId,
     keyOf(stream),
+    newLineage(),
   ]);
 }
 
@@ -97,9 +105,7 @@ export async function rerunIfRequestedSince(
 ): Promise<void> {
   const { rows } = await hub.store.db.query<RunRequest>(
     `UPDATE connection_state
-     SET value = value || jsonb_build_object(
-           'generation', (value->>'generation')::int + 1, 'lineage', ${lineageOr('connection_state', '$4')}),
-         updated_at = now()
+     ${nextGeneration('$4')}
      WHERE connection_id = $1 AND key = $2 AND (value->>'at')::float8 > $3
      ${RETURNING_REQUEST}`,
     [connectionId, keyOf(stream), takenAt, newLineage()],

@@ -25,7 +25,12 @@ const WITHIN_MS = 2_000;
 let test: TestHub | undefined;
 let redisQueue: Queue | undefined;
 let writers: Array<ReturnType<typeof startWriteWorkers>> = [];
+const originalWrite = memoryConnector.write;
+let releaseHungWrites: (() => void) | undefined;
 afterEach(async () => {
+  releaseHungWrites?.();
+  releaseHungWrites = undefined;
+  memoryConnector.write = originalWrite;
   await Promise.all(writers.map((set) => set.stop()));
   writers = [];
   await redisQueue?.close();
@@ -125,6 +130,63 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       const job = { connectionId: 'erp', stream: 'customers', items: [{ canonicalId, version: 1 }] };
       await enqueueWrites(hub, job, {}, 'after-re-creation');
       await eventually(() => erp.list('customers').length === 1, 10_000, 'the write to the new ERP');
+    });
+
+    it('serve a connection created while a deleted one has a write hanging, and stop only once that write ends', async () => {
+      test = await startTestHub({ store: await store.open(), queue: queue.open(), workers: false });
+      const { hub } = test;
+      const crm = memorySystem(`wwd-crm-${randomBytes(4).toString('hex')}`);
+      await hub.store.connections.save(
+        { id: 'crm', kind: 'memory', name: 'CRM', config: { system: crm.name } },
+        memoryConnector.configSchema,
+      );
+      const hungErp = await saveErp(hub);
+      // The ERP's system hangs: a write to it returns only once released.
+      const released = new Promise<void>((resolve) => {
+        releaseHungWrites = resolve;
+      });
+      let hungWrites = 0;
+      memoryConnector.write = async (ctx, stream, ops) => {
+        if ((ctx.config as { system: string }).system === hungErp.name) {
+          hungWrites++;
+          await released;
+        }
+        return originalWrite.call(memoryConnector, ctx, stream, ops);
+      };
+      writers = [startWriteWorkers(hub, REFRESH_MS)];
+      await writers[0]!.ready;
+      crm.put('customers', { id: 'C1', name: 'Hengda Auto Parts' });
+      await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+      const canonicalId = await canonicalIdOf(hub, 'customer', 'crm', 'C1');
+      const item = { canonicalId, version: 1 };
+      await enqueueWrites(hub, { connectionId: 'erp', stream: 'customers', items: [item] }, {}, 'hung');
+      await eventually(() => hungWrites > 0, WITHIN_MS, 'the write to the ERP hanging');
+
+      await hub.store.connections.remove('erp');
+      await new Promise((resolve) => setTimeout(resolve, REFRESH_MS * 4));
+      const plm = memorySystem(`wwd-plm-${randomBytes(4).toString('hex')}`);
+      await hub.store.connections.save(
+        {
+          id: 'plm',
+          kind: 'memory',
+          name: 'PLM',
+          config: { system: plm.name },
+          options: { push: ['customers'] },
+        },
+        memoryConnector.configSchema,
+      );
+      await enqueueWrites(hub, { connectionId: 'plm', stream: 'customers', items: [item] }, {}, 'served');
+      await eventually(() => plm.list('customers').length === 1, WITHIN_MS, 'the write to the new PLM');
+
+      let stopped = false;
+      const stopping = writers[0]!.stop().then(() => {
+        stopped = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, REFRESH_MS * 4));
+      expect(stopped, 'stop() waits for the deleted connection’s write in flight').toBe(false);
+      releaseHungWrites?.();
+      await stopping;
+      expect(hungErp.list('customers')).toHaveLength(1);
     });
 
     it('tells again of refused options when a deleted connection is created again with them', async () => {

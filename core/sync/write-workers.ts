@@ -20,7 +20,8 @@ const consumerSettings = (connection: ConnectionView) =>
  * One write queue per target connection, consumed with that connection's rate limit and
  * concurrency. New connections, and connections whose rate limit or concurrency changed, get a
  * consumer within `refreshMs`; a deleted connection's consumer (on BullMQ a worker holding a Redis
- * connection) is closed within `refreshMs` in every process, whichever one served the delete.
+ * connection) stops taking jobs within `refreshMs` in every process, whichever one served the
+ * delete, and is closed once its jobs in flight have ended.
  */
 export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
   const consumers = new Map<string, { consumer: Consumer; settings: string }>();
@@ -109,14 +110,14 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
     // under the same id is a new one, whose options are checked (and logged if refused) afresh.
     const listed = new Set(connections.map((connection) => connection.id));
     const gone = [...new Set([...consumers.keys(), ...refused.keys()])].filter((id) => !listed.has(id));
-    for (const id of gone) refused.delete(id);
-    await Promise.all(
-      gone.map((id) =>
-        closeConsumer(id).catch((error: unknown) =>
-          logger.warn('could not close the write worker of a deleted connection', { connection: id, error }),
-        ),
-      ),
-    );
+    // Not awaited: a hung call to the deleted connection's system would hold up every other
+    // connection's refresh until it ends. The close stays in `closing`, so stop() waits for it.
+    for (const id of gone) {
+      refused.delete(id);
+      closeConsumer(id).catch((error: unknown) =>
+        logger.warn('could not close the write worker of a deleted connection', { connection: id, error }),
+      );
+    }
   };
 
   let timer: NodeJS.Timeout | undefined;

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import Transport from 'winston-transport';
 import { type ApiFixture, bearer, startApiFixture } from '../../../tests/integration/api-fixture.ts';
-import { queueDrivers, storeDrivers } from '../../../tests/support/drivers.ts';
+import { openTestBullmqQueue, queueDrivers, storeDrivers } from '../../../tests/support/drivers.ts';
 import { memoryConnector } from '../../../tests/support/memory-system.ts';
-import { startTestHub, type TestHub } from '../../../tests/support/test-hub.ts';
+import { eventually, startTestHub, type TestHub } from '../../../tests/support/test-hub.ts';
 import { logger } from '../../log/logger.ts';
 import { DROPPED_JOB } from '../../queue/port.ts';
 import type { Hub } from '../../runtime/hub.ts';
@@ -13,6 +14,7 @@ import { requestRun } from '../../sync/run-requests.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from '../../sync/sync-jobs.ts';
 import { WEBHOOKS_QUEUE, type WebhookJob } from '../../sync/webhooks.ts';
 import { enqueueWrites, writeQueueName } from '../../sync/write-targets.ts';
+import { QUEUED_JOBS_REMOVAL_MS } from './connections.ts';
 
 // A deleted connection's queued work (writes to it, runs of its streams, drains of its webhooks)
 // goes with it, on both queue drivers: a job left behind would run against nothing and fail.
@@ -115,6 +117,104 @@ describe.each(queueDrivers())(
       expect(rows).toEqual([]);
       const dropped = capture.lines.filter((line) => line.message === DROPPED_JOB).map((line) => line.queue);
       expect(dropped.sort()).toEqual([SYNC_RUNS_QUEUE, writeQueueName('erp')].sort());
+    });
+  },
+);
+
+/** A TCP relay to Redis that can be taken down (its connections cut, new ones refused) and up. */
+async function startRedisRelay(redisUrl: string) {
+  const target = new URL(redisUrl);
+  const sockets = new Set<net.Socket>();
+  let up = true;
+  const server = net.createServer((client) => {
+    if (!up) return client.destroy();
+    const redis = net.connect(Number(target.port || 6379), target.hostname);
+    for (const socket of [client, redis]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.pipe(redis).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    down() {
+      up = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    up() {
+      up = true;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe.skipIf(!process.env.REDIS_URL)(
+  `deleting a connection while Redis is unreachable (${store.name})`,
+  () => {
+    let fixture: ApiFixture | undefined;
+    let relay: Awaited<ReturnType<typeof startRedisRelay>> | undefined;
+    afterEach(async () => {
+      logger.remove(capture);
+      capture.lines = [];
+      relay?.up();
+      await fixture?.stop();
+      await relay?.close();
+      fixture = undefined;
+      relay = undefined;
+    });
+
+    it('answers once its time for removing queued jobs is up, and its audit entry tells they were not all removed', async () => {
+      relay = await startRedisRelay(process.env.REDIS_URL!);
+      const queueOverRelay = relay.url;
+      fixture = await startApiFixture({
+        store,
+        queue: { name: 'bullmq', open: () => openTestBullmqQueue(queueOverRelay) },
+      });
+      const { hub } = fixture.test;
+      const admin = bearer(fixture.tokens.admin);
+      await request(fixture.app)
+        .post('/api/connections')
+        .set(admin)
+        .send({ id: 'erp', kind: 'memory', name: 'ERP', config: { system: `erp-${randomUUID()}` } })
+        .expect(201);
+      await queueWorkOf(hub, 'erp');
+      logger.add(capture);
+
+      relay.down();
+      const response = await request(fixture.app)
+        .delete('/api/connections/erp')
+        .set(admin)
+        .timeout(QUEUED_JOBS_REMOVAL_MS + 5_000);
+      expect(response.status).toBe(200);
+
+      const { rows: left } = await hub.store.db.query(`SELECT id FROM connections WHERE id = 'erp'`);
+      expect(left, 'the connection deleted').toEqual([]);
+      const { rows: audit } = await hub.store.db.query<{ details: Record<string, unknown> }>(
+        `SELECT details FROM audit_log WHERE target = 'erp' AND details->>'method' = 'DELETE'`,
+      );
+      expect(audit.map((entry) => entry.details.queuedJobs)).toEqual([
+        {
+          removed: 0,
+          complete: false,
+          error: `the queue did not answer within ${QUEUED_JOBS_REMOVAL_MS} ms`,
+        },
+      ]);
+      expect(capture.lines.map((line) => line.message)).toContain(
+        'could not remove all the queued jobs of a deleted connection in time',
+      );
+
+      // Redis back: the call it had not answered ends, and no further queue is cleared (the run and
+      // the drain left behind end as dropped when they come up).
+      relay.up();
+      await eventually(
+        async () => (await waitingIn(hub, writeQueueName('erp'))) === 0,
+        10_000,
+        'the ERP write queue cleared once Redis is back',
+      );
+      expect(await waitingIn(hub, SYNC_RUNS_QUEUE)).toBe(1);
+      expect(await waitingIn(hub, WEBHOOKS_QUEUE)).toBe(1);
     });
   },
 );

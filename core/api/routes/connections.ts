@@ -123,23 +123,68 @@ function keepStoredSecrets(
 const connectionJobSchema = z.looseObject({ connectionId: z.string() });
 const queuesNamingConnections = [SYNC_RUNS_QUEUE, WEBHOOKS_QUEUE];
 
+/** How long a delete waits for its connection's queued jobs to be taken out before it answers. */
+export const QUEUED_JOBS_REMOVAL_MS = 3_000;
+
+interface QueuedJobsRemoval {
+  removed: number;
+  complete: boolean;
+  /** Why some may be left: the queue failed, or did not answer in time. */
+  error?: string;
+}
+
 /**
  * Takes a deleted connection's waiting and delayed jobs out of the queues: writes to it, runs of
  * its streams, drains of its webhooks. One that escapes (running at the time, or queued meanwhile
  * by a worker whose list of connections is a second old) ends as done when it finds the connection
- * gone. So a queue that cannot be reached does not undo the delete: it is logged.
+ * gone. So a queue that fails, or does not answer within QUEUED_JOBS_REMOVAL_MS (the BullMQ client
+ * waits for Redis as long as it takes), neither undoes the delete nor holds up its answer: it is
+ * logged and told in the audit entry. No further queue is cleared after that; the call the queue
+ * has not answered yet may still end later.
  */
-async function removeQueuedJobs(hub: Hub, connectionId: string): Promise<number | undefined> {
+async function removeQueuedJobs(hub: Hub, connectionId: string): Promise<QueuedJobsRemoval> {
   const ofConnection = (data: unknown) =>
     connectionJobSchema.safeParse(data).data?.connectionId === connectionId;
-  try {
-    let removed = await hub.queue.removeWaiting(writeQueueName(connectionId));
-    for (const queue of queuesNamingConnections)
+  let removed = 0;
+  let givenUp = false;
+  const removal = (async () => {
+    removed += await hub.queue.removeWaiting(writeQueueName(connectionId));
+    for (const queue of queuesNamingConnections) {
+      if (givenUp) return;
       removed += await hub.queue.removeWaiting(queue, ofConnection);
-    return removed;
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed_out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed_out'), QUEUED_JOBS_REMOVAL_MS);
+  });
+  try {
+    if ((await Promise.race([removal, timedOut])) !== 'timed_out') return { removed, complete: true };
+    givenUp = true;
+    const error = `the queue did not answer within ${QUEUED_JOBS_REMOVAL_MS} ms`;
+    logger.warn('could not remove all the queued jobs of a deleted connection in time', {
+      connectionId,
+      removed,
+      error,
+    });
+    removal.then(
+      () =>
+        logger.info('the removal of a deleted connection’s queued jobs ended after its delete answered', {
+          connectionId,
+          removed,
+        }),
+      (late: unknown) =>
+        logger.warn('could not remove the queued jobs of a deleted connection', {
+          connectionId,
+          error: late,
+        }),
+    );
+    return { removed, complete: false, error };
   } catch (error) {
-    logger.warn('could not remove the queued jobs of a deleted connection', { connectionId, error });
-    return undefined;
+    logger.warn('could not remove the queued jobs of a deleted connection', { connectionId, removed, error });
+    return { removed, complete: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -196,8 +241,8 @@ export function connectionRoutes(hub: Hub): Router {
   router.delete('/connections/:id', async (req, res) => {
     const view = await viewOf(hub, req.params.id);
     await hub.store.connections.remove(view.id);
-    const queuedJobsRemoved = await removeQueuedJobs(hub, view.id);
-    res.locals.auditDetails = { kind: view.kind, name: view.name, queuedJobsRemoved };
+    const queuedJobs = await removeQueuedJobs(hub, view.id);
+    res.locals.auditDetails = { kind: view.kind, name: view.name, queuedJobs };
     res.json({ id: view.id, deleted: true });
   });
   router.post('/connections/:id/check', async (req, res) => {
