@@ -120,10 +120,13 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
 
       workers = await startWorkers(hub!);
       await eventually(() => held('C-39'), 15_000, 'the rest of the stream read after the restart');
-      const statuses = await hub!.store.db.query<{ status: string }>(
-        'SELECT status FROM sync_runs ORDER BY started_at',
-      );
-      expect(statuses.rows.map((row) => row.status)).toEqual(['partial', 'succeeded']);
+      // The last page is stored before the run records its outcome.
+      const statuses = async () =>
+        (
+          await hub!.store.db.query<{ status: string }>('SELECT status FROM sync_runs ORDER BY started_at')
+        ).rows.map((row) => row.status);
+      await eventually(async () => (await statuses()).at(-1) !== 'running', 15_000, 'the second run to end');
+      expect(await statuses()).toEqual(['partial', 'succeeded']);
     }, 60_000);
 
     it('gives a later request a job of its own after a requested run failed for good', async () => {
