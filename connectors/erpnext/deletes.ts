@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isHubError, parseOrThrow } from '../../core/errors/index.ts';
 import type { Logger } from '../../core/log/logger.ts';
-import type { ErpnextClient } from './client.ts';
+import type { ErpnextClient, FrappeDoc } from './client.ts';
 import { keysetAfter } from './keyset.ts';
 
 /**
@@ -87,6 +87,51 @@ async function notLiveAgain(client: ErpnextClient, doctype: string, names: strin
   return names.filter((name) => !again.has(name));
 }
 
+/**
+ * Deleted Document rows of `doctype` after `from`, in creation order, a page at a time;
+ * `undefined` once when the user may not list them (`quiet`: without the warning).
+ */
+async function* deletedDocumentPages(
+  client: ErpnextClient,
+  doctype: string,
+  query: {
+    fields: string[];
+    filters: Array<[string, string, unknown]>;
+    from: DeletesPosition;
+    quiet?: boolean;
+  },
+  options: { pageSize: number; logger: Logger },
+): AsyncIterable<FrappeDoc[] | undefined> {
+  let after = query.from;
+  for (;;) {
+    const { filters, orFilters } = keysetAfter(
+      'creation',
+      after ? { value: after.creation, name: after.name } : undefined,
+    );
+    const rows = await unlessNotPermitted(
+      () =>
+        client.list(DELETED_DOCUMENT, {
+          fields: query.fields,
+          filters: [['deleted_doctype', '=', doctype], ...query.filters, ...filters],
+          orFilters,
+          orderBy: 'creation asc, name asc',
+          limitPageLength: options.pageSize,
+        }),
+      doctype,
+      options.logger,
+      query.quiet,
+    );
+    if (!rows || rows.length === 0) {
+      if (!rows) yield undefined;
+      return;
+    }
+    yield rows;
+    const last = rows.at(-1)!;
+    if (rows.length < options.pageSize) return;
+    after = { creation: String(last.creation), name: last.name };
+  }
+}
+
 /** Names of `doctype` documents deleted after `position` (and not restored since), page by page. */
 export async function* readDeletions(
   client: ErpnextClient,
@@ -94,67 +139,43 @@ export async function* readDeletions(
   position: DeletesPosition,
   options: { pageSize: number; logger: Logger },
 ): AsyncIterable<{ names: string[]; position: DeletesPosition }> {
-  let after = position;
-  for (;;) {
-    const { filters, orFilters } = keysetAfter(
-      'creation',
-      after ? { value: after.creation, name: after.name } : undefined,
-    );
-    const rows = await unlessNotPermitted(
-      () =>
-        client.list(DELETED_DOCUMENT, {
-          fields: ['name', 'creation', 'deleted_name', 'restored'],
-          filters: [['deleted_doctype', '=', doctype], ...filters],
-          orFilters,
-          orderBy: 'creation asc, name asc',
-          limitPageLength: options.pageSize,
-        }),
-      doctype,
-      options.logger,
-    );
-    if (!rows || rows.length === 0) return;
+  const fields = ['name', 'creation', 'deleted_name', 'restored'];
+  for await (const rows of deletedDocumentPages(
+    client,
+    doctype,
+    { fields, filters: [], from: position },
+    options,
+  )) {
+    if (!rows) return;
     const deletions = rows.map((row) =>
       parseOrThrow(deletionSchema, row, { what: `ERPNext Deleted Document ${row.name}` }),
     );
     const last = deletions.at(-1)!;
-    after = { creation: last.creation, name: last.name };
     const names = deletions.filter((row) => !row.restored).map((row) => row.deleted_name);
-    yield { names: await notLiveAgain(client, doctype, names), position: after };
-    if (rows.length < options.pageSize) return;
+    yield {
+      names: await notLiveAgain(client, doctype, names),
+      position: { creation: last.creation, name: last.name },
+    };
   }
 }
 
 /** Every restored Deleted Document of `doctype`, page by page; undefined when the user may not list them. */
 async function listRestorations(client: ErpnextClient, doctype: string, pageSize: number, logger: Logger) {
   const restorations: Array<z.infer<typeof restorationSchema>> = [];
-  let after: DeletesPosition = null;
-  for (;;) {
-    const { filters, orFilters } = keysetAfter(
-      'creation',
-      after ? { value: after.creation, name: after.name } : undefined,
-    );
-    const rows = await unlessNotPermitted(
-      () =>
-        client.list(DELETED_DOCUMENT, {
-          fields: ['name', 'creation', 'deleted_name', 'new_name'],
-          filters: [['deleted_doctype', '=', doctype], ['restored', '=', 1], ...filters],
-          orFilters,
-          orderBy: 'creation asc, name asc',
-          limitPageLength: pageSize,
-        }),
-      doctype,
-      logger,
-      true,
-    );
+  const query = {
+    fields: ['name', 'creation', 'deleted_name', 'new_name'],
+    filters: [['restored', '=', 1] as [string, string, unknown]],
+    from: null,
+    quiet: true,
+  };
+  for await (const rows of deletedDocumentPages(client, doctype, query, { pageSize, logger })) {
     if (!rows) return undefined;
     for (const row of rows)
       restorations.push(
         parseOrThrow(restorationSchema, row, { what: `ERPNext Deleted Document ${row.name}` }),
       );
-    const last = restorations.at(-1);
-    if (rows.length < pageSize || !last) return restorations;
-    after = { creation: last.creation, name: last.name };
   }
+  return restorations;
 }
 
 /**
