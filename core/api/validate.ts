@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { HubError, parseOrThrow } from '../errors/index.ts';
+import { hasUuidForm } from '../model/primitives.ts';
 import { unstorableStringPath } from '../sync/failures.ts';
 import { type ApiOperation, matchParams } from './openapi/operations.ts';
 
@@ -48,13 +49,11 @@ export function paged<T>(items: T[], total: number, page: PageQuery) {
   return { items, total, limit: page.limit, offset: page.offset };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * A path id that is not a UUID names nothing: it gets the same not-found answer as an unknown
  * one, instead of reaching the database as a failing uuid cast.
  */
 export function uuidParam(value: string, notFound: (id: string) => HubError): string {
-  if (!UUID.test(value)) throw notFound(value);
+  if (!hasUuidForm(value)) throw notFound(value);
   return value;
 }

@@ -31,6 +31,10 @@ export const dateSchema = z.iso.date({ message: 'expected an ISO date YYYY-MM-DD
 
 export const nameSchema = z.string().trim().min(1, 'must not be empty').max(300);
 export const canonicalIdSchema = z.string().uuid();
+const uuidForm = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Has the form PostgreSQL's uuid type reads (any version): anything else fails its cast. */
+export const hasUuidForm = (value: unknown): value is string =>
+  typeof value === 'string' && uuidForm.test(value);
 /** A reference to another canonical record (resolved through the xref by the mapping). */
 export const refSchema = z.string().min(1, 'reference must not be empty');
 

@@ -1,20 +1,15 @@
 import { HubError } from '../errors/index.ts';
 import type { ReferenceResolver } from '../mapping/index.ts';
+import { hasUuidForm } from '../model/primitives.ts';
 import type { Queryable } from '../store/db.ts';
 import { canonicalIdsFor } from '../store/repos/xref.ts';
-
-/** The form of a canonical id; anything else PostgreSQL would refuse as a uuid. */
-const canonicalIdForm = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const hasCanonicalIdForm = (value: unknown): value is string =>
-  typeof value === 'string' && canonicalIdForm.test(value);
 
 /**
  * A value in a reference field that cannot be a canonical id is bad data of that record, not a
  * database failure that would fail every record of its batch with it.
  */
 function assertCanonicalId(entity: string, canonicalId: string): void {
-  if (hasCanonicalIdForm(canonicalId)) return;
+  if (hasUuidForm(canonicalId)) return;
   throw new HubError(
     'invalid_data',
     'invalid_reference',
@@ -86,7 +81,7 @@ export function createXrefResolver(db: Queryable, connectionId: string) {
     },
     async prefetchCanonical(entity, canonicalIds) {
       // Ids of the wrong form are left to toExternal, which refuses each for its own record.
-      const wellFormed = canonicalIds.filter(hasCanonicalIdForm);
+      const wellFormed = canonicalIds.filter(hasUuidForm);
       const found = await externalIdsThroughMerges(db, entity, connectionId, wellFormed);
       for (const id of wellFormed) toExternalCache.set(`${entity}\u0000${id}`, found.get(id));
     },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { HubError } from '../../errors/index.ts';
 import { dryRun, zodValidator } from '../../mapping/index.ts';
 import { entitySchemas, isEntityName } from '../../model/index.ts';
+import { hasUuidForm } from '../../model/primitives.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import { goldenBodiesByIds } from '../../store/repos/golden.ts';
 import { type FailedSync, getFailure } from '../../sync/failures.ts';
@@ -16,7 +17,7 @@ import {
 } from '../../sync/mapping-source.ts';
 import { outboundMappingInput } from '../../sync/outbound.ts';
 import { inboundRecordCheck } from '../../sync/record-checks.ts';
-import { createXrefResolver, hasCanonicalIdForm } from '../../sync/xref-resolver.ts';
+import { createXrefResolver } from '../../sync/xref-resolver.ts';
 import { parseBody, parseQuery } from '../validate.ts';
 import { streamsOfConnection } from './connector-schema.ts';
 import {
@@ -117,7 +118,7 @@ async function asWriteInput(
   if (sample === null || typeof sample !== 'object' || Array.isArray(sample)) return sample;
   const body = sample as Record<string, unknown>;
   const id = canonicalId ?? body.id;
-  if (!hasCanonicalIdForm(id)) return sample;
+  if (!hasUuidForm(id)) return sample;
   const [golden, externalId] = await Promise.all([
     goldenBodiesByIds(hub.store.db, [id]),
     resolver.toExternal(entity, id),
