@@ -21,8 +21,6 @@ import {
 } from './runner.ts';
 import { loadFlowSettings } from './settings.ts';
 
-export { FLOWS_QUEUE, type FlowJob } from './jobs.ts';
-
 /** How often each worker looks for runs whose worker died (their lease ran out) to queue them again. */
 export const EXPIRED_RUN_SWEEP_MS = 60_000;
 

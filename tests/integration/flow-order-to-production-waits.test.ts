@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findFlow } from '../../core/flow/catalog.ts';
+import { FLOWS_QUEUE } from '../../core/flow/jobs.ts';
 import { type FlowRunView, viewRun } from '../../core/flow/runner.ts';
-import { FLOWS_QUEUE, resumeExpiredRuns } from '../../core/flow/service.ts';
+import { resumeExpiredRuns } from '../../core/flow/service.ts';
 import { saveFlowSettings } from '../../core/flow/settings.ts';
 import { listFailures } from '../../core/sync/failures.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
