@@ -142,7 +142,11 @@ async function writeBatch(
   );
   const [skip] = await Promise.all([
     job.force ? new Set<string>() : alreadyWritten(db, keys),
-    resolver.prefetchCanonical(spec.entity, [...golden.keys()]),
+    resolver.prefetchCanonical(
+      spec.entity,
+      [...golden.keys()],
+      new Set(candidates.map((record) => record.id)),
+    ),
   ]);
   if (job.force) await settleUnwritable(db, job, spec, golden, resolver);
   let planned: PlannedOp[] = [];

@@ -91,6 +91,29 @@ describe.each(storeDrivers())('the xref resolver on $name', (store) => {
     ).toEqual(['E-1']);
   });
 
+  it('looks up the links of ids read as live directly, and still follows merges for the others', async () => {
+    const ids = await customerInEachSystem();
+    await merge(ids.erp, ids.shop);
+    const { db } = test.hub.store;
+    const statements: string[] = [];
+    const counting = {
+      ...db,
+      query: ((text: string, params?: unknown[]) => {
+        statements.push(text);
+        return db.query(text, params);
+      }) as typeof db.query,
+    };
+    const resolver = createXrefResolver(counting, 'erp');
+    await resolver.prefetchCanonical('customer', [ids.erp], new Set([ids.erp]));
+    expect(statements.some((text) => text.includes('WITH RECURSIVE'))).toBe(false);
+    await resolver.prefetchCanonical('customer', [ids.shop], new Set([ids.erp]));
+    expect(statements.filter((text) => text.includes('WITH RECURSIVE'))).toHaveLength(1);
+    const lookups = statements.length;
+    expect(await resolver.toExternal('customer', ids.erp)).toBe('E-1');
+    expect(await resolver.toExternal('customer', ids.shop)).toBe('E-1');
+    expect(statements).toHaveLength(lookups);
+  });
+
   it('refuses a canonical id of the wrong form as bad data, and still prefetches the others', async () => {
     const ids = await customerInEachSystem();
     const resolver = createXrefResolver(test.hub.store.db, 'erp');

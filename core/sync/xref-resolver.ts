@@ -2,7 +2,7 @@ import { HubError } from '../errors/index.ts';
 import type { ReferenceResolver } from '../mapping/index.ts';
 import { hasUuidForm } from '../model/primitives.ts';
 import type { Queryable } from '../store/db.ts';
-import { canonicalIdsFor } from '../store/repos/xref.ts';
+import { canonicalIdsFor, externalIdsFor } from '../store/repos/xref.ts';
 
 /**
  * A value in a reference field that cannot be a canonical id is bad data of that record, not a
@@ -55,7 +55,7 @@ export function createXrefResolver(db: Queryable, connectionId: string) {
   const toExternalCache = new Map<string, string | undefined>();
   const resolver: ReferenceResolver & {
     prefetchExternal(entity: string, externalIds: string[]): Promise<void>;
-    prefetchCanonical(entity: string, canonicalIds: string[]): Promise<void>;
+    prefetchCanonical(entity: string, canonicalIds: string[], live?: ReadonlySet<string>): Promise<void>;
     forget(): void;
   } = {
     async toCanonical(entity, externalId) {
@@ -79,11 +79,29 @@ export function createXrefResolver(db: Queryable, connectionId: string) {
       const found = await canonicalIdsFor(db, entity, connectionId, externalIds);
       for (const id of externalIds) toCanonicalCache.set(`${entity}\u0000${id}`, found.get(id));
     },
-    async prefetchCanonical(entity, canonicalIds) {
+    /**
+     * `live`: ids the caller has just read as not merged. Their own link is the answer, so they skip
+     * the walk through merges, which costs a golden-record lookup per id.
+     */
+    async prefetchCanonical(entity, canonicalIds, live = new Set()) {
       // Ids of the wrong form are left to toExternal, which refuses each for its own record.
       const wellFormed = canonicalIds.filter(hasUuidForm);
-      const found = await externalIdsThroughMerges(db, entity, connectionId, wellFormed);
-      for (const id of wellFormed) toExternalCache.set(`${entity}\u0000${id}`, found.get(id));
+      const [direct, throughMerges] = await Promise.all([
+        externalIdsFor(
+          db,
+          entity,
+          connectionId,
+          wellFormed.filter((id) => live.has(id)),
+        ),
+        externalIdsThroughMerges(
+          db,
+          entity,
+          connectionId,
+          wellFormed.filter((id) => !live.has(id)),
+        ),
+      ]);
+      for (const id of wellFormed)
+        toExternalCache.set(`${entity}\u0000${id}`, direct.get(id) ?? throughMerges.get(id));
     },
     forget() {
       toCanonicalCache.clear();
