@@ -18,7 +18,7 @@ export const hubspot = defineConnector<HubspotConfig>({
     readChanges(ctx, createHubspotClient(ctx), findCrmObjectStream(stream), cursor),
   write: (ctx, stream, ops) => {
     const client = createHubspotClient(ctx);
-    const timeZone = portalTimeZone(client, ctx.logger);
+    const timeZone = portalTimeZone(ctx, client);
     return writeCrmObjects(client, findCrmObjectStream(stream), ctx.config.idProperty, ops, timeZone);
   },
   webhook: receiveWebhook,

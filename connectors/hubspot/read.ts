@@ -38,7 +38,7 @@ function cursorOf(changed: SeenWindow | undefined, archived: SeenWindow): Cursor
 
 /** Deals carry their company, line items and the portal's time zone, for their close dates. */
 function detailsFor(ctx: ConnectorContext<HubspotConfig>, client: HubspotClient, stream: CrmObjectStream) {
-  const timeZone = portalTimeZone(client, ctx.logger);
+  const timeZone = portalTimeZone(ctx, client);
   return async (records: CrmObject[]): Promise<unknown[]> => {
     if (records.length === 0) return records;
     const detailed = stream.lineItemProperties
