@@ -16,13 +16,27 @@ export function startRelationReading(stream: string, logger: Logger): RelationRe
   return { stream, logger, unreadable: new Set() };
 }
 
-function uniqueSorted(ids: Array<number | undefined>): number[] {
+export function uniqueSorted(ids: Array<number | undefined>): number[] {
   return [...new Set(ids.filter((id): id is number => id !== undefined))].sort((a, b) => a - b);
 }
 
 /** The model's module is not installed, or the user's groups may not read it. */
 const isUnreadable = (error: unknown) =>
   error instanceof HubError && (error.code === 'odoo_unknown_model' || error.code === 'odoo_access_error');
+
+/**
+ * Whether the read goes on without the relation after `error`: an optional relation that Odoo
+ * cannot read, which the read then asks Odoo no more about and warns of once.
+ */
+export function goesOnWithout(relation: OdooRelation, error: unknown, reading: RelationReading): boolean {
+  if (!relation.optional || !isUnreadable(error)) return false;
+  reading.unreadable.add(relation.model);
+  reading.logger.warn(
+    `odoo ${reading.stream}: ${relation.model} cannot be read, so records are read without ${relation.as}`,
+    { model: relation.model, error: (error as HubError).message },
+  );
+  return true;
+}
 
 /**
  * Fetches each relation with one search_read for the whole page (never one call per record) and
@@ -44,12 +58,7 @@ export async function attachRelations(
     try {
       related = ids.length === 0 ? [] : await searchRelated(client, relation, ids);
     } catch (error) {
-      if (!relation.optional || !isUnreadable(error)) throw error;
-      reading.unreadable.add(relation.model);
-      reading.logger.warn(
-        `odoo ${reading.stream}: ${relation.model} cannot be read, so records are read without ${relation.as}`,
-        { model: relation.model, error: (error as HubError).message },
-      );
+      if (!goesOnWithout(relation, error, reading)) throw error;
       continue;
     }
     await attachRelations(client, related, relation.relations, reading);

@@ -24,6 +24,12 @@ export interface OdooRelation {
    * the user may not read it, the records are read without it and the read warns once.
    */
   optional?: boolean;
+  /**
+   * A write to a related row changes what the record reads (vendor lines on items), though not
+   * the record's own write_date: incremental reads also read the records whose related rows were
+   * written in the window. Only the stream's own relations, not nested ones, are looked at.
+   */
+  countsAsChange?: boolean;
   relations?: OdooRelation[];
 }
 

@@ -29,6 +29,7 @@ export const vendorLinesRelation: OdooRelation = {
     'product_uom',
   ],
   optional: true,
+  countsAsChange: true,
 };
 
 const many2one = z.tuple([z.number().int(), z.union([z.string(), z.literal(false)])]);
