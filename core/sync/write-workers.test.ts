@@ -97,9 +97,9 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       run += 1;
       test = await startTestHub({ store: await store.open(), queue: queue.open(), workers: false });
       const { connections } = test.hub.store;
-      const list = connections.list;
-      connections.list = async () => {
-        connections.list = list;
+      const listSummaries = connections.listSummaries;
+      connections.listSummaries = async () => {
+        connections.listSummaries = listSummaries;
         throw new Error('database not up yet');
       };
       const writers = startWriteWorkers(test.hub, 50);

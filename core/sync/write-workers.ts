@@ -2,7 +2,7 @@ import { logger } from '../log/logger.ts';
 import type { Consumer } from '../queue/port.ts';
 import type { Hub } from '../runtime/hub.ts';
 import {
-  type ConnectionView,
+  type ConnectionSummary,
   checkedConnectionPart,
   writeQueueOptionsSchema,
 } from '../store/repos/connections.ts';
@@ -13,7 +13,7 @@ import { itemsNotWritten } from './write-results.ts';
 import { type WriteJob, writeQueueName } from './write-targets.ts';
 
 /** The options a consumer is built with: when they change, the consumer is built again. */
-const consumerSettings = (connection: ConnectionView) =>
+const consumerSettings = (connection: ConnectionSummary) =>
   JSON.stringify([connection.options.concurrency ?? 2, connection.options.rateLimit ?? null]);
 
 /**
@@ -43,7 +43,7 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
     }
   };
 
-  const consumerFor = (connection: ConnectionView): Consumer => {
+  const consumerFor = (connection: ConnectionSummary): Consumer => {
     const { concurrency, rateLimit } = checkedConnectionPart(
       writeQueueOptionsSchema,
       connection.options,
@@ -78,7 +78,7 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
 
   /** Settings a connection's consumer could not be built with: tried again once they change. */
   const refused = new Map<string, string>();
-  const refreshOne = async (connection: ConnectionView) => {
+  const refreshOne = async (connection: ConnectionSummary) => {
     const settings = consumerSettings(connection);
     const running = consumers.get(connection.id);
     if (running?.settings === settings || refused.get(connection.id) === settings) return;
@@ -98,8 +98,10 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
   };
 
   // One connection that cannot be served (options saved before they were checked) stops no other.
+  // A consumer is built from the connection's options alone: its secrets are opened by the jobs that
+  // write with them, never by this refresh, which runs every `refreshMs` in every worker process.
   const refresh = async () => {
-    const connections = await hub.store.connections.list();
+    const connections = await hub.store.connections.listSummaries();
     for (const connection of connections) {
       if (stopped) return;
       await refreshOne(connection).catch((error: unknown) =>

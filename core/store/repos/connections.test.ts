@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectCrmAndErp } from '../../../tests/integration/flow-fixture.ts';
 import { storeDrivers, tableCounts } from '../../../tests/support/drivers.ts';
-import type { MemorySystem } from '../../../tests/support/memory-system.ts';
+import { type MemorySystem, memoryConnector } from '../../../tests/support/memory-system.ts';
 import { startTestHub, type TestHub } from '../../../tests/support/test-hub.ts';
 import { HubError } from '../../errors/index.ts';
 import { createMemoryQueue } from '../../queue/memory-driver.ts';
@@ -198,5 +198,47 @@ describe.each(storeDrivers())('deleting a connection on $name', (driver) => {
     );
     await test.hub.store.connections.remove('erp');
     expect(await rowsOf('stream_locks', 'erp')).toBe(0);
+  });
+});
+
+describe.each(storeDrivers())('listing connections without their secrets on $name', (driver) => {
+  it('gives what list() gives but the config, in the same order, opening no secret', async () => {
+    const store = await driver.open();
+    try {
+      for (const [id, name] of [
+        ['erp', 'Plant ERP'],
+        ['crm', 'Field CRM'],
+      ] as const)
+        await store.connections.save(
+          {
+            id,
+            kind: 'memory',
+            name,
+            config: { system: `summary-${id}`, webhookSecret: `secret-of-${id}` },
+            options: { push: ['customers'], concurrency: 3 },
+          },
+          memoryConnector.configSchema,
+        );
+      await store.connections.setStatus('erp', 'disabled', 'paused by an operator');
+      const opened = vi.spyOn(store.box, 'open');
+      const summaries = await store.connections.listSummaries();
+      expect(opened).not.toHaveBeenCalled();
+      opened.mockRestore();
+      const views = await store.connections.list();
+      expect(summaries).toEqual(
+        views.map(({ id, kind, name, options, status, updatedAt }) => ({
+          id,
+          kind,
+          name,
+          options,
+          status,
+          updatedAt,
+        })),
+      );
+      expect(summaries.map((summary) => summary.id)).toEqual(['crm', 'erp']);
+      expect(JSON.stringify(summaries)).not.toContain('secret-of-');
+    } finally {
+      await store.close();
+    }
   });
 });

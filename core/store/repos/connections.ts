@@ -67,6 +67,9 @@ export interface ConnectionView extends Omit<Connection, 'config'> {
   secretFields: string[];
 }
 
+/** A connection without its config: what deciding on its workers needs, with no secret opened. */
+export type ConnectionSummary = Pick<Connection, 'id' | 'kind' | 'name' | 'options' | 'status' | 'updatedAt'>;
+
 interface ConnectionRow {
   id: string;
   kind: string;
@@ -288,6 +291,21 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
         status: row.status,
         statusMessage: row.status_message,
         createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      }));
+    },
+
+    /** Every connection without its config or secrets, read fresh: nothing is decrypted. */
+    async listSummaries(): Promise<ConnectionSummary[]> {
+      const { rows } = await db.query<
+        Pick<ConnectionRow, 'id' | 'kind' | 'name' | 'options' | 'status' | 'updated_at'>
+      >('SELECT id, kind, name, options, status, updated_at FROM connections ORDER BY name');
+      return rows.map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        name: row.name,
+        options: row.options,
+        status: row.status,
         updatedAt: row.updated_at,
       }));
     },
