@@ -3,6 +3,9 @@ import type { CanonicalEntity } from '../connector/types.ts';
 import type { HubError } from '../errors/index.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { GoldenRecord } from '../store/repos/golden.ts';
+import type { LeftUndone } from './partial.ts';
+
+export type { LeftUndone } from './partial.ts';
 
 /** The part a connection plays for the flows; set as `options.role` (or `options.roles`) on the connection. */
 export const flowRoles = ['crm', 'erp', 'scm'] as const;
@@ -45,6 +48,13 @@ export interface StepContext<Settings, Outputs> {
   key(purpose: string): string;
   /** Ends the run after this step, on purpose (a credit hold, nothing to do); a replay runs this step again. */
   halt(reason: string): void;
+  /**
+   * Reports what this step left undone while the rest of its work took effect (an item it could
+   * not order, and why). The run goes on and ends `partial` instead of `succeeded`; its context
+   * keeps each report under `partial`, by step. Kept only when the step ends without failing,
+   * waiting or halting; a replay keeps the reports of the steps it does not run again.
+   */
+  partial(summary: string, undone: LeftUndone[]): void;
   /**
    * Ends this attempt without failing the run: the run waits for what `missing` names (a record
    * another flow is still creating) and this step runs again later, with backoff, or sooner when

@@ -1,8 +1,14 @@
 import type { Queryable } from '../store/db.ts';
 import type { TriggerEvent } from './define.ts';
+import type { Shortfall } from './partial.ts';
 
-/** `waiting`: a step waits for a record another flow is still creating; the run goes on later by itself. */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'halted' | 'waiting';
+/**
+ * `waiting`: a step waits for a record another flow is still creating; the run goes on later by
+ * itself. `partial`: every step took effect, but one or more reported what they left undone (the
+ * run's context names it under `partial`); it ends there, as `succeeded` does.
+ */
+export const runStatuses = ['running', 'waiting', 'succeeded', 'partial', 'failed', 'halted'] as const;
+export type RunStatus = (typeof runStatuses)[number];
 export type StepStatus = 'running' | 'done' | 'failed' | 'halted' | 'waiting';
 
 export interface FlowStepRecord {
@@ -249,6 +255,21 @@ export async function finishStep(
       fields.output === undefined ? null : JSON.stringify(fields.output),
       fields.error ?? null,
     ],
+  );
+}
+
+/** Keeps what `step` left undone in the run's context (`partial`, by step), beside the other steps' reports. */
+export async function recordShortfall(
+  db: Queryable,
+  runId: string,
+  step: string,
+  shortfall: Shortfall,
+): Promise<void> {
+  await db.query(
+    `UPDATE flow_runs SET context = context || jsonb_build_object('partial',
+       coalesce(context->'partial', '{}'::jsonb) || jsonb_build_object($2::text, $3::jsonb))
+     WHERE id = $1`,
+    [runId, step, JSON.stringify(shortfall)],
   );
 }
 

@@ -6,6 +6,7 @@ import { recordFailure, resolveFailuresFor } from '../sync/failures.ts';
 import { processOwner } from '../sync/stream-lock.ts';
 import type { Flow, FlowStep, RunInfo, TriggerEvent } from './define.ts';
 import { enqueueWaitRetry, type WaitRetry } from './jobs.ts';
+import { addShortfall, recordedShortfalls, type Shortfall, type Shortfalls } from './partial.ts';
 import {
   claimForWaitRetry,
   claimRun,
@@ -19,6 +20,7 @@ import {
   insertRun,
   parkRun,
   type RunLease,
+  recordShortfall,
   renewLease,
   startStep,
   stepsOf,
@@ -195,6 +197,8 @@ interface RunScope {
   info: RunInfo;
   settings: unknown;
   outputs: Record<string, unknown>;
+  /** What the steps that took effect left undone, this attempt's and the earlier ones'. */
+  shortfalls: Shortfalls;
   retryOf?: WaitMark;
 }
 
@@ -216,6 +220,7 @@ async function executeSteps(
     info,
     settings: undefined,
     outputs: Object.fromEntries(recorded),
+    shortfalls: recordedShortfalls(run.context),
     retryOf,
   };
   let current = '(settings)';
@@ -230,7 +235,8 @@ async function executeSteps(
         return undefined;
       }
     }
-    await endRun(scope, 'succeeded', { context: { lastStep: current } });
+    const fellShort = Object.keys(scope.shortfalls).length > 0;
+    await endRun(scope, fellShort ? 'partial' : 'succeeded', { context: { lastStep: current } });
     await hub.store.db.query(
       `UPDATE failed_syncs SET state = 'resolved', resolved_at = now() WHERE direction = 'flow' AND external_id = $1 AND state IN ('open', 'replayed')`,
       [run.id],
@@ -256,6 +262,7 @@ async function runStep(scope: RunScope, step: FlowStep, position: number): Promi
   await holdLease(scope);
   const attempt = await startStep(db, run.id, step.name, position);
   let haltReason: string | undefined;
+  let shortfall: Shortfall | undefined;
   const output = await step.run({
     hub,
     run: info,
@@ -265,13 +272,26 @@ async function runStep(scope: RunScope, step: FlowStep, position: number): Promi
     halt: (reason) => {
       haltReason = reason;
     },
+    partial: (summary, undone) => {
+      shortfall = addShortfall(shortfall, summary, undone);
+    },
     waitFor: (missing, options) => {
       throw new StepWaits(missing, options.maxWaitMs);
     },
   });
   outputs[step.name] = output ?? null;
   await holdLease(scope);
-  await finishStep(db, run.id, step.name, haltReason ? 'halted' : 'done', { output: output ?? null });
+  const status = haltReason ? 'halted' : 'done';
+  const kept = haltReason ? undefined : shortfall;
+  if (!kept) await finishStep(db, run.id, step.name, status, { output: output ?? null });
+  else {
+    // Together: a done step never runs again, so its report is kept with it or not at all.
+    await db.transaction(async (tx) => {
+      await finishStep(tx, run.id, step.name, status, { output: output ?? null });
+      await recordShortfall(tx, run.id, step.name, kept);
+    });
+    scope.shortfalls[step.name] = kept;
+  }
   // A step that failed before is done now: its failure has healed even if a later step fails.
   if (attempt > 1 && !haltReason)
     await resolveFailuresFor(db, {
@@ -292,7 +312,7 @@ const endOfWait = (run: FlowRunRecord) => (run.context.waiting ? { waiting: null
 
 async function endRun(
   { hub, run, lease }: RunScope,
-  status: 'succeeded' | 'halted',
+  status: 'succeeded' | 'partial' | 'halted',
   fields: { error?: string; context?: Record<string, unknown> },
 ): Promise<void> {
   const context = { ...fields.context, ...endOfWait(run) };

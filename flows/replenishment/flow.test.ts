@@ -41,10 +41,23 @@ describe.each(storeDrivers())('replenishment: a red purchased item without a sup
       })
     ).items;
 
-  it('files the item it could not order, once however often it runs, and resolves it once ordered', async () => {
+  it('ends the run partial naming the item it could not order, files it once however often it runs, and resolves it once ordered', async () => {
     const bolt = await canonicalIdOf(test.hub, 'item', 'erp', 'I-BOLT');
     const first = await runFlow(test.hub, 'replenishment');
-    expect(first.status).toBe('succeeded');
+    // The buffers were annotated but the bolts not ordered: the run says so instead of succeeding.
+    expect(first.status).toBe('partial');
+    expect(first.context.partial).toEqual({
+      'create-orders': {
+        summary: 'not ordered: 1 of 1 items whose buffer asks for an order',
+        undone: [
+          {
+            entity: 'item',
+            id: bolt,
+            reason: expect.stringMatching(/^BOLT-M8 \(red, \d+ pcs\): no supplier: .*defaultSupplierId/),
+          },
+        ],
+      },
+    });
     expect(erp.list('purchase_orders')).toEqual([]);
     const [failure, ...others] = await openFailures();
     expect(others).toEqual([]);
@@ -61,7 +74,7 @@ describe.each(storeDrivers())('replenishment: a red purchased item without a sup
     );
 
     // The next day's run still cannot order the bolts: the same failure, seen again.
-    await runFlow(test.hub, 'replenishment');
+    expect((await runFlow(test.hub, 'replenishment')).status).toBe('partial');
     expect(await openFailures()).toMatchObject([{ id: failure!.id, attempts: 2 }]);
 
     // A default supplier is set: the bolts are ordered and their failure resolves.
@@ -71,6 +84,7 @@ describe.each(storeDrivers())('replenishment: a red purchased item without a sup
     });
     const ordered = await runFlow(test.hub, 'replenishment');
     expect(ordered.status).toBe('succeeded');
+    expect(ordered.context.partial).toBeUndefined();
     expect(erp.list('purchase_orders')).toMatchObject([{ supplierId: 'V-1', lines: [{ itemId: 'I-BOLT' }] }]);
     expect(await openFailures()).toEqual([]);
     const after = await listFailures(test.hub.store.db, { ids: [failure!.id] });

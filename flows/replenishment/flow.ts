@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { HubError } from '../../core/errors/index.ts';
-import { defineFlow, type RunInfo } from '../../core/flow/define.ts';
+import { defineFlow, type LeftUndone, type RunInfo } from '../../core/flow/define.ts';
 import { deterministicId, writeHubRecord } from '../../core/flow/golden-writes.ts';
 import { flowFailureConnection } from '../../core/flow/runner.ts';
 import { connectionForRole, writeLinkedNow, writeNow } from '../../core/flow/targets.ts';
@@ -84,6 +84,13 @@ interface Unordered {
   recommendedQty: number;
   uom: string;
 }
+
+/** An unordered item as the run's `partial` report names it: SKU, buffer colour, quantity, and why. */
+const undoneItem = (item: Unordered): LeftUndone => ({
+  entity: 'item',
+  id: item.itemId,
+  reason: `${item.sku} (${item.color}, ${item.recommendedQty} ${item.uom}): ${NO_SUPPLIER}`,
+});
 
 /**
  * One failure per item that needs ordering but has no supplier (value class, field supplierId), so
@@ -200,7 +207,7 @@ export const replenishment = defineFlow({
     }
     return { items: saved };
   })
-  .step(ORDER_STEP, async ({ hub, run, outputs, settings, key }) => {
+  .step(ORDER_STEP, async ({ hub, run, outputs, settings, key, partial }) => {
     const { asOf, items } = outputs['buffer-status'];
     const needed = items.filter((item) => item.recommendedQty > 0);
     const skipped: Array<{ entity: string; id: string; reason: string }> = [];
@@ -273,6 +280,11 @@ export const replenishment = defineFlow({
           };
     // Once the orders are placed: an item's failure resolves only when it has really been ordered.
     await fileUnorderedItems(hub.store.db, run, unordered, items);
+    if (unordered.length > 0)
+      partial(
+        `not ordered: ${unordered.length} of ${needed.length} items whose buffer asks for an order`,
+        unordered.map(undoneItem),
+      );
     return { workOrders: Object.fromEntries(erpWorkOrders), ...purchases, skipped };
   })
   .step('push-to-crm', async ({ hub, outputs }) => {

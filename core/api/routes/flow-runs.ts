@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { HubError } from '../../errors/index.ts';
 import { listAlerts } from '../../flow/alerts.ts';
 import { describeFlow, findFlow, listFlows } from '../../flow/catalog.ts';
-import { listRuns } from '../../flow/run-store.ts';
+import { listRuns, runStatuses } from '../../flow/run-store.ts';
 import { replayFlowRun, viewRun } from '../../flow/runner.ts';
 // Importing the flow service registers the flow triggers and the worker consumer in this process.
 import { runFlowNow } from '../../flow/service.ts';
@@ -13,7 +13,7 @@ import { paged, pageQuerySchema, parseBody, parseQuery, uuidParam } from '../val
 
 export const runQuerySchema = pageQuerySchema.extend({
   flow: z.string().optional(),
-  status: z.enum(['running', 'waiting', 'succeeded', 'failed', 'halted']).optional(),
+  status: z.enum(runStatuses).optional(),
 });
 export const alertQuerySchema = pageQuerySchema.extend({
   flow: z.string().optional(),
