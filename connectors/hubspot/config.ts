@@ -13,6 +13,25 @@ const oauthAuth = z.object({
   refreshToken: secret(),
 });
 
+/**
+ * Internal name of a custom deal property (Settings > Properties > the property's internal name),
+ * which HubSpot makes of lowercase letters, digits and underscores, at most 100 characters.
+ * @see https://knowledge.hubspot.com/properties/understand-the-property-editor
+ */
+const propertyName = z
+  .string()
+  .max(100)
+  .regex(/^[a-z0-9_]+$/, 'the internal name of a HubSpot property: lowercase letters, digits, underscores');
+
+/** Deal properties that receive TOC results; a result without a property is not sent. */
+const pushBackProperties = z.object({
+  /** A date property (HubSpot's date picker), written as the promised day. */
+  promiseDate: propertyName.optional(),
+  bufferStatus: propertyName.optional(),
+  /** A number property. */
+  throughputPerConstraintMinute: propertyName.optional(),
+});
+
 export const hubspotConfigSchema = z.object({
   baseUrl: z.url().default('https://api.hubapi.com'),
   auth: z.discriminatedUnion('type', [privateAppAuth, oauthAuth]),
@@ -26,6 +45,7 @@ export const hubspotConfigSchema = z.object({
   overlapSeconds: z.number().int().min(0).default(60),
   /** Share of the daily API allowance the hub may use before it stops and waits. */
   dailyUsageCeiling: z.number().gt(0).max(1).default(0.9),
+  pushBack: pushBackProperties.default({}),
 });
 
 export type HubspotConfig = z.output<typeof hubspotConfigSchema>;

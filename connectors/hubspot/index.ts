@@ -19,7 +19,7 @@ export const hubspot = defineConnector<HubspotConfig>({
   write: (ctx, stream, ops) => {
     const client = createHubspotClient(ctx);
     const timeZone = portalTimeZone(ctx, client);
-    return writeCrmObjects(client, findCrmObjectStream(stream), ctx.config.idProperty, ops, timeZone);
+    return writeCrmObjects(client, findCrmObjectStream(stream), ctx.config, ops, timeZone);
   },
   webhook: receiveWebhook,
 });

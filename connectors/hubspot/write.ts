@@ -2,7 +2,9 @@ import type { WriteOp, WriteResult } from '../../core/connector/types.ts';
 import { type HubError, isHubError } from '../../core/errors/index.ts';
 import { batchOutcomes } from './batch-result.ts';
 import type { HubspotClient } from './client.ts';
+import type { HubspotConfig } from './config.ts';
 import { isCalendarDay, startOfPortalDay } from './portal-time-zone.ts';
+import { withPushBack } from './push-back.ts';
 import type { CrmObjectStream } from './streams/crm-object.ts';
 
 /**
@@ -126,12 +128,14 @@ async function withPortalDays(
 export async function writeCrmObjects(
   client: HubspotClient,
   stream: CrmObjectStream,
-  idProperty: string,
+  config: Pick<HubspotConfig, 'idProperty' | 'pushBack'>,
   given: WriteOp[],
   timeZone: () => Promise<string>,
 ): Promise<WriteResult[]> {
-  const ops = await withPortalDays(given, stream.portalDayProperties ?? [], timeZone);
-  const outcome = new Map<string, WriteResult>();
+  const { idProperty } = config;
+  const { ready, failed } = withPushBack(given, config.pushBack);
+  const ops = await withPortalDays(ready, stream.portalDayProperties ?? [], timeZone);
+  const outcome = new Map(failed.map((result) => [result.idempotencyKey, result]));
   const upserts = ops.filter((op) => op.action === 'upsert');
   const calls: Array<() => Promise<WriteResult[]>> = [
     ...chunks(upserts.filter((op) => op.externalId)).map(
@@ -145,5 +149,5 @@ export async function writeCrmObjects(
     ),
   ];
   for (const call of calls) for (const result of await call()) outcome.set(result.idempotencyKey, result);
-  return ops.map((op) => outcome.get(op.idempotencyKey) as WriteResult);
+  return given.map((op) => outcome.get(op.idempotencyKey) as WriteResult);
 }

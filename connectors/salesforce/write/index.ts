@@ -1,3 +1,4 @@
+import { applyPushBack } from '../../../core/connector/push-back.ts';
 import type { WriteOp, WriteResult } from '../../../core/connector/types.ts';
 import { isHubError } from '../../../core/errors/index.ts';
 import type { SalesforceClient } from '../client.ts';
@@ -10,7 +11,6 @@ import {
   updateCollections,
   upsertCollections,
 } from './collections.ts';
-import { applyPushBack } from './push-back.ts';
 
 /**
  * Every upsert carries the hub's id in the external id field, so retries never duplicate. A record

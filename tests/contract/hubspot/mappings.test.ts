@@ -153,6 +153,24 @@ describe('hubspot default mappings', () => {
       closedate: '2024-06-30',
       amount: 42000,
       deal_currency_code: 'USD',
+      toc: { throughputPerConstraintMinute: null },
     });
+  });
+
+  it('puts the promise date and the throughput score under toc for the push-back properties', async () => {
+    const { value } = await mapIn('deals');
+    const scored = { ...value, promiseDate: '2024-06-14', throughputPerConstraintMinute: 12.5 };
+    expect(await mapOut('deals', scored)).toMatchObject({
+      dealstage: 'contractsent',
+      toc: { promiseDate: '2024-06-14', throughputPerConstraintMinute: 12.5 },
+    });
+  });
+
+  it('sends a null score for a deal the hub can no longer score, so the property is cleared', async () => {
+    const { value } = await mapIn('deals');
+    const { toc } = (await mapOut('deals', { ...value, throughputPerConstraintMinute: undefined })) as {
+      toc: Record<string, unknown>;
+    };
+    expect(toc).toEqual({ throughputPerConstraintMinute: null });
   });
 });
