@@ -99,11 +99,16 @@ export async function findAmendment(
 const amendmentRowSchema = z.looseObject({ name: z.string(), amended_from: z.string() });
 
 /**
- * Which of the cancelled documents `names` were amended, in one list call. Whatever the amendment
- * became (a draft, submitted, cancelled and maybe amended in turn), it took the original's place.
+ * The amendments of those of the cancelled documents `names` that were amended (original name →
+ * amendment name), in one list call. Whatever the amendment became (a draft, submitted, cancelled
+ * and maybe amended in turn), it took the original's place.
  */
-export async function amendedAmong(client: ErpnextClient, doctype: string, names: string[]) {
-  if (names.length === 0) return new Set<string>();
+export async function amendmentsOf(
+  client: ErpnextClient,
+  doctype: string,
+  names: string[],
+): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
   const rows = await client.list(doctype, {
     fields: ['name', 'amended_from'],
     filters: [['amended_from', 'in', names]],
@@ -113,5 +118,5 @@ export async function amendedAmong(client: ErpnextClient, doctype: string, names
   const amendments = rows.map((row) =>
     parseOrThrow(amendmentRowSchema, row, { what: `ERPNext ${doctype} ${row.name} amended_from` }),
   );
-  return new Set(amendments.map((row) => row.amended_from));
+  return new Map(amendments.map((row) => [row.amended_from, row.name]));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConnectorContext, Cursor, ReadPage } from '../../core/connector/index.ts';
 import { parseOrThrow } from '../../core/errors/index.ts';
-import { amendedAmong } from './amend.ts';
+import { amendmentsOf } from './amend.ts';
 import type { ErpnextClient, FrappeDoc } from './client.ts';
 import type { ErpnextConfig } from './config.ts';
 import {
@@ -38,17 +38,15 @@ async function withChildren(client: ErpnextClient, stream: ErpnextStream, rows: 
 const CANCELLED = 2;
 
 /**
- * A page of listed documents: their records, and as `deleted` the cancelled ones that were amended.
- * An amended document is no record of its own any more, its amendment is: when the hub amended it
- * (write.ts), it already moved its link to the amendment, and the old name is unknown to it (the
- * delete does nothing); when a person amended it, the hub's record of it is deleted and the
- * amendment arrives as a new record, which MDM matches, or not, like any other.
- * Limitation: a document read as cancelled and amended only before a later sync is not read again
- * (amending leaves the original as it was), so it stays a cancelled record next to its amendment.
+ * A page of listed documents: their records and, as `replaced`, the documents amendments replaced.
+ * An amended document is no record of its own any more: its amendment is the same record under a
+ * new name, so the hub moves the record there (when the hub amended it, write.ts already did).
+ * The amendment on a page names what it replaces, also when the cancelled document was read in an
+ * earlier run (amending leaves it unchanged, so it is not read again).
  */
 async function pageOf(client: ErpnextClient, stream: ErpnextStream, rows: FrappeDoc[]) {
   const cancelled = stream.submittable ? rows.filter((row) => row.docstatus === CANCELLED) : [];
-  const amended = await amendedAmong(
+  const amendments = await amendmentsOf(
     client,
     stream.doctype,
     cancelled.map((row) => row.name),
@@ -56,17 +54,12 @@ async function pageOf(client: ErpnextClient, stream: ErpnextStream, rows: Frappe
   const records = await withChildren(
     client,
     stream,
-    rows.filter((row) => !amended.has(row.name)),
+    rows.filter((row) => !amendments.has(row.name)),
   );
-  // The document an amendment on this page replaces is gone too, also when it was read as
-  // cancelled in an earlier run (amending leaves it unchanged, so it is not read again).
-  const replaced = rows
-    .map((row) => row.amended_from)
-    .filter((name): name is string => typeof name === 'string');
-  const deleted = [
-    ...new Set([...rows.filter((row) => amended.has(row.name)).map((row) => row.name), ...replaced]),
-  ];
-  return { records, ...(deleted.length > 0 ? { deleted } : {}) };
+  for (const row of rows)
+    if (typeof row.amended_from === 'string') amendments.set(row.amended_from, row.name);
+  const replaced = [...amendments].map(([externalId, by]) => ({ externalId, by }));
+  return { records, ...(replaced.length > 0 ? { replaced } : {}) };
 }
 
 /** The live documents of those named; one deleted again is not among them. */

@@ -38,6 +38,12 @@ export interface ReadPage {
   records: unknown[];
   /** External ids deleted in the source since the previous page. */
   deleted?: string[];
+  /**
+   * External ids the source replaced, since the previous page, by another id for the same record
+   * (an ERPNext amendment stands in for the document it cancelled). Before the page is written,
+   * the record moves to the new id, which then updates it: no delete of the old id, no new record.
+   */
+  replaced?: Array<{ externalId: string; by: string }>;
   /** The cursor after this page; the engine stores it with the page, in one transaction. */
   cursor: Cursor;
 }

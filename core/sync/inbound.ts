@@ -1,4 +1,4 @@
-import type { Connector, Cursor, StreamSpec } from '../connector/types.ts';
+import type { Connector, Cursor, ReadPage, StreamSpec } from '../connector/types.ts';
 import { HubError, isHubError } from '../errors/index.ts';
 import { applyMapping, type PendingRef } from '../mapping/index.ts';
 import {
@@ -115,6 +115,7 @@ export interface PreparedPage {
 export interface InboundPage {
   records: unknown[];
   deleted?: string[];
+  replaced?: ReadPage['replaced'];
   cursor?: Cursor;
 }
 
@@ -143,7 +144,12 @@ export async function preparePage(
       connection.id,
       latest.map((record) => record.externalId),
     );
-    const unknown = latest.filter((record) => !known.has(record.externalId));
+    // A record that replaces another is that record once the page is written (followReplacements),
+    // or else matched then: a match made now would file reviews, or count a new record, for it.
+    const replacing = new Set((page.replaced ?? []).map(({ by }) => by));
+    const unknown = latest.filter(
+      (record) => !known.has(record.externalId) && !replacing.has(record.externalId),
+    );
     matched = await matchNewRecords(store.db, spec.entity, connection.id, unknown, options.carry);
   }
   return { page, prepared, latest, matched };
@@ -202,6 +208,7 @@ export async function commitPage(
       stream: spec.name,
       records: latest,
       deletedExternalIds: page.deleted,
+      replaced: page.replaced,
       match,
       matched: ready.matched,
     });

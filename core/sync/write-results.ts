@@ -3,7 +3,7 @@ import { HubError } from '../errors/index.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
 import type { GoldenBody } from '../store/repos/golden.ts';
-import { linkXrefsWhereFree, moveXrefs, unlinkXrefs } from '../store/repos/xref.ts';
+import { linkXrefsWhereFree, moveRecordIds, unlinkXrefs } from '../store/repos/xref.ts';
 import { resolveFailuresFor } from './failures.ts';
 import type { WriteJob } from './write-targets.ts';
 
@@ -135,11 +135,8 @@ export async function recordWrites(
 
 /**
  * The target replaced these records under new ids (an ERPNext amendment stands in for the document
- * it cancelled): each link moves to the new id, where the record is still linked to the old one
- * and no other record holds the new one (that stays a conflict). The record's source row of this
- * stream moves with it, so that reading the new id back finds it as the record it was and the
- * record keeps one source here; what was written to the old id is dropped (the write is recorded
- * under the new one). Returns the canonical ids moved.
+ * it cancelled): each moves to its new id (moveRecordIds) where it can; one it cannot is linked, or
+ * refused as a conflict, like any new id. Returns the canonical ids moved.
  */
 async function moveReplacedLinks(
   tx: Queryable,
@@ -150,42 +147,14 @@ async function moveReplacedLinks(
   const moves = fresh.flatMap(({ planned, result }) =>
     result.replaces === undefined
       ? []
-      : [
-          {
-            entity: spec.entity,
-            canonicalId: planned.record.id,
-            connectionId: job.connectionId,
-            externalId: result.externalId,
-            fromExternalId: result.replaces,
-          },
-        ],
+      : [{ canonicalId: planned.record.id, fromExternalId: result.replaces, externalId: result.externalId }],
   );
   if (moves.length === 0) return new Set();
-  const movedIds = new Set((await moveXrefs(tx, moves)).map((link) => link.canonicalId));
-  const moved = moves.filter((move) => movedIds.has(move.canonicalId));
-  if (moved.length === 0) return movedIds;
-  await tx.query(
-    `UPDATE source_records s SET external_id = m.to_external
-     FROM jsonb_to_recordset($3::jsonb) AS m(canonical_id uuid, from_external text, to_external text)
-     WHERE s.connection_id = $1 AND s.stream = $2 AND s.external_id = m.from_external AND s.canonical_id = m.canonical_id
-       AND NOT EXISTS (SELECT 1 FROM source_records t WHERE t.connection_id = $1 AND t.stream = $2 AND t.external_id = m.to_external)`,
-    [
-      job.connectionId,
-      job.stream,
-      JSON.stringify(
-        moved.map((move) => ({
-          canonical_id: move.canonicalId,
-          from_external: move.fromExternalId,
-          to_external: move.externalId,
-        })),
-      ),
-    ],
+  return moveRecordIds(
+    tx,
+    { entity: spec.entity, connectionId: job.connectionId, stream: job.stream },
+    moves,
   );
-  await tx.query(
-    'DELETE FROM last_written WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[])',
-    [job.connectionId, job.stream, moved.map((move) => move.fromExternalId)],
-  );
-  return movedIds;
 }
 
 const rowsOf = (writes: DoneWrite[]) =>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CanonicalEntity } from '../../connector/types.ts';
+import type { CanonicalEntity, ReadPage } from '../../connector/types.ts';
 import { HubError } from '../../errors/index.ts';
 import { composeGolden, type GoldenContent } from '../../mdm/service/golden-body.ts';
 import type { MasterDataMatch, PageMatches } from '../../mdm/service/matcher.ts';
@@ -11,7 +11,7 @@ import type { Queryable } from '../db.ts';
 import { changedKeys, contentHash, stableStringify } from '../hash.ts';
 import { appendChangeRows, type ChangeRow } from './change-rows.ts';
 import { type GoldenRecord, goldenByIds, insertGoldenRows } from './golden.ts';
-import { markDeleted } from './source-deletes.ts';
+import { followReplacements, markDeleted } from './source-deletes.ts';
 import { canonicalIdsFor, externalIdsFor, linkXrefs } from './xref.ts';
 
 export interface IncomingRecord {
@@ -27,6 +27,8 @@ export interface PageWrite {
   stream: string;
   records: IncomingRecord[];
   deletedExternalIds?: string[];
+  /** Ids the source replaced by new ones for the same records (followReplacements). */
+  replaced?: ReadPage['replaced'];
   /** Finds an existing golden record for a new source record (master-data matching). */
   match?: MasterDataMatch;
   /** Matches found before the transaction (pipelined runs); records they miss go through `match`. */
@@ -197,10 +199,9 @@ async function lockSourceRecords(db: Queryable, page: PageWrite, externalIds: st
   );
 }
 
-/** Decides, per record, the new golden body and version without writing anything. */
+/** Decides, per record, the new golden body and version without writing anything; under the lock. */
 async function planPage(db: Queryable, page: PageWrite, now: string): Promise<PlannedRow[]> {
   const externalIds = page.records.map((r) => r.externalId);
-  await lockSourceRecords(db, page, externalIds);
   const known = await canonicalIdsFor(db, page.entity, page.connectionId, externalIds);
   const unknown = page.records.filter((r) => !known.has(r.externalId));
   // Taken before any golden record is locked, so that pages wait for it holding no row locks.
@@ -302,10 +303,14 @@ function plannedUpdate(
 
 /**
  * Writes one page into master data: golden records, xref, source records, change log and outbox,
- * all through the caller's transaction so that they commit or vanish together.
+ * all through the caller's transaction so that they commit or vanish together. Replaced ids are
+ * followed first, so that a new id of a record is written as that record.
  */
 export async function writeMasterData(tx: Queryable, page: PageWrite): Promise<WrittenRecord[]> {
   const now = new Date().toISOString();
+  const replacing = (page.replaced ?? []).flatMap(({ externalId, by }) => [externalId, by]);
+  await lockSourceRecords(tx, page, [...page.records.map((r) => r.externalId), ...replacing]);
+  await followReplacements(tx, page);
   const planned = await planPage(tx, page, now);
   const changed = planned.filter((row) => row.outcome === 'created' || row.outcome === 'updated');
 

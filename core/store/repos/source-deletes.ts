@@ -6,14 +6,58 @@ import { changedKeys } from '../hash.ts';
 import { appendChangeRows } from './change-rows.ts';
 import { type GoldenRecord, goldenByIds, insertGoldenRows } from './golden.ts';
 import type { PageWrite, WrittenRecord } from './master-data.ts';
+import { canonicalIdsFor, moveRecordIds } from './xref.ts';
+
+type Replacement = NonNullable<PageWrite['replaced']>[number];
+
+/**
+ * The page's replaced ids, before its records are written: each record linked to an old id moves
+ * to the new one (moveRecordIds, as for the hub's own amend), which the page then writes as that
+ * record. A chain (X replaced by Y, Y by Z) moves a step at a time. A move that finds nothing to
+ * move (the hub moved it already, or never held the old id) or the new id linked already does
+ * nothing; the old id is then a delete (markDeleted), which finds nothing of a moved record.
+ */
+export async function followReplacements(tx: Queryable, page: PageWrite): Promise<void> {
+  const scope = { entity: page.entity, connectionId: page.connectionId, stream: page.stream };
+  for (const step of replacementSteps(page.replaced ?? [])) {
+    const held = await canonicalIdsFor(
+      tx,
+      page.entity,
+      page.connectionId,
+      step.map((replacement) => replacement.externalId),
+    );
+    const moves = step.flatMap(({ externalId, by }) => {
+      const canonicalId = held.get(externalId);
+      return canonicalId ? [{ canonicalId, fromExternalId: externalId, externalId: by }] : [];
+    });
+    await moveRecordIds(tx, scope, moves);
+  }
+}
+
+/** Replacements in steps, none before the one that replaces its old id (X by Y before Y by Z). */
+function replacementSteps(replaced: Replacement[]): Replacement[][] {
+  const steps: Replacement[][] = [];
+  let left = replaced.filter(({ externalId, by }) => externalId !== by);
+  while (left.length > 0) {
+    const replacing = new Set(left.map(({ by }) => by));
+    const step = left.filter(({ externalId }) => !replacing.has(externalId));
+    // A cycle (ids taken back in turn) has no first step: it is not followed.
+    if (step.length === 0) break;
+    steps.push(step);
+    left = left.filter(({ externalId }) => replacing.has(externalId));
+  }
+  return steps;
+}
 
 /**
  * A source delete marks the source record. The golden record goes when no live source is left;
  * otherwise its fields are decided again by the sources still there, so that nothing the deleted
- * source alone contributed stays in it.
+ * source alone contributed stays in it. A replaced id is gone from the source too: its record
+ * moved to the new id (followReplacements), unless it could not.
  */
 export async function markDeleted(tx: Queryable, page: PageWrite, now: string): Promise<WrittenRecord[]> {
-  const ids = page.deletedExternalIds ?? [];
+  const replaced = (page.replaced ?? []).map(({ externalId }) => externalId);
+  const ids = [...(page.deletedExternalIds ?? []), ...replaced];
   if (ids.length === 0) return [];
   const { rows } = await tx.query<{ external_id: string; canonical_id: string }>(
     `UPDATE source_records SET deleted = true, updated_at = now()

@@ -126,17 +126,76 @@ function conflictError(row: ConflictRow): HubError {
   return new HubError('conflict', 'xref_conflict', message, { details: { existing: toLink(row) } });
 }
 
-/** A link to move: the record's id in the connection went from `fromExternalId` to `externalId`. */
-export interface XrefMove extends XrefLink {
+/** A record's id in one connection's stream went from `fromExternalId` to `externalId`. */
+export interface IdMove {
+  canonicalId: string;
   fromExternalId: string;
+  externalId: string;
+}
+
+/** The connection's stream (and its entity) whose record ids move. */
+export interface IdMoveScope {
+  entity: string;
+  connectionId: string;
+  stream: string;
+}
+
+type XrefMove = XrefLink & IdMove;
+
+/**
+ * Moves records to the new ids that replaced their old ones (an ERPNext amendment stands in for
+ * the document it cancelled), for the hub's own writes and for reads alike. The link moves where
+ * the record is still linked to the old id and no record holds the new one; with it move the
+ * record's source row of this stream, so that the new id read is the record it was, with one
+ * source here, and what was written to the old id (echoes of it are still the hub's own), unless
+ * the new id has its own. A move left out (the new id is linked already, the link changed since)
+ * changes nothing: the caller links, or refuses, the new id as a new link. Returns the canonical
+ * ids moved.
+ */
+export async function moveRecordIds(
+  db: Queryable,
+  scope: IdMoveScope,
+  moves: IdMove[],
+): Promise<Set<string>> {
+  const { entity, connectionId, stream } = scope;
+  const links = await moveXrefs(
+    db,
+    moves.map((move) => ({ ...move, entity, connectionId })),
+  );
+  const movedIds = new Set(links.map((link) => link.canonicalId));
+  const moved = moves.filter((move) => movedIds.has(move.canonicalId));
+  if (moved.length === 0) return movedIds;
+  const params = [
+    connectionId,
+    stream,
+    JSON.stringify(
+      moved.map((move) => ({
+        canonical_id: move.canonicalId,
+        from_external: move.fromExternalId,
+        to_external: move.externalId,
+      })),
+    ),
+  ];
+  for (const table of ['source_records', 'last_written'])
+    await db.query(
+      `UPDATE ${table} s SET external_id = m.to_external
+       FROM jsonb_to_recordset($3::jsonb) AS m(canonical_id uuid, from_external text, to_external text)
+       WHERE s.connection_id = $1 AND s.stream = $2 AND s.external_id = m.from_external AND s.canonical_id = m.canonical_id
+         AND NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.connection_id = $1 AND t.stream = $2 AND t.external_id = m.to_external)`,
+      params,
+    );
+  await db.query(
+    'DELETE FROM last_written WHERE connection_id = $1 AND stream = $2 AND external_id = ANY($3::text[])',
+    [connectionId, stream, moved.map((move) => move.fromExternalId)],
+  );
+  return movedIds;
 }
 
 /**
  * Moves each record's link from its old id to its new one, where the record is still linked to the
- * old id and no record holds the new one; returns the links moved. A move left out (the new id is
- * another record's, or the link changed since) is for the caller to link, or refuse, as a new link.
+ * old id and no record holds the new one; returns the links moved.
  */
-export async function moveXrefs(db: Queryable, moves: XrefMove[]): Promise<XrefLink[]> {
+async function moveXrefs(db: Queryable, moves: XrefMove[]): Promise<XrefLink[]> {
   // Two moves to one new id would break its unique index mid-statement: only the first is tried.
   const seen = new Set<string>();
   const tried = moves.filter((move) => {

@@ -67,16 +67,22 @@ async function readOrders(pages: Doc[][], pageSize = 100) {
 const cursorAt = (doc: Doc) => ({ modified: doc.modified, name: doc.name, deletes: lastDeletion });
 
 describe('erpnext reads of amended documents', () => {
-  it('returns the order an amendment replaces as deleted when the cancelled order was read in an earlier run', async () => {
+  it('returns the order an amendment replaces as replaced by it when the cancelled order was read in an earlier run', async () => {
     api().get(`${soPath}/${amendment.name}`).reply(200, { data: amendment });
 
     const pages = await readOrders([[amendment]]);
 
     expect(amendment.amended_from).toBe(cancelled.name);
-    expect(pages).toEqual([{ records: [amendment], deleted: [cancelled.name], cursor: cursorAt(amendment) }]);
+    expect(pages).toEqual([
+      {
+        records: [amendment],
+        replaced: [{ externalId: cancelled.name, by: amendment.name }],
+        cursor: cursorAt(amendment),
+      },
+    ]);
   });
 
-  it('returns a cancelled order that was amended as deleted and its amendment as a record', async () => {
+  it('returns a cancelled order that was amended as replaced by its amendment, and the amendment as a record', async () => {
     api()
       .get(soPath)
       .query(amendmentsOf([cancelled.name]))
@@ -85,10 +91,16 @@ describe('erpnext reads of amended documents', () => {
 
     const pages = await readOrders([[cancelled, amendment]]);
 
-    expect(pages).toEqual([{ records: [amendment], deleted: [cancelled.name], cursor: cursorAt(amendment) }]);
+    expect(pages).toEqual([
+      {
+        records: [amendment],
+        replaced: [{ externalId: cancelled.name, by: amendment.name }],
+        cursor: cursorAt(amendment),
+      },
+    ]);
   });
 
-  it('returns every cancelled link of a chain amended again as deleted, whatever its amendment became', async () => {
+  it('returns every cancelled link of a chain amended again as replaced by the next, whatever its amendment became', async () => {
     const firstAmendment = { ...amendment, docstatus: 2, status: 'Cancelled' };
     const secondAmendment = {
       ...amendment,
@@ -112,7 +124,10 @@ describe('erpnext reads of amended documents', () => {
     expect(pages).toEqual([
       {
         records: [secondAmendment],
-        deleted: [cancelled.name, firstAmendment.name],
+        replaced: [
+          { externalId: cancelled.name, by: firstAmendment.name },
+          { externalId: firstAmendment.name, by: secondAmendment.name },
+        ],
         cursor: cursorAt(secondAmendment),
       },
     ]);
