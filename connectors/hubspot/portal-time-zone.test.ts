@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryState } from '../../core/connector/index.ts';
 import type { ConnectionState, WriteOp } from '../../core/connector/types.ts';
 import { logger } from '../../core/log/index.ts';
+import { expectDealUpdate } from '../../tests/contract/hubspot/harness.ts';
 import { createHubspotClient } from './client.ts';
 import { type HubspotConfig, hubspotConfigSchema } from './config.ts';
 import { hubspot } from './index.ts';
@@ -128,32 +129,9 @@ async function writeCloseDay(state: ConnectionState, key: string): Promise<strin
     externalId: '9001',
     record: { dealname: 'Acme - 500 housings', closedate: '2024-06-30' },
   };
-  let sent: Record<string, string> | undefined;
-  nock(baseUrl, { reqheaders: { authorization: `Bearer ${token}` } })
-    .post(
-      '/crm/v3/objects/deals/batch/update',
-      (body: { inputs: Array<{ properties: Record<string, string> }> }) => {
-        sent = body.inputs[0]?.properties;
-        return sent !== undefined;
-      },
-    )
-    .reply(200, () => ({
-      status: 'COMPLETE',
-      results: [
-        {
-          id: '9001',
-          properties: { ...sent, hs_lastmodifieddate: '2024-05-02T09:00:00.000Z' },
-          createdAt: '2024-04-02T09:00:00.000Z',
-          updatedAt: '2024-05-02T09:00:00.000Z',
-          archived: false,
-          objectWriteTraceId: key,
-        },
-      ],
-      startedAt: '2024-05-02T09:00:00.000Z',
-      completedAt: '2024-05-02T09:00:00.100Z',
-    }));
+  const sent = expectDealUpdate(key);
   await hubspot.write(ctx, 'deals', [op]);
-  return sent?.closedate;
+  return sent()?.closedate;
 }
 
 describe('HubSpot deal writes', () => {

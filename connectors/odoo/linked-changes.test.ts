@@ -1,73 +1,65 @@
-import nock from 'nock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Cursor, ReadPage } from '../../core/connector/index.ts';
 import {
-  executeKwParams,
-  expectRpc,
+  expectMtoLookup,
+  expectSearchRead,
+  expectVendorLinesOf,
   includeArchived,
   loadFixture,
   type OdooFixture,
+  type OdooRow,
+  type OdooTestContext,
   odooContext,
-  resultOf,
+  pickFields,
+  recordedFields,
+  recordedRows,
+  replayTestsAt,
   resultResponse,
   withCachedUid,
 } from '../../tests/contract/odoo/replay.ts';
 import { odooConnector } from './index.ts';
 import { vendorLinesRelation } from './streams/vendors.ts';
 
-type Row = Record<string, unknown> & { id: number };
-type Ctx = ReturnType<typeof odooContext>;
-
 // Now is 2026-11-21 23:41:37 UTC: with the default two-minute lag a new window ends at 23:39:37.
 const now = new Date('2026-11-21T23:41:37Z');
 const lastSync = '2026-11-21 23:38:50';
 const windowEnd = '2026-11-21 23:39:37';
 
-const products = resultOf(loadFixture('12')) as Row[];
-const vendorLines = resultOf(loadFixture('13')) as Row[];
-const productFields = (loadFixture('12').request.body.params.args[6] as { fields: string[] }).fields;
+const products = recordedRows('12');
+const vendorLines = recordedRows('13');
+const productFields = recordedFields('12');
 // Desk Organizer (product 40, template 31) was last written at 23:38:25, before the last sync.
 const organizer = products.find((row) => row.default_code === 'FURN_0001')!;
 const organizerTemplate = (organizer.product_tmpl_id as [number, string])[0];
 
-const pick = (row: Row, fields: string[]) =>
-  Object.fromEntries(fields.map((field) => [field, row[field]])) as Row;
-
 /** Recorded vendor line 18 (Gemini, 12 units) on the organizer's template, with changes. */
 const organizerLine = (changes: Record<string, unknown>) => ({
-  ...pick(vendorLines.find((line) => line.id === 18)!, vendorLinesRelation.fields),
+  ...pickFields(vendorLines.find((line) => line.id === 18)!, vendorLinesRelation.fields),
   product_tmpl_id: organizer.product_tmpl_id,
   ...changes,
 });
 
 function expectLinesWrittenIn(from: string, to: string, response: OdooFixture['response']) {
-  expectRpc(
-    executeKwParams(
-      'product.supplierinfo',
-      'search_read',
-      [
-        [
-          ['write_date', '>=', from],
-          ['write_date', '<', to],
-        ],
-      ],
-      { fields: ['product_tmpl_id'], context: includeArchived },
-    ),
+  expectSearchRead(
+    'product.supplierinfo',
+    [
+      ['write_date', '>=', from],
+      ['write_date', '<', to],
+    ],
+    { fields: ['product_tmpl_id'], context: includeArchived },
     response,
   );
 }
 
 /** A supplierinfo search_read answer of the recorded shape: the id and the asked field. */
-const writtenLines = (rows: Row[]) => resultResponse(rows.map((row) => pick(row, ['id', 'product_tmpl_id'])));
+const writtenLines = (rows: OdooRow[]) =>
+  resultResponse(rows.map((row) => pickFields(row, ['id', 'product_tmpl_id'])));
 
-function expectProducts(domain: unknown[], rows: Row[], limit = 20) {
-  expectRpc(
-    executeKwParams('product.product', 'search_read', [domain], {
-      fields: productFields,
-      order: 'id asc',
-      limit,
-      context: includeArchived,
-    }),
+function expectProducts(domain: unknown[], rows: OdooRow[], limit = 20) {
+  expectSearchRead(
+    'product.product',
+    domain,
+    { fields: productFields, order: 'id asc', limit, context: includeArchived },
     resultResponse(rows),
   );
 }
@@ -84,33 +76,8 @@ const linkedTo = (templateIds: number[], from: string, afterId = 0) => [
   ['id', '>', afterId],
 ];
 
-function expectVendorLinesOf(templateIds: number[], lines: Row[]) {
-  expectRpc(
-    executeKwParams(
-      'product.supplierinfo',
-      'search_read',
-      [
-        [
-          ['product_tmpl_id', 'in', templateIds],
-          ['partner_id.active', '=', true],
-        ],
-      ],
-      { fields: vendorLinesRelation.fields, order: 'id asc' },
-    ),
-    resultResponse(lines),
-  );
-}
-
-function expectMtoLookup() {
-  expectRpc(
-    executeKwParams(
-      'ir.model.data',
-      'search_read',
-      [['&', ['module', '=', 'stock'], ['name', '=', 'route_warehouse0_mto']]],
-      { fields: ['module', 'name', 'model', 'res_id'], order: 'id asc' },
-    ),
-    resultResponse([]),
-  );
+function expectVendorLines(templateIds: number[], lines: OdooRow[]) {
+  expectVendorLinesOf(templateIds, vendorLinesRelation.fields, resultResponse(lines));
 }
 
 /** The recorded AccessError (85), as Odoo words it for another model. */
@@ -125,23 +92,15 @@ function accessErrorOn(description: string, model: string): OdooFixture['respons
   return { ...response, body: { ...body, error: { ...body.error, data } } };
 }
 
-async function readItems(ctx: Ctx, cursor: Cursor): Promise<ReadPage[]> {
+async function readItems(ctx: OdooTestContext, cursor: Cursor): Promise<ReadPage[]> {
   const pages: ReadPage[] = [];
   for await (const page of odooConnector.read(ctx, 'items', cursor)) pages.push(page);
   return pages;
 }
 
-const records = (pages: ReadPage[]) => pages.flatMap((page) => page.records as Row[]);
+const records = (pages: ReadPage[]) => pages.flatMap((page) => page.records as OdooRow[]);
 
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => vi.useFakeTimers({ toFake: ['Date'], now }));
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+replayTestsAt(now);
 
 describe('odoo items: vendor lines written since the last sync', () => {
   it('reads an item again when only its vendor line was written, with the new minimum, and then nothing more', async () => {
@@ -152,7 +111,7 @@ describe('odoo items: vendor lines written since the last sync', () => {
     expectLinesWrittenIn(lastSync, windowEnd, writtenLines([raised]));
     expectProducts(writtenIn(lastSync, windowEnd), []);
     expectProducts(linkedTo([organizerTemplate], lastSync), [organizer]);
-    expectVendorLinesOf([organizerTemplate], [pick(raised, vendorLinesRelation.fields)]);
+    expectVendorLines([organizerTemplate], [pickFields(raised, vendorLinesRelation.fields)]);
     expectMtoLookup();
 
     const first = await readItems(ctx, { from: lastSync, to: null, afterId: 0 });
@@ -178,7 +137,7 @@ describe('odoo items: vendor lines written since the last sync', () => {
     // The first pass resumes after id 45; the organizer (40) comes with the second pass.
     expectProducts(writtenIn(lastSync, windowEnd, 45), []);
     expectProducts(linkedTo([organizerTemplate], lastSync), [organizer]);
-    expectVendorLinesOf([organizerTemplate], [pick(raised, vendorLinesRelation.fields)]);
+    expectVendorLines([organizerTemplate], [pickFields(raised, vendorLinesRelation.fields)]);
     expectMtoLookup();
 
     const pages = await readItems(ctx, { from: lastSync, to: windowEnd, afterId: 45 });
@@ -191,7 +150,7 @@ describe('odoo items: vendor lines written since the last sync', () => {
     const raised = organizerLine({ min_qty: 30 });
     expectLinesWrittenIn(lastSync, windowEnd, writtenLines([raised]));
     expectProducts(linkedTo([organizerTemplate], lastSync, 39), [organizer]);
-    expectVendorLinesOf([organizerTemplate], [pick(raised, vendorLinesRelation.fields)]);
+    expectVendorLines([organizerTemplate], [pickFields(raised, vendorLinesRelation.fields)]);
     expectMtoLookup();
     const resumed = await readItems(ctx, { from: lastSync, to: windowEnd, afterId: 39, linked: true });
     expect(records(resumed).map((row) => row.id)).toEqual([organizer.id]);

@@ -1,30 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryState, type ReadPage } from '../../../core/connector/index.ts';
-import { logger } from '../../../core/log/index.ts';
-import { odooConfigSchema } from '../../odoo/config.ts';
+import type { ReadPage } from '../../../core/connector/index.ts';
 import { odooConnector } from '../../odoo/index.ts';
+import { sandboxContext } from './harness.ts';
 import { type OdooSandbox, startOdooSandbox } from './server.ts';
 
 const credentials = { database: 'demo', login: 'hub', apiKey: 'odoo-sandbox-key' };
 let sandbox: OdooSandbox;
 let ids: { disc: number; bolt: number; template: number; lines: number[] };
 
-function context() {
-  const config = odooConfigSchema.parse({
-    url: sandbox.url,
-    database: credentials.database,
-    username: credentials.login,
-    apiKey: credentials.apiKey,
-    lagSeconds: 0,
-  });
-  return {
-    connectionId: 'odoo-sandbox',
-    config,
-    logger,
-    state: createMemoryState(),
-    allowPrivateNetwork: true,
-  };
-}
+const context = () => sandboxContext(sandbox, credentials);
 
 beforeAll(async () => {
   sandbox = await startOdooSandbox(credentials);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Cursor, createMemoryState, type ReadPage } from '../../../core/connector/index.ts';
-import { logger } from '../../../core/log/index.ts';
-import { odooConfigSchema } from '../../odoo/config.ts';
+import type { Cursor, ReadPage } from '../../../core/connector/index.ts';
 import { odooConnector } from '../../odoo/index.ts';
+import { sandboxContext } from './harness.ts';
 import { type OdooSandbox, startOdooSandbox } from './server.ts';
 
 const credentials = { database: 'demo', login: 'hub', apiKey: 'odoo-sandbox-key' };
@@ -10,22 +9,7 @@ const start = new Date('2026-11-21T23:00:00Z');
 let sandbox: OdooSandbox;
 let ids: { disc: number; bolt: number; discLine: number };
 
-function context() {
-  const config = odooConfigSchema.parse({
-    url: sandbox.url,
-    database: credentials.database,
-    username: credentials.login,
-    apiKey: credentials.apiKey,
-    lagSeconds: 0,
-  });
-  return {
-    connectionId: 'odoo-sandbox',
-    config,
-    logger,
-    state: createMemoryState(),
-    allowPrivateNetwork: true,
-  };
-}
+const context = () => sandboxContext(sandbox, credentials);
 
 async function readItems(cursor?: Cursor): Promise<ReadPage[]> {
   const pages: ReadPage[] = [];

@@ -9,7 +9,17 @@ import {
 } from '../../../core/mapping/index.ts';
 import { formatInZone } from '../../../core/mapping/parse-date.ts';
 import { enforceStrictNock } from '../../support/strict-nock.ts';
-import { accountDetails, api, collect, fixture, makeConfig, makeContext, noArchived } from './harness.ts';
+import {
+  accountDetails,
+  api,
+  collect,
+  dealUpdated,
+  expectDealUpdate,
+  fixture,
+  makeConfig,
+  makeContext,
+  noArchived,
+} from './harness.ts';
 
 enforceStrictNock();
 
@@ -96,34 +106,11 @@ async function writeCloseDay(timeZone: string, closedate: string): Promise<strin
     externalId: '9001',
     record: { dealname: 'Acme - 500 housings', dealstage: 'contractsent', closedate },
   };
-  let sent: Record<string, string> | undefined;
-  api()
-    .post(
-      '/crm/v3/objects/deals/batch/update',
-      (body: { inputs: Array<{ properties: Record<string, string> }> }) => {
-        sent = body.inputs[0]?.properties;
-        return sent !== undefined;
-      },
-    )
-    .reply(200, () => ({
-      status: 'COMPLETE',
-      results: [
-        {
-          id: '9001',
-          properties: { ...sent, hs_lastmodifieddate: '2024-05-02T09:00:00.000Z' },
-          createdAt: '2024-04-02T09:00:00.000Z',
-          updatedAt: '2024-05-02T09:00:00.000Z',
-          archived: false,
-          objectWriteTraceId: op.idempotencyKey,
-        },
-      ],
-      startedAt: '2024-05-02T09:00:00.000Z',
-      completedAt: '2024-05-02T09:00:00.100Z',
-    }));
+  const sent = expectDealUpdate(op.idempotencyKey);
   expect(await hubspot.write(ctx, 'deals', [op])).toEqual([
     { ok: true, idempotencyKey: op.idempotencyKey, externalId: '9001', created: false },
   ]);
-  return sent!.closedate!;
+  return sent()!.closedate!;
 }
 
 describe('HubSpot deal close dates', () => {
@@ -170,21 +157,7 @@ describe('HubSpot deal close dates', () => {
       .post('/crm/v3/objects/deals/batch/update', {
         inputs: [{ id: '9001', properties: sent, objectWriteTraceId: op.idempotencyKey }],
       })
-      .reply(200, {
-        status: 'COMPLETE',
-        results: [
-          {
-            id: '9001',
-            properties: { ...sent, hs_lastmodifieddate: '2024-05-02T09:00:00.000Z' },
-            createdAt: '2024-04-02T09:00:00.000Z',
-            updatedAt: '2024-05-02T09:00:00.000Z',
-            archived: false,
-            objectWriteTraceId: op.idempotencyKey,
-          },
-        ],
-        startedAt: '2024-05-02T09:00:00.000Z',
-        completedAt: '2024-05-02T09:00:00.100Z',
-      });
+      .reply(200, dealUpdated(sent, op.idempotencyKey));
     expect(await hubspot.write(ctx, 'deals', [op])).toEqual([
       { ok: true, idempotencyKey: op.idempotencyKey, externalId: '9001', created: false },
     ]);

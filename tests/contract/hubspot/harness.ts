@@ -95,3 +95,40 @@ export async function collect(pages: AsyncIterable<ReadPage>): Promise<ReadPage[
 export function idsOf(pages: ReadPage[]): string[] {
   return pages.flatMap((page) => page.records.map((record) => (record as { id: string }).id));
 }
+
+/** HubSpot's answer to a batch update of deal 9001 that sent `properties` under `traceId`. */
+export function dealUpdated(properties: Record<string, unknown>, traceId: string) {
+  return {
+    status: 'COMPLETE',
+    results: [
+      {
+        id: '9001',
+        properties: { ...properties, hs_lastmodifieddate: '2024-05-02T09:00:00.000Z' },
+        createdAt: '2024-04-02T09:00:00.000Z',
+        updatedAt: '2024-05-02T09:00:00.000Z',
+        archived: false,
+        objectWriteTraceId: traceId,
+      },
+    ],
+    startedAt: '2024-05-02T09:00:00.000Z',
+    completedAt: '2024-05-02T09:00:00.100Z',
+  };
+}
+
+/**
+ * One batch update of deals, answered for deal 9001 with the properties of its first input; the
+ * function returned gives those properties.
+ */
+export function expectDealUpdate(traceId: string): () => Record<string, string> | undefined {
+  let sent: Record<string, string> | undefined;
+  api()
+    .post(
+      '/crm/v3/objects/deals/batch/update',
+      (body: { inputs: Array<{ properties: Record<string, string> }> }) => {
+        sent = body.inputs[0]?.properties;
+        return sent !== undefined;
+      },
+    )
+    .reply(200, () => dealUpdated({ ...sent }, traceId));
+  return () => sent;
+}

@@ -24,8 +24,10 @@ function dealOp(key: string, toc: unknown, externalId?: string): WriteOp {
   };
 }
 
+type BatchInput = { id: string; properties: Record<string, string | number> };
+
 /** HubSpot's batch answer: each input written, its properties echoed as strings. */
-function written(inputs: Array<{ id: string; properties: Record<string, unknown> }>, ids: string[]) {
+function written(inputs: BatchInput[], ids: string[]) {
   return {
     status: 'COMPLETE',
     results: inputs.map((input, index) => ({
@@ -41,6 +43,25 @@ function written(inputs: Array<{ id: string; properties: Record<string, unknown>
     startedAt: '2024-06-03T10:00:00.000Z',
     completedAt: '2024-06-03T10:00:00.100Z',
   };
+}
+
+/** The deals batch `action` endpoint, once, for exactly `inputs`; HubSpot writes them as deals `ids`. */
+function expectBatch(action: 'upsert' | 'update', inputs: BatchInput[], ids: string[]) {
+  api().post(`/crm/v3/objects/deals/batch/${action}`, { inputs }).reply(200, written(inputs, ids));
+}
+
+/** Writes `op` alone, which must reach HubSpot as exactly `inputs` and come back as deal `externalId`. */
+async function expectWrittenAlone(
+  ctx: ReturnType<typeof makeContext>,
+  op: WriteOp,
+  action: 'upsert' | 'update',
+  inputs: BatchInput[],
+  externalId: string,
+) {
+  expectBatch(action, inputs, [externalId]);
+  expect(await hubspot.write(ctx, 'deals', [op])).toEqual([
+    { ok: true, idempotencyKey: op.idempotencyKey, externalId, created: false },
+  ]);
 }
 
 describe('HubSpot TOC push-back', () => {
@@ -63,24 +84,14 @@ describe('HubSpot TOC push-back', () => {
         objectWriteTraceId: 'k1',
       },
     ];
-    api()
-      .post('/crm/v3/objects/deals/batch/upsert', { inputs })
-      .reply(200, written(inputs, ['9001']));
-    expect(await hubspot.write(ctx, 'deals', [op])).toEqual([
-      { ok: true, idempotencyKey: 'k1', externalId: '9001', created: false },
-    ]);
+    await expectWrittenAlone(ctx, op, 'upsert', inputs, '9001');
   });
 
   it('sends no TOC result when the connection names no deal property for it', async () => {
     const ctx = makeContext(makeConfig());
     const op = dealOp('k2', { promiseDate: '2024-06-14', throughputPerConstraintMinute: 12.5 });
     const inputs = [{ idProperty: 'hub_id', id: 'opp-k2', properties: deal, objectWriteTraceId: 'k2' }];
-    api()
-      .post('/crm/v3/objects/deals/batch/upsert', { inputs })
-      .reply(200, written(inputs, ['9002']));
-    expect(await hubspot.write(ctx, 'deals', [op])).toEqual([
-      { ok: true, idempotencyKey: 'k2', externalId: '9002', created: false },
-    ]);
+    await expectWrittenAlone(ctx, op, 'upsert', inputs, '9002');
   });
 
   it('clears the score of a deal the hub can no longer score with an empty string', async () => {
@@ -93,12 +104,7 @@ describe('HubSpot TOC push-back', () => {
         objectWriteTraceId: 'k3',
       },
     ];
-    api()
-      .post('/crm/v3/objects/deals/batch/update', { inputs })
-      .reply(200, written(inputs, ['9003']));
-    expect(await hubspot.write(ctx, 'deals', [op])).toEqual([
-      { ok: true, idempotencyKey: 'k3', externalId: '9003', created: false },
-    ]);
+    await expectWrittenAlone(ctx, op, 'update', inputs, '9003');
   });
 
   it('refuses a deal whose TOC results are not an object on its own and writes the others', async () => {
@@ -113,9 +119,7 @@ describe('HubSpot TOC push-back', () => {
         objectWriteTraceId: 'k5',
       },
     ];
-    api()
-      .post('/crm/v3/objects/deals/batch/upsert', { inputs })
-      .reply(200, written(inputs, ['9005']));
+    expectBatch('upsert', inputs, ['9005']);
     expect(await hubspot.write(ctx, 'deals', [bad, good])).toEqual([
       {
         ok: false,

@@ -4,9 +4,12 @@ import { odooConnector } from '../../../connectors/odoo/index.ts';
 import type { Cursor, ReadPage } from '../../../core/connector/index.ts';
 import {
   executeKwParams,
+  expectMtoLookup,
   expectRpc,
+  expectVendorLinesOf,
   includeArchived,
   loadFixture,
+  type OdooTestContext,
   odooContext,
   replay,
   replayIncludingArchived,
@@ -15,9 +18,7 @@ import {
   withCachedUid,
 } from './replay.ts';
 
-type Ctx = ReturnType<typeof odooContext>;
-
-async function readAll(ctx: Ctx, stream: string, cursor?: Cursor): Promise<ReadPage[]> {
+async function readAll(ctx: OdooTestContext, stream: string, cursor?: Cursor): Promise<ReadPage[]> {
   const pages: ReadPage[] = [];
   for await (const page of odooConnector.read(ctx, stream, cursor)) pages.push(page);
   return pages;
@@ -254,37 +255,13 @@ describe('odoo incremental reads', () => {
       model: 'stock.route',
       res_id: mtoRouteId,
     };
-    expectRpc(
-      executeKwParams(
-        'ir.model.data',
-        'search_read',
-        [['&', ['module', '=', 'stock'], ['name', '=', 'route_warehouse0_mto']]],
-        {
-          fields: ['module', 'name', 'model', 'res_id'],
-          order: 'id asc',
-        },
-      ),
-      resultResponse([xmlIdRow]),
-    );
+    expectMtoLookup([xmlIdRow]);
     // The page's vendor lines: none, as every recorded product's seller_ids is empty.
     expect(products.every((product) => (product.seller_ids as unknown[]).length === 0)).toBe(true);
     const templateIds = [...new Set(products.map((product) => product.product_tmpl_id[0]))].sort(
       (a, b) => a - b,
     );
-    expectRpc(
-      executeKwParams(
-        'product.supplierinfo',
-        'search_read',
-        [
-          [
-            ['product_tmpl_id', 'in', templateIds],
-            ['partner_id.active', '=', true],
-          ],
-        ],
-        { fields: vendorFields, order: 'id asc' },
-      ),
-      resultResponse([]),
-    );
+    expectVendorLinesOf(templateIds, vendorFields, resultResponse([]));
     windowedCall('12', {
       afterId: Math.max(...products.map((product) => product.id)),
       limit: 20,

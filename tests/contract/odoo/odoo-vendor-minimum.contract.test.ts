@@ -1,28 +1,30 @@
-import nock from 'nock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { odooConnector } from '../../../connectors/odoo/index.ts';
 import type { ReadPage } from '../../../core/connector/index.ts';
 import { applyMapping, compileMapping, loadDefaultMapping } from '../../../core/mapping/index.ts';
 import {
-  executeKwParams,
-  expectRpc,
+  expectMtoLookup,
+  expectSearchRead,
+  expectVendorLinesOf,
   includeArchived,
   loadFixture,
   type OdooFixture,
+  type OdooRow,
+  type OdooTestContext,
   odooContext,
-  resultOf,
+  pickFields,
+  recordedFields,
+  recordedRows,
+  replayTestsAt,
   resultResponse,
   withCachedUid,
 } from './replay.ts';
 
-type Row = Record<string, unknown> & { id: number };
-type Ctx = ReturnType<typeof odooContext>;
-
 const windowEnd = '2026-11-21 23:39:37';
-const products = resultOf(loadFixture('12')) as Row[];
-const vendorLines = resultOf(loadFixture('13')) as Row[];
-const units = resultOf(loadFixture('14')) as Row[];
-const productFields = (loadFixture('12').request.body.params.args[6] as { fields: string[] }).fields;
+const products = recordedRows('12');
+const vendorLines = recordedRows('13');
+const units = recordedRows('14');
+const productFields = recordedFields('12');
 /** The supplierinfo fields the items stream asks for, in the order of the recording (13). */
 const vendorFields = [
   'id',
@@ -38,93 +40,53 @@ const vendorFields = [
   'product_uom',
 ];
 
-const pick = (row: Row, fields: string[]) =>
-  Object.fromEntries(fields.map((field) => [field, row[field]])) as Row;
 const lineOf = (id: number) => vendorLines.find((line) => line.id === id)!;
 const product = (code: string) => products.find((row) => row.default_code === code)!;
 
 /** A recorded vendor line (13) moved onto a product of the recorded page (12), with changes. */
-function line(id: number, onProduct: Row, changes: Record<string, unknown> = {}): Row {
-  return { ...pick(lineOf(id), vendorFields), product_tmpl_id: onProduct.product_tmpl_id, ...changes };
+function line(id: number, onProduct: OdooRow, changes: Record<string, unknown> = {}): OdooRow {
+  return { ...pickFields(lineOf(id), vendorFields), product_tmpl_id: onProduct.product_tmpl_id, ...changes };
 }
 
-function expectProductPage(rows: Row[], limit: number, afterId = 0) {
-  expectRpc(
-    executeKwParams(
-      'product.product',
-      'search_read',
-      [
-        [
-          ['write_date', '<', windowEnd],
-          ['id', '>', afterId],
-        ],
-      ],
-      { fields: productFields, order: 'id asc', limit, context: includeArchived },
-    ),
+function expectProductPage(rows: OdooRow[], limit: number, afterId = 0) {
+  expectSearchRead(
+    'product.product',
+    [
+      ['write_date', '<', windowEnd],
+      ['id', '>', afterId],
+    ],
+    { fields: productFields, order: 'id asc', limit, context: includeArchived },
     resultResponse(rows),
   );
 }
 
-function expectMtoLookup() {
-  expectRpc(
-    executeKwParams(
-      'ir.model.data',
-      'search_read',
-      [['&', ['module', '=', 'stock'], ['name', '=', 'route_warehouse0_mto']]],
-      { fields: ['module', 'name', 'model', 'res_id'], order: 'id asc' },
-    ),
-    resultResponse([]),
-  );
-}
-
-const templateIds = (rows: Row[]) =>
+const templateIds = (rows: OdooRow[]) =>
   [...new Set(rows.map((row) => (row.product_tmpl_id as [number, string])[0]))].sort((a, b) => a - b);
 
-function expectVendorLines(rows: Row[], response: OdooFixture['response']) {
-  expectRpc(
-    executeKwParams(
-      'product.supplierinfo',
-      'search_read',
-      [
-        [
-          ['product_tmpl_id', 'in', templateIds(rows)],
-          ['partner_id.active', '=', true],
-        ],
-      ],
-      { fields: vendorFields, order: 'id asc' },
-    ),
-    response,
-  );
+function expectVendorLines(rows: OdooRow[], response: OdooFixture['response']) {
+  expectVendorLinesOf(templateIds(rows), vendorFields, response);
 }
 
 /** One page of items (fewer than the page size, so the window closes with it). */
-async function readItems(ctx: Ctx, rows: Row[], lines: Row[]): Promise<Row[]> {
+async function readItems(ctx: OdooTestContext, rows: OdooRow[], lines: OdooRow[]): Promise<OdooRow[]> {
   expectProductPage(rows, ctx.config.pageSize);
   expectVendorLines(rows, resultResponse(lines));
   expectMtoLookup();
   const pages: ReadPage[] = [];
   for await (const page of odooConnector.read(ctx, 'items')) pages.push(page);
   expect(pages).toHaveLength(1);
-  return pages[0]!.records as Row[];
+  return pages[0]!.records as OdooRow[];
 }
 
-const minimums = (records: Row[]) => records.map((record) => record.vendor_min_qty);
+const minimums = (records: OdooRow[]) => records.map((record) => record.vendor_min_qty);
 
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-21T23:41:37Z') }));
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+replayTestsAt(new Date('2026-11-21T23:41:37Z'));
 
 describe('odoo items: the primary vendor minimum order quantity', () => {
   it('reads the minimum of the vendor first in Odoo’s vendor order, with one supplierinfo search_read per page', async () => {
     const ctx = await withCachedUid(odooContext({ pageSize: 20 }));
     const page = ['FURN_0001', 'FURN_0002', 'FURN_0006', 'FURN_5555'].map(product);
-    const [organizer, pad, stand] = page as [Row, Row, Row];
+    const [organizer, pad, stand] = page as [OdooRow, OdooRow, OdooRow];
     const records = await readItems(ctx, page, [
       // Office Chair's recorded vendors: Gemini (12 at 90) is listed before the cheaper Wood
       // Corner (1 at 66) because Odoo puts the larger minimum first at equal sequence.
@@ -139,14 +101,14 @@ describe('odoo items: the primary vendor minimum order quantity', () => {
       line(3, stand),
     ]);
     expect(minimums(records)).toEqual([12, 5, 1, 0]);
-    expect((records[1]!.vendors as Row[]).map((vendor) => vendor.id)).toEqual([13, 12]);
+    expect((records[1]!.vendors as OdooRow[]).map((vendor) => vendor.id)).toEqual([13, 12]);
   });
 
   it('lets a line for the variant compete with the template’s lines by Odoo’s rule, ignoring other variants’ lines', async () => {
     const ctx = await withCachedUid(odooContext({ pageSize: 20 }));
     const first = product('FURN_0001');
     const second = { ...product('FURN_0002'), product_tmpl_id: first.product_tmpl_id };
-    const variant = (row: Row) => [row.id, row.name];
+    const variant = (row: OdooRow) => [row.id, row.name];
     const records = await readItems(
       ctx,
       [first, second],
@@ -159,7 +121,7 @@ describe('odoo items: the primary vendor minimum order quantity', () => {
     // The first variant's own line comes first (sequence 1); the second variant's own line comes
     // after the template's line (sequence 3 against 2), so the template's vendor is its primary.
     expect(minimums(records)).toEqual([4, 10]);
-    expect((records[1]!.vendors as Row[]).map((vendor) => vendor.id)).toEqual([18, 12]);
+    expect((records[1]!.vendors as OdooRow[]).map((vendor) => vendor.id)).toEqual([18, 12]);
   });
 
   it('skips vendor lines whose validity ended or has not started', async () => {
@@ -198,12 +160,11 @@ describe('odoo items: the primary vendor minimum order quantity', () => {
     const item = product('FURN_0001');
     const dozens = units.find((unit) => unit.name === 'Dozens')!;
     const unitRows = units.filter((unit) => unit.name === 'Units' || unit.name === 'Dozens');
-    expectRpc(
-      executeKwParams('uom.uom', 'search_read', [[['id', 'in', unitRows.map((unit) => unit.id)]]], {
-        fields: ['id', 'factor'],
-        context: includeArchived,
-      }),
-      resultResponse(unitRows.map((unit) => pick(unit, ['id', 'factor']))),
+    expectSearchRead(
+      'uom.uom',
+      [['id', 'in', unitRows.map((unit) => unit.id)]],
+      { fields: ['id', 'factor'], context: includeArchived },
+      resultResponse(unitRows.map((unit) => pickFields(unit, ['id', 'factor']))),
     );
     const [record] = await readItems(
       ctx,
@@ -217,12 +178,11 @@ describe('odoo items: the primary vendor minimum order quantity', () => {
     const ctx = await withCachedUid(odooContext({ pageSize: 20 }));
     const item = product('FURN_0001');
     const [unitsRow, dozens] = [units[0]!, units.find((unit) => unit.name === 'Dozens')!];
-    expectRpc(
-      executeKwParams('uom.uom', 'search_read', [[['id', 'in', [unitsRow.id, dozens.id]]]], {
-        fields: ['id', 'factor'],
-        context: includeArchived,
-      }),
-      resultResponse([pick(unitsRow, ['id', 'factor'])]),
+    expectSearchRead(
+      'uom.uom',
+      [['id', 'in', [unitsRow.id, dozens.id]]],
+      { fields: ['id', 'factor'], context: includeArchived },
+      resultResponse([pickFields(unitsRow, ['id', 'factor'])]),
     );
     await expect(
       readItems(ctx, [item], [line(18, item, { min_qty: 2, product_uom: [dozens.id, dozens.name] })]),
@@ -257,7 +217,7 @@ describe('odoo items: the primary vendor minimum order quantity', () => {
       expectProductPage([], 2, rows[3]!.id);
       const pages: ReadPage[] = [];
       for await (const page of odooConnector.read(ctx, 'items')) pages.push(page);
-      const records = pages.flatMap((page) => page.records as Row[]);
+      const records = pages.flatMap((page) => page.records as OdooRow[]);
       expect(records.map((record) => record.id)).toEqual(rows.map((row) => row.id));
       for (const record of records) {
         expect(record).not.toHaveProperty('vendor_min_qty');

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import nock from 'nock';
+import { afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import type { OdooConfig } from '../../../connectors/odoo/config.ts';
 import { odooConfigSchema } from '../../../connectors/odoo/config.ts';
 import { createMemoryState } from '../../../core/connector/index.ts';
@@ -34,6 +35,24 @@ export function resultOf(fixture: OdooFixture): unknown {
   return (fixture.response.body as { result?: unknown }).result;
 }
 
+/** A record as Odoo answers it: always with its id. */
+export type OdooRow = Record<string, unknown> & { id: number };
+
+/** The rows of recorded search_read `number`. */
+export function recordedRows(number: string): OdooRow[] {
+  return resultOf(loadFixture(number)) as OdooRow[];
+}
+
+/** The fields recorded search_read `number` asked for. */
+export function recordedFields(number: string): string[] {
+  return (loadFixture(number).request.body.params.args[6] as { fields: string[] }).fields;
+}
+
+/** `row` with only `fields`, as a search_read for those fields answers it. */
+export function pickFields(row: OdooRow, fields: string[]): OdooRow {
+  return Object.fromEntries(fields.map((field) => [field, row[field]])) as OdooRow;
+}
+
 /**
  * Expects exactly one JSON-RPC call whose params equal `params` (the envelope id is a counter and
  * not compared), and answers with the recorded response, echoing the caller's id as Odoo does;
@@ -64,6 +83,22 @@ export function expectRpc(
 export function replay(number: string): nock.Scope {
   const fixture = loadFixture(number);
   return expectRpc(fixture.request.body.params, fixture.response);
+}
+
+/**
+ * The hooks of a replay test file: no request leaves the process, Date stands at `now` when each
+ * test starts, and after it spies are restored and every call it expected must have been made.
+ */
+export function replayTestsAt(now: Date): void {
+  beforeAll(() => nock.disableNetConnect());
+  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'], now }));
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending).toEqual([]);
+  });
 }
 
 /** The context the connector's reads send so that archived records are found too. */
@@ -102,6 +137,43 @@ export function executeKwParams(
   return { service: 'object', method: 'execute_kw', args: callArgs };
 }
 
+/** Expects one search_read of `model` over `domain` with `kwargs`, answered with `response`. */
+export function expectSearchRead(
+  model: string,
+  domain: unknown[],
+  kwargs: Record<string, unknown>,
+  response: OdooFixture['response'],
+): nock.Scope {
+  return expectRpc(executeKwParams(model, 'search_read', [domain], kwargs), response);
+}
+
+/** The items stream's look-up of the MTO route by its XML id, answered with `rows` (none found by default). */
+export function expectMtoLookup(rows: unknown[] = []): nock.Scope {
+  return expectSearchRead(
+    'ir.model.data',
+    ['&', ['module', '=', 'stock'], ['name', '=', 'route_warehouse0_mto']],
+    { fields: ['module', 'name', 'model', 'res_id'], order: 'id asc' },
+    resultResponse(rows),
+  );
+}
+
+/** The items stream's search_read of the vendor lines (`fields`) of `templateIds` whose vendor is active. */
+export function expectVendorLinesOf(
+  templateIds: number[],
+  fields: string[],
+  response: OdooFixture['response'],
+): nock.Scope {
+  return expectSearchRead(
+    'product.supplierinfo',
+    [
+      ['product_tmpl_id', 'in', templateIds],
+      ['partner_id.active', '=', true],
+    ],
+    { fields, order: 'id asc' },
+    response,
+  );
+}
+
 export function odooContext(overrides: Partial<Record<keyof OdooConfig, unknown>> = {}) {
   const config = odooConfigSchema.parse({
     url: odooOrigin,
@@ -114,8 +186,10 @@ export function odooContext(overrides: Partial<Record<keyof OdooConfig, unknown>
   return { connectionId: 'odoo-test', config, logger, state: createMemoryState(), allowPrivateNetwork: true };
 }
 
+export type OdooTestContext = ReturnType<typeof odooContext>;
+
 /** Seeds the uid cache so a test replays only the calls it is about. */
-export async function withCachedUid(ctx: ReturnType<typeof odooContext>, uid = 2) {
+export async function withCachedUid(ctx: OdooTestContext, uid = 2) {
   await ctx.state.set(`odoo.uid:${ctx.config.database}:${ctx.config.username}`, uid);
   return ctx;
 }

@@ -1,35 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { odooConfigSchema } from '../../../connectors/odoo/config.ts';
 import { odooConnector as odoo } from '../../../connectors/odoo/index.ts';
+import { sandboxContext } from '../../../connectors/sandbox/odoo/harness.ts';
 import { type OdooSandbox, startOdooSandbox } from '../../../connectors/sandbox/odoo/server.ts';
-import { createMemoryState } from '../../../core/connector/index.ts';
 import type { ReadPage } from '../../../core/connector/types.ts';
 import { isHubError } from '../../../core/errors/index.ts';
-import { logger } from '../../../core/log/index.ts';
 import { readPages } from './harness.ts';
 
 const credentials = { database: 'demo', login: 'hub', apiKey: 'odoo-demo-key' };
 let sandbox: OdooSandbox;
 
-function context(overrides: Record<string, unknown> = {}) {
-  const config = odooConfigSchema.parse({
-    url: sandbox.url,
-    database: 'demo',
-    username: 'hub',
-    apiKey: credentials.apiKey,
-    pageSize: 2,
-    lagSeconds: 0,
-    ...overrides,
-  });
-  return {
-    connectionId: 'odoo-sandbox',
-    config,
-    logger,
-    state: createMemoryState(),
-    allowPrivateNetwork: true,
-  };
-}
+const context = (overrides: Record<string, unknown> = {}) =>
+  sandboxContext(sandbox, credentials, { pageSize: 2, ...overrides });
 
 const readAll = (ctx: ReturnType<typeof context>, stream: string, cursor?: ReadPage['cursor']) =>
   readPages(odoo, ctx, stream, cursor);
