@@ -80,26 +80,26 @@ export function createXrefResolver(db: Queryable, connectionId: string) {
       for (const id of externalIds) toCanonicalCache.set(`${entity}\u0000${id}`, found.get(id));
     },
     /**
-     * `live`: ids the caller has just read as not merged. Their own link is the answer, so they skip
-     * the walk through merges, which costs a golden-record lookup per id.
+     * `live`: ids the caller has just read as not merged. Those with a link of their own skip the
+     * walk through merges, which costs a golden-record lookup per id.
      */
     async prefetchCanonical(entity, canonicalIds, live = new Set()) {
       // Ids of the wrong form are left to toExternal, which refuses each for its own record.
       const wellFormed = canonicalIds.filter(hasUuidForm);
-      const [direct, throughMerges] = await Promise.all([
-        externalIdsFor(
-          db,
-          entity,
-          connectionId,
-          wellFormed.filter((id) => live.has(id)),
-        ),
-        externalIdsThroughMerges(
-          db,
-          entity,
-          connectionId,
-          wellFormed.filter((id) => !live.has(id)),
-        ),
-      ]);
+      const direct = await externalIdsFor(
+        db,
+        entity,
+        connectionId,
+        wellFormed.filter((id) => live.has(id)),
+      );
+      // A live id without a link is a create, or was merged since the caller read it: the walk
+      // tells them apart, so a record merged meanwhile is not created a second time.
+      const throughMerges = await externalIdsThroughMerges(
+        db,
+        entity,
+        connectionId,
+        wellFormed.filter((id) => !direct.has(id)),
+      );
       for (const id of wellFormed)
         toExternalCache.set(`${entity}\u0000${id}`, direct.get(id) ?? throughMerges.get(id));
     },
