@@ -258,13 +258,26 @@ export async function finishStep(
   );
 }
 
-/** Keeps what `step` left undone in the run's context (`partial`, by step), beside the other steps' reports. */
+/**
+ * Keeps what `step` left undone in the run's context (`partial`, by step), beside the other steps'
+ * reports; without a shortfall, drops the step's earlier report.
+ */
 export async function recordShortfall(
   db: Queryable,
   runId: string,
   step: string,
-  shortfall: Shortfall,
+  shortfall: Shortfall | undefined,
 ): Promise<void> {
+  if (!shortfall) {
+    // The step ran again and left nothing undone: its earlier report goes, and `partial` with it when empty.
+    await db.query(
+      `UPDATE flow_runs SET context = CASE WHEN (context->'partial') - $2::text = '{}'::jsonb THEN context - 'partial'
+         ELSE jsonb_set(context, '{partial}', (context->'partial') - $2::text) END
+       WHERE id = $1 AND jsonb_typeof(context->'partial') = 'object'`,
+      [runId, step],
+    );
+    return;
+  }
   await db.query(
     `UPDATE flow_runs SET context = context || jsonb_build_object('partial',
        coalesce(context->'partial', '{}'::jsonb) || jsonb_build_object($2::text, $3::jsonb))

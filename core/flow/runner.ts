@@ -261,6 +261,9 @@ async function runStep(scope: RunScope, step: FlowStep, position: number): Promi
   const { db } = hub.store;
   await holdLease(scope);
   const attempt = await startStep(db, run.id, step.name, position);
+  // A step that runs again reports afresh: what it left undone before may be done now.
+  const reportedBefore = step.name in scope.shortfalls;
+  delete scope.shortfalls[step.name];
   let haltReason: string | undefined;
   let shortfall: Shortfall | undefined;
   const output = await step.run({
@@ -283,14 +286,14 @@ async function runStep(scope: RunScope, step: FlowStep, position: number): Promi
   await holdLease(scope);
   const status = haltReason ? 'halted' : 'done';
   const kept = haltReason ? undefined : shortfall;
-  if (!kept) await finishStep(db, run.id, step.name, status, { output: output ?? null });
+  if (!kept && !reportedBefore) await finishStep(db, run.id, step.name, status, { output: output ?? null });
   else {
-    // Together: a done step never runs again, so its report is kept with it or not at all.
+    // Together: a done step never runs again, so its report is kept (or dropped) with it or not at all.
     await db.transaction(async (tx) => {
       await finishStep(tx, run.id, step.name, status, { output: output ?? null });
       await recordShortfall(tx, run.id, step.name, kept);
     });
-    scope.shortfalls[step.name] = kept;
+    if (kept) scope.shortfalls[step.name] = kept;
   }
   // A step that failed before is done now: its failure has healed even if a later step fails.
   if (attempt > 1 && !haltReason)
