@@ -26,7 +26,9 @@ const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, 
 const flowExitCodeHelp = `
 Exit codes:
   0    the run succeeded, halted on purpose, or waits for a record another flow is creating
-  1    the run failed (replay it with \`thub flows replay <run>\`), or the hub hit an internal error
+  1    the run failed (replay it with \`thub flows replay <run>\`), is still running elsewhere
+       (a run with the same key), or the hub hit an internal error
+  2    the request was refused (unknown flow or run, a run that cannot be replayed, ...)
   3    the run was partial: its steps took effect but left work undone, named under "partial"`;
 
 /** As `thub sync` does: a script can tell a partial run from a clean one. */
@@ -34,7 +36,7 @@ export const flowRunExitCodes: Record<RunStatus, number> = {
   succeeded: 0,
   halted: 0,
   waiting: 0,
-  running: 0,
+  running: 1,
   partial: 3,
   failed: 1,
 };
