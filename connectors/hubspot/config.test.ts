@@ -23,6 +23,23 @@ describe('HubSpot push-back settings', () => {
     },
   );
 
+  it('refuses a property that is the id property, or that another result already receives, naming the field', () => {
+    const onId = hubspotConfigSchema.safeParse({ auth, pushBack: { promiseDate: 'hub_id' } });
+    expect(onId.success).toBe(false);
+    expect(onId.error?.issues[0]).toMatchObject({ path: ['pushBack', 'promiseDate'] });
+    const ownId = hubspotConfigSchema.safeParse({
+      auth,
+      idProperty: 'erp_key',
+      pushBack: { promiseDate: 'erp_key' },
+    });
+    expect(ownId.success).toBe(false);
+    const twice = hubspotConfigSchema.safeParse({
+      auth,
+      pushBack: { promiseDate: 'thub_result', throughputPerConstraintMinute: 'thub_result' },
+    });
+    expect(twice.error?.issues[0]).toMatchObject({ path: ['pushBack', 'throughputPerConstraintMinute'] });
+  });
+
   it('shows the three properties in the connection form', () => {
     const schema = configJsonSchema(hubspot) as {
       properties: { pushBack: { properties: Record<string, unknown> } };
