@@ -69,8 +69,10 @@ export function seedOdoo(db: OdooDatabase, data: DemoData): OdooRefs {
       }),
     );
   const products = new Map<string, number>();
+  const templates = new Map<string, number>();
   for (const item of data.items) {
     const template = db.create('product.template', { name: item.name });
+    templates.set(item.sku, template);
     const product = db.create('product.product', {
       name: item.name,
       default_code: item.sku,
@@ -155,6 +157,7 @@ export function seedOdoo(db: OdooDatabase, data: DemoData): OdooRefs {
       }),
     );
   const refs: OdooRefs = { partners, products, stock: basics.stock, units: basics.units, usd: basics.usd };
+  seedVendorLines(db, data, refs, templates);
   seedOrders(db, data, refs);
   return refs;
 }
@@ -238,5 +241,33 @@ function seedOrders(db: OdooDatabase, data: DemoData, refs: OdooRefs) {
       quantity: level.onHand,
       reserved_quantity: 0,
       available_quantity: level.onHand,
+    });
+}
+
+/** Bars come from the mill in bundles: a smallest order, which DDMRP's green zone and replenishment round to. */
+const BAR_MINIMUMS = [200, 250, 500];
+
+/** Each purchased item's vendor line: its supplier (round robin), lead time, price and minimum order. */
+function seedVendorLines(
+  db: OdooDatabase,
+  data: DemoData,
+  refs: OdooRefs,
+  templates: Map<string, number>,
+): void {
+  data.items
+    .filter((item) => item.purchased)
+    .forEach((item, index) => {
+      const supplier = data.suppliers[index % data.suppliers.length]!;
+      db.create('product.supplierinfo', {
+        partner_id: refs.partners.get(supplier.key),
+        product_tmpl_id: templates.get(item.sku),
+        product_id: false,
+        min_qty: BAR_MINIMUMS[index % BAR_MINIMUMS.length],
+        price: item.trulyVariableCost,
+        delay: supplier.leadTimeDays,
+        sequence: 1,
+        product_uom: refs.units,
+        currency_id: refs.usd,
+      });
     });
 }

@@ -68,6 +68,15 @@ describe(`npm run demo, started headlessly (${services ? 'PostgreSQL + Redis' : 
     );
   });
 
+  it("reads the mills' minimum order quantities from the Odoo vendor lines of the purchased bars", async () => {
+    const { rows } = await demo.hub.store.db.query<{ sku: string; minimum: number | null }>(
+      `SELECT body->>'sku' AS sku, (body->>'minimumOrderQuantity')::float AS minimum FROM golden_records
+       WHERE entity = 'item' AND body->>'sku' LIKE 'RM-%' AND NOT deleted ORDER BY 1`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect([200, 250, 500], row.sku).toContain(row.minimum);
+  });
+
   it('schedules the drum on heat treatment', async () => {
     const answer = await api<{ result: { constraint: string; drum: unknown[]; orders: unknown[] } }>(
       '/api/toc/services/drum-schedule',
