@@ -11,8 +11,9 @@ import type { Queryable } from '../db.ts';
 import { changedKeys, contentHash, stableStringify } from '../hash.ts';
 import { appendChangeRows, type ChangeRow } from './change-rows.ts';
 import { type GoldenRecord, goldenByIds, insertGoldenRows } from './golden.ts';
-import { followReplacements, markDeleted } from './source-deletes.ts';
-import { canonicalIdsFor, externalIdsFor, linkXrefs } from './xref.ts';
+import { redirectMergedMatches, settleKnown, settleReplacements } from './settle-page.ts';
+import { heldOnceReplaced, markDeleted } from './source-deletes.ts';
+import { canonicalIdsFor, linkXrefs } from './xref.ts';
 
 export interface IncomingRecord {
   externalId: string;
@@ -112,75 +113,6 @@ async function matchUnknown(
   return { matched, minted };
 }
 
-/** Merges chain (A into B, B into C): how far a page follows them before it gives up. */
-const MAX_MERGE_HOPS = 10;
-
-/** The live record that `id` was merged into (through a chain of merges), locked; undefined if none. */
-async function lockSurvivor(
-  db: Queryable,
-  id: string,
-  golden: Map<string, GoldenRecord>,
-): Promise<GoldenRecord | undefined> {
-  let record = golden.get(id);
-  for (let hops = 0; record?.mergedInto && hops < MAX_MERGE_HOPS; hops++) {
-    const next = record.mergedInto;
-    record = golden.get(next) ?? (await goldenByIds(db, [next], { lock: true })).get(next);
-    if (record) golden.set(record.id, record);
-  }
-  return record?.mergedInto ? undefined : record;
-}
-
-/**
- * A golden record matched before the transaction may have been merged away since (a steward
- * merged it while the page was prepared): the record joins the survivor instead, unless this
- * connection already holds an id there, in which case it gets a golden record of its own.
- */
-async function redirectMergedMatches(
-  db: Queryable,
-  page: PageWrite,
-  matched: Map<string, string>,
-  golden: Map<string, GoldenRecord>,
-): Promise<void> {
-  for (const [externalId, id] of matched) {
-    if (!golden.get(id)?.mergedInto) continue;
-    const survivor = await lockSurvivor(db, id, golden);
-    const held = survivor
-      ? await externalIdsFor(db, page.entity, page.connectionId, [survivor.id])
-      : new Map<string, string>();
-    if (!survivor || held.size > 0 || survivor.deleted) matched.delete(externalId);
-    else matched.set(externalId, survivor.id);
-  }
-}
-
-/**
- * The page read its xrefs before matching and locking: a steward's merge (or unmerge) committed in
- * between has moved some of them to another golden record. Once the locks are held the xrefs are
- * read again, and the records they now name are locked too, until nothing moves; the locks then
- * keep them where they are until the page commits.
- */
-async function settleKnown(
-  db: Queryable,
-  page: PageWrite,
-  known: Map<string, string>,
-  golden: Map<string, GoldenRecord>,
-): Promise<void> {
-  if (known.size === 0) return;
-  const asked = new Set(golden.keys());
-  for (let round = 0; round < MAX_MERGE_HOPS; round++) {
-    const now = await canonicalIdsFor(db, page.entity, page.connectionId, [...known.keys()]);
-    for (const [externalId, id] of now) known.set(externalId, id);
-    const moved = [...new Set(now.values())].filter((id) => !asked.has(id));
-    if (moved.length === 0) return;
-    for (const id of moved) asked.add(id);
-    for (const [id, record] of await goldenByIds(db, moved, { lock: true })) golden.set(id, record);
-  }
-  throw new HubError(
-    'transient',
-    'xrefs_moving',
-    `${page.entity} records of ${page.connectionId} kept moving between golden records (merges) while the page was written`,
-  );
-}
-
 /** A connection's source records hash into this many locks: few enough for the lock table. */
 const RECORD_LOCK_BUCKETS = 64;
 
@@ -202,15 +134,19 @@ async function lockSourceRecords(db: Queryable, page: PageWrite, externalIds: st
 /** Decides, per record, the new golden body and version without writing anything; under the lock. */
 async function planPage(db: Queryable, page: PageWrite, now: string): Promise<PlannedRow[]> {
   const externalIds = page.records.map((r) => r.externalId);
-  const known = await canonicalIdsFor(db, page.entity, page.connectionId, externalIds);
-  const unknown = page.records.filter((r) => !known.has(r.externalId));
+  const replacedIds = (page.replaced ?? []).map(({ externalId }) => externalId);
+  // Replaced ids are looked up, locked and settled with the page's own, before any link moves.
+  const held = await canonicalIdsFor(db, page.entity, page.connectionId, [...externalIds, ...replacedIds]);
+  const linked = heldOnceReplaced(page, held);
+  const unknown = page.records.filter((r) => !linked.has(r.externalId));
   // Taken before any golden record is locked, so that pages wait for it holding no row locks.
   if (unknown.length > 0 && page.match) await lockMinting(db, page.entity);
   const { matched, minted } = await matchUnknown(db, page, unknown);
   // Ids the matcher minted for this page's new records have no golden record to read or lock yet.
-  const ids = [...new Set([...known.values(), ...matched.values()])].filter((id) => !minted.has(id));
+  const ids = [...new Set([...held.values(), ...matched.values()])].filter((id) => !minted.has(id));
   const golden = await goldenByIds(db, ids, { lock: true });
-  await settleKnown(db, page, known, golden);
+  await settleKnown(db, page, held, golden);
+  const known = await settleReplacements(db, page, { held, golden, unknown });
   await redirectMergedMatches(db, page, matched, golden);
   const written = await lastWrittenBodies(db, page);
   const survive = await loadPageSurvivor(db, page, [...golden.keys()]);
@@ -304,13 +240,12 @@ function plannedUpdate(
 /**
  * Writes one page into master data: golden records, xref, source records, change log and outbox,
  * all through the caller's transaction so that they commit or vanish together. Replaced ids are
- * followed first, so that a new id of a record is written as that record.
+ * followed while planning, so that a new id of a record is written as that record.
  */
 export async function writeMasterData(tx: Queryable, page: PageWrite): Promise<WrittenRecord[]> {
   const now = new Date().toISOString();
   const replacing = (page.replaced ?? []).flatMap(({ externalId, by }) => [externalId, by]);
   await lockSourceRecords(tx, page, [...page.records.map((r) => r.externalId), ...replacing]);
-  await followReplacements(tx, page);
   const planned = await planPage(tx, page, now);
   const changed = planned.filter((row) => row.outcome === 'created' || row.outcome === 'updated');
 

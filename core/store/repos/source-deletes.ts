@@ -6,31 +6,61 @@ import { changedKeys } from '../hash.ts';
 import { appendChangeRows } from './change-rows.ts';
 import { type GoldenRecord, goldenByIds, insertGoldenRows } from './golden.ts';
 import type { PageWrite, WrittenRecord } from './master-data.ts';
-import { canonicalIdsFor, moveRecordIds } from './xref.ts';
+import { type IdMove, moveRecordIds } from './xref.ts';
 
 type Replacement = NonNullable<PageWrite['replaced']>[number];
 
 /**
- * The page's replaced ids, before its records are written: each record linked to an old id moves
- * to the new one (moveRecordIds, as for the hub's own amend), which the page then writes as that
- * record. A chain (X replaced by Y, Y by Z) moves a step at a time. A move that finds nothing to
- * move (the hub moved it already, or never held the old id) or the new id linked already does
- * nothing; the old id is then a delete (markDeleted), which finds nothing of a moved record.
+ * The page's replaced ids: each record linked to an old id moves to the new one (moveRecordIds, as
+ * for the hub's own amend), which the page then writes as that record. `held` is every old id's
+ * link, read once the records it names are locked (as a merge locks them before it moves links);
+ * only those links move, and `held` follows them. A chain (X replaced by Y, Y by Z) moves a step at
+ * a time. A move that finds nothing to move (the hub moved it already, or never held the old id) or
+ * the new id linked already does nothing; the old id is then a delete (markDeleted), which finds
+ * nothing of a moved record.
  */
-export async function followReplacements(tx: Queryable, page: PageWrite): Promise<void> {
+export async function followReplacements(
+  tx: Queryable,
+  page: PageWrite,
+  held: Map<string, string>,
+): Promise<void> {
   const scope = { entity: page.entity, connectionId: page.connectionId, stream: page.stream };
   for (const step of replacementSteps(page.replaced ?? [])) {
-    const held = await canonicalIdsFor(
-      tx,
-      page.entity,
-      page.connectionId,
-      step.map((replacement) => replacement.externalId),
+    const moves = movesOf(step, held);
+    const moved = await moveRecordIds(tx, scope, moves);
+    applyMoves(
+      held,
+      moves.filter((move) => moved.has(move.canonicalId)),
     );
-    const moves = step.flatMap(({ externalId, by }) => {
-      const canonicalId = held.get(externalId);
-      return canonicalId ? [{ canonicalId, fromExternalId: externalId, externalId: by }] : [];
-    });
-    await moveRecordIds(tx, scope, moves);
+  }
+}
+
+/**
+ * The ids linked once the page's replacements are followed, as far as `held` (the links read
+ * before the page locks anything) tells: a record whose id takes over a held old id's record is
+ * not a new record, and is not matched.
+ */
+export function heldOnceReplaced(page: PageWrite, held: Map<string, string>): Set<string> {
+  const after = new Map(held);
+  for (const step of replacementSteps(page.replaced ?? [])) applyMoves(after, movesOf(step, after));
+  return new Set(after.keys());
+}
+
+/** One step's moves: a held old id to a new id nothing holds (one move per new id). */
+function movesOf(step: Replacement[], held: Map<string, string>): IdMove[] {
+  const taken = new Set<string>();
+  return step.flatMap(({ externalId, by }) => {
+    const canonicalId = held.get(externalId);
+    if (!canonicalId || held.has(by) || taken.has(by)) return [];
+    taken.add(by);
+    return [{ canonicalId, fromExternalId: externalId, externalId: by }];
+  });
+}
+
+function applyMoves(held: Map<string, string>, moves: IdMove[]): void {
+  for (const move of moves) {
+    held.delete(move.fromExternalId);
+    held.set(move.externalId, move.canonicalId);
   }
 }
 
