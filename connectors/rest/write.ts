@@ -1,6 +1,6 @@
 import type { Method } from 'axios';
-import type { WriteError, WriteOp, WriteResult } from '../../core/connector/types.ts';
-import { HubError, toHubError } from '../../core/errors/index.ts';
+import type { WriteOp, WriteResult } from '../../core/connector/types.ts';
+import { HubError } from '../../core/errors/index.ts';
 import { writeEach } from '../shared/write-each.ts';
 import type { RestClient, RestResponse } from './client.ts';
 import type { RestStream, RestWriteSpec } from './config.ts';
