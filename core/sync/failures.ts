@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { HubError } from '../errors/index.ts';
+import { type HubError, toHubError } from '../errors/index.ts';
+import { logger } from '../log/logger.ts';
 import { syncFailures } from '../log/metrics.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
 import { containsPattern, jsonTextPattern } from '../store/like.ts';
+import { type Connection, type ConnectionsRepo, STATUS_MESSAGE_MAX } from '../store/repos/connections.ts';
 import { classifyFailure, type ErrorClass } from './error-class.ts';
 
 export type FailureState = 'open' | 'replayed' | 'resolved' | 'ignored';
@@ -140,6 +142,38 @@ export async function recordFailure(db: Queryable, failure: NewFailure): Promise
     ],
   );
   return rows[0]!.id;
+}
+
+/**
+ * Keeps a connection's status in step with what a call to its system showed of its credentials:
+ * refused (an error of the 'authentication' class) makes it needs_reauthorization with the error's
+ * message; a call that got through (no `error`) makes one that needed that, or was in error, active
+ * again. Other errors tell nothing, and a paused connection stays paused. `connection` is the
+ * caller's copy, often cached: when its status already says so, nothing is written, so calls to a
+ * working connection cost no query. Never throws: the status reports the call, it is not its outcome.
+ */
+export async function noteCredentials(
+  connections: ConnectionsRepo,
+  connection: Pick<Connection, 'id' | 'status' | 'statusMessage'>,
+  error?: unknown,
+): Promise<void> {
+  try {
+    if (error === undefined) {
+      if (connection.status === 'needs_reauthorization' || connection.status === 'error')
+        await connections.markWorking(connection.id);
+      return;
+    }
+    const refused = toHubError(error);
+    if (classifyFailure(refused) !== 'authentication' || connection.status === 'disabled') return;
+    const message = escapeUnstorable(refused.message).slice(0, STATUS_MESSAGE_MAX);
+    if (connection.status === 'needs_reauthorization' && connection.statusMessage === message) return;
+    await connections.markNeedsReauthorization(connection.id, message);
+  } catch (failure) {
+    logger.warn('could not update the status of a connection', {
+      connectionId: connection.id,
+      error: failure,
+    });
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { findStream } from '../connector/define.ts';
-import type { StreamSpec } from '../connector/types.ts';
+import type { StreamSpec, WriteResult } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
 import { writeLatency } from '../log/metrics.ts';
 import { applyMapping, describePendingRefs, type PendingRef } from '../mapping/index.ts';
@@ -18,7 +18,7 @@ import {
   dropClaims,
   releaseClaims,
 } from './create-claims.ts';
-import { type NewFailure, recordFailure, resolveFailuresWithoutWrite } from './failures.ts';
+import { type NewFailure, noteCredentials, recordFailure, resolveFailuresWithoutWrite } from './failures.ts';
 import { mappingFor } from './mapping-source.ts';
 import {
   batchRetryError,
@@ -217,7 +217,13 @@ async function writeBatch(
         ),
       ),
     { halfOpenAfterMs },
-  ).finally(timer);
+  )
+    .finally(timer)
+    .catch(async (error: unknown) => {
+      await noteCredentials(hub.store.connections, connection, error);
+      throw error;
+    });
+  await noteCredentials(hub.store.connections, connection, credentialsRefusedByAll(results));
   const { done, refused, retryable } = sortResults(planned, results);
   const staleCreates = done.filter(({ planned: item }) => claims.stale.has(item.record.id));
   if (staleCreates.length > 0)
@@ -254,6 +260,19 @@ async function writeBatch(
   noteRowsWritten(db, recorded.length);
   if (retryable.length > 0) throw batchRetryError(retryable, planned.length);
   return busy;
+}
+
+/**
+ * The first refusal, when the target refused every write of the batch for its credentials: that
+ * says what a refused call says. Any other answer got through (undefined).
+ */
+function credentialsRefusedByAll(results: WriteResult[]): HubError | undefined {
+  const refusals = results.flatMap((result) => (result.ok ? [] : [result.error]));
+  if (results.length === 0 || refusals.length < results.length) return undefined;
+  const first = refusals[0]!;
+  return refusals.every((error) => error.kind === 'auth')
+    ? new HubError('auth', first.code, first.message)
+    : undefined;
 }
 
 /**

@@ -21,7 +21,8 @@ import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
  * (`run-<connection>-<stream>-g<generation>`), so requests share the job the older hub queued for
  * their generation; it gets a lineage when its generation moves on.
  */
-const keyOf = (stream: string) => `run-request:${stream}`;
+const REQUEST_KEY_PREFIX = 'run-request:';
+const keyOf = (stream: string) => `${REQUEST_KEY_PREFIX}${stream}`;
 const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::float8`;
 const newLineage = () => randomBytes(6).toString('hex');
 /**
@@ -111,4 +112,19 @@ export async function rerunIfRequestedSince(
     [connectionId, keyOf(stream), takenAt, newLineage()],
   );
   if (rows[0]) await enqueueRun(hub, connectionId, stream, rows[0]);
+}
+
+/**
+ * Asks again for a run of every stream of the connection that webhooks have asked runs for, each
+ * read from its cursor: a resumed connection so serves the requests whose runs were refused while
+ * it was paused. Answers the streams.
+ */
+export async function requestRunsAgain(hub: Hub, connectionId: string): Promise<string[]> {
+  const { rows } = await hub.store.db.query<{ key: string }>(
+    'SELECT key FROM connection_state WHERE connection_id = $1 AND starts_with(key, $2) ORDER BY key',
+    [connectionId, REQUEST_KEY_PREFIX],
+  );
+  const streams = rows.map((row) => row.key.slice(REQUEST_KEY_PREFIX.length));
+  for (const stream of streams) await requestRun(hub, connectionId, stream);
+  return streams;
 }

@@ -6,9 +6,10 @@ import { syncRecords, syncRuns } from '../log/metrics.ts';
 import type { MatchCarry } from '../mdm/service/matcher.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
-import type { Connection } from '../store/repos/connections.ts';
+import { type Connection, connectionPaused } from '../store/repos/connections.ts';
 import { readCursor } from '../store/repos/sync-state.ts';
 import { contextFor } from './connector-context.ts';
+import { noteCredentials } from './failures.ts';
 import {
   addCounts,
   commitPage,
@@ -302,15 +303,27 @@ const leaseLost = (failure: unknown): failure is HubError =>
   isHubError(failure) && failure.code === STREAM_LEASE_LOST;
 
 /**
+ * What the run showed of the connection's credentials, kept in its status: refused, or working
+ * when it read its stream to the end. A run stopped early without an error shows neither.
+ */
+async function noteRunCredentials(hub: Hub, connection: Connection, run: RunState, failure: unknown) {
+  if (failure !== undefined) await noteCredentials(hub.store.connections, connection, failure);
+  else if (!run.stopped) await noteCredentials(hub.store.connections, connection);
+}
+
+/**
  * Reads pages from the stored cursor on; each page is mapped, validated and written with its
  * cursor in one transaction, so a crash resumes at the last committed page with no gap and no
  * duplicate. A quota or rate limit, or the request's signal, ends the run early and cleanly,
  * keeping the cursor. A run that lost its stream lease to another worker stops without
  * committing anything more and throws `stream_lease_lost`: the stream is no longer its own.
+ * A paused connection is not read: its run is refused (`connection_paused`) before it starts.
  */
 export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> {
   const { db } = hub.store;
   const stream = await inboundStreamFor(hub, request.connectionId, request.stream);
+  const { connection } = stream;
+  if (connection.status === 'disabled') throw connectionPaused(connection.id, connection.statusMessage);
   const streamName = stream.spec.name;
   const lease = await acquireStreamLease(db, request.connectionId, streamName, hub.env.HUB_STREAM_LEASE_MS);
   const stop = firstAbortOf([request.signal, lease.lost]);
@@ -341,10 +354,12 @@ export async function runSync(hub: Hub, request: SyncRequest): Promise<SyncRun> 
       await finishRun(db, id, { ...outcomeOf(failure, run.counts), counts: run.counts });
       throw failure;
     }
-    return await recordOutcome(hub, { ...request, stream: streamName }, run, tracker, {
+    const ended = await recordOutcome(hub, { ...request, stream: streamName }, run, tracker, {
       cursorBefore,
       failure,
     });
+    await noteRunCredentials(hub, connection, run, failure);
+    return ended;
   } finally {
     stop.dispose();
     await lease.release();

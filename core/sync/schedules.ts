@@ -62,7 +62,8 @@ export async function enqueueScheduledRun(
  * Every worker runs the same cron timers; each tick enqueues a job whose id names the stream and
  * the minute, so however many workers fire, the queue holds one run, and the stream lease keeps a
  * slow run from overlapping the next tick. A tick missed while no worker was up is not replayed:
- * the next tick reads from the stored cursor, so no change is lost, only picked up later.
+ * the next tick reads from the stored cursor, so no change is lost, only picked up later. So it is
+ * with a paused connection: its timers stop, and the first tick after its resume reads on from there.
  */
 export function startScheduler(hub: Hub, reloadMs = 10_000) {
   const tasks = new Map<string, { cron: string; task: ScheduledTask }>();
@@ -74,8 +75,14 @@ export function startScheduler(hub: Hub, reloadMs = 10_000) {
     });
   };
 
+  // A paused connection's timers stop with the next reload; a tick before it is refused by the run.
   const reload = async () => {
-    const wanted = (await listSchedules(hub.store.db)).filter((schedule) => schedule.enabled);
+    const [schedules, connections] = await Promise.all([
+      listSchedules(hub.store.db),
+      hub.store.connections.listSummaries(),
+    ]);
+    const paused = new Set(connections.filter((c) => c.status === 'disabled').map((c) => c.id));
+    const wanted = schedules.filter((schedule) => schedule.enabled && !paused.has(schedule.connectionId));
     const keys = new Set(wanted.map((s) => `${s.connectionId}/${s.stream}`));
     for (const [key, entry] of tasks) {
       if (!keys.has(key)) {

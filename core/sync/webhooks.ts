@@ -33,9 +33,10 @@ const CLOCK_MARGIN_MS = 5;
 
 /**
  * One drain job per connection and window instead of one per event: the job is named after its
- * window, so the events of a window after the first only find it there.
+ * window, so the events of a window after the first only find it there. A resumed connection asks
+ * for one to take up the events stored while it was paused.
  */
-async function requestDrain(hub: Hub, connectionId: string): Promise<void> {
+export async function requestDrain(hub: Hub, connectionId: string): Promise<void> {
   const windowEnd = (Math.floor(Date.now() / DRAIN_WINDOW_MS) + 1) * DRAIN_WINDOW_MS;
   // This process already queued the window's job: asking the queue again would only be refused.
   const requested = drainsRequested.get(hub);
@@ -106,9 +107,20 @@ export async function acceptWebhook(
   );
   const duplicates = storable.length - rows.length;
   // A redelivered event still waiting may have lost its drain job: it asks for one again.
-  if (rows.length > 0 || (duplicates > 0 && (await anyWaiting(hub.store.db, connectionId, storable))))
-    await requestDrain(hub, connectionId);
+  const waiting =
+    rows.length > 0 || (duplicates > 0 && (await anyWaiting(hub.store.db, connectionId, storable)));
+  if (waiting && !(await pausedNow(hub, connection))) await requestDrain(hub, connectionId);
   return { accepted: rows.length, duplicates, ...filed };
+}
+
+/**
+ * A paused connection's events are stored and wait, unprocessed, for its resume. The cached
+ * connection that says so may be a second old: a pause is confirmed by a fresh read, so events of
+ * a connection resumed meanwhile are not held back.
+ */
+async function pausedNow(hub: Hub, connection: Connection): Promise<boolean> {
+  if (connection.status !== 'disabled') return false;
+  return (await hub.store.connections.statusOf(connection.id))?.status === 'disabled';
 }
 
 async function anyWaiting(db: Queryable, connectionId: string, events: ChangeEvent[]): Promise<boolean> {
@@ -125,12 +137,14 @@ async function anyWaiting(db: Queryable, connectionId: string, events: ChangeEve
  * waiting. A stored event is processed only by a drain job, and the job can be lost where the
  * event is not: an in-process queue dies with its process, Redis may lose its keys, a process may
  * crash between storing the event and queuing the job. Workers sweep for such events as they start
- * and then periodically. Returns the number of connections whose events were waiting.
+ * and then periodically. Paused connections are left out: their events wait for the resume.
+ * Returns the number of connections whose events were waiting.
  */
 export async function requestDrainsOfWaitingEvents(hub: Hub, waitedMs = 0): Promise<number> {
   const { rows } = await hub.store.db.query<{ connection_id: string }>(
-    `SELECT DISTINCT connection_id FROM webhook_events
-     WHERE processed_at IS NULL AND event IS NOT NULL AND received_at <= now() - $1 * interval '1 millisecond'`,
+    `SELECT DISTINCT e.connection_id FROM webhook_events e JOIN connections c ON c.id = e.connection_id
+     WHERE e.processed_at IS NULL AND e.event IS NOT NULL AND c.status <> 'disabled'
+       AND e.received_at <= now() - $1 * interval '1 millisecond'`,
     [waitedMs],
   );
   for (const row of rows) await requestDrain(hub, row.connection_id);
@@ -210,7 +224,7 @@ const markProcessed = (tx: Queryable, connectionId: string, events: ChangeEvent[
 /**
  * Drains the connection's waiting events: those that carry their record go straight into master
  * data, a batch in one transaction that also marks its events processed; events without a record
- * trigger an incremental run of their stream.
+ * trigger an incremental run of their stream. A paused connection's events keep waiting.
  */
 export async function drainWebhookEvents(
   hub: Hub,
@@ -219,7 +233,7 @@ export async function drainWebhookEvents(
 ): Promise<RunCounts> {
   const counts = emptyCounts();
   const connection = await connectionOrGone(hub, connectionId);
-  if (!connection) return counts;
+  if (!connection || (await pausedNow(hub, connection))) return counts;
   for (;;) {
     // Streams written by this batch: once it committed, their parked records and runs follow.
     const written: Array<{ stream: InboundStream; events: ChangeEvent[]; externalIds: string[] }> = [];

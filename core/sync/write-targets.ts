@@ -52,10 +52,13 @@ export async function enqueueWrites(
   await hub.queue.addBulk(writeQueueName(job.connectionId), jobs);
 }
 
-/** Every canonical change goes to each connection that pushes its entity, except the one it came from. */
+/**
+ * Every canonical change goes to each connection that pushes its entity, except the one it came
+ * from. A paused connection gets its changes too: they wait in its write queue, whose consumer is
+ * stopped while the pause lasts, and are written once it is resumed.
+ */
 export async function routeChangesToTargets(hub: Hub, changes: RecordChange[]): Promise<void> {
   for (const connection of await hub.store.connections.listCached()) {
-    if (connection.status === 'disabled') continue;
     for (const spec of pushStreams(hub, connection)) {
       const items = changes
         .filter((change) => change.entity === spec.entity && change.sourceSystem !== connection.id)

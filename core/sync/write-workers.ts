@@ -19,9 +19,9 @@ const consumerSettings = (connection: ConnectionSummary) =>
 /**
  * One write queue per target connection, consumed with that connection's rate limit and
  * concurrency. New connections, and connections whose rate limit or concurrency changed, get a
- * consumer within `refreshMs`; a deleted connection's consumer (on BullMQ a worker holding a Redis
- * connection) stops taking jobs within `refreshMs` in every process, whichever one served the
- * delete, and is closed once its jobs in flight have ended.
+ * consumer within `refreshMs`; a deleted or paused connection's consumer (on BullMQ a worker
+ * holding a Redis connection) stops taking jobs within `refreshMs` in every process, whichever one
+ * served the delete or the pause, and is closed once its jobs in flight have ended.
  */
 export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
   const consumers = new Map<string, { consumer: Consumer; settings: string }>();
@@ -76,9 +76,25 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
     );
   };
 
+  /**
+   * A paused connection has no consumer: its jobs wait in its queue, and the first refresh after
+   * the resume builds one again. Not awaited, as for a deleted connection: a write in flight to a
+   * system that hangs would hold up every other connection's refresh.
+   */
+  const stopWhilePaused = (connectionId: string) => {
+    if (!consumers.has(connectionId)) return;
+    closeConsumer(connectionId).catch((error: unknown) =>
+      logger.warn('could not stop the write worker of a paused connection', {
+        connection: connectionId,
+        error,
+      }),
+    );
+  };
+
   /** Settings a connection's consumer could not be built with: tried again once they change. */
   const refused = new Map<string, string>();
   const refreshOne = async (connection: ConnectionSummary) => {
+    if (connection.status === 'disabled') return stopWhilePaused(connection.id);
     const settings = consumerSettings(connection);
     const running = consumers.get(connection.id);
     if (running?.settings === settings || refused.get(connection.id) === settings) return;

@@ -58,6 +58,15 @@ describe('admin UI in a browser', () => {
     await card.waitFor();
     expect(await page.content()).not.toContain('whsec-e2e-secret-77');
 
+    // Paused with a reason (asked in a prompt), shown with the status, and resumed.
+    page.once('dialog', (dialog) => dialog.accept('ERP maintenance'));
+    await card.getByTestId('pause-crm-e2e').click();
+    await card.getByText('ERP maintenance').waitFor();
+    expect(await card.textContent()).toContain('disabled');
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await card.getByRole('button', { name: 'Pause' }).waitFor();
+    expect(await card.textContent()).not.toContain('ERP maintenance');
+
     memorySystem(systemName).put('customers', { id: 'N1', email: 'buyer@nameless.example' });
     await card
       .getByRole('row', { name: /customers/ })

@@ -131,8 +131,24 @@ export function ConnectionsPage({ me }: { me: Me }) {
     );
   };
   const runNow = async (id: string, stream: string) => {
-    await post(`/api/connections/${id}/streams/${stream}/sync`, {});
-    setMessage(`${id}/${stream}: ${t('runNow')} ✓`);
+    // A paused connection's run is refused (409): the answer says so.
+    await post(`/api/connections/${id}/streams/${stream}/sync`, {}).then(
+      () => setMessage(`${id}/${stream}: ${t('runNow')} ✓`),
+      (e: Error) => setMessage(e.message),
+    );
+  };
+  /** A paused connection has the status `disabled`; pausing asks why (cancel keeps it running). */
+  const togglePause = async (connection: Connection) => {
+    const pausing = connection.status !== 'disabled';
+    const reason = pausing ? window.prompt(t('pauseReason').replace('{id}', connection.id), '') : '';
+    if (reason === null) return;
+    const action = pausing ? 'pause' : 'resume';
+    const body = reason.trim() ? { reason: reason.trim() } : {};
+    await post(`/api/connections/${connection.id}/${action}`, body).then(
+      () => setMessage(`${connection.id}: ${t(pausing ? 'paused' : 'resumed')}`),
+      (e: Error) => setMessage(e.message),
+    );
+    connections.reload();
   };
   const setSchedule = async (id: string, stream: string, current?: Schedule) => {
     const cron = window.prompt(`${t('schedule')} ${id}/${stream} (cron)`, current?.cron ?? '*/15 * * * *');
@@ -237,6 +253,15 @@ export function ConnectionsPage({ me }: { me: Me }) {
                 {can(me, 'admin') && (
                   <button type="button" onClick={() => setForm({ editing: connection })}>
                     {t('edit')}
+                  </button>
+                )}
+                {can(me, 'admin') && (
+                  <button
+                    type="button"
+                    onClick={() => togglePause(connection)}
+                    data-testid={`pause-${connection.id}`}
+                  >
+                    {connection.status === 'disabled' ? t('resume') : t('pause')}
                   </button>
                 )}
                 <a href={`#/mappings?connection=${connection.id}`}>{t('mappings')}</a>

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   connectionBodySchema,
   connectionUpdateSchema,
+  pauseBodySchema,
   scheduleBodySchema,
   scheduleQuerySchema,
 } from '../routes/connections.ts';
@@ -88,8 +89,29 @@ export const configOperations: ApiOperation[] = [
     path: '/api/connections/:id/check',
     role: 'operator',
     tag: 'Connections',
-    summary: 'Test the connection with the connector’s check',
+    summary: 'Test the connection with the connector’s check; one that passes ends needs_reauthorization',
     response: checkResult,
+  },
+  {
+    method: 'post',
+    path: '/api/connections/:id/pause',
+    role: 'admin',
+    tag: 'Connections',
+    summary:
+      'Pause a connection (status disabled): no run starts; its writes and webhook events wait until it is resumed',
+    body: pauseBodySchema,
+    response: anyObject,
+    audit: 'connection.pause',
+  },
+  {
+    method: 'post',
+    path: '/api/connections/:id/resume',
+    role: 'admin',
+    tag: 'Connections',
+    summary:
+      'Resume a paused connection: its waiting writes and webhook events are taken up, webhook-requested streams run',
+    response: anyObject,
+    audit: 'connection.resume',
   },
   {
     method: 'get',

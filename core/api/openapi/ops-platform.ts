@@ -88,7 +88,7 @@ export const platformOperations: ApiOperation[] = [
     path: '/api/connections/:id/streams/:stream/sync',
     role: 'operator',
     tag: 'Sync runs',
-    summary: 'Queue a sync run of one stream now',
+    summary: 'Queue a sync run of one stream now (409 connection_paused while its connection is paused)',
     body: z.object({ full: z.boolean().default(false) }),
     response: anyObject,
     audit: 'sync.run_now',

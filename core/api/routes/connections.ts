@@ -6,9 +6,11 @@ import { logger } from '../../log/logger.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import { type ConnectionView, connectionOptionsSchema } from '../../store/repos/connections.ts';
 import { contextFor } from '../../sync/connector-context.ts';
+import { noteCredentials } from '../../sync/failures.ts';
+import { requestRunsAgain } from '../../sync/run-requests.ts';
 import { listSchedules, saveSchedule } from '../../sync/schedules.ts';
 import { SYNC_RUNS_QUEUE } from '../../sync/sync-jobs.ts';
-import { WEBHOOKS_QUEUE } from '../../sync/webhooks.ts';
+import { requestDrain, WEBHOOKS_QUEUE } from '../../sync/webhooks.ts';
 import { writeQueueName } from '../../sync/write-targets.ts';
 import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
 import {
@@ -33,6 +35,10 @@ export const connectionBodySchema = z.object({
   options: connectionOptionsSchema.default({}),
 });
 export const connectionUpdateSchema = connectionBodySchema.omit({ id: true, kind: true });
+export const pauseBodySchema = z.object({
+  /** Why, shown with the connection's status (an ERP's maintenance window). */
+  reason: z.string().trim().max(500).optional(),
+});
 export const scheduleBodySchema = z.object({ cron: z.string().min(1), enabled: z.boolean().default(true) });
 export const scheduleQuerySchema = z.object({ connection: z.string().optional() });
 
@@ -245,15 +251,36 @@ export function connectionRoutes(hub: Hub): Router {
     res.locals.auditDetails = { kind: view.kind, name: view.name, queuedJobs };
     res.json({ id: view.id, deleted: true });
   });
+  // A check that passes shows the credentials work; one that throws may show them refused. A
+  // failed check line says neither (its server may just be down): the status is left as it is.
   router.post('/connections/:id/check', async (req, res) => {
     const connection = await hub.store.connections.get(req.params.id);
     const connector = hub.connectors.find(connection.kind);
     const signal = AbortSignal.timeout(30_000);
     try {
-      res.json(await connector.check(contextFor(hub.store, connector, connection, signal)));
+      const result = await connector.check(contextFor(hub.store, connector, connection, signal));
+      if (result.ok) await noteCredentials(hub.store.connections, connection);
+      res.json(result);
     } catch (error) {
+      await noteCredentials(hub.store.connections, connection, error);
       res.json({ ok: false, checks: [{ name: 'check', ok: false, message: (error as Error).message }] });
     }
+  });
+  router.post('/connections/:id/pause', async (req, res) => {
+    const body = parseBody(pauseBodySchema, req);
+    const before = await viewOf(hub, req.params.id);
+    await hub.store.connections.setStatus(before.id, 'disabled', body.reason || undefined);
+    res.locals.auditDetails = { reason: body.reason ?? null, previousStatus: before.status };
+    res.json(await viewOf(hub, before.id));
+  });
+  // Also on a connection not paused: a resume whose take-up the queue failed can be asked again.
+  router.post('/connections/:id/resume', async (req, res) => {
+    const before = await viewOf(hub, req.params.id);
+    await hub.store.connections.resume(before.id);
+    await requestDrain(hub, before.id);
+    const runsRequested = await requestRunsAgain(hub, before.id);
+    res.locals.auditDetails = { previousStatus: before.status, runsRequested };
+    res.json(await viewOf(hub, before.id));
   });
   router.get('/schedules', async (req, res) => {
     const query = parseQuery(scheduleQuerySchema, req);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { HubError } from '../../errors/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
+import { connectionPaused } from '../../store/repos/connections.ts';
 import { abandonUnleasedRuns, getRun, listRuns } from '../../sync/runs.ts';
 import { SYNC_RUNS_QUEUE, type SyncRunJob } from '../../sync/sync-jobs.ts';
 import { paged, pageQuerySchema, parseBody, parseQuery, uuidParam } from '../validate.ts';
@@ -37,6 +38,9 @@ export function runRoutes(hub: Hub): Router {
   router.post('/connections/:id/streams/:stream/sync', async (req, res) => {
     const body = parseBody(z.object({ full: z.boolean().default(false) }), req);
     const connection = await connectionWithReadableStream(hub, req.params.id, req.params.stream);
+    // Read fresh, not from a cache: a run asked for right after a resume is not refused.
+    const current = await hub.store.connections.statusOf(connection.id);
+    if (current?.status === 'disabled') throw connectionPaused(connection.id, current.statusMessage);
     const job: SyncRunJob = {
       connectionId: connection.id,
       stream: req.params.stream,

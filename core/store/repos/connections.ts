@@ -48,6 +48,28 @@ export function checkedConnectionPart<S extends z.ZodType>(
   );
 }
 
+/**
+ * Where a connection stands: `active`; `needs_reauthorization` once its system refused the
+ * credentials, until a call gets through again or new secrets are saved; `disabled` while an admin
+ * has paused it (nothing is read from or written to it, and what arrives for it waits); `error`,
+ * which the hub does not set itself and ends as it ends needs_reauthorization.
+ */
+export type ConnectionStatus = 'active' | 'needs_reauthorization' | 'disabled' | 'error';
+
+/** Longer status messages are cut: a vendor's error page is no status line. */
+export const STATUS_MESSAGE_MAX = 1_000;
+
+/** A run asked for a paused connection: refused, naming the connection and why it was paused. */
+export function connectionPaused(id: string, reason: string | null): HubError {
+  const why = reason ? ` (${reason})` : '';
+  return new HubError(
+    'conflict',
+    'connection_paused',
+    `Connection "${id}" is paused${why}; resume it to run its streams`,
+    { details: { connectionId: id, reason } },
+  );
+}
+
 export interface Connection {
   id: string;
   kind: string;
@@ -170,6 +192,10 @@ async function refuseWhileSyncing(tx: Queryable, id: string): Promise<void> {
   );
 }
 
+/** The statuses a call that gets through, or new credentials, put back to active (never a pause). */
+const NEEDS_FIXING = `status IN ('needs_reauthorization', 'error')`;
+const BACK_TO_ACTIVE = `status = 'active', status_message = NULL, updated_at = now()`;
+
 /** Whether the sealed secrets stored differ from `secrets` (unreadable ones differ). */
 function secretsDiffer(box: SecretBox, stored: string | null, secrets: Record<string, unknown>): boolean {
   if (!stored) return Object.keys(secrets).length > 0;
@@ -214,7 +240,8 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
      * Creates or replaces a connection; the config is validated by its connector's schema first, and
      * the options the write queue is consumed with by connectionOptionsSchema. New secrets are a
      * re-authorization: the credentials the connector cached from the old ones (a session, a
-     * rotated refresh token) are dropped with the same commit.
+     * rotated refresh token) are dropped with the same commit, and a connection whose credentials
+     * were refused is active again: the next call tells whether the new ones work.
      */
     async save(
       input: {
@@ -250,8 +277,12 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
             JSON.stringify(input.options ?? {}),
           ],
         );
-        if (rows[0] && secretsDiffer(box, rows[0].secrets_encrypted, secrets))
+        if (rows[0] && secretsDiffer(box, rows[0].secrets_encrypted, secrets)) {
           await forgetCachedCredentials(tx, input.id);
+          await tx.query(`UPDATE connections SET ${BACK_TO_ACTIVE} WHERE id = $1 AND ${NEEDS_FIXING}`, [
+            input.id,
+          ]);
+        }
       });
       invalidate();
     },
@@ -310,15 +341,43 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
       }));
     },
 
-    async setStatus(
-      id: string,
-      status: 'active' | 'needs_reauthorization' | 'disabled' | 'error',
-      message?: string,
-    ) {
+    /** Sets the status as given: pausing a connection is setting it to `disabled`, with the reason. */
+    async setStatus(id: string, status: ConnectionStatus, message?: string) {
       await db.query(
         'UPDATE connections SET status = $2, status_message = $3, updated_at = now() WHERE id = $1',
         [id, status, message ?? null],
       );
+      invalidate();
+    },
+
+    /** The connection's status and its message, read fresh; undefined when there is no such connection. */
+    async statusOf(id: string): Promise<{ status: string; statusMessage: string | null } | undefined> {
+      const { rows } = await db.query<{ status: string; status_message: string | null }>(
+        'SELECT status, status_message FROM connections WHERE id = $1',
+        [id],
+      );
+      return rows[0] && { status: rows[0].status, statusMessage: rows[0].status_message };
+    },
+
+    /** Its system refused the credentials: needs_reauthorization with why. A paused connection stays paused. */
+    async markNeedsReauthorization(id: string, message: string) {
+      await db.query(
+        `UPDATE connections SET status = 'needs_reauthorization', status_message = $2, updated_at = now()
+         WHERE id = $1 AND status <> 'disabled'`,
+        [id, message.slice(0, STATUS_MESSAGE_MAX)],
+      );
+      invalidate();
+    },
+
+    /** A call got through: active again, from needs_reauthorization or error only (never from paused). */
+    async markWorking(id: string) {
+      await db.query(`UPDATE connections SET ${BACK_TO_ACTIVE} WHERE id = $1 AND ${NEEDS_FIXING}`, [id]);
+      invalidate();
+    },
+
+    /** Ends a pause: active again. A connection that is not paused is left as it is. */
+    async resume(id: string) {
+      await db.query(`UPDATE connections SET ${BACK_TO_ACTIVE} WHERE id = $1 AND status = 'disabled'`, [id]);
       invalidate();
     },
 

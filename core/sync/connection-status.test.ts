@@ -1,0 +1,169 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { canonicalIdOf } from '../../tests/integration/flow-fixture.ts';
+import { type StoreDriver, storeDrivers } from '../../tests/support/drivers.ts';
+import { memoryConnector, memorySystem } from '../../tests/support/memory-system.ts';
+import { eventually, startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
+import type { Connector } from '../connector/types.ts';
+import { HubError } from '../errors/index.ts';
+import { createMemoryQueue } from '../queue/memory-driver.ts';
+import type { Hub } from '../runtime/hub.ts';
+import { handleWriteJob } from './outbound.ts';
+import { requestRun, requestRunsAgain } from './run-requests.ts';
+import { runSync } from './run-sync.ts';
+import { SYNC_RUNS_QUEUE } from './sync-jobs.ts';
+
+// A connection whose system stops taking its credentials (a refresh token revoked, an API key
+// deleted) shows so in its status, with the system's words, and shows active again once a call
+// gets through. A paused connection stays paused whatever its calls meet, and is not read.
+
+const REFUSED = 'INVALID_SESSION_ID: Session expired or invalid';
+const refusal = () => new HubError('auth', 'http_401', REFUSED);
+/** What the system answers the next reads or writes with instead of records. */
+const faults: { read?: HubError; write?: HubError } = {};
+
+/** The memory connector, failing its reads or writes when told to. */
+const guarded: Connector<unknown> = {
+  ...(memoryConnector as Connector<unknown>),
+  async *read(ctx, stream, cursor) {
+    if (faults.read) throw faults.read;
+    yield* memoryConnector.read(ctx as never, stream, cursor);
+  },
+  async write(ctx, stream, ops) {
+    if (faults.write) throw faults.write;
+    return memoryConnector.write(ctx as never, stream, ops);
+  },
+};
+
+let test: TestHub | undefined;
+afterEach(async () => {
+  faults.read = undefined;
+  faults.write = undefined;
+  vi.restoreAllMocks();
+  await test?.stop();
+  test = undefined;
+});
+
+async function hubWith(driver: StoreDriver, workers = false): Promise<Hub> {
+  test = await startTestHub({
+    store: await driver.open(),
+    queue: createMemoryQueue(),
+    connectors: [guarded],
+    workers,
+  });
+  return test.hub;
+}
+
+async function connect(hub: Hub, id: string, options: Record<string, unknown> = {}) {
+  const system = memorySystem(`status-${id}-${Date.now()}-${Math.random()}`);
+  await hub.store.connections.save(
+    { id, kind: 'memory', name: id.toUpperCase(), config: { system: system.name }, options },
+    memoryConnector.configSchema,
+  );
+  return system;
+}
+
+const statusOf = async (hub: Hub, id: string) => {
+  const { status, statusMessage } = await hub.store.connections.get(id);
+  return { status, statusMessage };
+};
+
+describe.each(storeDrivers())('connection status on $name', (driver) => {
+  it('marks a connection whose run was refused its credentials, and active after a run that got through', async () => {
+    const hub = await hubWith(driver);
+    const crm = await connect(hub, 'crm');
+    crm.put('customers', { id: 'C1', name: 'Hengda Auto Parts' });
+    faults.read = refusal();
+    const refused = await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    expect(refused.status).toBe('failed');
+    expect(await statusOf(hub, 'crm')).toEqual({ status: 'needs_reauthorization', statusMessage: REFUSED });
+
+    faults.read = undefined;
+    expect((await runSync(hub, { connectionId: 'crm', stream: 'customers' })).status).toBe('succeeded');
+    expect(await statusOf(hub, 'crm')).toEqual({ status: 'active', statusMessage: null });
+  });
+
+  it('leaves the status alone when a run fails for another reason', async () => {
+    const hub = await hubWith(driver);
+    await connect(hub, 'crm');
+    await hub.store.connections.markNeedsReauthorization('crm', REFUSED);
+    faults.read = new HubError('transient', 'network_error', 'connect ECONNREFUSED');
+    expect((await runSync(hub, { connectionId: 'crm', stream: 'customers' })).status).toBe('failed');
+    expect(await statusOf(hub, 'crm')).toEqual({ status: 'needs_reauthorization', statusMessage: REFUSED });
+  });
+
+  it('marks a target whose write was refused its credentials, and active after a write that got through', async () => {
+    const hub = await hubWith(driver);
+    const crm = await connect(hub, 'crm');
+    const erp = await connect(hub, 'erp', { push: ['customers'] });
+    crm.put('customers', { id: 'C1', name: 'Hengda Auto Parts' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    const canonicalId = await canonicalIdOf(hub, 'customer', 'crm', 'C1');
+    const job = { connectionId: 'erp', stream: 'customers', items: [{ canonicalId, version: 1 }] };
+
+    faults.write = refusal();
+    await expect(handleWriteJob(hub, job)).rejects.toMatchObject({ kind: 'auth' });
+    expect(await statusOf(hub, 'erp')).toEqual({ status: 'needs_reauthorization', statusMessage: REFUSED });
+
+    faults.write = undefined;
+    await handleWriteJob(hub, job);
+    expect(erp.list('customers')).toHaveLength(1);
+    expect(await statusOf(hub, 'erp')).toEqual({ status: 'active', statusMessage: null });
+  });
+
+  it('writes no status while an active connection works', async () => {
+    const hub = await hubWith(driver);
+    const crm = await connect(hub, 'crm');
+    await connect(hub, 'erp', { push: ['customers'] });
+    for (let n = 1; n <= 3; n++) crm.put('customers', { id: `C${n}`, name: `Customer ${n}` });
+    const marked = vi.spyOn(hub.store.connections, 'markWorking');
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    for (let n = 1; n <= 3; n++) {
+      const canonicalId = await canonicalIdOf(hub, 'customer', 'crm', `C${n}`);
+      await handleWriteJob(hub, {
+        connectionId: 'erp',
+        stream: 'customers',
+        items: [{ canonicalId, version: 1 }],
+      });
+    }
+    expect(marked).not.toHaveBeenCalled();
+  });
+
+  it('does not read a paused connection, and keeps it paused when its credentials are refused', async () => {
+    const hub = await hubWith(driver);
+    await connect(hub, 'crm');
+    await hub.store.connections.setStatus('crm', 'disabled', 'ERP maintenance');
+    await expect(runSync(hub, { connectionId: 'crm', stream: 'customers' })).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'connection_paused',
+      message: expect.stringContaining('"crm" is paused (ERP maintenance)'),
+    });
+    const { rows } = await hub.store.db.query(`SELECT 1 FROM sync_runs WHERE connection_id = 'crm'`);
+    expect(rows).toHaveLength(0);
+    await hub.store.connections.markNeedsReauthorization('crm', REFUSED);
+    await hub.store.connections.markWorking('crm');
+    expect(await statusOf(hub, 'crm')).toEqual({ status: 'disabled', statusMessage: 'ERP maintenance' });
+  });
+
+  it('runs a stream whose webhook-requested run was refused during the pause once it is resumed', async () => {
+    const hub = await hubWith(driver, true);
+    const crm = await connect(hub, 'crm');
+    crm.put('customers', { id: 'C1', name: 'Hengda Auto Parts' });
+    await hub.store.connections.setStatus('crm', 'disabled', 'CRM migration');
+    await requestRun(hub, 'crm', 'customers');
+    await eventually(
+      async () => (await hub.queue.counts(SYNC_RUNS_QUEUE)).failed >= 1,
+      10_000,
+      'the refusal',
+    );
+
+    await hub.store.connections.resume('crm');
+    expect(await requestRunsAgain(hub, 'crm')).toEqual(['customers']);
+    const run = await eventually(async () => {
+      const { rows } = await hub.store.db.query<{ status: string }>(
+        `SELECT status FROM sync_runs WHERE connection_id = 'crm' AND stream = 'customers' AND status <> 'running'`,
+      );
+      return rows[0];
+    });
+    expect(run.status).toBe('succeeded');
+  });
+});
