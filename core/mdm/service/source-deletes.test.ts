@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectTwoSystems } from '../../../tests/integration/mdm-fixture.ts';
 import { openPostgresStore, type StoreDriver, storeDrivers } from '../../../tests/support/drivers.ts';
+import { lockWaiter } from '../../../tests/support/lock-waiter.ts';
 import { startTestHub, type TestHub } from '../../../tests/support/test-hub.ts';
 import { createMemoryQueue } from '../../queue/memory-driver.ts';
 import { changeLogOf, getGolden } from '../../store/repos/golden.ts';
@@ -72,24 +72,6 @@ describe.each(storeDrivers())('a source delete on $name', (driver) => {
   });
 });
 
-/** Waits until another session of this database waits for a lock. */
-async function lockWaiter(): Promise<void> {
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  try {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await admin.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-      );
-      if (rows[0]!.n > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error('the second delete never waited for the first');
-  } finally {
-    await admin.end();
-  }
-}
-
 describe.skipIf(!databaseUrl)('two connections deleting the two sources of one golden record at once', () => {
   const { db, heldByBoth, indexedKeys } = deletesOn(() => openPostgresStore(databaseUrl!));
 
@@ -111,7 +93,7 @@ describe.skipIf(!databaseUrl)('two connections deleting the two sources of one g
     });
     await wrote;
     const second = db().transaction((tx) => writeMasterData(tx, page('erp', 'E-1')));
-    await lockWaiter();
+    await lockWaiter(databaseUrl!, 'the second delete never waited for the first');
     release();
     await Promise.all([first, second]);
 

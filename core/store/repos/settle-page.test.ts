@@ -1,6 +1,6 @@
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../../tests/support/drivers.ts';
+import { lockWaiter } from '../../../tests/support/lock-waiter.ts';
 import { isHubError } from '../../errors/index.ts';
 import { mergeRecords } from '../../mdm/service/merge.ts';
 import { lockGolden } from '../../mdm/store/golden-rows.ts';
@@ -13,24 +13,6 @@ import { canonicalIdsFor, unlinkXrefs } from './xref.ts';
 const databaseUrl = process.env.DATABASE_URL;
 const original = 'SAL-ORD-2026-00001';
 const amendment = 'SAL-ORD-2026-00001-1';
-
-/** Waits until another session of this database waits for a lock. */
-async function lockWaiter(): Promise<void> {
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  try {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await admin.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-      );
-      if (rows[0]!.n > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error('the page never waited for the other transaction');
-  } finally {
-    await admin.end();
-  }
-}
 
 /**
  * A page whose source replaced an id (an ERPNext amendment) while a steward merges its record, or
@@ -92,7 +74,7 @@ describe.skipIf(!databaseUrl)('replaced ids settled with the golden records they
     });
     await ready;
     const written = page();
-    await lockWaiter();
+    await lockWaiter(databaseUrl!, 'the page never waited for the other transaction');
     release();
     return Promise.allSettled([other, written]);
   }
