@@ -7,6 +7,7 @@ import type { Connector } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
 import { createMemoryQueue } from '../queue/memory-driver.ts';
 import type { Hub } from '../runtime/hub.ts';
+import { checkConnection } from './connection-check.ts';
 import { handleWriteJob } from './outbound.ts';
 import { requestRun, requestRunsAgain } from './run-requests.ts';
 import { runSync } from './run-sync.ts';
@@ -19,7 +20,7 @@ import { SYNC_RUNS_QUEUE } from './sync-jobs.ts';
 const REFUSED = 'INVALID_SESSION_ID: Session expired or invalid';
 const refusal = () => new HubError('auth', 'http_401', REFUSED);
 /** What the system answers the next reads or writes with instead of records. */
-const faults: { read?: HubError; write?: HubError } = {};
+const faults: { read?: HubError; write?: HubError; check?: HubError } = {};
 
 /** The memory connector, failing its reads or writes when told to. */
 const guarded: Connector<unknown> = {
@@ -32,12 +33,17 @@ const guarded: Connector<unknown> = {
     if (faults.write) throw faults.write;
     return memoryConnector.write(ctx as never, stream, ops);
   },
+  async check(ctx) {
+    if (faults.check) throw faults.check;
+    return memoryConnector.check(ctx as never);
+  },
 };
 
 let test: TestHub | undefined;
 afterEach(async () => {
   faults.read = undefined;
   faults.write = undefined;
+  faults.check = undefined;
   vi.restoreAllMocks();
   await test?.stop();
   test = undefined;
@@ -79,6 +85,24 @@ describe.each(storeDrivers())('connection status on $name', (driver) => {
 
     faults.read = undefined;
     expect((await runSync(hub, { connectionId: 'crm', stream: 'customers' })).status).toBe('succeeded');
+    expect(await statusOf(hub, 'crm')).toEqual({ status: 'active', statusMessage: null });
+  });
+
+  it('marks a connection whose check was refused its credentials, and active after a check that passed', async () => {
+    const hub = await hubWith(driver);
+    await connect(hub, 'crm');
+    const check = async () =>
+      checkConnection(hub, await hub.store.connections.get('crm'), AbortSignal.timeout(5_000));
+    faults.check = refusal();
+    await expect(check()).rejects.toMatchObject({ kind: 'auth' });
+    expect(await statusOf(hub, 'crm')).toEqual({ status: 'needs_reauthorization', statusMessage: REFUSED });
+
+    faults.check = new HubError('transient', 'network_error', 'connect ECONNREFUSED');
+    await expect(check()).rejects.toMatchObject({ kind: 'transient' });
+    expect(await statusOf(hub, 'crm')).toEqual({ status: 'needs_reauthorization', statusMessage: REFUSED });
+
+    faults.check = undefined;
+    expect((await check()).ok).toBe(true);
     expect(await statusOf(hub, 'crm')).toEqual({ status: 'active', statusMessage: null });
   });
 

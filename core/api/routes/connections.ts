@@ -5,8 +5,7 @@ import { HubError } from '../../errors/index.ts';
 import { logger } from '../../log/logger.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import { type ConnectionView, connectionOptionsSchema } from '../../store/repos/connections.ts';
-import { contextFor } from '../../sync/connector-context.ts';
-import { noteCredentials } from '../../sync/failures.ts';
+import { checkConnection } from '../../sync/connection-check.ts';
 import { requestRunsAgain } from '../../sync/run-requests.ts';
 import { listSchedules, saveSchedule } from '../../sync/schedules.ts';
 import { SYNC_RUNS_QUEUE } from '../../sync/sync-jobs.ts';
@@ -251,18 +250,11 @@ export function connectionRoutes(hub: Hub): Router {
     res.locals.auditDetails = { kind: view.kind, name: view.name, queuedJobs };
     res.json({ id: view.id, deleted: true });
   });
-  // A check that passes shows the credentials work; one that throws may show them refused. A
-  // failed check line says neither (its server may just be down): the status is left as it is.
   router.post('/connections/:id/check', async (req, res) => {
     const connection = await hub.store.connections.get(req.params.id);
-    const connector = hub.connectors.find(connection.kind);
-    const signal = AbortSignal.timeout(30_000);
     try {
-      const result = await connector.check(contextFor(hub.store, connector, connection, signal));
-      if (result.ok) await noteCredentials(hub.store.connections, connection);
-      res.json(result);
+      res.json(await checkConnection(hub, connection, AbortSignal.timeout(30_000)));
     } catch (error) {
-      await noteCredentials(hub.store.connections, connection, error);
       res.json({ ok: false, checks: [{ name: 'check', ok: false, message: (error as Error).message }] });
     }
   });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadEnv } from '../../config/env.ts';
 import { openHub } from '../../runtime/hub.ts';
-import { contextFor } from '../../sync/connector-context.ts';
+import { checkConnection } from '../../sync/connection-check.ts';
 import { reported } from '../report-error.ts';
 
 export function registerConnectionCommands(program: Command): void {
@@ -23,17 +23,14 @@ export function registerConnectionCommands(program: Command): void {
   connections
     .command('check <id>')
     .description(
-      "Run the connector's check against the system; exit code 1 when a check fails, 2 for an unknown connection",
+      "Run the connector's check against the system (refused credentials mark the connection needs_reauthorization, a pass marks it active again); exit code 1 when a check fails, 2 for an unknown connection",
     )
     .action(
       reported('connections check', async (id: string) => {
         const hub = await openHub(loadEnv());
         try {
           const connection = await hub.store.connections.get(id);
-          const connector = hub.connectors.find(connection.kind);
-          const result = await connector.check(
-            contextFor(hub.store, connector, connection, AbortSignal.timeout(60_000)),
-          );
+          const result = await checkConnection(hub, connection, AbortSignal.timeout(60_000));
           for (const check of result.checks)
             process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.message}\n`);
           process.exitCode = result.ok ? 0 : 1;
