@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findFlow } from '../../core/flow/catalog.ts';
+import { replayFlowRun } from '../../core/flow/runner.ts';
 import { saveFlowSettings } from '../../core/flow/settings.ts';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
 import { listFailures } from '../../core/sync/failures.ts';
@@ -89,5 +90,31 @@ describe.each(storeDrivers())('replenishment: a red purchased item without a sup
     expect(await openFailures()).toEqual([]);
     const after = await listFailures(test.hub.store.db, { ids: [failure!.id] });
     expect(after.items[0]!.state).toBe('resolved');
+  });
+
+  it('replays a failed run without the item that left master data since its buffers were read', async () => {
+    const bolt = await canonicalIdOf(test.hub, 'item', 'erp', 'I-BOLT');
+    const supplierId = await canonicalIdOf(test.hub, 'supplier', 'erp', 'V-1');
+    await saveFlowSettings(test.hub.store.db, findFlow('replenishment'), {
+      settings: { defaultSupplierId: supplierId },
+    });
+    erp.faults.push({
+      status: 'reject',
+      when: () => true,
+      fieldPath: 'partner_id',
+      message: 'supplier on hold',
+    });
+    const failed = await runFlow(test.hub, 'replenishment');
+    expect(failed.status).toBe('failed');
+
+    // The bolts are deleted in the ERP before anyone replays the run: the recorded buffer status still names them.
+    erp.faults.length = 0;
+    await test.hub.store.db.query('UPDATE golden_records SET deleted = true WHERE id = $1', [bolt]);
+    const replayed = await replayFlowRun(test.hub, findFlow('replenishment'), failed.id);
+    expect(replayed.status).toBe('succeeded');
+    expect(erp.list('purchase_orders')).toEqual([]);
+    expect(replayed.steps.find((step) => step.step === 'create-orders')?.output).toMatchObject({
+      skipped: [{ entity: 'item', id: bolt, reason: expect.stringMatching(/no longer in master data/) }],
+    });
   });
 });

@@ -74,6 +74,7 @@ async function recordDraftPurchaseOrders(
 }
 
 const ORDER_STEP = 'create-orders';
+const GONE = 'no longer in master data (deleted, merged or unreadable) since its buffer was read';
 const NO_SUPPLIER = 'no supplier: no earlier purchase order and no defaultSupplierId';
 
 /** An item whose buffer asks for an order that the flow could not place: no supplier to order from. */
@@ -225,7 +226,12 @@ export const replenishment = defineFlow({
     const requisitions: Requisition[] = [];
     const unordered: Unordered[] = [];
     for (const need of needed) {
-      const item = byId.get(need.itemId)!;
+      const item = byId.get(need.itemId);
+      // A replay runs on the buffer status it recorded: the item may have been deleted or merged since.
+      if (!item) {
+        skipped.push({ entity: 'item', id: need.itemId, reason: GONE });
+        continue;
+      }
       const due = addDays(asOf, item.leadTimeDays ?? settings.defaultDltDays);
       if (item.type === 'manufactured') {
         const body = {
