@@ -1,10 +1,67 @@
+import { z } from 'zod';
 import type { CheckResult } from '../../core/connector/types.ts';
-import { toHubError } from '../../core/errors/index.ts';
+import { isHubError, toHubError } from '../../core/errors/index.ts';
 import type { HubspotClient } from './client.ts';
 import type { HubspotConfig } from './config.ts';
 import type { CrmObjectStream } from './streams/crm-object.ts';
 
 type Check = CheckResult['checks'][number];
+
+const propertiesSchema = z.object({
+  results: z.array(
+    z.looseObject({ name: z.string(), type: z.string(), hasUniqueValue: z.boolean().optional() }),
+  ),
+});
+type Property = z.infer<typeof propertiesSchema>['results'][number];
+
+/** The property type each TOC result is written as (see toHubspotValue); a result not named takes any. */
+const pushBackTypes: Partial<Record<keyof HubspotConfig['pushBack'], string>> = {
+  promiseDate: 'date',
+  throughputPerConstraintMinute: 'number',
+};
+
+/** What is wrong with the properties the hub writes to an object type; nothing when all is well. */
+function propertyProblems(config: HubspotConfig, stream: CrmObjectStream, properties: Property[]): string[] {
+  const byName = new Map(properties.map((property) => [property.name, property]));
+  const own = byName.get(config.idProperty);
+  const problems: string[] = [];
+  if (!own)
+    problems.push(`it has no property ${config.idProperty}, so the hub cannot upsert ${stream.objectType}`);
+  else if (own.hasUniqueValue !== true)
+    problems.push(`${config.idProperty} is not a unique property, so upserts on it are refused`);
+  if (stream.objectType !== 'deals') return problems;
+  for (const [result, name] of Object.entries(config.pushBack)) {
+    if (!name) continue;
+    const property = byName.get(name);
+    const wanted = pushBackTypes[result as keyof typeof pushBackTypes];
+    if (!property) problems.push(`it has no property ${name} for pushBack.${result}`);
+    else if (wanted && property.type !== wanted)
+      problems.push(`${name} (pushBack.${result}) is a ${property.type} property, not a ${wanted} one`);
+  }
+  return problems;
+}
+
+/** The properties check of one object type: the hub's id property and, on deals, the push-back ones. */
+async function checkProperties(config: HubspotConfig, client: HubspotClient, stream: CrmObjectStream) {
+  const { objectType } = stream;
+  let answer: unknown;
+  try {
+    answer = await client.send(
+      { method: 'GET', url: `/crm/v3/properties/${objectType}` },
+      `Read ${objectType} properties`,
+    );
+  } catch (error) {
+    // Reading definitions takes a scope of its own that syncing does not need: unchecked, not failed.
+    if (isHubError(error) && error.code === 'missing_scopes')
+      return `${objectType} properties not checked: the app may not read their definitions (a crm.schemas read scope)`;
+    throw error;
+  }
+  const problems = propertyProblems(config, stream, propertiesSchema.parse(answer).results);
+  if (problems.length > 0) throw new Error(`${objectType}: ${problems.join('; ')}`);
+  const pushed = objectType === 'deals' ? Object.values(config.pushBack).filter(Boolean) : [];
+  const also = pushed.length > 0 ? `, and ${pushed.join(', ')} take the TOC results` : '';
+  return `${objectType} are upserted on ${config.idProperty}${also}`;
+}
 
 async function attempt(name: string, run: () => Promise<string>): Promise<Check> {
   try {
@@ -14,7 +71,10 @@ async function attempt(name: string, run: () => Promise<string>): Promise<Check>
   }
 }
 
-/** Plain-language answers: does the token work, and can each object type be read. */
+/**
+ * Plain-language answers: does the token work, can each object type be read, and are the properties
+ * the hub writes there (its unique id property, the deal properties that take TOC results).
+ */
 export async function checkHubspot(
   config: HubspotConfig,
   client: HubspotClient,
@@ -39,6 +99,7 @@ export async function checkHubspot(
         );
         return `${stream.objectType} can be read`;
       }),
+      await attempt(`properties:${stream.spec.name}`, () => checkProperties(config, client, stream)),
     );
   }
   return { ok: checks.every((check) => check.ok), checks };

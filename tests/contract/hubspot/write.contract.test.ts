@@ -341,27 +341,96 @@ describe('HubSpot webhooks', () => {
 });
 
 describe('HubSpot check', () => {
+  const missingScopes = {
+    status: 'error',
+    message: "This app hasn't been granted all required scopes to make this call.",
+    correlationId: 'c-1',
+    category: 'MISSING_SCOPES',
+  };
+  /** A portal's deal properties as GET /crm/v3/properties/deals answers, the hub's own among them. */
+  const dealProperties = () =>
+    fixture('deal-properties') as { results: Array<{ name: string; type: string; hasUniqueValue: boolean }> };
+
   it('says what works and what does not, object by object', async () => {
     const ctx = makeContext(makeConfig());
     api().get('/account-info/v3/details').reply(200, fixture('account-details'));
     for (const type of ['companies', 'contacts', 'products']) {
       api().get(`/crm/v3/objects/${type}`).query({ limit: '1' }).reply(200, { results: [] });
+      api().get(`/crm/v3/properties/${type}`).reply(200, dealProperties());
     }
-    api().get('/crm/v3/objects/deals').query({ limit: '1' }).reply(403, {
-      status: 'error',
-      message: "This app hasn't been granted all required scopes to make this call.",
-      correlationId: 'c-1',
-      category: 'MISSING_SCOPES',
-    });
+    api().get('/crm/v3/objects/deals').query({ limit: '1' }).reply(403, missingScopes);
+    api().get('/crm/v3/properties/deals').reply(403, missingScopes);
     const result = await hubspot.check(ctx);
     expect(result.ok).toBe(false);
     expect(result.checks.map((check) => `${check.ok ? 'ok' : 'FAIL'} ${check.message}`)).toEqual([
       'ok Signed in to HubSpot account 62515 with the private app token',
       'ok companies can be read',
+      'ok companies are upserted on hub_id',
       'ok contacts can be read',
+      'ok contacts are upserted on hub_id',
       'ok products can be read',
+      'ok products are upserted on hub_id',
       "FAIL Read deals: HubSpot MISSING_SCOPES: This app hasn't been granted all required scopes to make this call.",
+      'ok deals properties not checked: the app may not read their definitions (a crm.schemas read scope)',
     ]);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('names a missing id property and push-back properties that are missing or of the wrong type', async () => {
+    const pushBack = {
+      promiseDate: 'promise_date',
+      bufferStatus: 'buffer_colour',
+      throughputPerConstraintMinute: 't_per_cm',
+    };
+    const ctx = makeContext(makeConfig({ pushBack }));
+    api().get('/account-info/v3/details').reply(200, fixture('account-details'));
+    for (const type of ['companies', 'contacts', 'products', 'deals'])
+      api().get(`/crm/v3/objects/${type}`).query({ limit: '1' }).reply(200, { results: [] });
+    const withoutId = dealProperties().results.filter((property) => property.name !== 'hub_id');
+    api().get('/crm/v3/properties/companies').reply(200, { results: withoutId });
+    const notUnique = dealProperties().results.map((property) => ({ ...property, hasUniqueValue: false }));
+    api().get('/crm/v3/properties/contacts').reply(200, { results: notUnique });
+    api().get('/crm/v3/properties/products').reply(200, dealProperties());
+    api().get('/crm/v3/properties/deals').reply(200, dealProperties());
+    const result = await hubspot.check(ctx);
+    expect(result.ok).toBe(false);
+    expect(result.checks.filter((check) => check.name.startsWith('properties:'))).toEqual([
+      {
+        name: 'properties:companies',
+        ok: false,
+        message: 'companies: it has no property hub_id, so the hub cannot upsert companies',
+      },
+      {
+        name: 'properties:contacts',
+        ok: false,
+        message: 'contacts: hub_id is not a unique property, so upserts on it are refused',
+      },
+      { name: 'properties:products', ok: true, message: 'products are upserted on hub_id' },
+      {
+        name: 'properties:deals',
+        ok: false,
+        message:
+          'deals: it has no property buffer_colour for pushBack.bufferStatus; t_per_cm (pushBack.throughputPerConstraintMinute) is a string property, not a number one',
+      },
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('says which deal properties take the TOC results when all are there', async () => {
+    const ctx = makeContext(
+      makeConfig({ pushBack: { promiseDate: 'promise_date', bufferStatus: 'buffer_status' } }),
+    );
+    api().get('/account-info/v3/details').reply(200, fixture('account-details'));
+    for (const type of ['companies', 'contacts', 'products', 'deals']) {
+      api().get(`/crm/v3/objects/${type}`).query({ limit: '1' }).reply(200, { results: [] });
+      api().get(`/crm/v3/properties/${type}`).reply(200, dealProperties());
+    }
+    const result = await hubspot.check(ctx);
+    expect(result.ok).toBe(true);
+    expect(result.checks.at(-1)).toEqual({
+      name: 'properties:deals',
+      ok: true,
+      message: 'deals are upserted on hub_id, and promise_date, buffer_status take the TOC results',
+    });
   });
 });
