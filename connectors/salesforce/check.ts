@@ -10,8 +10,53 @@ const versionsSchema = z.array(z.object({ version: z.string(), label: z.string()
 const describeSchema = z.looseObject({
   name: z.string(),
   queryable: z.boolean(),
-  fields: z.array(z.looseObject({ name: z.string(), externalId: z.boolean() })),
+  fields: z.array(
+    z.looseObject({
+      name: z.string(),
+      externalId: z.boolean(),
+      type: z.string().optional(),
+      updateable: z.boolean().optional(),
+    }),
+  ),
 });
+type DescribedField = z.infer<typeof describeSchema>['fields'][number];
+
+type TocResult = keyof SalesforceConfig['pushBack'];
+
+/** The field types each TOC result can be written to; a result not named takes any. */
+const pushBackTypes: Partial<Record<TocResult, string[]>> = {
+  promiseDate: ['date'],
+  throughputPerConstraintMinute: ['double', 'currency', 'percent', 'int'],
+};
+
+/** The TOC results the default outbound mappings put under `toc`, per sObject. */
+const pushedOn: Record<string, TocResult[]> = {
+  Opportunity: ['promiseDate', 'bufferStatus', 'throughputPerConstraintMinute'],
+  Order: ['promiseDate'],
+};
+
+/** The push-back fields of an sObject's TOC results, by result. */
+const pushBackOf = (config: SalesforceConfig, sobject: string) =>
+  (pushedOn[sobject] ?? []).flatMap((result) => {
+    const field = config.pushBack[result];
+    return field ? [[result, field] as const] : [];
+  });
+
+/** What is wrong with the fields that take an sObject's TOC results; nothing when all is well. */
+function pushBackProblems(config: SalesforceConfig, sobject: string, fields: DescribedField[]): string[] {
+  const byName = new Map(fields.map((field) => [field.name, field]));
+  const problems: string[] = [];
+  for (const [result, name] of pushBackOf(config, sobject)) {
+    const field = byName.get(name);
+    const wanted = pushBackTypes[result];
+    if (!field) problems.push(`${name} (pushBack.${result}) does not exist`);
+    else if (field.updateable === false)
+      problems.push(`${name} (pushBack.${result}) cannot be edited by this user`);
+    else if (wanted && field.type && !wanted.includes(field.type))
+      problems.push(`${name} (pushBack.${result}) is a ${field.type} field, not ${wanted.join(' or ')}`);
+  }
+  return problems;
+}
 
 type Check = CheckResult['checks'][number];
 
@@ -54,10 +99,14 @@ async function checkStream(
       message: `${stream.sobject} can be read, but ${config.externalIdField} ${problem}, so writes would fail`,
     };
   }
+  const upserted = `${stream.sobject} can be read and upserted on ${config.externalIdField}`;
+  const problems = pushBackProblems(config, stream.sobject, described.fields);
+  if (problems.length > 0) return { name, ok: false, message: `${upserted}, but ${problems.join('; ')}` };
+  const pushed = pushBackOf(config, stream.sobject).map(([, field]) => field);
   return {
     name,
     ok: true,
-    message: `${stream.sobject} can be read and upserted on ${config.externalIdField}`,
+    message: pushed.length > 0 ? `${upserted}; ${pushed.join(', ')} take the TOC results` : upserted,
   };
 }
 

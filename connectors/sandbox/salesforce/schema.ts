@@ -22,6 +22,26 @@ const system = ['Id', 'IsDeleted', 'SystemModstamp', 'CreatedDate', 'LastModifie
 export const externalIdField = 'Hub_Id__c';
 export const pushBackFields = ['Promise_Date__c', 'Buffer_Status__c', 'Throughput_per_Constraint_Minute__c'];
 
+/** Field types as describe answers them, for the fields whose type is not a string (lookups: reference). */
+const fieldTypes: Record<string, string> = {
+  Id: 'id',
+  IsDeleted: 'boolean',
+  SystemModstamp: 'datetime',
+  CreatedDate: 'datetime',
+  LastModifiedDate: 'datetime',
+  CloseDate: 'date',
+  EffectiveDate: 'date',
+  Promise_Date__c: 'date',
+  Amount: 'currency',
+  UnitPrice: 'currency',
+  Quantity: 'double',
+  Throughput_per_Constraint_Minute__c: 'double',
+};
+
+/** The type describe gives a field of an sObject. */
+export const fieldTypeOf = (type: Pick<SObjectType, 'lookups'>, field: string): string =>
+  type.lookups[field] ? 'reference' : (fieldTypes[field] ?? 'string');
+
 /** What the org adds to the fields the connector reads: requirements, lookups, custom fields. */
 const extras: Record<
   string,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RunningSandbox, sendJson, startHttpServer } from '../http.ts';
 import { createOrg, type RecordError, type SandboxOrg, SObjectRequestError, typeOf } from './org.ts';
-import { sobjectTypes } from './schema.ts';
+import { fieldTypeOf, sobjectTypes } from './schema.ts';
 import { runSoql } from './soql.ts';
 
 export interface SalesforceSandboxOptions {
@@ -223,7 +223,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions):
       name,
       externalId: name === org.externalIdField,
       idLookup: name === 'Id' || name === org.externalIdField,
-      type: name === 'Id' ? 'id' : 'string',
+      type: fieldTypeOf(type, name),
       updateable: name !== 'Id',
     }));
     sendJson(

@@ -240,4 +240,49 @@ describe('Salesforce check', () => {
     ]);
     expect(nock.pendingMocks()).toEqual([]);
   });
+
+  /** The org answers the Opportunity describe with its fixture, every other sObject's with `others`. */
+  function describeOrg(others: string) {
+    api().get('/services/data/').reply(200, fixture('versions'));
+    for (const sobject of ['Account', 'Contact', 'Product2', 'Order'])
+      api()
+        .get(`${data}/sobjects/${sobject}/describe`)
+        .reply(200, { ...(fixture(others) as object), name: sobject });
+    api().get(`${data}/sobjects/Opportunity/describe`).reply(200, fixture('describe-opportunity'));
+  }
+
+  it('names the push-back fields an Opportunity lacks, cannot edit or has of the wrong type', async () => {
+    const pushBack = {
+      promiseDate: 'Promise_Date__c',
+      bufferStatus: 'Buffer_Colour__c',
+      throughputPerConstraintMinute: 'Throughput_per_Constraint_Minute__c',
+    };
+    const ctx = await signedIn({ pushBack });
+    describeOrg('describe-account');
+    const result = await salesforce.check(ctx);
+    expect(result.ok).toBe(false);
+    expect(result.checks.find((check) => check.name === 'stream:opportunities')).toEqual({
+      name: 'stream:opportunities',
+      ok: false,
+      message:
+        'Opportunity can be read and upserted on Hub_Id__c, but Buffer_Colour__c (pushBack.bufferStatus) does not exist; Throughput_per_Constraint_Minute__c (pushBack.throughputPerConstraintMinute) is a string field, not double or currency or percent or int',
+    });
+    // An Order takes only the promise date, and Account's describe has no such field.
+    expect(result.checks.find((check) => check.name === 'stream:orders')).toMatchObject({
+      ok: false,
+      message:
+        'Order can be read and upserted on Hub_Id__c, but Promise_Date__c (pushBack.promiseDate) does not exist',
+    });
+    expect(result.checks.find((check) => check.name === 'stream:accounts')).toMatchObject({ ok: true });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('names a push-back field this user cannot edit', async () => {
+    const ctx = await signedIn({ pushBack: { promiseDate: 'Confirmed_Date__c' } });
+    describeOrg('describe-opportunity');
+    const result = await salesforce.check(ctx);
+    expect(result.checks.find((check) => check.name === 'stream:opportunities')?.message).toBe(
+      'Opportunity can be read and upserted on Hub_Id__c, but Confirmed_Date__c (pushBack.promiseDate) cannot be edited by this user',
+    );
+  });
 });

@@ -45,8 +45,16 @@ afterAll(() => sandbox.close());
 
 describe('the Salesforce connector against the Salesforce sandbox', () => {
   it('signs in with the refresh token and passes its own check', async () => {
-    const result = await salesforce.check(context());
+    const pushBack = {
+      promiseDate: 'Promise_Date__c',
+      bufferStatus: 'Buffer_Status__c',
+      throughputPerConstraintMinute: 'Throughput_per_Constraint_Minute__c',
+    };
+    const result = await salesforce.check(context({ pushBack }));
     expect(result.checks.filter((check) => !check.ok)).toEqual([]);
+    expect(result.checks.find((check) => check.name === 'stream:opportunities')?.message).toBe(
+      'Opportunity can be read and upserted on Hub_Id__c; Promise_Date__c, Buffer_Status__c, Throughput_per_Constraint_Minute__c take the TOC results',
+    );
     expect(result.checks.map((check) => check.name)).toContain('api_usage');
   });
 
