@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  pushBackProblems,
+  pushedFields,
+  type TocResult,
+  takesTocResults,
+} from '../../core/connector/push-back.ts';
 import type { CheckResult } from '../../core/connector/types.ts';
 import { isHubError, toHubError } from '../../core/errors/index.ts';
 import type { HubspotClient } from './client.ts';
@@ -9,16 +15,22 @@ type Check = CheckResult['checks'][number];
 
 const propertiesSchema = z.object({
   results: z.array(
-    z.looseObject({ name: z.string(), type: z.string(), hasUniqueValue: z.boolean().optional() }),
+    z.looseObject({
+      name: z.string(),
+      type: z.string(),
+      hasUniqueValue: z.boolean().optional(),
+      modificationMetadata: z.looseObject({ readOnlyValue: z.boolean().optional() }).optional(),
+    }),
   ),
 });
 type Property = z.infer<typeof propertiesSchema>['results'][number];
 
 /** The property type each TOC result is written as (see toHubspotValue); a result not named takes any. */
-const pushBackTypes: Partial<Record<keyof HubspotConfig['pushBack'], string>> = {
-  promiseDate: 'date',
-  throughputPerConstraintMinute: 'number',
+const pushBackTypes: Partial<Record<TocResult, string[]>> = {
+  promiseDate: ['date'],
+  throughputPerConstraintMinute: ['number'],
 };
+const dealResults: TocResult[] = ['promiseDate', 'bufferStatus', 'throughputPerConstraintMinute'];
 
 /** What is wrong with the properties the hub writes to an object type; nothing when all is well. */
 function propertyProblems(config: HubspotConfig, stream: CrmObjectStream, properties: Property[]): string[] {
@@ -29,17 +41,17 @@ function propertyProblems(config: HubspotConfig, stream: CrmObjectStream, proper
     problems.push(`it has no property ${config.idProperty}, so the hub cannot upsert ${stream.objectType}`);
   else if (own.hasUniqueValue !== true)
     problems.push(`${config.idProperty} is not a unique property, so upserts on it are refused`);
-  if (stream.objectType !== 'deals') return problems;
-  for (const [result, name] of Object.entries(config.pushBack)) {
-    if (!name) continue;
-    const property = byName.get(name);
-    const wanted = pushBackTypes[result as keyof typeof pushBackTypes];
-    if (!property) problems.push(`it has no property ${name} for pushBack.${result}`);
-    else if (wanted && property.type !== wanted)
-      problems.push(`${name} (pushBack.${result}) is a ${property.type} property, not a ${wanted} one`);
-  }
-  return problems;
+  const fields = new Map(
+    properties.map((property) => [
+      property.name,
+      { type: property.type, editable: property.modificationMetadata?.readOnlyValue !== true },
+    ]),
+  );
+  return [...problems, ...pushBackProblems(pushedOf(config, stream), fields, pushBackTypes, 'property')];
 }
+
+const pushedOf = (config: HubspotConfig, stream: CrmObjectStream) =>
+  stream.objectType === 'deals' ? pushedFields(config.pushBack, dealResults) : [];
 
 /** The properties check of one object type: the hub's id property and, on deals, the push-back ones. */
 async function checkProperties(config: HubspotConfig, client: HubspotClient, stream: CrmObjectStream) {
@@ -58,8 +70,8 @@ async function checkProperties(config: HubspotConfig, client: HubspotClient, str
   }
   const problems = propertyProblems(config, stream, propertiesSchema.parse(answer).results);
   if (problems.length > 0) throw new Error(`${objectType}: ${problems.join('; ')}`);
-  const pushed = objectType === 'deals' ? Object.values(config.pushBack).filter(Boolean) : [];
-  const also = pushed.length > 0 ? `, and ${pushed.join(', ')} take the TOC results` : '';
+  const pushed = pushedOf(config, stream).map(([, property]) => property);
+  const also = pushed.length > 0 ? `, and ${takesTocResults(pushed)}` : '';
   return `${objectType} are upserted on ${config.idProperty}${also}`;
 }
 

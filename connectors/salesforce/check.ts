@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  pushBackProblems,
+  pushedFields,
+  type TocResult,
+  takesTocResults,
+} from '../../core/connector/push-back.ts';
 import type { CheckResult, ConnectorContext } from '../../core/connector/types.ts';
 import { toHubError } from '../../core/errors/index.ts';
 import type { SessionSource } from './auth.ts';
@@ -19,9 +25,6 @@ const describeSchema = z.looseObject({
     }),
   ),
 });
-type DescribedField = z.infer<typeof describeSchema>['fields'][number];
-
-type TocResult = keyof SalesforceConfig['pushBack'];
 
 /** The field types each TOC result can be written to; a result not named takes any. */
 const pushBackTypes: Partial<Record<TocResult, string[]>> = {
@@ -34,29 +37,6 @@ const pushedOn: Record<string, TocResult[]> = {
   Opportunity: ['promiseDate', 'bufferStatus', 'throughputPerConstraintMinute'],
   Order: ['promiseDate'],
 };
-
-/** The push-back fields of an sObject's TOC results, by result. */
-const pushBackOf = (config: SalesforceConfig, sobject: string) =>
-  (pushedOn[sobject] ?? []).flatMap((result) => {
-    const field = config.pushBack[result];
-    return field ? [[result, field] as const] : [];
-  });
-
-/** What is wrong with the fields that take an sObject's TOC results; nothing when all is well. */
-function pushBackProblems(config: SalesforceConfig, sobject: string, fields: DescribedField[]): string[] {
-  const byName = new Map(fields.map((field) => [field.name, field]));
-  const problems: string[] = [];
-  for (const [result, name] of pushBackOf(config, sobject)) {
-    const field = byName.get(name);
-    const wanted = pushBackTypes[result];
-    if (!field) problems.push(`${name} (pushBack.${result}) does not exist`);
-    else if (field.updateable === false)
-      problems.push(`${name} (pushBack.${result}) cannot be edited by this user`);
-    else if (wanted && field.type && !wanted.includes(field.type))
-      problems.push(`${name} (pushBack.${result}) is a ${field.type} field, not ${wanted.join(' or ')}`);
-  }
-  return problems;
-}
 
 type Check = CheckResult['checks'][number];
 
@@ -100,14 +80,15 @@ async function checkStream(
     };
   }
   const upserted = `${stream.sobject} can be read and upserted on ${config.externalIdField}`;
-  const problems = pushBackProblems(config, stream.sobject, described.fields);
+  const pushed = pushedFields(config.pushBack, pushedOn[stream.sobject] ?? []);
+  const fields = new Map(
+    described.fields.map((field) => [field.name, { type: field.type, editable: field.updateable }]),
+  );
+  const problems = pushBackProblems(pushed, fields, pushBackTypes, 'field');
   if (problems.length > 0) return { name, ok: false, message: `${upserted}, but ${problems.join('; ')}` };
-  const pushed = pushBackOf(config, stream.sobject).map(([, field]) => field);
-  return {
-    name,
-    ok: true,
-    message: pushed.length > 0 ? `${upserted}; ${pushed.join(', ')} take the TOC results` : upserted,
-  };
+  const message =
+    pushed.length > 0 ? `${upserted}; ${takesTocResults(pushed.map(([, field]) => field))}` : upserted;
+  return { name, ok: true, message };
 }
 
 async function attempt(name: string, run: () => Promise<Check>): Promise<Check> {

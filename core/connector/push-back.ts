@@ -35,3 +35,48 @@ export function applyPushBack(
   }
   return fields;
 }
+
+/** A target field as the system describes it: its type, and whether the hub's user may write it. */
+export interface TargetField {
+  type?: string;
+  editable?: boolean;
+}
+
+/**
+ * What is wrong with the fields that take TOC results, for a connector's check: each one missing,
+ * read-only, or of a type the result cannot be written to (`types`: the accepted ones per result,
+ * any type for a result not named). `noun` is what the system calls them (field, property).
+ */
+export function pushBackProblems(
+  pushed: ReadonlyArray<readonly [TocResult, string]>,
+  fields: ReadonlyMap<string, TargetField>,
+  types: Partial<Record<TocResult, readonly string[]>>,
+  noun: string,
+): string[] {
+  const problems: string[] = [];
+  for (const [result, name] of pushed) {
+    const field = fields.get(name);
+    const wanted = types[result];
+    const which = `${name} (pushBack.${result})`;
+    if (!field) problems.push(`${which} does not exist`);
+    else if (field.editable === false) problems.push(`${which} cannot be edited by this user`);
+    else if (wanted && field.type && !wanted.includes(field.type))
+      problems.push(`${which} is a ${field.type} ${noun}, not ${wanted.join(' or ')}`);
+  }
+  return problems;
+}
+
+/** The configured push-back of `results`, as [result, field] pairs. */
+export function pushedFields(
+  pushBack: PushBackFields,
+  results: readonly TocResult[],
+): Array<[TocResult, string]> {
+  return results.flatMap((result) => {
+    const field = pushBack[result];
+    return field ? [[result, field] as [TocResult, string]] : [];
+  });
+}
+
+/** "X takes the TOC results" / "X, Y take the TOC results", for a check that passed. */
+export const takesTocResults = (fields: readonly string[]): string =>
+  `${fields.join(', ')} ${fields.length === 1 ? 'takes' : 'take'} the TOC results`;

@@ -391,7 +391,17 @@ describe('HubSpot check', () => {
     const notUnique = dealProperties().results.map((property) => ({ ...property, hasUniqueValue: false }));
     api().get('/crm/v3/properties/contacts').reply(200, { results: notUnique });
     api().get('/crm/v3/properties/products').reply(200, dealProperties());
-    api().get('/crm/v3/properties/deals').reply(200, dealProperties());
+    // promise_date turned into a calculated property: HubSpot keeps its value read-only.
+    const calculated = dealProperties().results.map((property) =>
+      property.name === 'promise_date'
+        ? {
+            ...property,
+            calculated: true,
+            modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: true },
+          }
+        : property,
+    );
+    api().get('/crm/v3/properties/deals').reply(200, { results: calculated });
     const result = await hubspot.check(ctx);
     expect(result.ok).toBe(false);
     expect(result.checks.filter((check) => check.name.startsWith('properties:'))).toEqual([
@@ -410,7 +420,7 @@ describe('HubSpot check', () => {
         name: 'properties:deals',
         ok: false,
         message:
-          'deals: it has no property buffer_colour for pushBack.bufferStatus; t_per_cm (pushBack.throughputPerConstraintMinute) is a string property, not a number one',
+          'deals: promise_date (pushBack.promiseDate) cannot be edited by this user; buffer_colour (pushBack.bufferStatus) does not exist; t_per_cm (pushBack.throughputPerConstraintMinute) is a string property, not number',
       },
     ]);
     expect(nock.pendingMocks()).toEqual([]);
