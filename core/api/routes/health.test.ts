@@ -42,4 +42,29 @@ describe('readiness', () => {
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('ready');
   });
+
+  it('leaves one unanswered check behind however many probes come during an outage', async () => {
+    let pings = 0;
+    let redisUp = false;
+    let answer!: (value: boolean) => void;
+    const queue = {
+      driver: 'bullmq' as const,
+      ping: () => {
+        pings++;
+        if (redisUp) return Promise.resolve(true);
+        return new Promise<boolean>((resolve) => {
+          answer = resolve;
+        });
+      },
+    };
+    const app = express().use(healthRoutes({ store: { db: answeringDb }, queue }, 50));
+    for (let probe = 0; probe < 3; probe++) expect((await request(app).get('/readyz')).status).toBe(503);
+    expect(pings).toBe(1);
+    // Redis is back: the queued PING answers, and the next probe asks again and is ready.
+    redisUp = true;
+    answer(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await request(app).get('/readyz')).status).toBe(200);
+    expect(pings).toBe(2);
+  });
 });

@@ -16,17 +16,33 @@ export interface HealthChecked {
  */
 export const READY_CHECK_MS = 2_000;
 
-async function answersWithin(check: () => Promise<unknown>, ms: number): Promise<boolean> {
+/**
+ * A dependency's check, run at most once at a time: while one is still unanswered (Redis down, its
+ * client queueing the PING until it is back), later probes wait on it instead of queueing another,
+ * so a long outage leaves one pending check behind, not one per probe.
+ */
+function singleFlight(check: () => Promise<unknown>): () => Promise<boolean> {
+  let pending: Promise<boolean> | undefined;
+  return () => {
+    pending ??= check()
+      .then(
+        (value) => value !== false,
+        () => false,
+      )
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
+  };
+}
+
+async function answersWithin(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);
   });
-  const answered = check().then(
-    (value) => value !== false,
-    () => false,
-  );
   try {
-    return await Promise.race([answered, timedOut]);
+    return await Promise.race([check(), timedOut]);
   } finally {
     clearTimeout(timer);
   }
@@ -37,10 +53,12 @@ export function healthRoutes(hub: HealthChecked, checkMs = READY_CHECK_MS): Rout
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const storeAnswers = singleFlight(() => hub.store.db.query('SELECT 1'));
+  const queueAnswers = singleFlight(() => hub.queue.ping());
   router.get('/readyz', async (_req, res) => {
     const [store, queue] = await Promise.all([
-      answersWithin(() => hub.store.db.query('SELECT 1'), checkMs),
-      answersWithin(() => hub.queue.ping(), checkMs),
+      answersWithin(storeAnswers, checkMs),
+      answersWithin(queueAnswers, checkMs),
     ]);
     const ready = store && queue;
     res.status(ready ? 200 : 503).json({
