@@ -190,4 +190,35 @@ describe.each(storeDrivers())('connection status on $name', (driver) => {
     });
     expect(run.status).toBe('succeeded');
   });
+
+  it('keeps a full resync an operator queued before the pause, and runs it, full, once resumed', async () => {
+    const hub = await hubWith(driver, true);
+    const crm = await connect(hub, 'crm');
+    crm.put('customers', { id: 'C1', name: 'Hengda Auto Parts' });
+    // Queued (workers busy, or the stream held), then the connection paused before a worker took it.
+    await hub.store.connections.setStatus('crm', 'disabled', 'ERP maintenance');
+    await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', {
+      connectionId: 'crm',
+      stream: 'customers',
+      full: true,
+      reason: 'api',
+    });
+    await eventually(
+      async () => (await hub.queue.counts(SYNC_RUNS_QUEUE)).failed >= 1,
+      10_000,
+      'the refusal',
+    );
+
+    await hub.store.connections.resume('crm');
+    expect(await requestRunsAgain(hub, 'crm')).toEqual(['customers']);
+    const run = await eventually(async () => {
+      const { rows } = await hub.store.db.query<{ status: string; mode: string }>(
+        `SELECT status, mode FROM sync_runs WHERE connection_id = 'crm' AND stream = 'customers' AND status <> 'running'`,
+      );
+      return rows[0];
+    });
+    expect(run).toEqual({ status: 'succeeded', mode: 'full' });
+    // Served: a later resume does not run it again.
+    expect(await requestRunsAgain(hub, 'crm')).toEqual([]);
+  });
 });

@@ -114,10 +114,50 @@ export async function rerunIfRequestedSince(
   if (rows[0]) await enqueueRun(hub, connectionId, stream, rows[0]);
 }
 
+const REFUSED_KEY_PREFIX = 'paused-run:';
+
 /**
- * Asks again for a run of every stream of the connection that webhooks have asked runs for, each
- * read from its cursor: a resumed connection so serves the requests whose runs were refused while
- * it was paused. Answers the streams.
+ * Keeps a run an operator or a replay asked for (a full resync, say) that was refused because its
+ * connection was paused by the time a worker took it: the resume queues it again. Several refused
+ * runs of a stream make one, a full one if any was full. Schedule ticks need no keeping (the next
+ * tick runs), nor webhook runs (their requests are kept already).
+ */
+export async function keepRunRefusedByPause(db: Queryable, job: SyncRunJob): Promise<void> {
+  await db.query(
+    `INSERT INTO connection_state (connection_id, key, value, updated_at)
+     VALUES ($1, $2, jsonb_build_object('full', $3::boolean, 'reason', $4::text), now())
+     ON CONFLICT (connection_id, key) DO UPDATE
+       SET value = jsonb_build_object('full', coalesce((connection_state.value->>'full')::boolean, false) OR $3,
+                                      'reason', $4::text),
+           updated_at = now()`,
+    [job.connectionId, `${REFUSED_KEY_PREFIX}${job.stream}`, job.full === true, job.reason ?? 'api'],
+  );
+}
+
+/** Queues again the runs kept by keepRunRefusedByPause, then forgets them; answers their streams. */
+async function requeueRefusedRuns(hub: Hub, connectionId: string): Promise<string[]> {
+  const { rows } = await hub.store.db.query<{ key: string; full: boolean | null; reason: string | null }>(
+    `SELECT key, (value->>'full')::boolean AS full, value->>'reason' AS reason FROM connection_state
+     WHERE connection_id = $1 AND starts_with(key, $2) ORDER BY key`,
+    [connectionId, REFUSED_KEY_PREFIX],
+  );
+  for (const row of rows) {
+    const stream = row.key.slice(REFUSED_KEY_PREFIX.length);
+    const job: SyncRunJob = { connectionId, stream, full: row.full === true, reason: row.reason ?? 'api' };
+    await hub.queue.add(SYNC_RUNS_QUEUE, 'sync', job);
+  }
+  // Only once queued: a queue that failed leaves them kept for the next resume request.
+  await hub.store.db.query(
+    'DELETE FROM connection_state WHERE connection_id = $1 AND key = ANY($2::text[])',
+    [connectionId, rows.map((row) => row.key)],
+  );
+  return rows.map((row) => row.key.slice(REFUSED_KEY_PREFIX.length));
+}
+
+/**
+ * Asks again for the runs refused while the connection was paused: every stream webhooks have
+ * asked runs for, read from its cursor, and the runs an operator or a replay asked for (kept by
+ * keepRunRefusedByPause, full ones full again). Answers the streams.
  */
 export async function requestRunsAgain(hub: Hub, connectionId: string): Promise<string[]> {
   const { rows } = await hub.store.db.query<{ key: string }>(
@@ -126,5 +166,6 @@ export async function requestRunsAgain(hub: Hub, connectionId: string): Promise<
   );
   const streams = rows.map((row) => row.key.slice(REQUEST_KEY_PREFIX.length));
   for (const stream of streams) await requestRun(hub, connectionId, stream);
-  return streams;
+  const refused = await requeueRefusedRuns(hub, connectionId);
+  return [...new Set([...streams, ...refused])].sort();
 }

@@ -5,9 +5,10 @@ import type { QueueJob } from '../queue/port.ts';
 import { RUN_INTERRUPTED, STREAM_BUSY } from '../queue/retry-policy.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { WorkerService } from '../runtime/worker.ts';
+import { CONNECTION_PAUSED } from '../store/repos/connections.ts';
 import { deliverChanges, subscribeToChanges } from './change-subscribers.ts';
 import { expireParked } from './parking.ts';
-import { retireRunRequestJob } from './run-requests.ts';
+import { keepRunRefusedByPause, retireRunRequestJob } from './run-requests.ts';
 import { endedByStop, runSync } from './run-sync.ts';
 import { abandonUnleasedRuns, type SyncRun } from './runs.ts';
 import { startScheduler } from './schedules.ts';
@@ -55,11 +56,16 @@ async function runSyncJob(hub: Hub, job: QueueJob<SyncRunJob>, shutdown: AbortSi
   throw new HubError('transient', RUN_INTERRUPTED, message, { retryAfterMs: INTERRUPTED_RETRY_MS });
 }
 
-/** A webhook's run job that failed for good gives up its generation: later webhooks get a job of their own. */
+/**
+ * A webhook's run job that failed for good gives up its generation: later webhooks get a job of
+ * their own. A run an operator or a replay asked for that a pause refused is kept for the resume.
+ */
 async function onSyncJobFailed(hub: Hub, job: QueueJob<SyncRunJob>, error: HubError): Promise<void> {
   logger.warn('sync run job failed', { ...job.data, jobId: job.id, error: error.message });
   if (job.data.reason === 'webhook')
     await retireRunRequestJob(hub.store.db, job.data.connectionId, job.data.stream);
+  else if (error.code === CONNECTION_PAUSED && !mayBeSkipped(job.data))
+    await keepRunRefusedByPause(hub.store.db, job.data);
 }
 
 /** The periodic housekeeping of a worker: parked records, abandoned runs, webhook events left waiting. */

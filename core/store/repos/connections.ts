@@ -59,12 +59,14 @@ export type ConnectionStatus = 'active' | 'needs_reauthorization' | 'disabled' |
 /** Longer status messages are cut: a vendor's error page is no status line. */
 export const STATUS_MESSAGE_MAX = 1_000;
 
+export const CONNECTION_PAUSED = 'connection_paused';
+
 /** A run asked for a paused connection: refused, naming the connection and why it was paused. */
 export function connectionPaused(id: string, reason: string | null): HubError {
   const why = reason ? ` (${reason})` : '';
   return new HubError(
     'conflict',
-    'connection_paused',
+    CONNECTION_PAUSED,
     `Connection "${id}" is paused${why}; resume it to run its streams`,
     { details: { connectionId: id, reason } },
   );
