@@ -106,6 +106,27 @@ describe.each(storeDrivers())('connection status on $name', (driver) => {
     expect(await statusOf(hub, 'crm')).toEqual({ status: 'active', statusMessage: null });
   });
 
+  it('leaves the status alone when the system denies one stream to credentials that work', async () => {
+    const hub = await hubWith(driver);
+    await connect(hub, 'crm');
+    const denials = [
+      new HubError('auth', 'http_403', 'HTTP 403 Forbidden'),
+      new HubError('auth', 'erpnext_permission_denied', 'PermissionError: Not permitted to read Customer'),
+      new HubError('auth', 'odoo_access_error', 'AccessError: You are not allowed to access res.partner'),
+      new HubError('auth', 'missing_scopes', "This app hasn't been granted all required scopes"),
+      new HubError(
+        'auth',
+        'insufficient_access',
+        'Salesforce INSUFFICIENT_ACCESS: insufficient access rights',
+      ),
+    ];
+    for (const denial of denials) {
+      faults.read = denial;
+      expect((await runSync(hub, { connectionId: 'crm', stream: 'customers' })).status).toBe('failed');
+      expect(await statusOf(hub, 'crm')).toEqual({ status: 'active', statusMessage: null });
+    }
+  });
+
   it('leaves the status alone when a run fails for another reason', async () => {
     const hub = await hubWith(driver);
     await connect(hub, 'crm');

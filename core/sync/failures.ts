@@ -145,9 +145,25 @@ export async function recordFailure(db: Queryable, failure: NewFailure): Promise
 }
 
 /**
+ * Refusals of the authentication class that say the credentials work but may not touch one object
+ * (HTTP 403, a missing scope, ERPNext's PermissionError, Odoo's AccessError, Salesforce's
+ * INSUFFICIENT_ACCESS): the failure of that stream or record, not of the connection. Counting them
+ * would flip the status on every run of the forbidden stream and back on the next one of another.
+ */
+const ACCESS_DENIED_CODES = new Set([
+  'http_403',
+  'forbidden',
+  'missing_scopes',
+  'erpnext_permission_denied',
+  'odoo_access_error',
+  'insufficient_access',
+  'insufficient_access_or_readonly',
+]);
+
+/**
  * Keeps a connection's status in step with what a call to its system showed of its credentials:
- * refused (an error of the 'authentication' class) makes it needs_reauthorization with the error's
- * message; a call that got through (no `error`) makes one that needed that, or was in error, active
+ * refused (an error of the 'authentication' class, other than access denied to one object) makes
+ * it needs_reauthorization with the error's message; a call that got through (no `error`) makes one that needed that, or was in error, active
  * again. Other errors tell nothing, and a paused connection stays paused. `connection` is the
  * caller's copy, often cached: when its status already says so, nothing is written, so calls to a
  * working connection cost no query. Never throws: the status reports the call, it is not its outcome.
@@ -164,7 +180,8 @@ export async function noteCredentials(
       return;
     }
     const refused = toHubError(error);
-    if (classifyFailure(refused) !== 'authentication' || connection.status === 'disabled') return;
+    if (classifyFailure(refused) !== 'authentication' || ACCESS_DENIED_CODES.has(refused.code)) return;
+    if (connection.status === 'disabled') return;
     const message = escapeUnstorable(refused.message).slice(0, STATUS_MESSAGE_MAX);
     if (connection.status === 'needs_reauthorization' && connection.statusMessage === message) return;
     await connections.markNeedsReauthorization(connection.id, message);
