@@ -144,8 +144,12 @@ export function ConnectionsPage({ me }: { me: Me }) {
     if (reason === null) return;
     const action = pausing ? 'pause' : 'resume';
     const body = reason.trim() ? { reason: reason.trim() } : {};
-    await post(`/api/connections/${connection.id}/${action}`, body).then(
-      () => setMessage(`${connection.id}: ${t(pausing ? 'paused' : 'resumed')}`),
+    await post<{ takeUpFailed?: string }>(`/api/connections/${connection.id}/${action}`, body).then(
+      // Resumed, but what waited could not be queued: the answer says why and to resume again.
+      (answer) =>
+        setMessage(
+          `${connection.id}: ${t(pausing ? 'paused' : 'resumed')}${answer.takeUpFailed ? ` (${answer.takeUpFailed})` : ''}`,
+        ),
       (e: Error) => setMessage(e.message),
     );
     connections.reload();

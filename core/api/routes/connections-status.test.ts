@@ -6,6 +6,7 @@ import { canonicalIdOf } from '../../../tests/integration/flow-fixture.ts';
 import { queueDrivers, storeDrivers } from '../../../tests/support/drivers.ts';
 import { memoryConnector, memorySystem } from '../../../tests/support/memory-system.ts';
 import { eventually, hubDriverPairs } from '../../../tests/support/test-hub.ts';
+import { HubError } from '../../errors/index.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import { startWorkers } from '../../runtime/worker.ts';
 import { runSync } from '../../sync/run-sync.ts';
@@ -116,6 +117,37 @@ describe.each(storeDrivers())('pausing and resuming a connection on $name', (sto
         details: expect.objectContaining({ previousStatus: 'disabled' }),
       },
     ]);
+  });
+
+  it('answers and audits a resume whose waiting work the queue could not take, naming what failed', async () => {
+    fixture = await startApiFixture({ store, queue: queueDrivers()[0]! });
+    await api()
+      .post('/api/connections/crm/pause')
+      .set(as('admin'))
+      .send({ reason: 'ERP upgrade' })
+      .expect(200);
+    const { queue } = fixture.test.hub;
+    const add = queue.add.bind(queue);
+    queue.add = async () => {
+      throw new HubError('transient', 'redis_unavailable', 'connect ECONNREFUSED 127.0.0.1:6379');
+    };
+    const resumed = await api().post('/api/connections/crm/resume').set(as('admin')).send({});
+    queue.add = add;
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toMatchObject({
+      status: 'active',
+      takeUpFailed: expect.stringMatching(/ECONNREFUSED.*resume again/),
+    });
+    expect(await auditOf('connection.resume')).toEqual([
+      {
+        actor: 'admin@example.com',
+        target: 'crm',
+        details: expect.objectContaining({ previousStatus: 'disabled', takeUpFailed: expect.any(String) }),
+      },
+    ]);
+    // Asked again with the queue back: the waiting work is queued.
+    const again = await api().post('/api/connections/crm/resume').set(as('admin')).send({});
+    expect(again.body).toMatchObject({ status: 'active', runsRequested: [] });
   });
 
   it('ends needs_reauthorization on a check that passes and on new credentials, not on a rename', async () => {

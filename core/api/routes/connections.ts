@@ -266,13 +266,14 @@ export function connectionRoutes(hub: Hub): Router {
     res.json(await viewOf(hub, before.id));
   });
   // Also on a connection not paused: a resume whose take-up the queue failed can be asked again.
+  // The connection is active once resume() commits, whatever the queue does next: the answer and
+  // the audit entry say so, with what could not be queued (the sweep drains the waiting events).
   router.post('/connections/:id/resume', async (req, res) => {
     const before = await viewOf(hub, req.params.id);
     await hub.store.connections.resume(before.id);
-    await requestDrain(hub, before.id);
-    const runsRequested = await requestRunsAgain(hub, before.id);
-    res.locals.auditDetails = { previousStatus: before.status, runsRequested };
-    res.json(await viewOf(hub, before.id));
+    const takeUp = await takeUpAfterResume(hub, before.id);
+    res.locals.auditDetails = { previousStatus: before.status, ...takeUp };
+    res.json({ ...(await viewOf(hub, before.id)), ...takeUp });
   });
   router.get('/schedules', async (req, res) => {
     const query = parseQuery(scheduleQuerySchema, req);
@@ -295,4 +296,20 @@ export function connectionRoutes(hub: Hub): Router {
     res.json(schedule);
   });
   return router;
+}
+
+/** Queues what a resumed connection left waiting; a queue that fails is reported, not thrown. */
+async function takeUpAfterResume(
+  hub: Hub,
+  connectionId: string,
+): Promise<{ runsRequested: string[] } | { takeUpFailed: string }> {
+  try {
+    await requestDrain(hub, connectionId);
+    return { runsRequested: await requestRunsAgain(hub, connectionId) };
+  } catch (error) {
+    logger.warn('resumed connection: its waiting work could not be queued', { connectionId, error });
+    return {
+      takeUpFailed: `${(error as Error).message}; resume again to queue its waiting runs and webhook events`,
+    };
+  }
 }
