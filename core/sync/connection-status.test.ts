@@ -73,6 +73,19 @@ const statusOf = async (hub: Hub, id: string) => {
   return { status, statusMessage };
 };
 
+/** Waits for the paused connection's refusal of its queued run, resumes it, and answers the run it then gets. */
+async function runAfterRefusalAndResume(hub: Hub) {
+  await eventually(async () => (await hub.queue.counts(SYNC_RUNS_QUEUE)).failed >= 1, 10_000, 'the refusal');
+  await hub.store.connections.resume('crm');
+  expect(await requestRunsAgain(hub, 'crm')).toEqual(['customers']);
+  return eventually(async () => {
+    const { rows } = await hub.store.db.query<{ status: string; mode: string }>(
+      `SELECT status, mode FROM sync_runs WHERE connection_id = 'crm' AND stream = 'customers' AND status <> 'running'`,
+    );
+    return rows[0];
+  });
+}
+
 describe.each(storeDrivers())('connection status on $name', (driver) => {
   it('marks a connection whose run was refused its credentials, and active after a run that got through', async () => {
     const hub = await hubWith(driver);
@@ -125,6 +138,34 @@ describe.each(storeDrivers())('connection status on $name', (driver) => {
       expect((await runSync(hub, { connectionId: 'crm', stream: 'customers' })).status).toBe('failed');
       expect(await statusOf(hub, 'crm')).toEqual({ status: 'active', statusMessage: null });
     }
+  });
+
+  it('brings back needs_reauthorization after a pause, unless new secrets were saved meanwhile', async () => {
+    const hub = await hubWith(driver);
+    const crm = await connect(hub, 'crm');
+    const { connections } = hub.store;
+    await connections.markNeedsReauthorization('crm', REFUSED);
+    await connections.pause('crm', 'CRM maintenance');
+    await connections.pause('crm', 'CRM maintenance, longer');
+    expect(await statusOf(hub, 'crm')).toEqual({
+      status: 'disabled',
+      statusMessage: 'CRM maintenance, longer',
+    });
+    await connections.resume('crm');
+    expect(await statusOf(hub, 'crm')).toEqual({ status: 'needs_reauthorization', statusMessage: REFUSED });
+
+    await connections.pause('crm', 'CRM maintenance');
+    await connections.save(
+      {
+        id: 'crm',
+        kind: 'memory',
+        name: 'CRM',
+        config: { system: crm.name, webhookSecret: 'rotated-secret' },
+      },
+      memoryConnector.configSchema,
+    );
+    await connections.resume('crm');
+    expect(await statusOf(hub, 'crm')).toEqual({ status: 'active', statusMessage: null });
   });
 
   it('leaves the status alone when a run fails for another reason', async () => {
@@ -195,21 +236,7 @@ describe.each(storeDrivers())('connection status on $name', (driver) => {
     crm.put('customers', { id: 'C1', name: 'Hengda Auto Parts' });
     await hub.store.connections.setStatus('crm', 'disabled', 'CRM migration');
     await requestRun(hub, 'crm', 'customers');
-    await eventually(
-      async () => (await hub.queue.counts(SYNC_RUNS_QUEUE)).failed >= 1,
-      10_000,
-      'the refusal',
-    );
-
-    await hub.store.connections.resume('crm');
-    expect(await requestRunsAgain(hub, 'crm')).toEqual(['customers']);
-    const run = await eventually(async () => {
-      const { rows } = await hub.store.db.query<{ status: string }>(
-        `SELECT status FROM sync_runs WHERE connection_id = 'crm' AND stream = 'customers' AND status <> 'running'`,
-      );
-      return rows[0];
-    });
-    expect(run.status).toBe('succeeded');
+    expect(await runAfterRefusalAndResume(hub)).toMatchObject({ status: 'succeeded' });
   });
 
   it('keeps a full resync an operator queued before the pause, and runs it, full, once resumed', async () => {
@@ -224,21 +251,7 @@ describe.each(storeDrivers())('connection status on $name', (driver) => {
       full: true,
       reason: 'api',
     });
-    await eventually(
-      async () => (await hub.queue.counts(SYNC_RUNS_QUEUE)).failed >= 1,
-      10_000,
-      'the refusal',
-    );
-
-    await hub.store.connections.resume('crm');
-    expect(await requestRunsAgain(hub, 'crm')).toEqual(['customers']);
-    const run = await eventually(async () => {
-      const { rows } = await hub.store.db.query<{ status: string; mode: string }>(
-        `SELECT status, mode FROM sync_runs WHERE connection_id = 'crm' AND stream = 'customers' AND status <> 'running'`,
-      );
-      return rows[0];
-    });
-    expect(run).toEqual({ status: 'succeeded', mode: 'full' });
+    expect(await runAfterRefusalAndResume(hub)).toEqual({ status: 'succeeded', mode: 'full' });
     // Served: a later resume does not run it again.
     expect(await requestRunsAgain(hub, 'crm')).toEqual([]);
   });

@@ -261,7 +261,7 @@ export function connectionRoutes(hub: Hub): Router {
   router.post('/connections/:id/pause', async (req, res) => {
     const body = parseBody(pauseBodySchema, req);
     const before = await viewOf(hub, req.params.id);
-    await hub.store.connections.setStatus(before.id, 'disabled', body.reason || undefined);
+    await hub.store.connections.pause(before.id, body.reason || undefined);
     res.locals.auditDetails = { reason: body.reason ?? null, previousStatus: before.status };
     res.json(await viewOf(hub, before.id));
   });

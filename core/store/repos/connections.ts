@@ -197,6 +197,8 @@ async function refuseWhileSyncing(tx: Queryable, id: string): Promise<void> {
 /** The statuses a call that gets through, or new credentials, put back to active (never a pause). */
 const NEEDS_FIXING = `status IN ('needs_reauthorization', 'error')`;
 const BACK_TO_ACTIVE = `status = 'active', status_message = NULL, updated_at = now()`;
+/** connection_state key of the status a paused connection had before its pause. */
+const PAUSED_FROM = 'paused-from';
 
 /** Whether the sealed secrets stored differ from `secrets` (unreadable ones differ). */
 function secretsDiffer(box: SecretBox, stored: string | null, secrets: Record<string, unknown>): boolean {
@@ -282,6 +284,10 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
         if (rows[0] && secretsDiffer(box, rows[0].secrets_encrypted, secrets)) {
           await forgetCachedCredentials(tx, input.id);
           await tx.query(`UPDATE connections SET ${BACK_TO_ACTIVE} WHERE id = $1 AND ${NEEDS_FIXING}`, [
+            input.id,
+          ]);
+          // Paused meanwhile: the resume is not to bring back a refusal of the old secrets.
+          await tx.query(`DELETE FROM connection_state WHERE connection_id = $1 AND key = '${PAUSED_FROM}'`, [
             input.id,
           ]);
         }
@@ -377,9 +383,44 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
       invalidate();
     },
 
-    /** Ends a pause: active again. A connection that is not paused is left as it is. */
+    /**
+     * Pauses the connection (`disabled`, the reason as its message), keeping the status it had so
+     * the resume brings back a needs_reauthorization. Pausing a paused one changes only the reason.
+     */
+    async pause(id: string, reason?: string) {
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO connection_state (connection_id, key, value, updated_at)
+           SELECT id, '${PAUSED_FROM}', jsonb_build_object('status', status, 'message', status_message), now()
+           FROM connections WHERE id = $1 AND status <> 'disabled'
+           ON CONFLICT (connection_id, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+          [id],
+        );
+        await tx.query(
+          `UPDATE connections SET status = 'disabled', status_message = $2, updated_at = now() WHERE id = $1`,
+          [id, reason ?? null],
+        );
+      });
+      invalidate();
+    },
+
+    /**
+     * Ends a pause: active again, or needs_reauthorization again with its message when that was
+     * the status before the pause (only a call that gets through or new secrets end that). A
+     * connection that is not paused is left as it is.
+     */
     async resume(id: string) {
-      await db.query(`UPDATE connections SET ${BACK_TO_ACTIVE} WHERE id = $1 AND status = 'disabled'`, [id]);
+      await db.query(
+        `WITH prior AS (
+           DELETE FROM connection_state WHERE connection_id = $1 AND key = '${PAUSED_FROM}' RETURNING value),
+         refused AS (
+           SELECT value->>'message' AS message FROM prior WHERE value->>'status' = 'needs_reauthorization')
+         UPDATE connections SET
+           status = CASE WHEN EXISTS (SELECT 1 FROM refused) THEN 'needs_reauthorization' ELSE 'active' END,
+           status_message = (SELECT message FROM refused), updated_at = now()
+         WHERE id = $1 AND status = 'disabled'`,
+        [id],
+      );
       invalidate();
     },
 
