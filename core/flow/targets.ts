@@ -2,7 +2,7 @@ import { streamsOf } from '../connector/define.ts';
 import type { CanonicalEntity, StreamSpec } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
 import type { Hub } from '../runtime/hub.ts';
-import type { Connection } from '../store/repos/connections.ts';
+import { type Connection, connectionPaused } from '../store/repos/connections.ts';
 import { externalIdsFor } from '../store/repos/xref.ts';
 import { listFailures } from '../sync/failures.ts';
 import { handleWriteJob } from '../sync/outbound.ts';
@@ -20,9 +20,11 @@ function rolesOf(connection: Connection): string[] {
 
 /** The one active connection that plays `role` (connection option `role: 'erp'` or `roles: ['erp', 'scm']`). */
 export async function connectionForRole(hub: Hub, role: FlowRole): Promise<Connection> {
-  const playing = (await hub.store.connections.listCached()).filter(
-    (c) => c.status !== 'disabled' && rolesOf(c).includes(role),
-  );
+  const cast = (await hub.store.connections.listCached()).filter((c) => rolesOf(c).includes(role));
+  const playing = cast.filter((c) => c.status !== 'disabled');
+  // The role is set, on a connection an admin paused: say that, not that the role is missing.
+  const paused = cast.find((c) => c.status === 'disabled');
+  if (playing.length === 0 && paused) throw connectionPaused(paused.id, paused.statusMessage);
   if (playing.length === 0)
     throw new HubError(
       'config',
