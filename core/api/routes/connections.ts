@@ -4,6 +4,7 @@ import { secretPaths } from '../../connector/define.ts';
 import { HubError } from '../../errors/index.ts';
 import { logger } from '../../log/logger.ts';
 import type { Hub } from '../../runtime/hub.ts';
+import { getPath } from '../../store/repos/connection-model.ts';
 import { type ConnectionView, connectionOptionsSchema } from '../../store/repos/connections.ts';
 import { checkConnection } from '../../sync/connection-check.ts';
 import { requestRunsAgain } from '../../sync/run-requests.ts';
@@ -90,15 +91,6 @@ async function viewOf(hub: Hub, id: string): Promise<ConnectionView & { streams:
   if (!view) throw new HubError('not_found', 'connection_not_found', `No connection "${id}"`);
   const streams = streamsOfConnection(hub, await hub.store.connections.get(id)).map(describeStream);
   return { ...view, streams };
-}
-
-function getPath(target: Record<string, unknown>, path: string): unknown {
-  return path
-    .split('.')
-    .reduce<unknown>(
-      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
-      target,
-    );
 }
 
 /** A secret left out of an edit keeps its stored value: the form never has it to send back. */

@@ -90,7 +90,9 @@ export interface ConnectionView extends Omit<Connection, 'config'> {
 
 /** A connection without its config: what deciding on its workers needs, with no secret opened. */
 export type ConnectionSummary = Pick<Connection, 'id' | 'kind' | 'name' | 'options' | 'status' | 'updatedAt'>;
-function getPath(target: Record<string, unknown>, path: string): unknown {
+
+/** The value at a dotted path (`auth.token`), or undefined. */
+export function getPath(target: Record<string, unknown>, path: string): unknown {
   return path
     .split('.')
     .reduce<unknown>(
