@@ -62,10 +62,13 @@ describe('admin UI in a browser', () => {
     page.once('dialog', (dialog) => dialog.accept('ERP maintenance'));
     await card.getByTestId('pause-crm-e2e').click();
     await card.getByText('ERP maintenance').waitFor();
-    expect(await card.textContent()).toContain('disabled');
+    expect(await card.getByTestId('status-crm-e2e').textContent()).toBe('paused');
     await card.getByRole('button', { name: 'Resume' }).click();
     await card.getByRole('button', { name: 'Pause' }).waitFor();
     expect(await card.textContent()).not.toContain('ERP maintenance');
+    expect(await card.getByTestId('status-crm-e2e').textContent()).toBe('active');
+    await card.getByRole('button', { name: 'Test' }).click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('crm-e2e: Connection works');
 
     memorySystem(systemName).put('customers', { id: 'N1', email: 'buyer@nameless.example' });
     await card

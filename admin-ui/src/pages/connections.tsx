@@ -117,18 +117,32 @@ function ConnectionForm({
 
 export function ConnectionsPage({ me }: { me: Me }) {
   const t = useT();
+  /** The API's status words, as an operator reads them: a paused connection's status is `disabled`. */
+  const statusLabel = (status: string): string =>
+    ({
+      active: t('statusActive'),
+      disabled: t('paused'),
+      needs_reauthorization: t('statusNeedsReauthorization'),
+      error: t('statusError'),
+    })[status] ?? status;
   const connectors = useLoad(() => get<Page<Connector>>('/api/connectors'), []);
   const connections = useLoad(() => get<Page<Connection>>('/api/connections?limit=500'), [], 5000);
   const schedules = useLoad(() => get<Page<Schedule>>('/api/schedules'), []);
   const [form, setForm] = useState<{ editing?: Connection } | null>(null);
   const [message, setMessage] = useState<string>();
+  /** A check can end or start needs_reauthorization: the list is read again to show it. */
   const check = async (id: string) => {
-    const result = await post<{ ok: boolean; checks: Array<{ name: string; message: string }> }>(
+    setMessage(`${id}: ${t('checking')}`);
+    await post<{ ok: boolean; checks: Array<{ name: string; message: string }> }>(
       `/api/connections/${id}/check`,
+    ).then(
+      (result) =>
+        setMessage(
+          `${id}: ${result.ok ? t('checkOk') : t('checkFailed')} — ${result.checks.map((c) => `${c.name}: ${c.message}`).join('; ')}`,
+        ),
+      (e: Error) => setMessage(`${id}: ${t('checkFailed')} — ${e.message}`),
     );
-    setMessage(
-      `${id}: ${result.ok ? t('checkOk') : t('checkFailed')} — ${result.checks.map((c) => `${c.name}: ${c.message}`).join('; ')}`,
-    );
+    connections.reload();
   };
   const runNow = async (id: string, stream: string) => {
     // A paused connection's run is refused (409): the answer says so.
@@ -197,7 +211,10 @@ export function ConnectionsPage({ me }: { me: Me }) {
                 </small>
               </h3>
               <p>
-                <Badge tone={toneOf(connection.status)}>{connection.status}</Badge> {t('lastRun')}:{' '}
+                <Badge tone={toneOf(connection.status)} testId={`status-${connection.id}`}>
+                  {statusLabel(connection.status)}
+                </Badge>{' '}
+                {t('lastRun')}:{' '}
                 {connection.health.lastRun ? (
                   <Badge tone={toneOf(connection.health.lastRun.status)}>
                     {connection.health.lastRun.stream} {connection.health.lastRun.status}{' '}
