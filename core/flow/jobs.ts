@@ -44,14 +44,22 @@ export async function enqueueFlow(
   });
 }
 
-/** Queues the retry of a waiting run's wait; one job per wait and try, so queuing it again adds nothing. */
+/**
+ * Queues the retry of a waiting run's wait; one job per wait and try, so queuing it again adds
+ * nothing. `cause` names an early take-up of that try (`resumed`), a job beside the delayed one.
+ */
 export async function enqueueWaitRetry(
   hub: Hub,
   job: FlowJob & { waitRetry: WaitRetry },
   delayMs: number,
+  cause?: string,
 ): Promise<void> {
   const { runId, since, tries } = job.waitRetry;
-  await enqueueFlow(hub, job, { jobId: `flow-wait-${runId}-${Date.parse(since)}-${tries}`, delayMs });
+  const suffix = cause ? `-${cause}` : '';
+  await enqueueFlow(hub, job, {
+    jobId: `flow-wait-${runId}-${Date.parse(since)}-${tries}${suffix}`,
+    delayMs,
+  });
 }
 
 /** The wait a queued flow job names, checked: a malformed one fails the job for good, naming the job. */

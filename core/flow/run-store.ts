@@ -183,6 +183,20 @@ export async function parkRun(
   return rowCount > 0;
 }
 
+/** Runs whose step waits for the paused connection `connectionId` (see RunWait.pausedConnection). */
+export async function runsWaitingOnConnection(
+  db: Queryable,
+  connectionId: string,
+  limit: number,
+): Promise<FlowRunRecord[]> {
+  const { rows } = await db.query<FlowRunRecord>(
+    `SELECT ${runColumns} FROM flow_runs
+     WHERE status = 'waiting' AND context->'waiting'->>'pausedConnection' = $1 ORDER BY started_at LIMIT $2`,
+    [connectionId, limit],
+  );
+  return rows;
+}
+
 /** How long past its retry time a waiting run is left to its delayed job before the sweep queues it again. */
 export const WAITING_RUN_GRACE_MS = 60_000;
 

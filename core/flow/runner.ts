@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HubError, toHubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 import type { Hub } from '../runtime/hub.ts';
+import { CONNECTION_PAUSED } from '../store/repos/connection-model.ts';
 import { recordFailure, resolveFailuresFor } from '../sync/failures.ts';
 import { processOwner } from '../sync/stream-lock.ts';
 import type { Flow, FlowStep, RunInfo, TriggerEvent } from './define.ts';
@@ -27,7 +28,7 @@ import {
   type WaitMark,
 } from './run-store.ts';
 import { loadFlowSettings } from './settings.ts';
-import { decideWait, StepWaits } from './waits.ts';
+import { decideWait, PAUSED_CONNECTION_MAX_WAIT_MS, StepWaits } from './waits.ts';
 
 export interface FlowRunView extends FlowRunRecord {
   steps: FlowStepRecord[];
@@ -251,7 +252,11 @@ async function executeSteps(
       return undefined;
     }
     if (caught instanceof StepWaits) return waitRun(scope, current, caught);
-    return failRun(scope, current, toHubError(caught));
+    const error = toHubError(caught);
+    // A system an admin paused is not down: the step waits for its resume instead of failing.
+    if (error.code === CONNECTION_PAUSED)
+      return waitRun(scope, current, new StepWaits(error, PAUSED_CONNECTION_MAX_WAIT_MS));
+    return failRun(scope, current, error);
   }
 }
 

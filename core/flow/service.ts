@@ -10,8 +10,8 @@ import { getGolden, goldenByIds } from '../store/repos/golden.ts';
 import { type RecordChange, subscribeToChanges } from '../sync/change-subscribers.ts';
 import { findFlow, listFlows } from './catalog.ts';
 import type { Flow, TriggerEvent } from './define.ts';
-import { enqueueFlow, FLOWS_QUEUE, type FlowJob, parseWaitRetry } from './jobs.ts';
-import { expiredRuns } from './run-store.ts';
+import { enqueueFlow, enqueueWaitRetry, FLOWS_QUEUE, type FlowJob, parseWaitRetry } from './jobs.ts';
+import { expiredRuns, runsWaitingOnConnection } from './run-store.ts';
 import {
   attemptFlowRun,
   type FlowRunView,
@@ -94,6 +94,24 @@ export async function resumeExpiredRuns(hub: Hub): Promise<number> {
       { flow: run.flow, key: run.key!, trigger: run.trigger },
       { jobId: `flow-resume-${run.id}-${expiry}` },
     );
+  }
+  return runs.length;
+}
+
+/** Runs taken up per resume; more wait for their delayed retry (five minutes at most). */
+const RESUME_TAKE_UP_LIMIT = 1_000;
+
+/**
+ * Takes up at once the runs whose step waited for `connectionId` while it was paused, instead of
+ * leaving them to their backed-off retry. Each job claims its run only while it still waits on the
+ * same wait, so a run its delayed retry took meanwhile is not run twice. Answers how many were queued.
+ */
+export async function takeUpRunsWaitingOn(hub: Hub, connectionId: string): Promise<number> {
+  const runs = await runsWaitingOnConnection(hub.store.db, connectionId, RESUME_TAKE_UP_LIMIT);
+  for (const run of runs) {
+    const wait = parseWaitRetry({ ...(run.context.waiting as object), runId: run.id }, `resume-${run.id}`);
+    const job = { flow: run.flow, key: run.key ?? run.id, trigger: run.trigger, waitRetry: wait };
+    await enqueueWaitRetry(hub, job, 0, 'resumed');
   }
   return runs.length;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HubError } from '../errors/index.ts';
+import { CONNECTION_PAUSED } from '../store/repos/connection-model.ts';
 
 /** Thrown by a step's `waitFor`: the step waits for a record instead of failing. */
 export class StepWaits extends Error {
@@ -11,6 +12,12 @@ export class StepWaits extends Error {
     this.name = 'StepWaits';
   }
 }
+
+/**
+ * How long a step waits for a paused connection it needs (an ERP paused for a weekend's upgrade)
+ * before its run fails; resuming the connection takes the run up at once.
+ */
+export const PAUSED_CONNECTION_MAX_WAIT_MS = 7 * 24 * 3_600_000;
 
 /** The first retry of a waiting step comes after this long; each further one after twice as long. */
 export const FIRST_WAIT_RETRY_MS = 1_000;
@@ -29,6 +36,8 @@ const runWaitSchema = z.object({
   since: z.iso.datetime(),
   tries: z.number().int().positive(),
   retryAt: z.iso.datetime(),
+  /** The paused connection the step waits for: resuming it takes the run up at once. */
+  pausedConnection: z.string().optional(),
 });
 export type RunWait = z.infer<typeof runWaitSchema>;
 
@@ -84,6 +93,13 @@ export function decideWait(
       since: new Date(since).toISOString(),
       tries,
       retryAt: new Date(now + retryInMs).toISOString(),
+      ...pausedConnectionOf(missing),
     },
   };
+}
+
+/** `pausedConnection` for a wait on a paused connection (its error names the connection). */
+function pausedConnectionOf(missing: HubError): { pausedConnection?: string } {
+  const id = missing.details?.connectionId;
+  return missing.code === CONNECTION_PAUSED && typeof id === 'string' ? { pausedConnection: id } : {};
 }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { secretPaths } from '../../connector/define.ts';
 import { HubError } from '../../errors/index.ts';
+import { takeUpRunsWaitingOn } from '../../flow/service.ts';
 import { logger } from '../../log/logger.ts';
 import type { Hub } from '../../runtime/hub.ts';
 import { getPath } from '../../store/repos/connection-model.ts';
@@ -294,10 +295,11 @@ export function connectionRoutes(hub: Hub): Router {
 async function takeUpAfterResume(
   hub: Hub,
   connectionId: string,
-): Promise<{ runsRequested: string[] } | { takeUpFailed: string }> {
+): Promise<{ runsRequested: string[]; flowRunsTakenUp: number } | { takeUpFailed: string }> {
   try {
     await requestDrain(hub, connectionId);
-    return { runsRequested: await requestRunsAgain(hub, connectionId) };
+    const runsRequested = await requestRunsAgain(hub, connectionId);
+    return { runsRequested, flowRunsTakenUp: await takeUpRunsWaitingOn(hub, connectionId) };
   } catch (error) {
     logger.warn('resumed connection: its waiting work could not be queued', { connectionId, error });
     return {
