@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { streamsOf } from '../connector/define.ts';
 import type { StreamSpec } from '../connector/types.ts';
 import type { Hub } from '../runtime/hub.ts';
@@ -7,20 +8,29 @@ import type { RecordChange } from './change-subscribers.ts';
 
 export const writeQueueName = (connectionId: string) => `write.${connectionId}`;
 
-export interface WriteItem {
-  canonicalId: string;
-  version: number;
-}
+export const writeItemSchema = z.object({
+  canonicalId: z.string().min(1),
+  version: z.number().int().nonnegative(),
+});
+export type WriteItem = z.infer<typeof writeItemSchema>;
 
-export interface WriteJob {
-  connectionId: string;
-  stream: string;
-  items: WriteItem[];
+/** A write job as queued; the consumer checks it, so a malformed one fails naming its field. */
+export const writeJobSchema = z.object({
+  connectionId: z.string().min(1),
+  stream: z.string().min(1),
+  items: z.array(writeItemSchema),
   /** Set by replays and flows: write even if this version was written before. */
-  force?: boolean;
+  force: z.boolean().optional(),
   /** How often this batch was put off (creates another job was sending, references not there yet). */
-  deferrals?: number;
-}
+  deferrals: z.number().int().nonnegative().optional(),
+  /** When the batch's records first waited for references the target did not know (ms since epoch). */
+  pendingSince: z.number().optional(),
+  /** How long they have waited, counting a gap between two tries (a pause) as one short one. */
+  pendingWaitedMs: z.number().nonnegative().optional(),
+  /** When they were last tried (ms since epoch). */
+  pendingTriedAt: z.number().optional(),
+});
+export type WriteJob = z.infer<typeof writeJobSchema>;
 
 /** Streams a connection pushes canonical changes to: `options.push` lists them by name. */
 export function pushStreams(

@@ -9,7 +9,7 @@ import type { Hub } from '../runtime/hub.ts';
 import type { Store } from '../store/index.ts';
 import { resetCircuits } from './circuit.ts';
 import { runSync } from './run-sync.ts';
-import { enqueueWrites } from './write-targets.ts';
+import { enqueueWrites, writeQueueName } from './write-targets.ts';
 import { startWriteWorkers } from './write-workers.ts';
 
 // Options are checked when a connection is saved, but a row saved before that (or edited in the
@@ -114,6 +114,29 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       } finally {
         await writers.stop();
       }
+    });
+
+    it('fails a malformed write job naming the job and its field, filing no record failure', async () => {
+      run += 1;
+      logger.add(capture);
+      test = await startTestHub({ store: await store.open(), queue: queue.open() });
+      const { written } = await crmToErp(test.hub);
+      expect(await written()).toBe(true);
+      const malformed = {
+        connectionId: 'erp',
+        stream: 'customers',
+        items: [{ canonicalId: 'c-1', version: 'one' }],
+      };
+      await test.hub.queue.add(writeQueueName('erp'), 'write', malformed, { jobId: 'malformed-1' });
+      await eventually(
+        () => capture.lines.some((line) => line.includes('malformed write job failed')),
+        10_000,
+        'the malformed job to fail',
+      );
+      const failedLine = capture.lines.find((line) => line.includes('malformed write job failed'))!;
+      expect(failedLine).toContain('write job malformed-1: items.0.version');
+      const { rows } = await test.hub.store.db.query('SELECT 1 FROM failed_syncs');
+      expect(rows).toEqual([]);
     });
   },
 );

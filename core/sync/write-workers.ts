@@ -1,3 +1,4 @@
+import { parseOrThrow } from '../errors/validation.ts';
 import { logger } from '../log/logger.ts';
 import type { Consumer } from '../queue/port.ts';
 import type { Hub } from '../runtime/hub.ts';
@@ -10,7 +11,7 @@ import { releaseClaims } from './create-claims.ts';
 import { recordFailure } from './failures.ts';
 import { handleWriteJob } from './outbound.ts';
 import { itemsNotWritten } from './write-results.ts';
-import { type WriteJob, writeQueueName } from './write-targets.ts';
+import { type WriteJob, writeJobSchema, writeQueueName } from './write-targets.ts';
 
 /** The options a consumer is built with: when they change, the consumer is built again. */
 const consumerSettings = (connection: ConnectionSummary) =>
@@ -52,12 +53,22 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
     );
     return hub.queue.consume<WriteJob>(
       writeQueueName(connection.id),
-      (job) => handleWriteJob(hub, job.data, job.id),
+      (job) =>
+        handleWriteJob(
+          hub,
+          parseOrThrow(writeJobSchema, job.data, { what: 'write job', recordId: job.id }),
+          job.id,
+        ),
       {
         concurrency: concurrency ?? 2,
         limiter: rateLimit ? { max: rateLimit.max, durationMs: rateLimit.perMs } : undefined,
         onFailed: async (job, error) => {
           await releaseClaims(hub.store.db, job.id);
+          // A job whose data is not a write job names no record to file: the queue keeps it, failed.
+          if (!writeJobSchema.safeParse(job.data).success) {
+            logger.error('malformed write job failed', { jobId: job.id, error });
+            return;
+          }
           // Items this job (or a later one) did write are done: only the others failed. A replay
           // (forced) sends again what an earlier write may have recorded: none of it got through.
           const failed = job.data.force ? job.data.items : await itemsNotWritten(hub.store.db, job.data);
