@@ -13,7 +13,7 @@ import { mappingFor } from './mapping-source.ts';
 import { handleWriteJob } from './outbound.ts';
 import { replayFailure } from './replay.ts';
 import { inboundStreamFor, runSync } from './run-sync.ts';
-import { writeQueueName } from './write-targets.ts';
+import { type WriteJob, writeQueueName } from './write-targets.ts';
 
 // Outbound failures: a write that fails again after its failure was resolved, and a replay that
 // does not get through (or has nothing left to write), must each leave the admin a failure that
@@ -215,7 +215,8 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
 describe.each(storeDrivers())(
   'an outbound record whose reference never reached the target, on $name',
   (store) => {
-    it('is filed naming the field and the reference it waited for, with its mapping version and body', async () => {
+    /** A CRM contact of an account the ERP never got: its write to the ERP waits for the account. */
+    async function contactWaitingForItsAccount() {
       test = await startTestHub({
         store: await store.open(),
         queue: queueDrivers()[0]!.open(),
@@ -235,6 +236,11 @@ describe.each(storeDrivers())(
       const contactId = await canonicalIdOf(hub, 'contact', 'crm', 'P1');
       const customerId = await canonicalIdOf(hub, 'customer', 'crm', 'ACC-1');
 
+      return { hub, contactId, customerId };
+    }
+
+    it('is filed naming the field and the reference it waited for, with its mapping version and body', async () => {
+      const { hub, contactId, customerId } = await contactWaitingForItsAccount();
       // The ERP never got the customer, and the job has waited past its limit.
       const items = [{ canonicalId: contactId, version: await goldenVersionOf(hub, contactId) }];
       const pendingSince = Date.now() - 11 * 60_000;
@@ -259,6 +265,26 @@ describe.each(storeDrivers())(
       expect(failures[0]!.message).toBe(
         `contact ${contactId} was not written to erp: Referenced record not found after waiting 11 min: accountId → customer with canonical id "${customerId}"`,
       );
+    });
+
+    it('keeps waiting after a pause of the target: the time nobody consumed its queue is not counted', async () => {
+      const { hub, contactId } = await contactWaitingForItsAccount();
+      const items = [{ canonicalId: contactId, version: await goldenVersionOf(hub, contactId) }];
+      // Waited 5 min, then the ERP was paused for two hours: its next try comes after the resume.
+      const now = Date.now();
+      const pending = {
+        pendingSince: now - 125 * 60_000,
+        pendingWaitedMs: 5 * 60_000,
+        pendingTriedAt: now - 120 * 60_000,
+      };
+      await handleWriteJob(hub, { connectionId: 'erp', stream: 'contacts', items, ...pending }, 'job-2');
+
+      expect((await listFailures(hub.store.db, { connectionId: 'erp', state: 'open' })).items).toEqual([]);
+      const deferred: WriteJob[] = [];
+      await hub.queue.removeWaiting<WriteJob>(writeQueueName('erp'), (job) => deferred.push(job) > 0);
+      expect(deferred).toEqual([
+        expect.objectContaining({ items, pendingSince: pending.pendingSince, pendingWaitedMs: 6 * 60_000 }),
+      ]);
     });
   },
 );

@@ -49,6 +49,22 @@ export const outboundMappingInput = (
 /** How long an outbound record may wait for a referenced record to reach the target. */
 const PENDING_OUT_MAX_MS = 10 * 60_000;
 const PENDING_OUT_RETRY_MS = 2_000;
+/**
+ * A longer gap between two tries of a waiting batch means nobody consumed its queue meanwhile (the
+ * target paused, every worker stopped): the gap counts as this long, so a maintenance window does
+ * not use up the wait the batch gets once writing goes on.
+ */
+const PENDING_OUT_GAP_COUNTED_MS = 60_000;
+
+/** How long a batch's records have waited for their references, as of `now`. */
+export function pendingWaitedMs(job: WriteJob, now: number): number {
+  if (job.pendingSince === undefined) return 0;
+  // Queued by a hub that did not count tries: the time since the first wait, as it did.
+  if (job.pendingTriedAt === undefined) return now - job.pendingSince;
+  return (
+    (job.pendingWaitedMs ?? 0) + Math.min(Math.max(0, now - job.pendingTriedAt), PENDING_OUT_GAP_COUNTED_MS)
+  );
+}
 const BUSY_RETRY_MS = 1_000;
 
 async function alreadyWritten(db: Queryable, keys: string[]): Promise<Set<string>> {
@@ -76,7 +92,7 @@ export interface DirectWriteOptions {
  */
 export async function handleWriteJob(
   hub: Hub,
-  job: WriteJob & { pendingSince?: number },
+  job: WriteJob,
   queueJobId?: string,
   options: DirectWriteOptions = {},
 ): Promise<void> {
@@ -120,7 +136,7 @@ function createStillClaimed(job: WriteJob, canonicalIds: string[]): HubError {
 /** Writes a batch and answers the creates another job is sending (for a queued job, already deferred). */
 async function writeBatch(
   hub: Hub,
-  job: WriteJob & { pendingSince?: number },
+  job: WriteJob,
   claimant: { jobId: string; queued: boolean },
 ): Promise<WriteItem[]> {
   const { db } = hub.store;
@@ -329,12 +345,7 @@ async function deferBusy(hub: Hub, job: WriteJob, busy: WriteItem[]) {
  * inside one time bucket (a clock a little behind the host that queued it) would otherwise get
  * its own id, which the queue drops as a duplicate of the job still running, and the items with it.
  */
-async function deferLater(
-  hub: Hub,
-  job: WriteJob & { pendingSince?: number },
-  prefix: 'wb' | 'wp',
-  delayMs: number,
-) {
+async function deferLater(hub: Hub, job: WriteJob, prefix: 'wb' | 'wp', delayMs: number) {
   const retry = { ...job, deferrals: (job.deferrals ?? 0) + 1 };
   await hub.queue.add(writeQueueName(job.connectionId), 'write', retry, {
     delayMs,
@@ -354,21 +365,22 @@ interface WaitingRecord {
  */
 async function deferWaiting(
   hub: Hub,
-  job: WriteJob & { pendingSince?: number },
+  job: WriteJob,
   spec: StreamSpec,
   waiting: WaitingRecord[],
   mappingVersion: string,
 ) {
   if (waiting.length === 0) return;
-  const since = job.pendingSince ?? Date.now();
-  const waited = Date.now() - since;
+  const now = Date.now();
+  const waited = pendingWaitedMs(job, now);
   if (waited > PENDING_OUT_MAX_MS) {
     for (const item of waiting)
       await recordFailure(hub.store.db, neverReached(job, spec, item, { waited, mappingVersion }));
     return;
   }
   const items = waiting.map(({ record }) => ({ canonicalId: record.id, version: record.version }));
-  await deferLater(hub, { ...job, items, pendingSince: since }, 'wp', PENDING_OUT_RETRY_MS);
+  const pending = { pendingSince: job.pendingSince ?? now, pendingWaitedMs: waited, pendingTriedAt: now };
+  await deferLater(hub, { ...job, items, ...pending }, 'wp', PENDING_OUT_RETRY_MS);
 }
 
 function neverReached(

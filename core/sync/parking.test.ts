@@ -44,4 +44,28 @@ describe.each(storeDrivers())('parked records on $name', (store) => {
     });
     expect(items[0]!.mappingVersion).toMatch(/^default v1 \([0-9a-f]{12}\)$/);
   });
+
+  it('wait on through a pause of their connection: the pause does not count toward their limit', async () => {
+    const { hub } = test;
+    const { db } = hub.store;
+    const contacts = await inboundStreamFor(hub, 'crm', 'contacts');
+    await processInboundPage(contacts, { records: [{ id: 'P2', lastName: 'Wu', accountId: 'ACC-405' }] });
+    // Parked 50 min ago; the CRM was paused 40 min ago.
+    await db.query(`UPDATE pending_refs SET first_seen = now() - interval '50 minutes'`);
+    await hub.store.connections.pause('crm', 'CRM upgrade');
+    await db.query(
+      `UPDATE connection_state SET updated_at = now() - interval '40 minutes' WHERE key = 'paused-from'`,
+    );
+    const expire = (minutes: number) => db.transaction((tx) => expireParked(tx, minutes * 60_000));
+
+    expect(await expire(0)).toBe(0);
+    await hub.store.connections.resume('crm');
+    // 10 min of waiting counted, not 50.
+    expect(await expire(45)).toBe(0);
+    const { rows } = await db.query<{ waited_min: number }>(
+      `SELECT round(extract(epoch FROM now() - first_seen) / 60)::int AS waited_min FROM pending_refs`,
+    );
+    expect(rows).toEqual([{ waited_min: 10 }]);
+    expect(await expire(5)).toBe(1);
+  });
 });

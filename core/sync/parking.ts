@@ -120,7 +120,11 @@ export async function parkedNowResolvable(
   return rows.map((row) => ({ connectionId, stream, externalId: row.external_id, raw: row.raw }));
 }
 
-/** Records that waited longer than `maxWaitMs` go to failed_syncs as missing references. */
+/**
+ * Records that waited longer than `maxWaitMs` go to failed_syncs as missing references. A paused
+ * connection's records are left waiting: nothing of it is read that could link them, and its
+ * resume moves their wait on by the pause (so the pause is not counted).
+ */
 export async function expireParked(db: Queryable, maxWaitMs: number): Promise<number> {
   const { rows } = await db.query<{
     connection_id: string;
@@ -134,7 +138,9 @@ export async function expireParked(db: Queryable, maxWaitMs: number): Promise<nu
     `SELECT connection_id, stream, external_id, (array_agg(raw))[1] AS raw, min(first_seen) AS first_seen,
        (array_agg(mapping_version))[1] AS mapping_version,
        jsonb_agg(jsonb_build_object('entity', ref_entity, 'key', ref_key, 'fieldPath', field_path)) AS refs
-     FROM pending_refs GROUP BY connection_id, stream, external_id
+     FROM pending_refs
+     WHERE connection_id NOT IN (SELECT id FROM connections WHERE status = 'disabled')
+     GROUP BY connection_id, stream, external_id
      HAVING min(first_seen) < now() - $1 * interval '1 millisecond'`,
     [maxWaitMs],
   );

@@ -302,8 +302,17 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
      * connection that is not paused is left as it is.
      */
     async resume(id: string) {
-      await db.query(
-        `WITH prior AS (
+      await db.transaction(async (tx) => {
+        // Parked records wait for references its reads would bring: the pause does not count.
+        await tx.query(
+          `UPDATE pending_refs p SET first_seen = p.first_seen + (now() - GREATEST(p.first_seen, paused.updated_at))
+           FROM connection_state paused, connections c
+           WHERE paused.connection_id = $1 AND paused.key = '${PAUSED_FROM}' AND c.id = $1 AND c.status = 'disabled'
+             AND p.connection_id = $1`,
+          [id],
+        );
+        await tx.query(
+          `WITH prior AS (
            DELETE FROM connection_state WHERE connection_id = $1 AND key = '${PAUSED_FROM}' RETURNING value),
          refused AS (
            SELECT value->>'message' AS message FROM prior WHERE value->>'status' = 'needs_reauthorization')
@@ -311,8 +320,9 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
            status = CASE WHEN EXISTS (SELECT 1 FROM refused) THEN 'needs_reauthorization' ELSE 'active' END,
            status_message = (SELECT message FROM refused), updated_at = now()
          WHERE id = $1 AND status = 'disabled'`,
-        [id],
-      );
+          [id],
+        );
+      });
       invalidate();
     },
 
