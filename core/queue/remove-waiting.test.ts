@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Transport from 'winston-transport';
 import { queueDrivers } from '../../tests/support/drivers.ts';
+import { LogCapture } from '../../tests/support/log-capture.ts';
 import { HubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 import type { Consumer, QueueJob, QueuePort } from './port.ts';
@@ -13,27 +13,19 @@ interface Job {
   n: number;
 }
 
-class Capture extends Transport {
-  lines: Array<Record<string, unknown>> = [];
-  override log(info: Record<string, unknown>, done: () => void) {
-    this.lines.push(info);
-    done();
-  }
-}
-
 const ofConnection = (connectionId: string) => (data: Job) => data.connectionId === connectionId;
 
 describe.each(queueDrivers())('removing queued jobs: $name', (driver) => {
   let queue: QueuePort;
   const consumers: Consumer[] = [];
-  const capture = new Capture({ level: 'warn' });
+  const capture = new LogCapture({ level: 'warn' });
   beforeEach(() => {
     queue = driver.open();
     logger.add(capture);
   });
   afterEach(async () => {
     logger.remove(capture);
-    capture.lines = [];
+    capture.clear();
     await Promise.all(consumers.splice(0).map((consumer) => consumer.close()));
     await queue.close();
   });
@@ -114,7 +106,7 @@ describe.each(queueDrivers())('removing queued jobs: $name', (driver) => {
 
     expect(failed).toEqual([]);
     expect(await queue.counts('gone')).toMatchObject({ completed: 1, failed: 0 });
-    expect(capture.lines).toContainEqual(
+    expect(capture.entries).toContainEqual(
       expect.objectContaining({
         message: 'job dropped: its connection was deleted',
         queue: 'gone',

@@ -1,4 +1,5 @@
 import { HubError, isHubError } from '../errors/index.ts';
+import { parseOrThrow } from '../errors/validation.ts';
 import { logger } from '../log/logger.ts';
 import { CHANGES_QUEUE, type ChangeBatch } from '../queue/outbox-relay.ts';
 import type { QueueJob } from '../queue/port.ts';
@@ -13,8 +14,14 @@ import { endedByStop, runSync } from './run-sync.ts';
 import { abandonUnleasedRuns, type SyncRun } from './runs.ts';
 import { startScheduler } from './schedules.ts';
 import { leaseRenewalMs, STREAM_LEASE_LOST } from './stream-lock.ts';
-import { SYNC_RUNS_QUEUE, type SyncRunJob } from './sync-jobs.ts';
-import { drainWindow, requestDrainsOfWaitingEvents, WEBHOOKS_QUEUE, type WebhookJob } from './webhooks.ts';
+import { SYNC_RUNS_QUEUE, type SyncRunJob, syncRunJobSchema } from './sync-jobs.ts';
+import {
+  drainWindow,
+  requestDrainsOfWaitingEvents,
+  WEBHOOKS_QUEUE,
+  type WebhookJob,
+  webhookJobSchema,
+} from './webhooks.ts';
 import { routeChangesToTargets } from './write-targets.ts';
 import { startWriteWorkers } from './write-workers.ts';
 
@@ -42,7 +49,8 @@ const streamHeldElsewhere = (error: unknown): error is HubError =>
 async function runSyncJob(hub: Hub, job: QueueJob<SyncRunJob>, shutdown: AbortSignal): Promise<void> {
   let run: SyncRun;
   try {
-    run = await runSync(hub, { ...job.data, signal: shutdown });
+    const asked = parseOrThrow(syncRunJobSchema, job.data, { what: 'sync run job', recordId: job.id });
+    run = await runSync(hub, { ...asked, signal: shutdown });
   } catch (error) {
     if (!streamHeldElsewhere(error)) throw error;
     if (mayBeSkipped(job.data)) return;
@@ -98,9 +106,21 @@ export async function startSyncServices(hub: Hub): Promise<WorkerService> {
     },
   );
   // One drain at a time per process: a drain takes every waiting event, so more would only find none.
-  const webhooks = hub.queue.consume<WebhookJob>(WEBHOOKS_QUEUE, (job) => drainWindow(hub, job.data), {
-    concurrency: 1,
-  });
+  const webhooks = hub.queue.consume<WebhookJob>(
+    WEBHOOKS_QUEUE,
+    (job) =>
+      drainWindow(
+        hub,
+        parseOrThrow(webhookJobSchema, job.data, { what: 'webhook drain job', recordId: job.id }),
+      ),
+    {
+      concurrency: 1,
+      // Its events stay stored and waiting: the sweep queues another drain for them.
+      onFailed: async (job, error) => {
+        logger.warn('webhook drain job failed', { jobId: job.id, error: error.message });
+      },
+    },
+  );
   const writers = startWriteWorkers(hub);
   const scheduler = startScheduler(hub);
   await Promise.all([writers.ready, scheduler.ready]);

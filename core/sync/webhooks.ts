@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { findStream } from '../connector/define.ts';
 import type { ChangeEvent, Connector, WebhookRequest } from '../connector/types.ts';
 import { HubError, isHubError } from '../errors/index.ts';
@@ -20,11 +21,12 @@ import { emptyCounts, type RunCounts } from './runs.ts';
 
 export const WEBHOOKS_QUEUE = 'webhooks';
 
-export interface WebhookJob {
-  connectionId: string;
+export const webhookJobSchema = z.object({
+  connectionId: z.string().min(1),
   /** The end (epoch ms) of the window whose events this job drains. */
-  windowEnd?: number;
-}
+  windowEnd: z.number().optional(),
+});
+export type WebhookJob = z.infer<typeof webhookJobSchema>;
 
 /** Events of one connection arriving within this window share one drain job. */
 const DRAIN_WINDOW_MS = 20;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import Transport from 'winston-transport';
 import { canonicalIdOf } from '../../tests/integration/flow-fixture.ts';
 import { queueDrivers, storeDrivers } from '../../tests/support/drivers.ts';
+import { LogCapture } from '../../tests/support/log-capture.ts';
 import { memoryConnector, memorySystem } from '../../tests/support/memory-system.ts';
 import { eventually, hubDriverPairs, startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 import { logger } from '../log/logger.ts';
@@ -16,20 +16,12 @@ import { startWriteWorkers } from './write-workers.ts';
 // database) may still hold ones the queue refuses: that connection goes without a write worker,
 // every other connection keeps its own, on both queue drivers alike.
 
-class Capture extends Transport {
-  lines: string[] = [];
-  override log(info: unknown, done: () => void) {
-    this.lines.push(JSON.stringify(info));
-    done();
-  }
-}
-
 let run = 0;
 let test: TestHub | undefined;
-const capture = new Capture({ level: 'warn' });
+const capture = new LogCapture({ level: 'warn' });
 afterEach(async () => {
   logger.remove(capture);
-  capture.lines = [];
+  capture.clear();
   await test?.stop();
   test = undefined;
   resetCircuits();

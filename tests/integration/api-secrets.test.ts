@@ -1,24 +1,16 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Transport from 'winston-transport';
 import { apiOperations } from '../../core/api/openapi/catalog.ts';
 import { logger } from '../../core/log/logger.ts';
 import { queueDrivers, storeDrivers } from '../support/drivers.ts';
+import { LogCapture } from '../support/log-capture.ts';
 import { type ApiFixture, bearer, PASSWORD, startApiFixture } from './api-fixture.ts';
 
 const SECRET = 'whsec-never-show-me-9f3k2';
 
-class Capture extends Transport {
-  lines: string[] = [];
-  override log(info: unknown, done: () => void) {
-    this.lines.push(JSON.stringify(info));
-    done();
-  }
-}
-
 describe.each(storeDrivers())('no secret in any API answer or log line on $name', (store) => {
   let fixture: ApiFixture;
-  const capture = new Capture({ level: 'debug' });
+  const capture = new LogCapture({ level: 'debug' });
   const previousLevel = logger.level;
   beforeAll(async () => {
     logger.level = 'debug';

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import Transport from 'winston-transport';
 import { type ApiFixture, bearer, startApiFixture } from '../../../tests/integration/api-fixture.ts';
 import { openTestBullmqQueue, queueDrivers, storeDrivers } from '../../../tests/support/drivers.ts';
+import { LogCapture } from '../../../tests/support/log-capture.ts';
 import { memoryConnector } from '../../../tests/support/memory-system.ts';
 import { eventually, startTestHub, type TestHub } from '../../../tests/support/test-hub.ts';
 import { logger } from '../../log/logger.ts';
@@ -19,16 +19,8 @@ import { QUEUED_JOBS_REMOVAL_MS } from './connections.ts';
 // A deleted connection's queued work (writes to it, runs of its streams, drains of its webhooks)
 // goes with it, on both queue drivers: a job left behind would run against nothing and fail.
 
-class Capture extends Transport {
-  lines: Array<Record<string, unknown>> = [];
-  override log(info: Record<string, unknown>, done: () => void) {
-    this.lines.push(info);
-    done();
-  }
-}
-
 const store = storeDrivers().at(-1)!;
-const capture = new Capture({ level: 'warn' });
+const capture = new LogCapture({ level: 'warn' });
 
 /** A write of one record, a run of a stream and a webhook drain, queued for `connectionId`. */
 async function queueWorkOf(hub: Hub, connectionId: string, delayMs?: number) {
@@ -52,7 +44,7 @@ describe.each(queueDrivers())(
     let test: TestHub | undefined;
     afterEach(async () => {
       logger.remove(capture);
-      capture.lines = [];
+      capture.clear();
       await fixture?.stop();
       await test?.stop();
       fixture = undefined;
@@ -115,7 +107,9 @@ describe.each(queueDrivers())(
         expect(await hub.queue.counts(name), name).toMatchObject({ completed: 1, failed: 0 });
       const { rows } = await hub.store.db.query(`SELECT 1 FROM failed_syncs WHERE connection_id = 'erp'`);
       expect(rows).toEqual([]);
-      const dropped = capture.lines.filter((line) => line.message === DROPPED_JOB).map((line) => line.queue);
+      const dropped = capture.entries
+        .filter((line) => line.message === DROPPED_JOB)
+        .map((line) => line.queue);
       expect(dropped.sort()).toEqual([SYNC_RUNS_QUEUE, writeQueueName('erp')].sort());
     });
   },
@@ -157,7 +151,7 @@ describe.skipIf(!process.env.REDIS_URL)(
     let relay: Awaited<ReturnType<typeof startRedisRelay>> | undefined;
     afterEach(async () => {
       logger.remove(capture);
-      capture.lines = [];
+      capture.clear();
       relay?.up();
       await fixture?.stop();
       await relay?.close();
@@ -201,7 +195,7 @@ describe.skipIf(!process.env.REDIS_URL)(
           error: `the queue did not answer within ${QUEUED_JOBS_REMOVAL_MS} ms`,
         },
       ]);
-      expect(capture.lines.map((line) => line.message)).toContain(
+      expect(capture.entries.map((line) => line.message)).toContain(
         'could not remove all the queued jobs of a deleted connection in time',
       );
 
