@@ -25,6 +25,36 @@ export interface FlowJob {
   waitRetry?: WaitRetry;
 }
 
+const triggerEventSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('change'),
+    entity: z.string().min(1),
+    canonicalId: z.string().min(1),
+    version: z.number().int().nonnegative(),
+  }),
+  z.object({ kind: z.literal('cron'), at: z.string().min(1) }),
+  z.object({ kind: z.literal('webhook'), payload: z.unknown() }),
+  z.object({ kind: z.literal('manual'), params: z.record(z.string(), z.unknown()) }),
+]);
+
+/** A queued flow job; its wait (when set) is checked by parseWaitRetry, which names the wait's field. */
+const flowJobSchema = z.object({
+  flow: z.string().min(1),
+  key: z.string().min(1),
+  trigger: triggerEventSchema,
+  waitRetry: z.unknown().optional(),
+});
+
+/** The flow job as queued, checked: a malformed one fails for good, naming the job and the field. */
+export function parseFlowJob(value: unknown, jobId: string): FlowJob {
+  const job = checkedJobPart(flowJobSchema, value, jobId, []);
+  const { waitRetry, ...rest } = job;
+  const trigger = job.trigger as TriggerEvent;
+  return waitRetry === undefined
+    ? { ...rest, trigger }
+    : { ...rest, trigger, waitRetry: parseWaitRetry(waitRetry, jobId) };
+}
+
 const queueSafe = (jobId: string) => jobId.replace(/[^\w.-]/g, '_');
 
 /**
@@ -62,12 +92,17 @@ export async function enqueueWaitRetry(
   });
 }
 
-/** The wait a queued flow job names, checked: a malformed one fails the job for good, naming the job. */
-export function parseWaitRetry(value: unknown, jobId: string): WaitRetry {
-  const parsed = waitRetrySchema.safeParse(value);
+/** `value` parsed by `schema`, or a `flow_job_invalid` error naming the job and the field under `prefix`. */
+function checkedJobPart<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  jobId: string,
+  prefix: string[],
+): z.output<S> {
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const fieldPath = ['waitRetry', ...issue.path.map(String)].join('.');
+  const fieldPath = [...prefix, ...issue.path.map(String)].join('.') || '(root)';
   throw new HubError(
     'invalid_data',
     'flow_job_invalid',
@@ -76,4 +111,9 @@ export function parseWaitRetry(value: unknown, jobId: string): WaitRetry {
       fieldPath,
     },
   );
+}
+
+/** The wait a queued flow job names, checked: a malformed one fails the job for good, naming the job and the field. */
+export function parseWaitRetry(value: unknown, jobId: string): WaitRetry {
+  return checkedJobPart(waitRetrySchema, value, jobId, ['waitRetry']);
 }

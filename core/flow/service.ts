@@ -10,7 +10,14 @@ import { getGolden, goldenByIds } from '../store/repos/golden.ts';
 import { type RecordChange, subscribeToChanges } from '../sync/change-subscribers.ts';
 import { findFlow, listFlows } from './catalog.ts';
 import type { Flow, TriggerEvent } from './define.ts';
-import { enqueueFlow, enqueueWaitRetry, FLOWS_QUEUE, type FlowJob, parseWaitRetry } from './jobs.ts';
+import {
+  enqueueFlow,
+  enqueueWaitRetry,
+  FLOWS_QUEUE,
+  type FlowJob,
+  parseFlowJob,
+  parseWaitRetry,
+} from './jobs.ts';
 import { expiredRuns, runsWaitingOnConnection } from './run-store.ts';
 import {
   attemptFlowRun,
@@ -58,7 +65,7 @@ async function routeChangesToFlows(hub: Hub, changes: RecordChange[]): Promise<v
 subscribeToChanges('flows', routeChangesToFlows);
 
 async function runFlowJob(hub: Hub, job: QueueJob<FlowJob>): Promise<void> {
-  const { data } = job;
+  const data = parseFlowJob(job.data, job.id);
   const flow = findFlow(data.flow);
   const { enabled } = await loadFlowSettings(hub.store.db, flow);
   // Dropped, not kept: enabling the flow again does not replay the changes made while it was off.
@@ -66,7 +73,7 @@ async function runFlowJob(hub: Hub, job: QueueJob<FlowJob>): Promise<void> {
   const attempt =
     data.waitRetry === undefined
       ? await attemptFlowRun(hub, flow, data.trigger, data.key)
-      : await retryWaitingRun(hub, flow, parseWaitRetry(data.waitRetry, job.id), job.attemptsMade > 0);
+      : await retryWaitingRun(hub, flow, data.waitRetry, job.attemptsMade > 0);
   // Thrown, the queue tries the job again after a backoff, and that attempt takes the failed run up.
   if (attempt?.failure?.retryable) throw attempt.failure;
 }
