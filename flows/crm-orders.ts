@@ -24,17 +24,20 @@ export const crmSkipReason = (customerId: string) => `the CRM does not know cust
 /**
  * The fields of a won opportunity that show its ERP order, where they differ from what the
  * opportunity shows now: the ERP's order number, and its promise date, which moves when the ERP
- * reschedules the order. Empty when the opportunity shows the order as it is, so an order change
- * that leaves both alone (or the CRM sending the written values back) writes nothing.
+ * reschedules the order and goes (undefined: the field leaves the opportunity) when the ERP drops
+ * it. Empty when the opportunity shows the order as it is, so an order change that leaves both
+ * alone (or the CRM sending the written values back) writes nothing.
  */
 export function orderChangesForOpportunity(
   order: { number?: string; promiseDate?: string },
   opportunity: Record<string, unknown>,
-): { erpOrderNumber?: string; promiseDate?: string } {
+): { erpOrderNumber?: string; promiseDate?: string | undefined } {
+  const dropped = !order.promiseDate && opportunity.promiseDate !== undefined;
   return {
     ...(order.number && order.number !== opportunity.erpOrderNumber ? { erpOrderNumber: order.number } : {}),
     ...(order.promiseDate && order.promiseDate !== opportunity.promiseDate
       ? { promiseDate: order.promiseDate }
       : {}),
+    ...(dropped ? { promiseDate: undefined } : {}),
   };
 }

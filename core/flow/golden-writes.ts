@@ -81,7 +81,8 @@ export async function writeHubRecord(
 }
 
 /**
- * Sets fields of an existing golden record (a promise date, a buffer colour) as the hub. A patch
+ * Sets fields of an existing golden record (a promise date, a buffer colour) as the hub; a field
+ * the patch sets to undefined leaves the record. A patch
  * given as a function is worked out from the current body inside the writing transaction, with the
  * record's row locked.
  */
@@ -95,6 +96,7 @@ export function patchHubRecord(
   return writeHubRecord(db, write, async (current, tx) => {
     if (!current)
       throw new HubError('not_found', 'record_not_found', `${write.entity} ${write.id} does not exist`);
-    return { ...current, ...(typeof patch === 'function' ? await patch(current, tx) : patch) };
+    const merged = { ...current, ...(typeof patch === 'function' ? await patch(current, tx) : patch) };
+    return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
   });
 }

@@ -79,10 +79,9 @@ export const orderStatus = defineFlow({
       salesOrderId,
       outputs['update-order'].version,
     );
-    if (!opportunityId || (!order.number && !order.promiseDate))
-      return { crmOrderId, crmOpportunityId: null };
+    if (!opportunityId) return { crmOrderId, crmOpportunityId: null };
     // The order as it is now (a run that goes on later writes today's date), against what the
-    // opportunity shows with its row locked: only what differs is written.
+    // opportunity shows with its row locked: only what differs is written, a dropped date too.
     const saved = await patchHubRecord(
       hub.store.db,
       { entity: 'opportunity', id: opportunityId, source: SOURCE },

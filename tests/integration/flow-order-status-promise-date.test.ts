@@ -82,4 +82,22 @@ describe.each(storeDrivers())('order-status after the ERP reschedules an order, 
     expect(await goldenVersionOf(hub, opportunityId)).toBe(version);
     expect(crm.writeCalls.filter((call) => call.stream === 'opportunities')).toHaveLength(crmWrites);
   });
+
+  it('clears the promise date on the won opportunity in the CRM when the ERP drops it', async () => {
+    const { hub } = test;
+    const { erpOrder, orderId, opportunityId } = await wonOrderInErp();
+    expect(crmOpportunity().promiseDate).toBe(erpOrder.promiseDate);
+
+    // The planner takes the commitment date off the order: no date is promised any more.
+    erp.put('sales_orders', { id: erpOrder.id, promiseDate: undefined });
+    await syncAll(hub, 'erp', ['sales_orders']);
+    expect((await runFlowNow(hub, findFlow('order-status'), { recordId: orderId })).status).toBe('succeeded');
+    const golden = await hub.store.db.query<{ body: Record<string, unknown> }>(
+      'SELECT body FROM golden_records WHERE id = $1',
+      [opportunityId],
+    );
+    expect(golden.rows[0]!.body).not.toHaveProperty('promiseDate');
+    expect(crmOpportunity().promiseDate).toBeNull();
+    expect(crmOpportunity().erpOrderNumber).toBe(erpOrder.number);
+  });
 });

@@ -153,7 +153,7 @@ describe('hubspot default mappings', () => {
       closedate: '2024-06-30',
       amount: 42000,
       deal_currency_code: 'USD',
-      toc: { throughputPerConstraintMinute: null },
+      toc: { promiseDate: null, throughputPerConstraintMinute: null },
     });
   });
 
@@ -166,11 +166,15 @@ describe('hubspot default mappings', () => {
     });
   });
 
-  it('sends a null score for a deal the hub can no longer score, so the property is cleared', async () => {
+  it('sends a null score and a null promise date for a deal that has none (any more), so the properties are cleared', async () => {
     const { value } = await mapIn('deals');
-    const { toc } = (await mapOut('deals', { ...value, throughputPerConstraintMinute: undefined })) as {
+    const { toc } = (await mapOut('deals', {
+      ...value,
+      promiseDate: undefined,
+      throughputPerConstraintMinute: undefined,
+    })) as {
       toc: Record<string, unknown>;
     };
-    expect(toc).toEqual({ throughputPerConstraintMinute: null });
+    expect(toc).toEqual({ promiseDate: null, throughputPerConstraintMinute: null });
   });
 });
