@@ -6,6 +6,7 @@ import { type ApiFixture, bearer, startApiFixture } from '../../tests/integratio
 import { queueDrivers, storeDrivers } from '../../tests/support/drivers.ts';
 import { memoryConnector, memorySystem } from '../../tests/support/memory-system.ts';
 import { eventually, hubDriverPairs } from '../../tests/support/test-hub.ts';
+import type { Hub } from '../runtime/hub.ts';
 import { startWorkers } from '../runtime/worker.ts';
 import { listFailures } from '../sync/failures.ts';
 import { defineFlow, type Flow } from './define.ts';
@@ -20,6 +21,17 @@ import { connectionForRole } from './targets.ts';
 const FLOW = 'paused-erp-check';
 const trigger = { kind: 'manual' as const, params: {} };
 const calls = { order: 0 };
+
+/** A scheduled flow that needs the ERP: its run stops at a pause, as its next tick runs afresh. */
+const scheduledErpFlow = defineFlow({
+  name: `${FLOW}-scheduled`,
+  summary: 'a scheduled step that needs the ERP',
+  trigger: { kind: 'cron', cron: '0 6 * * *' },
+  writesTo: [],
+  settings: z.object({}),
+})
+  .step('order', async ({ hub }) => ({ erp: (await connectionForRole(hub, 'erp')).id }))
+  .build() as Flow;
 
 const pausedErpFlow = defineFlow({
   name: FLOW,
@@ -41,8 +53,23 @@ afterEach(async () => {
   workers = undefined;
   await fixture?.stop();
   fixture = undefined;
-  flows.splice(flows.indexOf(pausedErpFlow), 1);
+  for (const flow of [pausedErpFlow, scheduledErpFlow])
+    if (flows.includes(flow)) flows.splice(flows.indexOf(flow), 1);
 });
+
+/** The ERP: a memory system whose connection plays the erp role. */
+async function saveErp(hub: Hub) {
+  await hub.store.connections.save(
+    {
+      id: 'erp',
+      kind: 'memory',
+      name: 'ERP',
+      config: { system: memorySystem(`paused-erp-${Date.now()}-${Math.random()}`).name },
+      options: { role: 'erp' },
+    },
+    memoryConnector.configSchema,
+  );
+}
 
 describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
   'a flow step whose ERP is paused, on $label',
@@ -52,16 +79,7 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       flows.push(pausedErpFlow);
       fixture = await startApiFixture({ store, queue, workers: false });
       const { hub } = fixture.test;
-      await hub.store.connections.save(
-        {
-          id: 'erp',
-          kind: 'memory',
-          name: 'ERP',
-          config: { system: memorySystem(`paused-erp-${Date.now()}-${Math.random()}`).name },
-          options: { role: 'erp' },
-        },
-        memoryConnector.configSchema,
-      );
+      await saveErp(hub);
       const admin = bearer(fixture.tokens.admin);
       await request(fixture.app)
         .post('/api/connections/erp/pause')
@@ -99,6 +117,26 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(done.context.waiting).toBeNull();
       // Once while paused, once at the resume: the delayed retry found the run gone on.
       expect(calls.order).toBe(2);
+    });
+
+    it("stops a scheduled flow's run, filing nothing: its next tick runs afresh instead of two kept ones", async () => {
+      flows.push(scheduledErpFlow);
+      fixture = await startApiFixture({ store, queue, workers: false });
+      const { hub } = fixture.test;
+      await saveErp(hub);
+      await hub.store.connections.pause('erp', 'weekend upgrade');
+      const tick = { kind: 'cron' as const, at: new Date().toISOString() };
+      const run = await startFlowRun(hub, scheduledErpFlow, tick, 'tick-1');
+      expect(run.status).toBe('halted');
+      expect(run.context).toMatchObject({
+        haltedAt: 'order',
+        reason: expect.stringContaining('weekend upgrade'),
+      });
+      expect(run.steps).toEqual([expect.objectContaining({ step: 'order', status: 'halted' })]);
+      expect(
+        (await listFailures(hub.store.db, { connectionId: `flow:${scheduledErpFlow.name}` })).items,
+      ).toEqual([]);
+      expect(await hub.queue.counts(FLOWS_QUEUE)).toMatchObject({ waiting: 0, delayed: 0 });
     });
   },
 );

@@ -253,7 +253,11 @@ async function executeSteps(
     }
     if (caught instanceof StepWaits) return waitRun(scope, current, caught);
     const error = toHubError(caught);
-    // A system an admin paused is not down: the step waits for its resume instead of failing.
+    // A system an admin paused is not down: the step waits for its resume instead of failing. A
+    // scheduled flow's run stops instead, as its next tick runs afresh on the state of then (two
+    // kept runs would both act on one shortfall).
+    if (error.code === CONNECTION_PAUSED && flow.trigger.kind === 'cron')
+      return haltForPause(scope, current, error);
     if (error.code === CONNECTION_PAUSED)
       return waitRun(scope, current, new StepWaits(error, PAUSED_CONNECTION_MAX_WAIT_MS));
     return failRun(scope, current, error);
@@ -353,6 +357,17 @@ async function waitRun(scope: RunScope, step: string, waits: StepWaits): Promise
     },
     decision.retryInMs,
   );
+  return undefined;
+}
+
+/** Ends a scheduled run whose step needs a paused connection as halted, filing no failure. */
+async function haltForPause(scope: RunScope, step: string, error: HubError): Promise<undefined> {
+  const { hub, run, lease } = scope;
+  const { db } = hub.store;
+  if (!(await renewLease(db, run.id, lease))) return undefined;
+  await finishStep(db, run.id, step, 'halted', { error: error.message });
+  const context = { haltedAt: step, reason: error.message, ...endOfWait(run) };
+  await finishRun(db, run.id, lease, 'halted', { context });
   return undefined;
 }
 

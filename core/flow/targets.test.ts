@@ -41,4 +41,15 @@ describe.each(storeDrivers())('the connection that plays a role on $name', (driv
     });
     await expect(connectionForRole(hub, 'crm')).rejects.toMatchObject({ code: 'role_not_configured' });
   });
+
+  it('is a connection another process resumed a moment ago, whatever this process cached', async () => {
+    const hub = await hubWithErp();
+    await hub.store.connections.pause('erp', 'ERP upgrade');
+    expect((await hub.store.connections.listCached()).find((c) => c.id === 'erp')?.status).toBe('disabled');
+    // The resume as another process makes it: this process's cache is not told.
+    await hub.store.db.query(
+      `UPDATE connections SET status = 'active', status_message = NULL WHERE id = 'erp'`,
+    );
+    expect((await connectionForRole(hub, 'erp')).status).toBe('active');
+  });
 });

@@ -24,7 +24,12 @@ export async function connectionForRole(hub: Hub, role: FlowRole): Promise<Conne
   const playing = cast.filter((c) => c.status !== 'disabled');
   // The role is set, on a connection an admin paused: say that, not that the role is missing.
   const paused = cast.find((c) => c.status === 'disabled');
-  if (playing.length === 0 && paused) throw connectionPaused(paused.id, paused.statusMessage);
+  if (playing.length === 0 && paused) {
+    // The cached list may be a second old: a resume just now must not park the run again.
+    const fresh = await hub.store.connections.get(paused.id);
+    if (fresh.status === 'disabled') throw connectionPaused(fresh.id, fresh.statusMessage);
+    return fresh;
+  }
   if (playing.length === 0)
     throw new HubError(
       'config',

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { HubError } from '../errors/index.ts';
+import { connectionPaused } from '../store/repos/connection-model.ts';
 import {
   decideWait,
   FIRST_WAIT_RETRY_MS,
   KEPT_RETRY_MARGIN_MS,
   LONGEST_WAIT_RETRY_MS,
+  PAUSED_CONNECTION_MAX_WAIT_MS,
   StepWaits,
 } from './waits.ts';
 
@@ -101,5 +103,33 @@ describe('decideWait', () => {
       retryInMs: FIRST_WAIT_RETRY_MS,
       wait: { step: 'another-step', tries: 1, since: new Date(start + 300).toISOString() },
     });
+  });
+
+  it('starts a new wait, with its own clock, when the step waits for something else (a paused connection, then a record)', () => {
+    const forPause = new StepWaits(connectionPaused('erp', 'upgrade'), PAUSED_CONNECTION_MAX_WAIT_MS);
+    const paused = decideWait(undefined, 'await-erp-order', forPause, start);
+    expect(paused).toMatchObject({ kind: 'wait', wait: { pausedConnection: 'erp', tries: 1 } });
+    if (paused.kind !== 'wait') throw new Error('expected a wait');
+    // Two hours later the ERP is back, but its order is not synced in yet: a 30-min wait starts now.
+    const twoHoursOn = start + 2 * 3_600_000;
+    const forRecord = new StepWaits(missing, 30 * 60_000);
+    const record = decideWait({ ...paused.wait, tries: 9 }, 'await-erp-order', forRecord, twoHoursOn, {
+      byItsRetry: true,
+    });
+    expect(record).toMatchObject({
+      kind: 'wait',
+      retryInMs: FIRST_WAIT_RETRY_MS,
+      wait: { since: new Date(twoHoursOn).toISOString(), tries: 1, reason: missing.message },
+    });
+    if (record.kind !== 'wait') throw new Error('expected a wait');
+    expect(record.wait).not.toHaveProperty('pausedConnection');
+    // And the other way round: paused while waiting for the record.
+    const pausedAgain = decideWait(
+      { ...record.wait, tries: 4 },
+      'await-erp-order',
+      forPause,
+      twoHoursOn + 60_000,
+    );
+    expect(pausedAgain).toMatchObject({ kind: 'wait', wait: { pausedConnection: 'erp', tries: 1 } });
   });
 });

@@ -51,7 +51,8 @@ export type WaitDecision =
  * minutes, the last one at the end of its wait. Past `maxWaitMs` it fails with what it waited for.
  * An attempt before the retry of `previous` is due (the run's trigger fired again, a replay) keeps
  * that wait and its retry as they are: a waiting run has one retry queued, not one per attempt. That
- * retry itself (`byItsRetry`) always goes on to the next try, whatever the clocks say.
+ * retry itself (`byItsRetry`) always goes on to the next try, whatever the clocks say. A wait of
+ * another kind at the same step (a paused connection, then a record) starts afresh.
  */
 export function decideWait(
   previous: unknown,
@@ -60,11 +61,17 @@ export function decideWait(
   now: number,
   attempt: { byItsRetry?: boolean } = {},
 ): WaitDecision {
+  const { missing, maxWaitMs } = waits;
   const earlier = runWaitSchema.safeParse(previous);
-  const same = earlier.success && earlier.data.step === step ? earlier.data : undefined;
+  // A wait for a paused connection and a wait for a record are two waits, each with its own clock,
+  // also at one step (the ERP paused, then its order not synced in yet).
+  const paused = pausedConnectionOf(missing).pausedConnection;
+  const same =
+    earlier.success && earlier.data.step === step && earlier.data.pausedConnection === paused
+      ? earlier.data
+      : undefined;
   const since = same ? Date.parse(same.since) : now;
   const waitedMs = now - since;
-  const { missing, maxWaitMs } = waits;
   if (waitedMs >= maxWaitMs) {
     const error = new HubError(
       missing.kind,

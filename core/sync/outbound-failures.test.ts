@@ -286,5 +286,20 @@ describe.each(storeDrivers())(
         expect.objectContaining({ items, pendingSince: pending.pendingSince, pendingWaitedMs: 6 * 60_000 }),
       ]);
     });
+
+    it('is deferred once when its job is handled twice (redelivered after a crash)', async () => {
+      const { hub, contactId } = await contactWaitingForItsAccount();
+      const items = [{ canonicalId: contactId, version: await goldenVersionOf(hub, contactId) }];
+      const now = Date.now();
+      const job = { connectionId: 'erp', stream: 'contacts', items, deferrals: 3, pendingSince: now - 6_000 };
+      const pending = { ...job, pendingWaitedMs: 4_000, pendingTriedAt: now - 2_000 };
+      // Both handlings fall in one 2-s retry bucket.
+      await new Promise((resolve) => setTimeout(resolve, 2_000 - (Date.now() % 2_000) + 10));
+      await handleWriteJob(hub, pending, 'job-7');
+      await handleWriteJob(hub, pending, 'job-7');
+      const deferred: WriteJob[] = [];
+      await hub.queue.removeWaiting<WriteJob>(writeQueueName('erp'), (data) => deferred.push(data) > 0);
+      expect(deferred).toHaveLength(1);
+    });
   },
 );

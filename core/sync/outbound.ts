@@ -347,9 +347,11 @@ async function deferBusy(hub: Hub, job: WriteJob, busy: WriteItem[]) {
  */
 async function deferLater(hub: Hub, job: WriteJob, prefix: 'wb' | 'wp', delayMs: number) {
   const retry = { ...job, deferrals: (job.deferrals ?? 0) + 1 };
+  // The id leaves the wait's clock out: the same job handled twice (after a crash) defers once.
+  const { pendingWaitedMs: _waited, pendingTriedAt: _tried, ...identity } = retry;
   await hub.queue.add(writeQueueName(job.connectionId), 'write', retry, {
     delayMs,
-    jobId: `${prefix}-${contentHash([retry, Math.floor(Date.now() / delayMs)])}`,
+    jobId: `${prefix}-${contentHash([identity, Math.floor(Date.now() / delayMs)])}`,
   });
 }
 

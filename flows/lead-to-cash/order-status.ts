@@ -88,6 +88,8 @@ export const orderStatus = defineFlow({
       async (opportunity, tx) =>
         orderChangesForOpportunity((await loadRecord(tx, 'sales_order', salesOrderId)).body, opportunity),
     );
+    // An order with nothing to show on the opportunity, which shows nothing of it either.
+    if (!saved.changed && !order.number && !order.promiseDate) return { crmOrderId, crmOpportunityId: null };
     return {
       crmOrderId,
       crmOpportunityId: await writeOneNow(hub, crm, 'opportunity', saved.id, saved.version),
