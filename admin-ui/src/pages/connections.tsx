@@ -158,12 +158,18 @@ export function ConnectionsPage({ me }: { me: Me }) {
     if (reason === null) return;
     const action = pausing ? 'pause' : 'resume';
     const body = reason.trim() ? { reason: reason.trim() } : {};
-    await post<{ takeUpFailed?: string }>(`/api/connections/${connection.id}/${action}`, body).then(
+    await post<{ takeUpFailed?: string; flowRunsTakenUp?: number }>(
+      `/api/connections/${connection.id}/${action}`,
+      body,
+    ).then(
       // Resumed, but what waited could not be queued: the answer says why and to resume again.
-      (answer) =>
-        setMessage(
-          `${connection.id}: ${t(pausing ? 'paused' : 'resumed')}${answer.takeUpFailed ? ` (${answer.takeUpFailed})` : ''}`,
-        ),
+      (answer) => {
+        const takenUp = answer.flowRunsTakenUp
+          ? ` — ${t('flowRunsTakenUp').replace('{n}', String(answer.flowRunsTakenUp))}`
+          : '';
+        const failed = answer.takeUpFailed ? ` (${answer.takeUpFailed})` : '';
+        setMessage(`${connection.id}: ${t(pausing ? 'paused' : 'resumed')}${takenUp}${failed}`);
+      },
       (e: Error) => setMessage(e.message),
     );
     connections.reload();
