@@ -1,13 +1,24 @@
 import type { FieldSpec, MatchDecision, MatcherConfig } from './config.ts';
 import type { Features } from './features.ts';
-import { editSimilarity, jaroWinkler, tokenSimilarity } from './similarity.ts';
+import { BELOW, editSimilarity, jaroWinkler, tokenSimilarity } from './similarity.ts';
 
-const COMPARATORS: Readonly<Record<FieldSpec['compare'], (a: string, b: string) => number>> = {
-  exact: (a, b) => (a === b ? 1 : 0),
-  jaroWinkler,
-  tokens: tokenSimilarity,
-  edit: editSimilarity,
-};
+/**
+ * Raw similarity of two values. Given `atLeast` > 0, a comparator may answer BELOW instead of the
+ * value when that is under `atLeast` (the costly ones stop as soon as they can tell).
+ */
+const COMPARATORS: Readonly<Record<FieldSpec['compare'], (a: string, b: string, atLeast: number) => number>> =
+  {
+    exact: (a, b) => (a === b ? 1 : 0),
+    jaroWinkler,
+    tokens: tokenSimilarity,
+    edit: editSimilarity,
+  };
+
+/**
+ * Kept off the raw similarity a field needs before a comparator may stop short: far above the
+ * rounding of the bound's arithmetic, far below any difference a similarity shows.
+ */
+const NEED_MARGIN = 1e-9;
 
 export interface PairScore {
   score: number;
@@ -24,10 +35,13 @@ export function ruleKey(features: Features, rule: MatcherConfig['rules'][number]
   return parts.every(Boolean) ? `${rule.name}|${parts.join('|')}` : null;
 }
 
-function compareField(field: FieldSpec, a: string, b: string): number {
-  const raw = COMPARATORS[field.compare](a, b);
+function afterFloor(field: FieldSpec, raw: number): number {
   if (raw <= field.floor) return 0;
   return (raw - field.floor) / (1 - field.floor);
+}
+
+function compareField(field: FieldSpec, a: string, b: string): number {
+  return afterFloor(field, COMPARATORS[field.compare](a, b, 0));
 }
 
 const NO_FIELDS: Record<string, number> = Object.freeze({}) as Record<string, number>;
@@ -84,13 +98,24 @@ export function scorePair(
   let remaining = 0;
   if (prune) for (const field of order) if (a[field.feature] && b[field.feature]) remaining += field.weight;
   const fields: Record<string, number> = withFields ? {} : NO_FIELDS;
+  // present + remaining stays the same as fields are compared: the bound's divisor is fixed.
+  const divisor = Math.max(remaining, floorDivisor);
   let present = 0;
   let earned = 0;
   for (const field of order) {
     const left = a[field.feature];
     const right = b[field.feature];
     if (!left || !right) continue;
-    const similarity = compareField(field, left, right);
+    let similarity: number;
+    if (prune && field.compare !== 'exact') {
+      // The similarity below which the bound after this field falls under the cutoff.
+      const span = field.weight * (1 + field.penalty);
+      const need = (cutoff * divisor - earned - remaining + span) / span;
+      const atLeast = need > 0 ? field.floor + need * (1 - field.floor) - NEED_MARGIN : 0;
+      const raw = COMPARATORS[field.compare](left, right, atLeast);
+      // Below `atLeast`: scored as if at it, an upper bound that is still under the cutoff.
+      similarity = afterFloor(field, raw === BELOW ? atLeast : raw);
+    } else similarity = compareField(field, left, right);
     if (withFields) fields[field.feature] = Math.round(similarity * 1000) / 1000;
     present += field.weight;
     earned += field.weight * similarity - field.weight * field.penalty * (1 - similarity);

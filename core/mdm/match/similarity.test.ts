@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { editSimilarity, jaroWinkler, levenshtein, soundex, tokenSimilarity } from './similarity.ts';
+import {
+  BELOW,
+  editSimilarity,
+  jaro,
+  jaroWinkler,
+  levenshtein,
+  soundex,
+  tokenSimilarity,
+} from './similarity.ts';
 
 describe('similarity', () => {
   it('computes Jaro-Winkler like the reference values', () => {
@@ -29,5 +37,47 @@ describe('similarity', () => {
     expect(soundex('Ashcraft')).toBe('a261');
     expect(soundex('Tymczak')).toBe('t522');
     expect(soundex('李')).toBe('');
+  });
+});
+
+describe('similarities given the least value wanted', () => {
+  const words = [
+    'kadormi',
+    'kadorma',
+    'karen',
+    'kamilu',
+    'ningbo',
+    'hengfu',
+    'hengyu',
+    'logistics',
+    'logistiics',
+  ];
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const phrase = () =>
+    Array.from(
+      { length: 1 + Math.floor(random() * 3) },
+      () => words[Math.floor(random() * words.length)],
+    ).join(' ');
+
+  it('answer the full value, or BELOW only when the full value is under it', () => {
+    let below = 0;
+    for (let n = 0; n < 3000; n += 1) {
+      const a = phrase();
+      const b = phrase();
+      const atLeast = random() * 1.1;
+      for (const compare of [jaro, jaroWinkler, tokenSimilarity]) {
+        const full = compare(a, b);
+        const quick = compare(a, b, atLeast);
+        if (quick === BELOW) {
+          below += 1;
+          expect(full).toBeLessThan(atLeast);
+        } else expect(quick).toBe(full);
+      }
+    }
+    expect(below).toBeGreaterThan(1000);
   });
 });

@@ -9,12 +9,21 @@ function scratch(lengthA: number, lengthB: number): void {
   flagsB.fill(0, 0, lengthB);
 }
 
-/** Jaro similarity in [0, 1]. */
-export function jaro(a: string, b: string): number {
+/**
+ * What a similarity returns, given `atLeast`, when it can tell early that the true value is below
+ * that: the exact value would cost the rest of the comparison and the caller only needed to know.
+ */
+export const BELOW = -1;
+
+/** Jaro similarity in [0, 1]; with `atLeast` > 0, BELOW as soon as the value cannot reach it. */
+export function jaro(a: string, b: string, atLeast = 0): number {
   if (a === b) return a.length === 0 ? 0 : 1;
   const lengthA = a.length;
   const lengthB = b.length;
   if (lengthA === 0 || lengthB === 0) return 0;
+  // With m matches, Jaro is at most (m / lengthA + m / lengthB + 1) / 3 (no transpositions).
+  const reachable = (most: number) => (most / lengthA + most / lengthB + 1) / 3;
+  if (atLeast > 0 && reachable(Math.min(lengthA, lengthB)) < atLeast) return BELOW;
   const window = Math.max(0, Math.floor(Math.max(lengthA, lengthB) / 2) - 1);
   scratch(lengthA, lengthB);
   const matchedA = flagsA;
@@ -30,6 +39,8 @@ export function jaro(a: string, b: string): number {
       matches += 1;
       break;
     }
+    // Each character of `a` still to come adds one match at most.
+    if (atLeast > 0 && reachable(Math.min(matches + lengthA - i - 1, lengthB)) < atLeast) return BELOW;
   }
   if (matches === 0) return 0;
   let transpositions = 0;
@@ -43,9 +54,12 @@ export function jaro(a: string, b: string): number {
   return (matches / lengthA + matches / lengthB + (matches - transpositions / 2) / matches) / 3;
 }
 
-/** Jaro-Winkler: Jaro boosted by a shared prefix of up to 4 characters. */
-export function jaroWinkler(a: string, b: string): number {
-  const score = jaro(a, b);
+/**
+ * Jaro-Winkler: Jaro boosted by a shared prefix of up to 4 characters. With `atLeast` > 0, BELOW
+ * when the value cannot reach it: the boost lifts Jaro j to j + 0.4 (1 - j) at most.
+ */
+export function jaroWinkler(a: string, b: string, atLeast = 0): number {
+  const score = jaro(a, b, atLeast > 0 ? (atLeast - 0.4) / 0.6 : 0);
   if (score < 0.7) return score;
   let prefix = 0;
   const limit = Math.min(4, a.length, b.length);
@@ -81,8 +95,12 @@ const TOKEN_FLOOR = 0.85;
  * other side; the credit is 1 for equal tokens and falls steeply with Jaro-Winkler (a typo such
  * as "logistiics" keeps most, a different brand such as "hengfu"/"hengyu" about half). The sum
  * is divided by the mean token count: word order costs nothing, a missing word its share.
+ *
+ * With `atLeast` > 0, BELOW as soon as the value cannot reach it: each token still to pair earns
+ * 1 at most, so a token whose credit must be higher than its best partner can give ends it. The
+ * pairs chosen, and so the value returned otherwise, are those of the full comparison.
  */
-export function tokenSimilarity(a: string, b: string): number {
+export function tokenSimilarity(a: string, b: string, atLeast = 0): number {
   if (a === b) return a.length === 0 ? 0 : 1;
   const tokensA = tokensOf(a);
   const tokensB = tokensOf(b);
@@ -91,21 +109,33 @@ export function tokenSimilarity(a: string, b: string): number {
   const long = short === tokensA ? tokensB : tokensA;
   // A bit per token of the longer side; values with more than 30 tokens compare their first 30.
   const limit = Math.min(long.length, 30);
+  const mean = (tokensA.length + tokensB.length) / 2;
   let used = 0;
   let total = 0;
-  for (const token of short) {
+  for (let position = 0; position < short.length; position += 1) {
+    const token = short[position]!;
+    // The credit this token must earn for the value to reach `atLeast`, the tokens after it earning 1 each.
+    const owed = atLeast > 0 ? atLeast * mean - total - (short.length - position - 1) : 0;
+    if (owed > 1) return BELOW;
+    // The Jaro-Winkler that earns it: a partner below it is of no use, whichever it is.
+    const needed = owed > 0 ? TOKEN_FLOOR + owed * (1 - TOKEN_FLOOR) : 0;
     let best = TOKEN_FLOOR;
     let bestIndex = -1;
     for (let index = 0; index < limit; index += 1) {
       if (used & (1 << index)) continue;
-      const other = long[index];
-      if (token !== other && maxJaroWinkler(token.length, other.length) <= best) continue;
-      const score = token === other ? 1 : jaroWinkler(token, other);
+      const other = long[index]!;
+      if (token !== other) {
+        const most = maxJaroWinkler(token.length, other.length);
+        if (most <= best || most < needed) continue;
+      }
+      // BELOW (under `needed`, which is above `best`) is never taken for the best partner.
+      const score = token === other ? 1 : jaroWinkler(token, other, needed > best ? needed : 0);
       if (score > best) {
         best = score;
         bestIndex = index;
       }
     }
+    if (needed > 0 && (bestIndex < 0 || best < needed)) return BELOW;
     if (bestIndex >= 0) {
       used |= 1 << bestIndex;
       total += (best - TOKEN_FLOOR) / (1 - TOKEN_FLOOR);
