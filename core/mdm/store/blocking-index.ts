@@ -167,7 +167,8 @@ export async function findCandidates(
   // travel back. A key's live members are read once and only up to the cap, so a common key costs
   // the cap, not its size, and a key over the cap is dropped (and reported, to be skipped from then
   // on). Merged and deleted records are passed over inside the cap, so they neither fill a key nor
-  // push a live candidate out of the ranking.
+  // push a live candidate out of the ranking. Each key's members come back as one row (arrays and
+  // their count): a key over the cap is then one row to drop, not a cap's worth of rows to sort.
   const { rows } = await db.query<{
     idx: number | null;
     canonical_id: string | null;
@@ -176,22 +177,27 @@ export async function findCandidates(
   }>(
     `WITH wanted AS (SELECT * FROM unnest($2::int[], $3::text[]) AS w(idx, key)),
      members AS (
-       SELECT k.key, m.canonical_id, m.version, count(*) OVER (PARTITION BY k.key) AS size
+       SELECT k.key, m.ids, m.versions, m.size
        FROM (SELECT DISTINCT key FROM wanted) k
        CROSS JOIN LATERAL (
-         SELECT b.canonical_id, g.version FROM mdm_blocking_keys b
-         JOIN golden_records g ON g.id = b.canonical_id AND g.merged_into IS NULL AND NOT g.deleted
-         WHERE b.entity = $1 AND b.key = k.key LIMIT $4 + 1) m),
+         SELECT array_agg(live.canonical_id) AS ids, array_agg(live.version) AS versions, count(*) AS size
+         FROM (
+           SELECT b.canonical_id, g.version FROM mdm_blocking_keys b
+           JOIN golden_records g ON g.id = b.canonical_id AND g.merged_into IS NULL AND NOT g.deleted
+           WHERE b.entity = $1 AND b.key = k.key LIMIT $4 + 1) live) m
+       WHERE m.size > 0),
      shared AS (
-       SELECT w.idx, m.canonical_id, m.version, count(*) AS n FROM wanted w JOIN members m ON m.key = w.key AND m.size <= $4
-       GROUP BY w.idx, m.canonical_id, m.version),
+       SELECT w.idx, u.canonical_id, u.version, count(*) AS n
+       FROM wanted w JOIN members m ON m.key = w.key AND m.size <= $4
+       CROSS JOIN LATERAL unnest(m.ids, m.versions) AS u(canonical_id, version)
+       GROUP BY w.idx, u.canonical_id, u.version),
      ranked AS (
        SELECT idx, canonical_id, version, row_number() OVER (PARTITION BY idx ORDER BY n DESC, canonical_id) AS rank FROM shared)
      SELECT idx, canonical_id::text AS canonical_id, version, rank, NULL::text AS saturated FROM ranked
      WHERE rank <= $5
      UNION ALL
-     SELECT DISTINCT NULL::int, NULL::text, NULL::int, NULL::bigint, key FROM members WHERE size > $4
-     ORDER BY 1, 4`,
+     SELECT NULL::int, NULL::text, NULL::int, NULL::bigint, key FROM members WHERE size > $4
+     ORDER BY 1, 4, 5`,
     [entity, indexes, keys, MAX_KEY_MEMBERS, MAX_CANDIDATES],
   );
   const found: string[] = [];
