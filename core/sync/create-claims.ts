@@ -1,6 +1,5 @@
 import type { Queryable } from '../store/db.ts';
-import { contentHash } from '../store/hash.ts';
-import type { PlannedOp } from './write-results.ts';
+import { bodyHashOf, type PlannedOp } from './write-results.ts';
 
 /**
  * How long a claim keeps other jobs off a record's create. A job that lives longer (long
@@ -105,7 +104,7 @@ export async function claimCreates(
       creates.map((item) => item.op.idempotencyKey),
       creates.map((item) => item.record.id),
       creates.map((item) => item.record.version),
-      creates.map((item) => contentHash(item.record.body)),
+      creates.map((item) => bodyHashOf(item.record)),
       target.connectionId,
       target.stream,
       jobId,

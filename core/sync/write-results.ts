@@ -157,6 +157,21 @@ async function moveReplacedLinks(
   );
 }
 
+const bodyHashes = new WeakMap<GoldenBody, string>();
+
+/**
+ * The content hash of a record's body as read for one write job: the job's claims, idempotency
+ * keys and last-written rows all carry it, and it is computed once (the body is not changed).
+ */
+export function bodyHashOf(record: GoldenBody): string {
+  let hash = bodyHashes.get(record);
+  if (hash === undefined) {
+    hash = contentHash(record.body);
+    bodyHashes.set(record, hash);
+  }
+  return hash;
+}
+
 const rowsOf = (writes: DoneWrite[]) =>
   writes.map(({ planned, result }) => ({
     idempotency_key: planned.op.idempotencyKey,
@@ -164,7 +179,7 @@ const rowsOf = (writes: DoneWrite[]) =>
     version: planned.record.version,
     external_id: result.externalId,
     body: planned.record.body,
-    content_hash: contentHash(planned.record.body),
+    content_hash: bodyHashOf(planned.record),
   }));
 
 async function recordKeys(tx: Queryable, job: WriteJob, recorded: DoneWrite[]) {
