@@ -9,7 +9,19 @@ const SYNC_TABLES = [
   'mdm_blocking_keys',
   'last_written',
   'outbound_writes',
+] as const;
+
+export type SyncTable = (typeof SYNC_TABLES)[number];
+
+/** The tables an inbound page writes into master data. */
+export const INBOUND_TABLES: readonly SyncTable[] = [
+  'golden_records',
+  'source_records',
+  'xref',
+  'mdm_blocking_keys',
 ];
+/** The tables a recorded outbound write grows. */
+export const OUTBOUND_TABLES: readonly SyncTable[] = ['xref', 'last_written', 'outbound_writes'];
 
 /** Re-analyze once the rows written since the last ANALYZE reach this share of the rows then. */
 const GROWTH = 1;
@@ -21,6 +33,8 @@ interface Keeper {
   written: number;
   threshold: number;
   running: boolean;
+  /** Tables written since the last ANALYZE: the next one analyzes those. */
+  tables: Set<SyncTable>;
 }
 
 const keepers = new WeakMap<Db, Keeper>();
@@ -31,29 +45,38 @@ const keepers = new WeakMap<Db, Keeper>();
  * analyze it in between (it may also be turned off): the planner then estimates one row for a
  * connection's records and filters a page's 1,000 ids against every row, which makes each page
  * slower than the one before. ANALYZE runs outside the caller's transaction, one at a time per
- * process, each time the rows written double.
+ * process, each time the rows written double. It analyzes the `tables` the writes noted since the
+ * last one went to (all of the sync tables unless the caller says which): where the API and the
+ * workers run apart, each process analyzes what it grows instead of both analyzing everything.
  */
-export function noteRowsWritten(db: Db, rows: number): void {
+export function noteRowsWritten(db: Db, rows: number, tables: readonly SyncTable[] = SYNC_TABLES): void {
   // The embedded store runs on one connection that a statement outside the transaction would wait for.
   if (rows <= 0 || db.driver !== 'postgres') return;
   let keeper = keepers.get(db);
   if (!keeper) {
-    keeper = { written: 0, threshold: FIRST_AT, running: false };
+    keeper = { written: 0, threshold: FIRST_AT, running: false, tables: new Set() };
     keepers.set(db, keeper);
   }
   keeper.written += rows;
+  for (const table of tables) keeper.tables.add(table);
   if (keeper.running || keeper.written < keeper.threshold) return;
   const state = keeper;
   state.running = true;
   const total = state.written;
+  const analyzed = SYNC_TABLES.filter((table) => state.tables.has(table));
+  state.tables.clear();
   db.transaction(async (tx) => {
     await tx.exec(`SET LOCAL default_statistics_target = ${STATISTICS_TARGET}`);
-    await tx.exec(`ANALYZE ${SYNC_TABLES.join(', ')}`);
+    await tx.exec(`ANALYZE ${analyzed.join(', ')}`);
   })
     .then(() => {
       state.threshold = total + Math.max(FIRST_AT, total * GROWTH);
     })
-    .catch((error: unknown) => logger.warn('ANALYZE after a bulk write failed', { error }))
+    .catch((error: unknown) => {
+      // Analyzed again with the next one.
+      for (const table of analyzed) state.tables.add(table);
+      logger.warn('ANALYZE after a bulk write failed', { error });
+    })
     .finally(() => {
       state.running = false;
     });

@@ -11,7 +11,7 @@ import { isMatchedEntity } from '../mdm/store/entity-matchers.ts';
 import { validateEntity } from '../model/entities.ts';
 import type { Queryable } from '../store/db.ts';
 import type { Store } from '../store/index.ts';
-import { noteRowsWritten } from '../store/planner-stats.ts';
+import { INBOUND_TABLES, noteRowsWritten } from '../store/planner-stats.ts';
 import type { Connection } from '../store/repos/connections.ts';
 import { type IncomingRecord, writeMasterData } from '../store/repos/master-data.ts';
 import { saveCursor } from '../store/repos/sync-state.ts';
@@ -238,7 +238,7 @@ export async function commitPage(
     if (page.cursor !== undefined) await saveCursor(tx, connection.id, spec.name, page.cursor);
     await hooks.onCommitted?.(tx, counts);
   });
-  noteRowsWritten(store.db, counts.created + counts.updated);
+  noteRowsWritten(store.db, counts.created + counts.updated, INBOUND_TABLES);
   const outcome = { counts, written: latest.map((record) => record.externalId), parked };
   return writeParkedNowResolvable(stream, outcome, hooks.within);
 }

@@ -7,7 +7,7 @@ import { applyMapping, describePendingRefs, type PendingRef } from '../mapping/i
 import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
-import { noteRowsWritten } from '../store/planner-stats.ts';
+import { noteRowsWritten, OUTBOUND_TABLES } from '../store/planner-stats.ts';
 import { type GoldenBody, goldenBodiesByIds } from '../store/repos/golden.ts';
 import { throughCircuit } from './circuit.ts';
 import { contextFor } from './connector-context.ts';
@@ -273,7 +273,7 @@ async function writeBatch(
       await fileFailure(tx, write.planned, error);
     });
   });
-  noteRowsWritten(db, recorded.length);
+  noteRowsWritten(db, recorded.length, OUTBOUND_TABLES);
   if (retryable.length > 0) throw batchRetryError(retryable, planned.length);
   return busy;
 }
