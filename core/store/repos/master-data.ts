@@ -148,8 +148,11 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
   await settleKnown(db, page, held, golden);
   const known = await settleReplacements(db, page, { held, golden, unknown });
   await redirectMergedMatches(db, page, matched, golden);
-  const written = await lastWrittenBodies(db, page);
-  const survive = await loadPageSurvivor(db, page, [...golden.keys()]);
+  // Only records that have a golden record already are composed from their sources and checked
+  // for echoes: a page of new records (a first load) needs neither lookup.
+  const existing = golden.size > 0;
+  const written = existing ? await lastWrittenBodies(db, page) : new Map<string, Record<string, unknown>>();
+  const survive = existing ? await loadPageSurvivor(db, page, [...golden.keys()]) : undefined;
   const assigned = new Map<string, string>();
 
   return page.records.map((record) => {
@@ -171,7 +174,8 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
         'golden_merged_meanwhile',
         `${page.entity} ${record.externalId} of ${page.connectionId}: golden record ${current.id} was merged into ${current.mergedInto} while the page was written`,
       );
-    const next = composeGolden(current, survive(canonicalId, record, now));
+    // `current` is one of `golden`, so the page's survivor was loaded.
+    const next = composeGolden(current, survive!(canonicalId, record, now));
     return plannedUpdate(record, current, next, {
       canonicalId,
       isNew,
