@@ -32,12 +32,9 @@ export function orderChangesForOpportunity(
   order: { number?: string; promiseDate?: string },
   opportunity: Record<string, unknown>,
 ): { erpOrderNumber?: string; promiseDate?: string | undefined } {
-  const dropped = !order.promiseDate && opportunity.promiseDate !== undefined;
+  const promiseDate = order.promiseDate || undefined;
   return {
     ...(order.number && order.number !== opportunity.erpOrderNumber ? { erpOrderNumber: order.number } : {}),
-    ...(order.promiseDate && order.promiseDate !== opportunity.promiseDate
-      ? { promiseDate: order.promiseDate }
-      : {}),
-    ...(dropped ? { promiseDate: undefined } : {}),
+    ...(promiseDate !== opportunity.promiseDate ? { promiseDate } : {}),
   };
 }

@@ -256,11 +256,9 @@ async function executeSteps(
     // A system an admin paused is not down: the step waits for its resume instead of failing. A
     // scheduled flow's run stops instead, as its next tick runs afresh on the state of then (two
     // kept runs would both act on one shortfall).
-    if (error.code === CONNECTION_PAUSED && flow.trigger.kind === 'cron')
-      return haltForPause(scope, current, error);
-    if (error.code === CONNECTION_PAUSED)
-      return waitRun(scope, current, new StepWaits(error, PAUSED_CONNECTION_MAX_WAIT_MS));
-    return failRun(scope, current, error);
+    if (error.code !== CONNECTION_PAUSED) return failRun(scope, current, error);
+    if (flow.trigger.kind === 'cron') return haltForPause(scope, current, error);
+    return waitRun(scope, current, new StepWaits(error, PAUSED_CONNECTION_MAX_WAIT_MS));
   }
 }
 

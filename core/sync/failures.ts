@@ -163,8 +163,8 @@ const ACCESS_DENIED_CODES = new Set([
 /**
  * Keeps a connection's status in step with what a call to its system showed of its credentials:
  * refused (an error of the 'authentication' class, other than access denied to one object) makes
- * it needs_reauthorization with the error's message; a call that got through (no `error`) makes one that needed that, or was in error, active
- * again. Other errors tell nothing, and a paused connection stays paused. `connection` is the
+ * it needs_reauthorization with the error's message; a call that got through (no `error`) makes
+ * one that needed that, or was in error, active again. Other errors tell nothing, and a paused connection stays paused. `connection` is the
  * caller's copy, often cached: when its status already says so, nothing is written, so calls to a
  * working connection cost no query. Never throws: the status reports the call, it is not its outcome.
  */
