@@ -1,4 +1,4 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import cron, { type ScheduledTask, type TaskContext } from 'node-cron';
 import { HubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 import type { QueuePort } from '../queue/port.ts';
@@ -59,6 +59,14 @@ export async function enqueueScheduledRun(
 }
 
 /**
+ * How late a tick may fire and still run. node-cron drops a tick more than a second late (a long
+ * garbage collection or a busy event loop), which would leave the stream until its next slot.
+ * A late tick runs as long as the next slot has not come; ticks passed over while the process
+ * stood still become one run, the latest, since a run reads everything since the stored cursor.
+ */
+const LATE_TICK_TOLERANCE_MS = 24 * 60 * 60_000;
+
+/**
  * Every worker runs the same cron timers; each tick enqueues a job whose id names the stream and
  * the minute, so however many workers fire, the queue holds one run, and the stream lease keeps a
  * slow run from overlapping the next tick. A tick missed while no worker was up is not replayed:
@@ -69,8 +77,10 @@ export function startScheduler(hub: Hub, reloadMs = 10_000) {
   const tasks = new Map<string, { cron: string; task: ScheduledTask }>();
   let stopped = false;
 
-  const tick = (schedule: Schedule) => async () => {
-    await enqueueScheduledRun(hub.queue, schedule).catch((error: unknown) => {
+  // The slot's own time, not the clock at the call: workers firing late by different amounts
+  // still name the same job.
+  const tick = (schedule: Schedule) => async (context: TaskContext) => {
+    await enqueueScheduledRun(hub.queue, schedule, context.date).catch((error: unknown) => {
       logger.warn('could not enqueue scheduled run', { ...schedule, error });
     });
   };
@@ -95,7 +105,10 @@ export function startScheduler(hub: Hub, reloadMs = 10_000) {
       const existing = tasks.get(key);
       if (existing?.cron === schedule.cron) continue;
       await existing?.task.stop();
-      tasks.set(key, { cron: schedule.cron, task: cron.schedule(schedule.cron, tick(schedule)) });
+      const task = cron.schedule(schedule.cron, tick(schedule), {
+        missedExecutionTolerance: LATE_TICK_TOLERANCE_MS,
+      });
+      tasks.set(key, { cron: schedule.cron, task });
     }
   };
 
