@@ -7,7 +7,7 @@ import { RUN_INTERRUPTED, STREAM_BUSY } from '../queue/retry-policy.ts';
 import type { Hub } from '../runtime/hub.ts';
 import type { WorkerService } from '../runtime/worker.ts';
 import { CONNECTION_PAUSED } from '../store/repos/connections.ts';
-import { deliverChanges, subscribeToChanges } from './change-subscribers.ts';
+import { changeBatchSchema, deliverChanges, subscribeToChanges } from './change-subscribers.ts';
 import { expireParked } from './parking.ts';
 import { keepRunRefusedByPause, retireRunRequestJob } from './run-requests.ts';
 import { endedByStop, runSync } from './run-sync.ts';
@@ -92,9 +92,21 @@ function sweepOnce(hub: Hub): void {
 
 /** Starts the sync engine's consumers in a worker process. */
 export async function startSyncServices(hub: Hub): Promise<WorkerService> {
-  const changes = hub.queue.consume<ChangeBatch>(CHANGES_QUEUE, (job) => deliverChanges(hub, job.data), {
-    concurrency: 1,
-  });
+  const changes = hub.queue.consume<ChangeBatch>(
+    CHANGES_QUEUE,
+    (job) =>
+      deliverChanges(
+        hub,
+        parseOrThrow(changeBatchSchema, job.data, { what: 'change batch', recordId: job.id }),
+      ),
+    {
+      concurrency: 1,
+      // The batch's outbox rows are published: the failed job, kept by the queue, is what is left of it.
+      onFailed: async (job, error) => {
+        logger.error('change batch job failed', { jobId: job.id, error: error.message });
+      },
+    },
+  );
   // Shutdown aborts the runs in flight: each stops after its current page and records its outcome.
   const shutdown = new AbortController();
   const runs = hub.queue.consume<SyncRunJob>(
