@@ -20,6 +20,16 @@ const pages: Array<{ key: string; label: TextKey; admin?: boolean }> = [
   { key: 'admin', label: 'admin' },
 ];
 
+/**
+ * A page addressed by path (`/toc?board=dbr`, as `thub demo` prints its links) is moved to its
+ * hash route before the first render; the server answers every client path with the UI.
+ */
+export function adoptPathRoute() {
+  const page = window.location.pathname.replace(/^\/+|\/+$/g, '');
+  if (window.location.hash || !pages.some((item) => item.key === page)) return;
+  window.history.replaceState(null, '', `/#/${page}${window.location.search}`);
+}
+
 /** `#/failures?connection=crm` → { page: 'failures', params } */
 function readHash() {
   const [path, search] = window.location.hash.replace(/^#\/?/, '').split('?');

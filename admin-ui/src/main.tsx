@@ -1,5 +1,6 @@
 import { createRoot } from 'react-dom/client';
-import { App } from './app.tsx';
+import { App, adoptPathRoute } from './app.tsx';
 import './styles.css';
 
+adoptPathRoute();
 createRoot(document.getElementById('root')!).render(<App />);

@@ -125,6 +125,14 @@ describe('admin UI in a browser', () => {
     expect(await page.getByTestId('nav-failures').textContent()).toBe('Failed syncs');
   });
 
+  it('opens a page from its path address, as the demo prints its links', async () => {
+    await page.goto(`${hub.url}/toc?board=drum`);
+    await page.getByTestId('board-drum').waitFor();
+    expect(new URL(page.url()).hash).toBe('#/toc?board=drum');
+    expect(await page.getByTestId('nav-toc').getAttribute('class')).toBe('active');
+    expect(await page.getByTestId('board-drum').getAttribute('class')).toBe('active');
+  });
+
   async function openBoard(key: string) {
     await page.goto(`${hub.url}/#/toc?board=${key}`);
     await page.getByTestId(`board-${key}`).waitFor();
