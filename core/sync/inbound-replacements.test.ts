@@ -1,13 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findConnector } from '../../connectors/registry.ts';
 import {
+  amendmentsQuery,
   api,
+  changedQuery,
   deletedPath,
   deletionsQuery,
+  docOf,
   fixture,
-  listQuery,
   newestDeletionQuery,
   restoredQuery,
+  rowOf,
   site,
 } from '../../tests/contract/erpnext/harness.ts';
 import { queueDrivers, storeDrivers } from '../../tests/support/drivers.ts';
@@ -23,10 +26,6 @@ import { type DoneWrite, recordWrites } from './write-results.ts';
 
 enforceStrictNock();
 
-type Doc = Record<string, unknown> & { name: string };
-const docOf = (name: string) => (fixture(name) as { data: Doc }).data;
-/** A list row: Frappe lists the parent's fields, never its child tables. */
-const rowOf = ({ items: _items, ...row }: Doc) => row;
 const soPath = '/api/resource/Sales%20Order';
 
 const submitted = docOf('sales-order-submitted');
@@ -35,21 +34,6 @@ const cancelled = { ...docOf('sales-order-cancelled'), modified: '2026-11-21 11:
 const amendment = { ...docOf('sales-order-amended-submitted'), modified: '2026-11-21 11:01:00.000000' };
 
 const pageSize = 100;
-const ordersAfter = (doc?: Doc) =>
-  listQuery({
-    fields: ['*'],
-    ...(doc
-      ? {
-          filters: [['modified', '>=', doc.modified]],
-          orFilters: [
-            ['modified', '>', doc.modified],
-            ['name', '>', doc.name],
-          ],
-        }
-      : {}),
-    orderBy: 'modified asc, name asc',
-    limit: pageSize,
-  });
 
 /** The Deleted Document and restoration windows after the documents, both empty. */
 function noDeletesOrRestorations() {
@@ -100,7 +84,7 @@ describe.each(storeDrivers())('ERPNext amendments read into master data on $name
     api().get(deletedPath).query(newestDeletionQuery('Sales Order')).reply(200, fixture('empty-list'));
     api()
       .get(soPath)
-      .query(ordersAfter())
+      .query(changedQuery())
       .reply(200, { data: [rowOf(submitted)] });
     api().get(`${soPath}/${submitted.name}`).reply(200, { data: submitted });
     noDeletesOrRestorations();
@@ -114,20 +98,14 @@ describe.each(storeDrivers())('ERPNext amendments read into master data on $name
   const amendmentsOfCancelled = (answer: unknown) =>
     api()
       .get(soPath)
-      .query(
-        listQuery({
-          fields: ['name', 'amended_from'],
-          filters: [['amended_from', 'in', [cancelled.name]]],
-          limit: 0,
-        }),
-      )
+      .query(amendmentsQuery([cancelled.name]))
       .reply(200, answer as Record<string, unknown>);
 
   /** The next poll sees the order cancelled and its amendment, which took its place. */
   async function amendmentRead() {
     api()
       .get(soPath)
-      .query(ordersAfter(submitted))
+      .query(changedQuery(submitted))
       .reply(200, { data: [rowOf(cancelled), rowOf(amendment)] });
     amendmentsOfCancelled({ data: [{ name: amendment.name, amended_from: cancelled.name }] });
     api().get(`${soPath}/${amendment.name}`).reply(200, { data: amendment });
@@ -212,7 +190,7 @@ describe.each(storeDrivers())('ERPNext amendments read into master data on $name
     const id = await orderRead();
     api()
       .get(soPath)
-      .query(ordersAfter(submitted))
+      .query(changedQuery(submitted))
       .reply(200, { data: [rowOf(cancelled)] });
     amendmentsOfCancelled(fixture('empty-list'));
     api().get(`${soPath}/${cancelled.name}`).reply(200, { data: cancelled });
@@ -223,7 +201,7 @@ describe.each(storeDrivers())('ERPNext amendments read into master data on $name
     // Amending leaves the cancelled order as it was: the next poll lists only the amendment.
     api()
       .get(soPath)
-      .query(ordersAfter(cancelled))
+      .query(changedQuery(cancelled))
       .reply(200, { data: [rowOf(amendment)] });
     api().get(`${soPath}/${amendment.name}`).reply(200, { data: amendment });
     noDeletesOrRestorations();

@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { enforceStrictNock } from '../../support/strict-nock.ts';
 import {
+  amendmentsQuery,
   api,
+  changedQuery,
+  type FrappeTestDoc as Doc,
   deletedPath,
   deletionsQuery,
+  docOf,
   erpnextContext,
   fixture,
-  listQuery,
   readAll,
   restoredQuery,
+  rowOf,
 } from './harness.ts';
 
 enforceStrictNock();
 
 const soPath = '/api/resource/Sales%20Order';
-type Doc = Record<string, unknown> & { name: string };
-const docOf = (name: string) => (fixture(name) as { data: Doc }).data;
-/** A list row: Frappe lists the parent's fields, never its child tables. */
-const rowOf = ({ items: _items, ...row }: Doc) => row;
 
 const cancelled = docOf('sales-order-cancelled');
 const amendment = docOf('sales-order-amended-submitted');
@@ -26,21 +26,6 @@ const draft = docOf('sales-order-draft');
 
 const start = { modified: '2026-11-21 09:00:00.000000', name: 'SAL-ORD-2026-00000' };
 const lastDeletion = { creation: '2026-11-22 09:00:00.000000', name: '0f1e2d3c4b' };
-const after = (at: { modified: string; name: string }, pageSize: number) =>
-  listQuery({
-    fields: ['*'],
-    filters: [['modified', '>=', at.modified]],
-    orFilters: [
-      ['modified', '>', at.modified],
-      ['name', '>', at.name],
-    ],
-    orderBy: 'modified asc, name asc',
-    limit: pageSize,
-  });
-/** The one look per page for amendments of the cancelled documents on it. */
-const amendmentsOf = (names: string[]) =>
-  listQuery({ fields: ['name', 'amended_from'], filters: [['amended_from', 'in', names]], limit: 0 });
-
 /** The changed sales orders after `start`, a page of `pageSize` each, then no deletes or restorations. */
 async function readOrders(pages: Doc[][], pageSize = 100) {
   const ctx = erpnextContext({ pageSize });
@@ -48,7 +33,7 @@ async function readOrders(pages: Doc[][], pageSize = 100) {
   for (const page of pages) {
     api()
       .get(soPath)
-      .query(after(at, pageSize))
+      .query(changedQuery(at, pageSize))
       .reply(200, { data: page.map(rowOf) });
     const last = page.at(-1);
     if (last) at = { modified: String(last.modified), name: last.name };
@@ -85,7 +70,7 @@ describe('erpnext reads of amended documents', () => {
   it('returns a cancelled order that was amended as replaced by its amendment, and the amendment as a record', async () => {
     api()
       .get(soPath)
-      .query(amendmentsOf([cancelled.name]))
+      .query(amendmentsQuery([cancelled.name]))
       .reply(200, { data: [{ name: amendment.name, amended_from: cancelled.name }] });
     api().get(`${soPath}/${amendment.name}`).reply(200, { data: amendment });
 
@@ -110,7 +95,7 @@ describe('erpnext reads of amended documents', () => {
     };
     api()
       .get(soPath)
-      .query(amendmentsOf([cancelled.name, firstAmendment.name]))
+      .query(amendmentsQuery([cancelled.name, firstAmendment.name]))
       .reply(200, {
         data: [
           { name: firstAmendment.name, amended_from: cancelled.name },
@@ -136,7 +121,7 @@ describe('erpnext reads of amended documents', () => {
   it('keeps a cancelled order without amendment a record, status cancelled', async () => {
     api()
       .get(soPath)
-      .query(amendmentsOf([cancelled.name]))
+      .query(amendmentsQuery([cancelled.name]))
       .reply(200, fixture('empty-list'));
     api().get(`${soPath}/${cancelled.name}`).reply(200, { data: cancelled });
 
@@ -151,7 +136,7 @@ describe('erpnext reads of amended documents', () => {
     api().get(`${soPath}/${submitted.name}`).reply(200, { data: submitted });
     api()
       .get(soPath)
-      .query(amendmentsOf([cancelled.name]))
+      .query(amendmentsQuery([cancelled.name]))
       .reply(200, fixture('empty-list'));
     const laterCancelled = { ...cancelled, modified: '2026-11-21 10:07:00.000000' };
     api().get(`${soPath}/${cancelled.name}`).reply(200, { data: laterCancelled });

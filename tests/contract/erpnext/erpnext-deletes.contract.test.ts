@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { enforceStrictNock } from '../../support/strict-nock.ts';
 import {
   api,
+  changedQuery,
   deletedPath,
   deletionsQuery,
   erpnextContext,
@@ -16,16 +17,7 @@ enforceStrictNock();
 
 const customers = '/api/resource/Customer';
 const keyset = { modified: '2026-11-22 08:00:00.000000', name: 'CUST-2026-00009' };
-const changedSince = listQuery({
-  fields: ['*'],
-  filters: [['modified', '>=', keyset.modified]],
-  orFilters: [
-    ['modified', '>', keyset.modified],
-    ['name', '>', keyset.name],
-  ],
-  orderBy: 'modified asc, name asc',
-  limit: 100,
-});
+const changedSince = changedQuery(keyset);
 const lastRead = { creation: '2026-11-22 09:00:00.000000', name: '0f1e2d3c4b' };
 /** The live check of the names deleted and not restored in the deletions fixture. */
 const liveCheck = listQuery({
@@ -131,21 +123,7 @@ describe('erpnext restored documents', () => {
     const submitted = fixture('sales-order-submitted') as { data: Record<string, unknown> };
     const { items: _items, ...row } = submitted.data;
     const soKeyset = { modified: '2026-11-22 08:00:00.000000', name: 'SAL-ORD-2026-00009' };
-    api()
-      .get(soPath)
-      .query(
-        listQuery({
-          fields: ['*'],
-          filters: [['modified', '>=', soKeyset.modified]],
-          orFilters: [
-            ['modified', '>', soKeyset.modified],
-            ['name', '>', soKeyset.name],
-          ],
-          orderBy: 'modified asc, name asc',
-          limit: 2,
-        }),
-      )
-      .reply(200, fixture('empty-list'));
+    api().get(soPath).query(changedQuery(soKeyset, 2)).reply(200, fixture('empty-list'));
     api()
       .get(deletedPath)
       .query(deletionsQuery('Sales Order', lastRead, 2))

@@ -13,6 +13,14 @@ export function fixture(name: string): nock.Body {
   return JSON.parse(readFileSync(new URL(`${name}.json`, fixtures), 'utf8')) as nock.Body;
 }
 
+export type FrappeTestDoc = Record<string, unknown> & { name: string };
+
+/** The document of a fixture shaped as Frappe's answer to a get. */
+export const docOf = (name: string) => (fixture(name) as { data: FrappeTestDoc }).data;
+
+/** A list row: Frappe lists the parent's fields, never its child tables. */
+export const rowOf = ({ items: _items, ...row }: FrappeTestDoc) => row;
+
 /** Every call must carry the token header in Frappe's "token key:secret" form. */
 export function api(secret = 'api-secret') {
   return nock(site, { reqheaders: { authorization: `token api-key:${secret}` } });
@@ -60,6 +68,30 @@ export function listQuery(params: {
     ...(params.orFilters ? { or_filters: JSON.stringify(params.orFilters) } : {}),
     ...(params.orderBy ? { order_by: params.orderBy } : {}),
   };
+}
+
+/** The documents changed after `after` (keyset on modified, name), from the first when undefined. */
+export function changedQuery(after?: { modified?: unknown; name: string }, limit = 100) {
+  const at = after && String(after.modified);
+  return listQuery({
+    fields: ['*'],
+    ...(after
+      ? {
+          filters: [['modified', '>=', at]],
+          orFilters: [
+            ['modified', '>', at],
+            ['name', '>', after.name],
+          ],
+        }
+      : {}),
+    orderBy: 'modified asc, name asc',
+    limit,
+  });
+}
+
+/** The look for the documents that amend the cancelled ones `names` (Frappe reads limit 0 as none). */
+export function amendmentsQuery(names: string[]) {
+  return listQuery({ fields: ['name', 'amended_from'], filters: [['amended_from', 'in', names]], limit: 0 });
 }
 
 export const deletedPath = '/api/resource/Deleted%20Document';
