@@ -159,6 +159,55 @@ export async function* readDeletions(
   }
 }
 
+function parsedJson(text: string, ctx: z.RefinementCtx): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not JSON' });
+    return z.NEVER;
+  }
+}
+
+/** What Frappe keeps of a deleted document: the whole document, as JSON text in `data`. */
+const deletedDataSchema = z.looseObject({
+  deleted_name: z.string(),
+  data: z
+    .string()
+    .transform(parsedJson)
+    .pipe(z.looseObject({ amended_from: z.string().nullish() })),
+});
+
+/**
+ * The documents among the deleted `names` that amended another (deleted name → the name it
+ * amended). A name deleted more than once answers with its latest deletion.
+ */
+export async function amendedFromOfDeleted(
+  client: ErpnextClient,
+  doctype: string,
+  names: string[],
+): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const rows = await client.list(DELETED_DOCUMENT, {
+    fields: ['name', 'deleted_name', 'data'],
+    filters: [
+      ['deleted_doctype', '=', doctype],
+      ['deleted_name', 'in', names],
+    ],
+    orderBy: 'creation asc, name asc',
+    // Frappe reads 0 as no limit.
+    limitPageLength: 0,
+  });
+  const latest = new Map(
+    rows.map((row) => {
+      const { deleted_name, data } = parseOrThrow(deletedDataSchema, row, {
+        what: `ERPNext Deleted Document ${row.name}`,
+      });
+      return [deleted_name, data.amended_from];
+    }),
+  );
+  return new Map([...latest].flatMap(([name, original]) => (original ? [[name, original] as const] : [])));
+}
+
 /** Every restored Deleted Document of `doctype`, page by page; undefined when the user may not list them. */
 async function listRestorations(client: ErpnextClient, doctype: string, pageSize: number, logger: Logger) {
   const restorations: Array<z.infer<typeof restorationSchema>> = [];

@@ -5,6 +5,7 @@ import { amendmentsOf } from './amend.ts';
 import type { ErpnextClient, FrappeDoc } from './client.ts';
 import type { ErpnextConfig } from './config.ts';
 import {
+  amendedFromOfDeleted,
   type DeletesPosition,
   deletesPositionSchema,
   newestDeletion,
@@ -73,6 +74,31 @@ async function documentsNamed(client: ErpnextClient, stream: ErpnextStream, name
   return pageOf(client, stream, rows);
 }
 
+/**
+ * A page of deleted documents. A deleted amendment (a draft a person discarded after pressing
+ * Amend, or one cancelled in turn) leaves the cancelled document it amended standing: while nothing
+ * else amends that one, the record moves back to it (`replaced`) and reads it, cancelled, instead
+ * of being deleted.
+ */
+async function deletionPage(client: ErpnextClient, stream: ErpnextStream, names: string[]) {
+  const amended = stream.submittable
+    ? await amendedFromOfDeleted(client, stream.doctype, names)
+    : new Map<string, string>();
+  const originals = await documentsNamed(client, stream, [...new Set(amended.values())]);
+  const standing = new Set(originals.records.map((record) => record.name));
+  const returned = [...amended]
+    .filter(([, original]) => standing.has(original))
+    .map(([externalId, by]) => ({ externalId, by }));
+  const returnedIds = new Set(returned.map(({ externalId }) => externalId));
+  // First: the record the hub holds now is the one that goes back, should another claim the original.
+  const replaced = [...returned, ...(originals.replaced ?? [])];
+  return {
+    records: originals.records,
+    deleted: names.filter((name) => !returnedIds.has(name)),
+    ...(replaced.length > 0 ? { replaced } : {}),
+  };
+}
+
 export async function* readErpnextStream(
   ctx: ConnectorContext<ErpnextConfig>,
   client: ErpnextClient,
@@ -104,7 +130,7 @@ export async function* readErpnextStream(
   const options = { pageSize: ctx.config.pageSize, logger: ctx.logger };
   for await (const deleted of readDeletions(client, stream.doctype, deletes, options)) {
     deletes = deleted.position;
-    yield { records: [], deleted: deleted.names, cursor: cursorAt() };
+    yield { ...(await deletionPage(client, stream, deleted.names)), cursor: cursorAt() };
   }
   for await (const restoration of readRestorations(client, stream.doctype, restored, options)) {
     const page = await documentsNamed(client, stream, restoration.names);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findConnector } from '../../connectors/registry.ts';
+import { discardedAmendmentAnswers } from '../../tests/contract/erpnext/discarded-amendment.ts';
 import {
   amendmentsQuery,
   api,
@@ -101,14 +102,14 @@ describe.each(storeDrivers())('ERPNext amendments read into master data on $name
       .query(amendmentsQuery([cancelled.name]))
       .reply(200, answer as Record<string, unknown>);
 
-  /** The next poll sees the order cancelled and its amendment, which took its place. */
-  async function amendmentRead() {
+  /** The next poll sees the order cancelled and its amendment (`by`), which took its place. */
+  async function amendmentRead(by: typeof amendment = amendment) {
     api()
       .get(soPath)
       .query(changedQuery(submitted))
-      .reply(200, { data: [rowOf(cancelled), rowOf(amendment)] });
-    amendmentsOfCancelled({ data: [{ name: amendment.name, amended_from: cancelled.name }] });
-    api().get(`${soPath}/${amendment.name}`).reply(200, { data: amendment });
+      .reply(200, { data: [rowOf(cancelled), rowOf(by)] });
+    amendmentsOfCancelled({ data: [{ name: by.name, amended_from: cancelled.name }] });
+    api().get(`${soPath}/${by.name}`).reply(200, { data: by });
     noDeletesOrRestorations();
     return pollOrders();
   }
@@ -184,6 +185,54 @@ describe.each(storeDrivers())('ERPNext amendments read into master data on $name
     );
     expect(written).toEqual([{ external_id: amendment.name }]);
     expect(await deletesInOutbox()).toBe(0);
+  });
+
+  /** A draft amendment a sales manager saved after cancelling the order and pressing Amend. */
+  const draft = {
+    ...docOf('sales-order-amended'),
+    owner: 'sales.manager@example.com',
+    modified_by: 'sales.manager@example.com',
+    modified: '2026-11-21 11:01:00.000000',
+  };
+  const draftDeletion = { name: '5d4c3b2a19', creation: '2026-11-21 11:30:00.000000' };
+
+  it('keeps the order, cancelled under its own name, when a person discards the draft amendment the hub read', async () => {
+    const id = await orderRead();
+    await amendmentRead(draft);
+    expect(await externalIdsFor(db(), 'sales_order', 'erp', [id])).toEqual(new Map([[id, draft.name]]));
+
+    discardedAmendmentAnswers({
+      changedAfter: draft,
+      deletesAfter: null,
+      deletion: draftDeletion,
+      draft,
+      original: cancelled,
+    });
+    const run = await pollOrders();
+
+    expect(run.counts).toMatchObject({ deleted: 0, created: 0 });
+    expect(await salesOrders()).toEqual([{ id, deleted: false }]);
+    expect((await getGolden(db(), id))!.body).toMatchObject({ number: cancelled.name, status: 'cancelled' });
+    expect(await externalIdsFor(db(), 'sales_order', 'erp', [id])).toEqual(new Map([[id, cancelled.name]]));
+    expect(await deletesInOutbox()).toBe(0);
+
+    // Amended again and submitted, under the same name: the amendment takes the order's place as before.
+    const resubmitted = { ...amendment, modified: '2026-11-21 11:40:00.000000' };
+    api()
+      .get(soPath)
+      .query(changedQuery(draft))
+      .reply(200, { data: [rowOf(resubmitted)] });
+    api().get(`${soPath}/${resubmitted.name}`).reply(200, { data: resubmitted });
+    api()
+      .get(deletedPath)
+      .query(deletionsQuery('Sales Order', draftDeletion))
+      .reply(200, fixture('empty-list'));
+    api().get(deletedPath).query(restoredQuery('Sales Order')).reply(200, fixture('empty-list'));
+    await pollOrders();
+
+    expect(await salesOrders()).toEqual([{ id, deleted: false }]);
+    expect((await getGolden(db(), id))!.body).toMatchObject({ number: amendment.name, status: 'confirmed' });
+    expect(await externalIdsFor(db(), 'sales_order', 'erp', [id])).toEqual(new Map([[id, amendment.name]]));
   });
 
   it('reads an order cancelled without an amendment yet as a cancelled order, and its later amendment as the same order', async () => {
