@@ -1,8 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeTocCommand } from '../../core/toc/command.ts';
 import { findTocCommand } from '../../core/toc/registry.ts';
+import {
+  clearGolden,
+  type GoldenFixture,
+  purchasedBolt,
+  seedGolden,
+} from '../../core/toc/services/golden-fixture.ts';
+import { runTocService } from '../../core/toc/services/registry.ts';
 import { memorySystem } from '../support/memory-system.ts';
 import { launchBrowser, screenshot } from './browser.ts';
 import { ADMIN, startE2eHub } from './e2e-hub.ts';
@@ -134,7 +142,7 @@ describe('admin UI in a browser', () => {
   });
 
   async function openBoard(key: string) {
-    await page.goto(`${hub.url}/#/toc?board=${key}`);
+    await page.goto(`${hub.url}/#/toc?board=${key}&source=example`);
     await page.getByTestId(`board-${key}`).waitFor();
     await page.getByTestId('board').locator('*').first().waitFor();
   }
@@ -213,4 +221,45 @@ describe('admin UI in a browser', () => {
     );
     await screenshot(page, '14-quote');
   });
+
+  it('shows the buffer board of the synced data, and the example on request', async () => {
+    const db = hub.test.hub.store.db;
+    await seedGolden(db, bufferFixture());
+    const live = await runTocService(db, 'buffers', {});
+    await page.goto(`${hub.url}/#/toc?board=buffers`);
+    await page.getByTestId('live-as-of').waitFor();
+    await page.getByTestId('buffer-item').first().waitFor();
+    const ids = await attr(page, '[data-testid=buffer-item]', 'data-id');
+    const colours = await attr(page, '[data-testid=buffer-item]', 'data-color');
+    const result = live.result as { items: Array<{ id: string; executionPriority: string }> };
+    expect(ids).toEqual(['BOLT']);
+    expect(Object.fromEntries(ids.map((id, index) => [id, colours[index]]))).toEqual(
+      Object.fromEntries(result.items.map((item) => [item.id, item.executionPriority])),
+    );
+    expect(await page.getByTestId('live-as-of').textContent()).toContain(live.asOf);
+    expect(JSON.parse(await page.locator('textarea[name=toc-input]').inputValue())).toEqual(live.input);
+    await screenshot(page, '15-live-buffers');
+
+    await page.getByTestId('source-example').click();
+    const example = await engine('buffers');
+    await expect
+      .poll(async () => (await attr(page, '[data-testid=buffer-item]', 'data-id')).sort())
+      .toEqual(example.items.map((item: { id: string }) => item.id).sort());
+    await clearGolden(db);
+  });
 });
+
+/** One purchased bolt with stock below its buffer, as a sync of an ERP leaves it. */
+function bufferFixture(): GoldenFixture {
+  const boltId = randomUUID();
+  const pcs = (value: number) => ({ value, uom: 'pcs' });
+  return {
+    item: [purchasedBolt(boltId)],
+    stock_level: [
+      {
+        id: randomUUID(),
+        body: { itemId: boltId, location: 'WH', onHand: pcs(5), allocated: pcs(0), onOrder: pcs(0) },
+      },
+    ],
+  };
+}

@@ -4,7 +4,7 @@ import mixExample from '../../../core/toc/examples/mix.json';
 import quoteExample from '../../../core/toc/examples/quote.json';
 import scheduleExample from '../../../core/toc/examples/schedule.json';
 import timeBuffersExample from '../../../core/toc/examples/time-buffers.json';
-import { post } from '../api.ts';
+import { get, post } from '../api.ts';
 import { navigate } from '../app.tsx';
 import { ErrorLine } from '../components.tsx';
 import { type TextKey, useT } from '../i18n.ts';
@@ -12,10 +12,22 @@ import { BufferBoard, DrumGantt, MixBoard, QuoteBoard, TimeBufferBoard } from '.
 
 // biome-ignore lint/suspicious/noExplicitAny: each board reads the JSON its engine answers
 type Answer = any;
+/** What GET /api/toc/services/<name> answers: the engine input built from the golden records and its result. */
+interface LiveAnswer {
+  asOf: string;
+  input: unknown;
+  result: Answer;
+  skipped: Array<{ entity: string; id: string; reason: string }>;
+}
+type Source = 'live' | 'example';
+
 const boards: Array<{
   key: string;
   label: TextKey;
+  /** The engine a what-if input is posted to (POST /api/toc/<command>). */
   command: string;
+  /** The service that builds the engine input from the synced data. */
+  service: string;
   example: unknown;
   render: (answer: Answer) => ReactElement;
 }> = [
@@ -23,6 +35,7 @@ const boards: Array<{
     key: 'buffers',
     label: 'bufferBoard',
     command: 'buffers',
+    service: 'buffers',
     example: buffersExample,
     render: (a) => <BufferBoard answer={a} />,
   },
@@ -30,6 +43,7 @@ const boards: Array<{
     key: 'drum',
     label: 'drum',
     command: 'schedule',
+    service: 'drum-schedule',
     example: scheduleExample,
     render: (a) => <DrumGantt answer={a} />,
   },
@@ -37,42 +51,85 @@ const boards: Array<{
     key: 'time-buffers',
     label: 'timeBuffers',
     command: 'time-buffers',
+    service: 'time-buffers',
     example: timeBuffersExample,
     render: (a) => <TimeBufferBoard answer={a} />,
   },
-  { key: 'mix', label: 'mix', command: 'mix', example: mixExample, render: (a) => <MixBoard answer={a} /> },
+  {
+    key: 'mix',
+    label: 'mix',
+    command: 'mix',
+    service: 'throughput',
+    example: mixExample,
+    render: (a) => <MixBoard answer={a} />,
+  },
   {
     key: 'quote',
     label: 'quote',
     command: 'quote',
+    service: 'quote',
     example: quoteExample,
     render: (a) => <QuoteBoard answer={a} />,
   },
 ];
 
-/** Each board posts its input to POST /api/toc/<engine>; the input starts as the engine's example and can be edited. */
+const pretty = (value: unknown) => JSON.stringify(value, null, 2);
+
+/**
+ * Each board shows the plant as synced: its service builds the engine input from the golden
+ * records (GET /api/toc/services/<name>). The input can be edited and calculated again as a
+ * what-if (POST /api/toc/<engine>), which changes nothing in the hub; `source=example` starts
+ * from the engine's example instead.
+ */
 export function TocPage({ params }: { params: URLSearchParams }) {
   const t = useT();
   const board = boards.find((candidate) => candidate.key === params.get('board')) ?? boards[0]!;
-  const [input, setInput] = useState(() => JSON.stringify(board.example, null, 2));
+  const source: Source = params.get('source') === 'example' ? 'example' : 'live';
+  const [input, setInput] = useState('');
   const [answer, setAnswer] = useState<{ board: string; value: Answer }>();
+  const [basis, setBasis] = useState<Pick<LiveAnswer, 'asOf' | 'skipped'>>();
   const [error, setError] = useState<string>();
-  const calculate = async (text: string) => {
+  const attempt = async (work: () => Promise<Answer>) => {
     try {
       setError(undefined);
-      setAnswer({ board: board.key, value: await post(`/api/toc/${board.command}`, JSON.parse(text)) });
+      setAnswer({ board: board.key, value: await work() });
     } catch (caught) {
       setAnswer(undefined);
       setError((caught as Error).message);
     }
   };
-  // A new board starts from its example.
+  const calculate = (text: string) => attempt(() => post(`/api/toc/${board.command}`, JSON.parse(text)));
+  const loadLive = () =>
+    attempt(async () => {
+      const live = await get<LiveAnswer>(`/api/toc/services/${board.service}`);
+      setInput(pretty(live.input));
+      setBasis({ asOf: live.asOf, skipped: live.skipped });
+      return live.result;
+    });
+  // A new board, or source, starts from the synced data or from the engine's example.
   useEffect(() => {
-    const text = JSON.stringify(board.example, null, 2);
-    setInput(text);
     setAnswer(undefined);
-    calculate(text);
-  }, [board.key]);
+    setBasis(undefined);
+    if (source === 'live') {
+      setInput('');
+      loadLive();
+    } else {
+      setInput(pretty(board.example));
+      calculate(pretty(board.example));
+    }
+  }, [board.key, source]);
+  const sourceButton = (candidate: Source, label: TextKey) => (
+    <button
+      type="button"
+      className={candidate === source ? 'active' : ''}
+      onClick={() =>
+        navigate('toc', { board: board.key, ...(candidate === 'example' ? { source: candidate } : {}) })
+      }
+      data-testid={`source-${candidate}`}
+    >
+      {t(label)}
+    </button>
+  );
   return (
     <section>
       <h2>{t('toc')}</h2>
@@ -82,13 +139,20 @@ export function TocPage({ params }: { params: URLSearchParams }) {
             key={candidate.key}
             type="button"
             className={candidate.key === board.key ? 'active' : ''}
-            onClick={() => navigate('toc', { board: candidate.key })}
+            onClick={() =>
+              navigate('toc', { board: candidate.key, ...(source === 'example' ? { source } : {}) })
+            }
             data-testid={`board-${candidate.key}`}
           >
             {t(candidate.label)}
           </button>
         ))}
       </div>
+      <div className="tabs">
+        {sourceButton('live', 'liveData')}
+        {sourceButton('example', 'exampleData')}
+      </div>
+      {source === 'live' && basis ? <LiveBasis basis={basis} /> : null}
       <div className="split wide-left">
         <div data-testid="board">{answer?.board === board.key ? board.render(answer.value) : null}</div>
         <div>
@@ -110,5 +174,29 @@ export function TocPage({ params }: { params: URLSearchParams }) {
         </div>
       </div>
     </section>
+  );
+}
+
+/** When the synced data was read, and the records the service left out (with why), which a board would otherwise hide. */
+function LiveBasis({ basis }: { basis: Pick<LiveAnswer, 'asOf' | 'skipped'> }) {
+  const t = useT();
+  return (
+    <div className="muted" data-testid="live-basis">
+      <span data-testid="live-as-of">{t('liveAsOf').replace('{asOf}', basis.asOf)}</span>
+      {basis.skipped.length > 0 ? (
+        <details>
+          <summary data-testid="live-skipped">
+            {t('recordsLeftOut').replace('{count}', String(basis.skipped.length))}
+          </summary>
+          <ul>
+            {basis.skipped.map((item) => (
+              <li key={`${item.entity}-${item.id}`}>
+                {item.entity} {item.id}: {item.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
   );
 }

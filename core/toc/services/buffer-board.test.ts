@@ -4,23 +4,13 @@ import { openEmbeddedStore } from '../../../tests/support/drivers.ts';
 import type { Store } from '../../store/index.ts';
 import { bufferParams, computeBuffers, reservedDemand } from './buffer-board.ts';
 import type { OpenLine } from './demand.ts';
-import { clearGolden, seedGolden } from './golden-fixture.ts';
+import { clearGolden, purchasedBolt, seedGolden } from './golden-fixture.ts';
 
 const boltId = randomUUID();
 const customerId = randomUUID();
 const pcs = (value: number) => ({ value, uom: 'pcs' });
 const customer = { id: customerId, body: { name: 'Acme' } };
-const bolt = {
-  id: boltId,
-  body: {
-    sku: 'BOLT',
-    name: 'Bolt',
-    uom: 'pcs',
-    type: 'purchased',
-    replenishment: 'make_to_stock',
-    leadTimeDays: 10,
-  },
-};
+const bolt = purchasedBolt(boltId);
 const stock = (onHand: number, allocated: number) => ({
   id: randomUUID(),
   body: { itemId: boltId, location: 'WH', onHand: pcs(onHand), allocated: pcs(allocated), onOrder: pcs(0) },

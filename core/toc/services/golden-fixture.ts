@@ -26,3 +26,18 @@ export async function seedGolden(db: Queryable, records: GoldenFixture): Promise
 export async function clearGolden(db: Queryable): Promise<void> {
   await db.query('DELETE FROM golden_records');
 }
+
+/** A purchased bolt kept to stock with a 10-day lead time: the item of the buffer tests. */
+export function purchasedBolt(id: string) {
+  return {
+    id,
+    body: {
+      sku: 'BOLT',
+      name: 'Bolt',
+      uom: 'pcs',
+      type: 'purchased',
+      replenishment: 'make_to_stock',
+      leadTimeDays: 10,
+    },
+  };
+}
