@@ -179,6 +179,14 @@ export function RecordsPage({ me, params }: { me: Me; params: URLSearchParams })
       />
       <div className="split">
         <table data-testid="records">
+          <thead>
+            <tr>
+              <th>{t('name')}</th>
+              <th>{t('naturalKey')}</th>
+              <th>{t('version')}</th>
+              <th>{t('updated')}</th>
+            </tr>
+          </thead>
           <tbody>
             {list.data?.items.map((record) => (
               <tr
@@ -200,8 +208,8 @@ export function RecordsPage({ me, params }: { me: Me; params: URLSearchParams })
             <table>
               <thead>
                 <tr>
-                  <th>Field</th>
-                  <th>Value</th>
+                  <th>{t('field')}</th>
+                  <th>{t('value')}</th>
                   <th>{t('lineage')}</th>
                 </tr>
               </thead>
@@ -211,9 +219,7 @@ export function RecordsPage({ me, params }: { me: Me; params: URLSearchParams })
                     <td>{field}</td>
                     <td>{typeof value === 'object' ? JSON.stringify(value) : String(value)}</td>
                     <td className="muted">
-                      {detail.data!.record.lineage[field]
-                        ? JSON.stringify(detail.data!.record.lineage[field])
-                        : ''}
+                      <LineageOf source={detail.data!.record.lineage[field]} />
                     </td>
                   </tr>
                 ))}
@@ -257,5 +263,18 @@ export function RecordsPage({ me, params }: { me: Me; params: URLSearchParams })
       <h3>{t('reviewQueue')}</h3>
       <ReviewQueue me={me} params={params} />
     </section>
+  );
+}
+
+/** Where a field's value came from: connection, its id there and when, as survivorship kept it. */
+function LineageOf({ source }: { source: unknown }) {
+  if (typeof source !== 'object' || source === null) return null;
+  const { connectionId, externalId, at } = source as Record<string, unknown>;
+  if (typeof connectionId !== 'string') return <>{JSON.stringify(source)}</>;
+  return (
+    <>
+      {connectionId}: <code>{String(externalId ?? '')}</code>
+      {typeof at === 'string' ? ` · ${when(at)}` : ''}
+    </>
   );
 }
