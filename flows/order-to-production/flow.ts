@@ -84,6 +84,10 @@ const settings = z.object({
   timeBufferDays: z.number().int().positive().optional(),
 });
 
+/** A work order's time buffer in working days: `timeBufferDays`, else shipping plus constraint buffer. */
+export const timeBufferDaysOf = (chosen: z.output<typeof settings>): number =>
+  chosen.timeBufferDays ?? Math.max(1, chosen.shippingBufferDays + chosen.constraintBufferDays);
+
 /**
  * A confirmed sales order with make-to-order lines → work orders from the routings → DBR drum
  * schedule → rope release dates and time-buffer colours on the ERP work orders → order status
@@ -161,8 +165,7 @@ export const orderToProduction = defineFlow({
     return { constraint: result.constraint, releases };
   })
   .step('time-buffers', async ({ hub, outputs, settings }) => {
-    const bufferDays =
-      settings.timeBufferDays ?? Math.max(1, settings.shippingBufferDays + settings.constraintBufferDays);
+    const bufferDays = timeBufferDaysOf(settings);
     const ids = outputs['plan-work-orders'].workOrders.map((workOrder) => workOrder.workOrderId);
     const { result, refs } = await computeTimeBuffers(hub.store.db, { asOf: today(), bufferDays }, ids);
     const saved = [];

@@ -68,7 +68,7 @@ export async function computeTimeBuffers(
     })),
   };
   const result = await runEngine<TimeBufferAnswer>('time-buffers', input);
-  return { input, result, refs: labels.refs, skipped };
+  return { input, result, refs: labels.refs, skipped, measured: dated };
 }
 
 export const timeBufferService = defineTocService({
