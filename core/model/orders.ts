@@ -15,6 +15,9 @@ const lineBase = z.object({
   unitPrice: moneySchema.optional(),
 });
 
+/** Time-buffer colours, from the buffer still whole to the one overrun. */
+export const bufferColors = ['green', 'yellow', 'red', 'black'] as const;
+
 export const opportunityStages = [
   'prospecting',
   'qualification',
@@ -35,6 +38,8 @@ export const opportunitySchema = z.object({
   promiseDate: dateSchema.optional(),
   erpOrderNumber: z.string().optional(),
   throughputPerConstraintMinute: z.number().optional(),
+  /** Time-buffer colour of the won deal's open order toward its promise date. */
+  bufferStatus: z.enum(bufferColors).optional(),
 });
 export type Opportunity = z.infer<typeof opportunitySchema>;
 
@@ -90,7 +95,7 @@ export const workOrderSchema = z.object({
   status: z.enum(['planned', 'released', 'in_progress', 'done', 'cancelled']),
   dueDate: dateSchema.optional(),
   releaseDate: dateSchema.optional(),
-  bufferColor: z.enum(['green', 'yellow', 'red', 'black']).optional(),
+  bufferColor: z.enum(bufferColors).optional(),
   bufferPenetrationPct: z.number().optional(),
 });
 export type WorkOrder = z.infer<typeof workOrderSchema>;

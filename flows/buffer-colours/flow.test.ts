@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startFlowRun } from '../../core/flow/runner.ts';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
 import { listFailures } from '../../core/sync/failures.ts';
 import { canonicalIdOf, setUpPlant, syncAll } from '../../tests/integration/flow-fixture.ts';
@@ -7,17 +6,12 @@ import { storeDrivers } from '../../tests/support/drivers.ts';
 import type { MemorySystem } from '../../tests/support/memory-system.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 import { bufferColours } from './flow.ts';
-
-// Monday 1 March 2027; WO-1 is due Thursday 11 March, 8 working days on: its whole 8-day buffer
-// (order-to-production's 3 + 5) is still ahead of it.
-const MONDAY = new Date(2027, 2, 1, 10);
-// Tuesday 9 March: 2 working days left, 6 of 8 consumed.
-const NEXT_TUESDAY = new Date(2027, 2, 9, 10);
+import { cronTicks, MONDAY, NEXT_TUESDAY, setToday, streamOf } from './test-ticks.ts';
 
 describe.each(storeDrivers())('buffer colours on $name', (driver) => {
   let test: TestHub;
   let erp: MemorySystem;
-  let ticks = 0;
+  let tick: ReturnType<typeof cronTicks>;
   beforeEach(async () => {
     test = await startTestHub({ store: await driver.open(), queue: createMemoryQueue(), workers: false });
     ({ erp } = await setUpPlant(test.hub));
@@ -26,21 +20,16 @@ describe.each(storeDrivers())('buffer colours on $name', (driver) => {
     workOrder('WO-1', '2027-03-11');
     workOrder('WO-2', '2027-04-30');
     await syncAll(test.hub, 'erp', ['work_orders']);
-    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
-    vi.setSystemTime(MONDAY);
+    tick = cronTicks(test.hub, bufferColours);
+    setToday(MONDAY);
   });
   afterEach(async () => {
     vi.useRealTimers();
     await test.stop();
   });
 
-  /** One cron tick of the flow, as the scheduler starts it. */
-  const tick = () => {
-    const at = new Date().toISOString();
-    return startFlowRun(test.hub, bufferColours, { kind: 'cron', at }, `cron:${at}:${++ticks}`);
-  };
-  const erpWorkOrder = (id: string) => erp.list('work_orders').find((order) => order.id === id)!;
-  const workOrderWrites = () => erp.writeCalls.filter((call) => call.stream === 'work_orders');
+  const erpWorkOrder = (id: string) => streamOf(erp, 'work_orders').record(id);
+  const workOrderWrites = () => streamOf(erp, 'work_orders').writes();
   const hubColour = async (externalId: string) => {
     const id = await canonicalIdOf(test.hub, 'work_order', 'erp', externalId);
     const { rows } = await test.hub.store.db.query<{ color: string | null }>(
@@ -62,7 +51,7 @@ describe.each(storeDrivers())('buffer colours on $name', (driver) => {
     expect(workOrderWrites()).toHaveLength(1);
 
     // No event at all, only the calendar: WO-1 has eaten into its buffer and is red; WO-2 stays green.
-    vi.setSystemTime(NEXT_TUESDAY);
+    setToday(NEXT_TUESDAY);
     const recoloured = await tick();
     expect(recoloured.status).toBe('succeeded');
     expect(erpWorkOrder('WO-1')).toMatchObject({ bufferColor: 'red', priority: 'urgent' });
@@ -74,7 +63,7 @@ describe.each(storeDrivers())('buffer colours on $name', (driver) => {
   it('halts at a paused ERP saving nothing, filing nothing, and the tick after the resume writes the change', async () => {
     expect((await tick()).status).toBe('succeeded');
     await test.hub.store.connections.pause('erp', 'ERP upgrade');
-    vi.setSystemTime(NEXT_TUESDAY);
+    setToday(NEXT_TUESDAY);
 
     const halted = await tick();
     expect(halted.status).toBe('halted');

@@ -153,7 +153,7 @@ describe('hubspot default mappings', () => {
       closedate: '2024-06-30',
       amount: 42000,
       deal_currency_code: 'USD',
-      toc: { promiseDate: null, throughputPerConstraintMinute: null },
+      toc: { promiseDate: null, throughputPerConstraintMinute: null, bufferStatus: null },
     });
   });
 
@@ -175,6 +175,13 @@ describe('hubspot default mappings', () => {
     })) as {
       toc: Record<string, unknown>;
     };
-    expect(toc).toEqual({ promiseDate: null, throughputPerConstraintMinute: null });
+    expect(toc).toEqual({ promiseDate: null, throughputPerConstraintMinute: null, bufferStatus: null });
+  });
+
+  it("puts the colour of the won deal's order under toc for the buffer-status property", async () => {
+    const { value } = await mapIn('deals');
+    expect(await mapOut('deals', { ...value, bufferStatus: 'red' })).toMatchObject({
+      toc: { bufferStatus: 'red' },
+    });
   });
 });

@@ -91,4 +91,13 @@ describe('salesforce default mappings', () => {
       toc: { promiseDate: '2024-06-20' },
     });
   });
+
+  it("sends the colour of the won deal's order under toc, and null for a deal without one so the field is cleared", async () => {
+    const { value } = await mapIn('opportunities');
+    expect(await mapOut('opportunities', { ...value, bufferStatus: 'yellow' })).toMatchObject({
+      toc: { bufferStatus: 'yellow' },
+    });
+    const { bufferStatus: _none, ...without } = value as Record<string, unknown>;
+    expect(await mapOut('opportunities', without)).toMatchObject({ toc: { bufferStatus: null } });
+  });
 });
