@@ -19,6 +19,7 @@ import * as parkedMappingVersion from './migrations/0015-parked-mapping-version.
 import * as mintCounts from './migrations/0016-mint-counts.ts';
 import * as xrefConnectionIndex from './migrations/0017-xref-connection-index.ts';
 import * as flowWaitingRuns from './migrations/0018-flow-waiting-runs.ts';
+import * as connectionSecretsVersion from './migrations/0019-connection-secrets-version.ts';
 
 const migrations = [
   core,
@@ -39,6 +40,7 @@ const migrations = [
   mintCounts,
   xrefConnectionIndex,
   flowWaitingRuns,
+  connectionSecretsVersion,
 ];
 // Any stable number: every process that migrates the same database takes this advisory lock.
 const MIGRATION_LOCK_ID = 727_001;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { canonicalIdOf } from '../../tests/integration/flow-fixture.ts';
 import { type StoreDriver, storeDrivers } from '../../tests/support/drivers.ts';
-import { memoryConnector, memorySystem } from '../../tests/support/memory-system.ts';
+import { type MemorySystem, memoryConnector, memorySystem } from '../../tests/support/memory-system.ts';
 import { eventually, startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 import type { Connector } from '../connector/types.ts';
 import { HubError } from '../errors/index.ts';
@@ -19,22 +19,36 @@ import { SYNC_RUNS_QUEUE } from './sync-jobs.ts';
 
 const REFUSED = 'INVALID_SESSION_ID: Session expired or invalid';
 const refusal = () => new HubError('auth', 'http_401', REFUSED);
-/** What the system answers the next reads or writes with instead of records. */
-const faults: { read?: HubError; write?: HubError; check?: HubError } = {};
+/**
+ * What the system answers the next reads or writes with instead of records, and what happens
+ * at the hub while such a call is in flight (its answer comes after it).
+ */
+const faults: {
+  read?: HubError;
+  write?: HubError;
+  check?: HubError;
+  meanwhile?: () => Promise<unknown>;
+} = {};
+
+/** The call's answer: `fault` when one is set, after what happens meanwhile. */
+async function answer(fault: HubError | undefined): Promise<void> {
+  await faults.meanwhile?.();
+  if (fault) throw fault;
+}
 
 /** The memory connector, failing its reads or writes when told to. */
 const guarded: Connector<unknown> = {
   ...(memoryConnector as Connector<unknown>),
   async *read(ctx, stream, cursor) {
-    if (faults.read) throw faults.read;
+    await answer(faults.read);
     yield* memoryConnector.read(ctx as never, stream, cursor);
   },
   async write(ctx, stream, ops) {
-    if (faults.write) throw faults.write;
+    await answer(faults.write);
     return memoryConnector.write(ctx as never, stream, ops);
   },
   async check(ctx) {
-    if (faults.check) throw faults.check;
+    await answer(faults.check);
     return memoryConnector.check(ctx as never);
   },
 };
@@ -44,6 +58,7 @@ afterEach(async () => {
   faults.read = undefined;
   faults.write = undefined;
   faults.check = undefined;
+  faults.meanwhile = undefined;
   vi.restoreAllMocks();
   await test?.stop();
   test = undefined;
@@ -59,13 +74,34 @@ async function hubWith(driver: StoreDriver, workers = false): Promise<Hub> {
   return test.hub;
 }
 
-async function connect(hub: Hub, id: string, options: Record<string, unknown> = {}) {
-  const system = memorySystem(`status-${id}-${Date.now()}-${Math.random()}`);
+async function connect(
+  hub: Hub,
+  id: string,
+  options: Record<string, unknown> = {},
+  system = memorySystem(`status-${id}-${Date.now()}-${Math.random()}`),
+  webhookSecret = 'first-secret',
+) {
   await hub.store.connections.save(
-    { id, kind: 'memory', name: id.toUpperCase(), config: { system: system.name }, options },
+    { id, kind: 'memory', name: id.toUpperCase(), config: { system: system.name, webhookSecret }, options },
     memoryConnector.configSchema,
   );
   return system;
+}
+
+const ERP_PUSHES = { push: ['customers'] };
+
+/** An admin saving new secrets for the connection, as once its old ones were revoked. */
+const rotateSecret = (hub: Hub, id: string, system: MemorySystem, options: Record<string, unknown> = {}) =>
+  connect(hub, id, options, system, `rotated-${Math.random()}`);
+
+/** An ERP that customers are pushed to, and the job writing it the one a CRM run brought in. */
+async function customerToWrite(hub: Hub) {
+  const crm = await connect(hub, 'crm');
+  const erp = await connect(hub, 'erp', ERP_PUSHES);
+  crm.put('customers', { id: 'C1', name: 'Hengda Auto Parts' });
+  await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+  const canonicalId = await canonicalIdOf(hub, 'customer', 'crm', 'C1');
+  return { erp, job: { connectionId: 'erp', stream: 'customers', items: [{ canonicalId, version: 1 }] } };
 }
 
 const statusOf = async (hub: Hub, id: string) => {
@@ -179,12 +215,7 @@ describe.each(storeDrivers())('connection status on $name', (driver) => {
 
   it('marks a target whose write was refused its credentials, and active after a write that got through', async () => {
     const hub = await hubWith(driver);
-    const crm = await connect(hub, 'crm');
-    const erp = await connect(hub, 'erp', { push: ['customers'] });
-    crm.put('customers', { id: 'C1', name: 'Hengda Auto Parts' });
-    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
-    const canonicalId = await canonicalIdOf(hub, 'customer', 'crm', 'C1');
-    const job = { connectionId: 'erp', stream: 'customers', items: [{ canonicalId, version: 1 }] };
+    const { erp, job } = await customerToWrite(hub);
 
     faults.write = refusal();
     await expect(handleWriteJob(hub, job)).rejects.toMatchObject({ kind: 'auth' });
@@ -194,6 +225,62 @@ describe.each(storeDrivers())('connection status on $name', (driver) => {
     await handleWriteJob(hub, job);
     expect(erp.list('customers')).toHaveLength(1);
     expect(await statusOf(hub, 'erp')).toEqual({ status: 'active', statusMessage: null });
+  });
+
+  it('keeps new secrets saved while a write with the old ones was in flight from its refusal', async () => {
+    const hub = await hubWith(driver);
+    const { erp, job } = await customerToWrite(hub);
+
+    faults.write = refusal();
+    faults.meanwhile = () => rotateSecret(hub, 'erp', erp, ERP_PUSHES);
+    await expect(handleWriteJob(hub, job)).rejects.toMatchObject({ kind: 'auth' });
+    expect(await statusOf(hub, 'erp')).toEqual({ status: 'active', statusMessage: null });
+
+    // The same refusal of the secrets now saved is the connection's own.
+    faults.meanwhile = undefined;
+    await expect(handleWriteJob(hub, job)).rejects.toMatchObject({ kind: 'auth' });
+    expect(await statusOf(hub, 'erp')).toEqual({ status: 'needs_reauthorization', statusMessage: REFUSED });
+  });
+
+  it('marks a connection refused while only its options were saved, the secrets unchanged', async () => {
+    const hub = await hubWith(driver);
+    const { erp, job } = await customerToWrite(hub);
+
+    faults.write = refusal();
+    faults.meanwhile = () => connect(hub, 'erp', { ...ERP_PUSHES, concurrency: 4 }, erp);
+    await expect(handleWriteJob(hub, job)).rejects.toMatchObject({ kind: 'auth' });
+    expect(await statusOf(hub, 'erp')).toEqual({ status: 'needs_reauthorization', statusMessage: REFUSED });
+  });
+
+  it('keeps the refusal of new secrets when a write with the old ones gets through', async () => {
+    const hub = await hubWith(driver);
+    const { erp, job } = await customerToWrite(hub);
+    await hub.store.connections.markNeedsReauthorization('erp', REFUSED);
+
+    faults.meanwhile = async () => {
+      await rotateSecret(hub, 'erp', erp, ERP_PUSHES);
+      await hub.store.connections.markNeedsReauthorization('erp', 'API key not found');
+    };
+    await handleWriteJob(hub, job);
+    expect(await statusOf(hub, 'erp')).toEqual({
+      status: 'needs_reauthorization',
+      statusMessage: 'API key not found',
+    });
+  });
+
+  it('keeps a refused connection active once new secrets were saved while a run read with the old ones', async () => {
+    const hub = await hubWith(driver);
+    const crm = await connect(hub, 'crm');
+    crm.put('customers', { id: 'C1', name: 'Hengda Auto Parts' });
+    await hub.store.connections.markNeedsReauthorization('crm', 'API key deleted');
+
+    faults.read = refusal();
+    faults.meanwhile = async () => {
+      await rotateSecret(hub, 'crm', crm);
+      expect(await statusOf(hub, 'crm')).toEqual({ status: 'active', statusMessage: null });
+    };
+    expect((await runSync(hub, { connectionId: 'crm', stream: 'customers' })).status).toBe('failed');
+    expect(await statusOf(hub, 'crm')).toEqual({ status: 'active', statusMessage: null });
   });
 
   it('writes no status while an active connection works', async () => {

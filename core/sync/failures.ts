@@ -164,19 +164,21 @@ const ACCESS_DENIED_CODES = new Set([
  * Keeps a connection's status in step with what a call to its system showed of its credentials:
  * refused (an error of the 'authentication' class, other than access denied to one object) makes
  * it needs_reauthorization with the error's message; a call that got through (no `error`) makes
- * one that needed that, or was in error, active again. Other errors tell nothing, and a paused connection stays paused. `connection` is the
- * caller's copy, often cached: when its status already says so, nothing is written, so calls to a
- * working connection cost no query. Never throws: the status reports the call, it is not its outcome.
+ * one that needed that, or was in error, active again. Other errors tell nothing, a paused
+ * connection stays paused, and a call made with secrets saved over since (its `connection` holds
+ * the old ones) tells nothing of the new ones. `connection` is the caller's copy, often cached:
+ * when its status already says so, nothing is written, so calls to a working connection cost no
+ * query. Never throws: the status reports the call, it is not its outcome.
  */
 export async function noteCredentials(
   connections: ConnectionsRepo,
-  connection: Pick<Connection, 'id' | 'status' | 'statusMessage'>,
+  connection: Pick<Connection, 'id' | 'status' | 'statusMessage' | 'secretsVersion'>,
   error?: unknown,
 ): Promise<void> {
   try {
     if (error === undefined) {
       if (connection.status === 'needs_reauthorization' || connection.status === 'error')
-        await connections.markWorking(connection.id);
+        await connections.markWorking(connection.id, connection.secretsVersion);
       return;
     }
     const refused = toHubError(error);
@@ -184,7 +186,7 @@ export async function noteCredentials(
     if (connection.status === 'disabled') return;
     const message = escapeUnstorable(refused.message).slice(0, STATUS_MESSAGE_MAX);
     if (connection.status === 'needs_reauthorization' && connection.statusMessage === message) return;
-    await connections.markNeedsReauthorization(connection.id, message);
+    await connections.markNeedsReauthorization(connection.id, message, connection.secretsVersion);
   } catch (failure) {
     logger.warn('could not update the status of a connection', {
       connectionId: connection.id,

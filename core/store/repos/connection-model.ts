@@ -80,10 +80,12 @@ export interface Connection {
   statusMessage: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Which secrets `config` holds: a new value each time new ones are saved. */
+  secretsVersion: number;
 }
 
 /** What the API may show: secrets replaced by a marker saying whether they are set. */
-export interface ConnectionView extends Omit<Connection, 'config'> {
+export interface ConnectionView extends Omit<Connection, 'config' | 'secretsVersion'> {
   config: Record<string, unknown>;
   secretFields: string[];
 }

@@ -44,6 +44,7 @@ interface ConnectionRow {
   status_message: string | null;
   created_at: string;
   updated_at: string;
+  secrets_version: number;
 }
 /**
  * What a connection leaves when deleted, for the connections `where` selects: its operational
@@ -99,6 +100,9 @@ async function refuseWhileSyncing(tx: Queryable, id: string): Promise<void> {
 /** The statuses a call that gets through, or new credentials, put back to active (never a pause). */
 const NEEDS_FIXING = `status IN ('needs_reauthorization', 'error')`;
 const BACK_TO_ACTIVE = `status = 'active', status_message = NULL, updated_at = now()`;
+/** The secrets version given as `param` is the stored one, or none was given. */
+const madeWithCurrentSecrets = (param: string) =>
+  `(${param}::bigint IS NULL OR secrets_version = ${param}::bigint)`;
 /** connection_state key of the status a paused connection had before its pause. */
 const PAUSED_FROM = 'paused-from';
 
@@ -128,6 +132,7 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
       statusMessage: row.status_message,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      secretsVersion: row.secrets_version,
     };
   }
 
@@ -136,8 +141,9 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
      * Creates or replaces a connection; the config is validated by its connector's schema first, and
      * the options the write queue is consumed with by connectionOptionsSchema. New secrets are a
      * re-authorization: the credentials the connector cached from the old ones (a session, a
-     * rotated refresh token) are dropped with the same commit, and a connection whose credentials
-     * were refused is active again: the next call tells whether the new ones work.
+     * rotated refresh token) are dropped with the same commit, a connection whose credentials
+     * were refused is active again (the next call tells whether the new ones work), and the
+     * secrets version moves on, so that calls still in flight with the old ones set no status.
      */
     async save(
       input: {
@@ -175,6 +181,10 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
         );
         if (rows[0] && secretsDiffer(box, rows[0].secrets_encrypted, secrets)) {
           await forgetCachedCredentials(tx, input.id);
+          await tx.query(
+            `UPDATE connections SET secrets_version = nextval('connection_secrets_versions') WHERE id = $1`,
+            [input.id],
+          );
           await tx.query(`UPDATE connections SET ${BACK_TO_ACTIVE} WHERE id = $1 AND ${NEEDS_FIXING}`, [
             input.id,
           ]);
@@ -259,19 +269,29 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
       return rows[0] && { status: rows[0].status, statusMessage: rows[0].status_message };
     },
 
-    /** Its system refused the credentials: needs_reauthorization with why. A paused connection stays paused. */
-    async markNeedsReauthorization(id: string, message: string) {
+    /**
+     * Its system refused the credentials: needs_reauthorization with why. A paused connection stays
+     * paused. With `secretsVersion`, the secrets the refused call was made with: replaced since, they
+     * say nothing of the connection's own.
+     */
+    async markNeedsReauthorization(id: string, message: string, secretsVersion?: number) {
       await db.query(
         `UPDATE connections SET status = 'needs_reauthorization', status_message = $2, updated_at = now()
-         WHERE id = $1 AND status <> 'disabled'`,
-        [id, message.slice(0, STATUS_MESSAGE_MAX)],
+         WHERE id = $1 AND status <> 'disabled' AND ${madeWithCurrentSecrets('$3')}`,
+        [id, message.slice(0, STATUS_MESSAGE_MAX), secretsVersion ?? null],
       );
       invalidate();
     },
 
-    /** A call got through: active again, from needs_reauthorization or error only (never from paused). */
-    async markWorking(id: string) {
-      await db.query(`UPDATE connections SET ${BACK_TO_ACTIVE} WHERE id = $1 AND ${NEEDS_FIXING}`, [id]);
+    /**
+     * A call got through: active again, from needs_reauthorization or error only (never from paused).
+     * With `secretsVersion`, as for markNeedsReauthorization: only while the call's secrets are current.
+     */
+    async markWorking(id: string, secretsVersion?: number) {
+      await db.query(
+        `UPDATE connections SET ${BACK_TO_ACTIVE} WHERE id = $1 AND ${NEEDS_FIXING} AND ${madeWithCurrentSecrets('$2')}`,
+        [id, secretsVersion ?? null],
+      );
       invalidate();
     },
 
