@@ -143,3 +143,28 @@ export function secretsDiffer(
     return true;
   }
 }
+
+/**
+ * Opens connections' sealed secrets, keeping what each one's sealed text opened to: listing the
+ * connections every second decrypts only the secrets saved since (another sealed text).
+ */
+export function createSecretsCache(box: SecretBox) {
+  const opened = new Map<string, { sealed: string; secrets: Record<string, unknown> }>();
+  return {
+    of(connectionId: string, sealed: string | null): Record<string, unknown> {
+      if (!sealed) return {};
+      const known = opened.get(connectionId);
+      if (known?.sealed === sealed) return known.secrets;
+      const secrets = JSON.parse(box.open(sealed)) as Record<string, unknown>;
+      opened.set(connectionId, { sealed, secrets });
+      return secrets;
+    },
+    /** Lets go of the secrets of connections no longer listed: deleted, in any process. */
+    keepOnly(listed: Set<string>) {
+      for (const id of opened.keys()) if (!listed.has(id)) opened.delete(id);
+    },
+    forget(connectionId: string) {
+      opened.delete(connectionId);
+    },
+  };
+}

@@ -13,7 +13,7 @@ import { saveSchedule } from '../../sync/schedules.ts';
 import { acquireStreamLease } from '../../sync/stream-lock.ts';
 import * as leftoversMigration from '../migrations/0013-deleted-connection-leftovers.ts';
 import { createConnectionState } from './connection-state.ts';
-import { connectionLeftoverStatements } from './connections.ts';
+import { connectionLeftoverStatements, createConnectionsRepo } from './connections.ts';
 
 // Deleting a connection takes its operational state along (a connection created again under the
 // same id, often for another system, must start from scratch), and reaches no other system.
@@ -237,6 +237,58 @@ describe.each(storeDrivers())('listing connections without their secrets on $nam
       );
       expect(summaries.map((summary) => summary.id)).toEqual(['crm', 'erp']);
       expect(JSON.stringify(summaries)).not.toContain('secret-of-');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe.each(storeDrivers())('the cached listing of connections on $name', (driver) => {
+  const saveWithSecret = (
+    connections: ReturnType<typeof createConnectionsRepo>,
+    id: string,
+    secret: string,
+  ) =>
+    connections.save(
+      { id, kind: 'memory', name: id, config: { system: `cached-${id}`, webhookSecret: secret } },
+      memoryConnector.configSchema,
+    );
+  const listedAfterExpiry = async (connections: ReturnType<typeof createConnectionsRepo>) => {
+    await new Promise((resolve) => setTimeout(resolve, 3));
+    const listed = await connections.listCached();
+    return Object.fromEntries(
+      listed.map((c) => [c.id, { status: c.status, secret: c.config.webhookSecret }]),
+    );
+  };
+
+  it('opens the secrets of a connection again only once new ones are saved', async () => {
+    const store = await driver.open();
+    try {
+      const connections = createConnectionsRepo(store.db, store.box, 1);
+      await saveWithSecret(connections, 'crm', 'secret-of-crm');
+      await saveWithSecret(connections, 'erp', 'secret-of-erp');
+      const opened = vi.spyOn(store.box, 'open');
+      expect(await listedAfterExpiry(connections)).toEqual({
+        crm: { status: 'active', secret: 'secret-of-crm' },
+        erp: { status: 'active', secret: 'secret-of-erp' },
+      });
+      expect(opened).toHaveBeenCalledTimes(2);
+      for (let listing = 0; listing < 3; listing++) await listedAfterExpiry(connections);
+      await connections.pause('erp', 'ERP maintenance');
+      expect((await listedAfterExpiry(connections)).erp).toEqual({
+        status: 'disabled',
+        secret: 'secret-of-erp',
+      });
+      expect(opened, 'secrets opened again with nothing new saved').toHaveBeenCalledTimes(2);
+
+      // Saved and deleted by another process: what the table says is what counts.
+      await saveWithSecret(store.connections, 'erp', 'rotated-secret-of-erp');
+      await store.connections.remove('crm');
+      opened.mockClear();
+      expect(await listedAfterExpiry(connections)).toEqual({
+        erp: { status: 'disabled', secret: 'rotated-secret-of-erp' },
+      });
+      expect(opened).toHaveBeenCalledTimes(1);
     } finally {
       await store.close();
     }

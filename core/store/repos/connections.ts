@@ -11,6 +11,7 @@ import {
   type ConnectionView,
   checkedConnectionPart,
   connectionOptionsSchema,
+  createSecretsCache,
   STATUS_MESSAGE_MAX,
   secretsDiffer,
   setPath,
@@ -113,14 +114,15 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
   const invalidate = () => {
     cached = undefined;
   };
+  const openedSecrets = createSecretsCache(box);
   function open(row: ConnectionRow): Connection {
     const config = structuredClone(row.config);
-    if (row.secrets_encrypted) {
-      const secrets = JSON.parse(box.open(row.secrets_encrypted)) as Record<string, unknown>;
-      for (const [path, value] of Object.entries(secrets)) {
-        setPath(config, path, value);
-        if (typeof value === 'string') registerSecretValue(value);
-      }
+    for (const [path, value] of Object.entries(
+      structuredClone(openedSecrets.of(row.id, row.secrets_encrypted)),
+    )) {
+      setPath(config, path, value);
+      // Each time, not once: the log redaction forgets the values registered longest ago.
+      if (typeof value === 'string') registerSecretValue(value);
     }
     return {
       id: row.id,
@@ -200,9 +202,10 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
     /** Every connection with its decrypted config, at most `cacheMs` old. */
     listCached(): Promise<Connection[]> {
       if (!cached || Date.now() - cached.at > cacheMs) {
-        const list = db
-          .query<ConnectionRow>('SELECT * FROM connections ORDER BY name')
-          .then(({ rows }) => rows.map(open));
+        const list = db.query<ConnectionRow>('SELECT * FROM connections ORDER BY name').then(({ rows }) => {
+          openedSecrets.keepOnly(new Set(rows.map((row) => row.id)));
+          return rows.map(open);
+        });
         cached = { at: Date.now(), list };
         list.catch(invalidate);
       }
@@ -227,7 +230,7 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
         kind: row.kind,
         name: row.name,
         config: row.config,
-        secretFields: row.secrets_encrypted ? Object.keys(JSON.parse(box.open(row.secrets_encrypted))) : [],
+        secretFields: Object.keys(openedSecrets.of(row.id, row.secrets_encrypted)),
         options: row.options,
         status: row.status,
         statusMessage: row.status_message,
@@ -359,6 +362,7 @@ export function createConnectionsRepo(db: Db, box: SecretBox, cacheMs = 1_000) {
           await tx.query(statement, [id]);
         await tx.query('DELETE FROM connections WHERE id = $1', [id]);
       });
+      openedSecrets.forget(id);
       invalidate();
     },
   };
