@@ -1,6 +1,7 @@
 import type { CanonicalEntity } from '../../core/connector/types.ts';
+import { isHubError } from '../../core/errors/index.ts';
 import type { FlowRole } from '../../core/flow/define.ts';
-import { patchHubRecord } from '../../core/flow/golden-writes.ts';
+import { type HubWrite, patchHubRecord } from '../../core/flow/golden-writes.ts';
 import { loadFlowSettings } from '../../core/flow/settings.ts';
 import { connectionForRole, writeLinkedNow } from '../../core/flow/targets.ts';
 import type { Hub } from '../../core/runtime/hub.ts';
@@ -35,12 +36,25 @@ export async function saveAndWriteChanged(
   const connection = await connectionForRole(hub, target.role);
   const saved = [];
   for (const change of changes) {
-    const record = await patchHubRecord(
-      hub.store.db,
+    const record = await patchIfStillThere(
+      hub,
       { entity: target.entity, id: change.id, source: target.source },
-      change.patch,
+      change,
     );
-    saved.push({ canonicalId: record.id, version: record.version });
+    if (record) saved.push({ canonicalId: record.id, version: record.version });
   }
   return Object.fromEntries(await writeLinkedNow(hub, connection, target.entity, saved));
+}
+
+/**
+ * A record deleted since it was measured has no colour to carry: it is passed over, so that the
+ * run, and a replay of it, still colour the others.
+ */
+async function patchIfStillThere(hub: Hub, write: HubWrite, change: ColourChange) {
+  try {
+    return await patchHubRecord(hub.store.db, write, change.patch);
+  } catch (error) {
+    if (isHubError(error) && error.code === 'record_not_found') return undefined;
+    throw error;
+  }
 }
