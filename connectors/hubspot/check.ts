@@ -28,6 +28,8 @@ type Property = z.infer<typeof propertiesSchema>['results'][number];
 /** The property type each TOC result is written as (see toHubspotValue); a result not named takes any. */
 const pushBackTypes: Partial<Record<TocResult, string[]>> = {
   promiseDate: ['date'],
+  // green, yellow, red or black: a dropdown (enumeration) holding them, or text.
+  bufferStatus: ['enumeration', 'string'],
   throughputPerConstraintMinute: ['number'],
 };
 const dealResults: TocResult[] = ['promiseDate', 'bufferStatus', 'throughputPerConstraintMinute'];

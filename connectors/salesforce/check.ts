@@ -29,6 +29,8 @@ const describeSchema = z.looseObject({
 /** The field types each TOC result can be written to; a result not named takes any. */
 const pushBackTypes: Partial<Record<TocResult, string[]>> = {
   promiseDate: ['date'],
+  // green, yellow, red or black: a picklist holding them, or text.
+  bufferStatus: ['picklist', 'string', 'textarea'],
   throughputPerConstraintMinute: ['double', 'currency', 'percent', 'int'],
 };
 

@@ -443,4 +443,19 @@ describe('HubSpot check', () => {
       message: 'deals are upserted on hub_id, and promise_date, buffer_status take the TOC results',
     });
   });
+
+  it('names a buffer-status property that cannot hold a colour', async () => {
+    const ctx = makeContext(makeConfig({ pushBack: { bufferStatus: 'closedate' } }));
+    api().get('/account-info/v3/details').reply(200, fixture('account-details'));
+    for (const type of ['companies', 'contacts', 'products', 'deals']) {
+      api().get(`/crm/v3/objects/${type}`).query({ limit: '1' }).reply(200, { results: [] });
+      api().get(`/crm/v3/properties/${type}`).reply(200, dealProperties());
+    }
+    const result = await hubspot.check(ctx);
+    expect(result.checks.at(-1)).toEqual({
+      name: 'properties:deals',
+      ok: false,
+      message: 'deals: closedate (pushBack.bufferStatus) is a datetime property, not enumeration or string',
+    });
+  });
 });

@@ -277,6 +277,15 @@ describe('Salesforce check', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it('names a buffer-status field that cannot hold a colour', async () => {
+    const ctx = await signedIn({ pushBack: { bufferStatus: 'CloseDate' } });
+    describeOrg('describe-opportunity');
+    const result = await salesforce.check(ctx);
+    expect(result.checks.find((check) => check.name === 'stream:opportunities')?.message).toBe(
+      'Opportunity can be read and upserted on Hub_Id__c, but CloseDate (pushBack.bufferStatus) is a date field, not picklist or string or textarea',
+    );
+  });
+
   it('names a push-back field this user cannot edit', async () => {
     const ctx = await signedIn({ pushBack: { promiseDate: 'Confirmed_Date__c' } });
     describeOrg('describe-opportunity');
