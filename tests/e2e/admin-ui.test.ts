@@ -247,6 +247,30 @@ describe('admin UI in a browser', () => {
       .toEqual(example.items.map((item: { id: string }) => item.id).sort());
     await clearGolden(db);
   });
+  it('keeps the board asked for last when an earlier board answers late', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/toc/services/buffers', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${hub.url}/#/toc?board=buffers`);
+    await page.getByTestId('board-drum').click();
+    await expect.poll(() => page.getByTestId('board-drum').getAttribute('class')).toBe('active');
+    const late = page.waitForResponse('**/api/toc/services/buffers');
+    release();
+    await late;
+    await page.waitForTimeout(300);
+    const buffersInput = JSON.stringify(
+      (await runTocService(hub.test.hub.store.db, 'buffers', {})).input,
+      null,
+      2,
+    );
+    expect(await page.locator('textarea[name=toc-input]').inputValue()).not.toBe(buffersInput);
+    await page.unroute('**/api/toc/services/buffers');
+  });
 });
 
 /** One purchased bolt with stock below its buffer, as a sync of an ERP leaves it. */

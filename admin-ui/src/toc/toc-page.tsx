@@ -1,4 +1,4 @@
-import { type ReactElement, useEffect, useState } from 'react';
+import { type ReactElement, useEffect, useRef, useState } from 'react';
 import buffersExample from '../../../core/toc/examples/buffers.json';
 import mixExample from '../../../core/toc/examples/mix.json';
 import quoteExample from '../../../core/toc/examples/quote.json';
@@ -89,22 +89,35 @@ export function TocPage({ params }: { params: URLSearchParams }) {
   const [answer, setAnswer] = useState<{ board: string; value: Answer }>();
   const [basis, setBasis] = useState<Pick<LiveAnswer, 'asOf' | 'skipped'>>();
   const [error, setError] = useState<string>();
-  const attempt = async (work: () => Promise<Answer>) => {
+  const latest = useRef(0);
+  /**
+   * Runs one request for the board; its answer is shown only if no later one was asked for
+   * meanwhile (another board, the other source, Calculate again), so a slow answer never
+   * replaces a newer one.
+   */
+  const attempt = async (work: () => Promise<{ value: Answer; live?: LiveAnswer }>) => {
+    const ticket = ++latest.current;
+    setError(undefined);
     try {
-      setError(undefined);
-      setAnswer({ board: board.key, value: await work() });
+      const { value, live } = await work();
+      if (ticket !== latest.current) return;
+      if (live) {
+        setInput(pretty(live.input));
+        setBasis({ asOf: live.asOf, skipped: live.skipped });
+      }
+      setAnswer({ board: board.key, value });
     } catch (caught) {
+      if (ticket !== latest.current) return;
       setAnswer(undefined);
       setError((caught as Error).message);
     }
   };
-  const calculate = (text: string) => attempt(() => post(`/api/toc/${board.command}`, JSON.parse(text)));
+  const calculate = (text: string) =>
+    attempt(async () => ({ value: await post(`/api/toc/${board.command}`, JSON.parse(text)) }));
   const loadLive = () =>
     attempt(async () => {
       const live = await get<LiveAnswer>(`/api/toc/services/${board.service}`);
-      setInput(pretty(live.input));
-      setBasis({ asOf: live.asOf, skipped: live.skipped });
-      return live.result;
+      return { value: live.result, live };
     });
   // A new board, or source, starts from the synced data or from the engine's example.
   useEffect(() => {
