@@ -30,7 +30,12 @@ describe.each(storeDrivers())('changed colours on $name', (driver) => {
 
   it('passes over a record deleted since it was measured and colours the others', async () => {
     const workOrderId = await canonicalIdOf(test.hub, 'work_order', 'erp', 'WO-1');
-    const target = { role: 'erp', entity: 'work_order', source: 'flow:buffer-colours' } as const;
+    const target = {
+      role: 'erp',
+      entity: 'work_order',
+      source: 'flow:buffer-colours',
+      field: 'bufferColor',
+    } as const;
     const red = { bufferColor: 'red', bufferPenetrationPct: 75 };
     const written = await saveAndWriteChanged(test.hub, target, [
       { id: randomUUID(), patch: red },

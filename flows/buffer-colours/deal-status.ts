@@ -70,7 +70,7 @@ export const dealBufferStatus = defineFlow({
       id: change.opportunityId,
       patch: { bufferStatus: change.bufferStatus ?? undefined },
     }));
-    const target = { role: 'crm', entity: 'opportunity', source: SOURCE } as const;
+    const target = { role: 'crm', entity: 'opportunity', source: SOURCE, field: 'bufferStatus' } as const;
     return { crmOpportunities: await saveAndWriteChanged(hub, target, changes) };
   })
   .build();

@@ -60,6 +60,29 @@ describe.each(storeDrivers())('buffer colours on $name', (driver) => {
     expect(workOrderWrites()).toMatchObject([{ count: 2 }, { count: 1 }]);
   });
 
+  it('writes a colour the ERP refused at the next tick once it takes writes again', async () => {
+    expect((await tick()).status).toBe('succeeded');
+    setToday(NEXT_TUESDAY);
+    // WO-1 turns red, but the ERP refuses the write (a user holds the order): the run fails.
+    erp.faults.push({
+      status: 'reject',
+      when: () => true,
+      fieldPath: 'priority',
+      message: 'Document is locked',
+    });
+    expect((await tick()).status).toBe('failed');
+    expect(await hubColour('WO-1')).toBe('red');
+    expect(erpWorkOrder('WO-1').bufferColor).toBe('green');
+    erp.faults.length = 0;
+
+    // The hub's copy is red already, so only what the ERP was last written tells it lacks it.
+    expect((await tick()).status).toBe('succeeded');
+    expect(erpWorkOrder('WO-1')).toMatchObject({ bufferColor: 'red', priority: 'urgent' });
+    const writes = workOrderWrites().length;
+    expect((await tick()).status).toBe('succeeded');
+    expect(workOrderWrites()).toHaveLength(writes);
+  });
+
   it('halts at a paused ERP saving nothing, filing nothing, and the tick after the resume writes the change', async () => {
     expect((await tick()).status).toBe('succeeded');
     await test.hub.store.connections.pause('erp', 'ERP upgrade');

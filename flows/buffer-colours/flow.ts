@@ -48,7 +48,7 @@ export const bufferColours = defineFlow({
       id: change.workOrderId,
       patch: { bufferColor: change.color, bufferPenetrationPct: change.penetrationPct },
     }));
-    const target = { role: 'erp', entity: 'work_order', source: SOURCE } as const;
+    const target = { role: 'erp', entity: 'work_order', source: SOURCE, field: 'bufferColor' } as const;
     return { erpWorkOrders: await saveAndWriteChanged(hub, target, changes) };
   })
   .build();
