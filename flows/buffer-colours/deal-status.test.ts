@@ -83,6 +83,26 @@ describe.each(storeDrivers())('deal buffer status on $name', (driver) => {
     expect(dealWrites()).toHaveLength(3);
   });
 
+  it('writes a status the CRM refused at the next tick once it takes writes again', async () => {
+    expect((await tick()).status).toBe('succeeded');
+    setToday(NEXT_TUESDAY);
+    crm.faults.push({
+      status: 'reject',
+      when: () => true,
+      fieldPath: 'bufferStatus',
+      message: 'Record locked',
+    });
+    expect((await tick()).status).toBe('failed');
+    expect(crmDeal('O-WON').bufferStatus).toBe('green');
+    crm.faults.length = 0;
+
+    expect((await tick()).status).toBe('succeeded');
+    expect(crmDeal('O-WON').bufferStatus).toBe('red');
+    const writes = dealWrites().length;
+    expect((await tick()).status).toBe('succeeded');
+    expect(dealWrites()).toHaveLength(writes);
+  });
+
   it('halts at a paused CRM saving nothing, filing nothing, and the tick after the resume writes the change', async () => {
     expect((await tick()).status).toBe('succeeded');
     await test.hub.store.connections.pause('crm', 'CRM sandbox refresh');
