@@ -127,17 +127,19 @@ export function TocPage({ params }: { params: URLSearchParams }) {
       setInput('');
       loadLive();
     } else {
-      setInput(pretty(board.example));
-      calculate(pretty(board.example));
+      const example = pretty(board.example);
+      setInput(example);
+      calculate(example);
     }
   }, [board.key, source]);
+  // Synced data is the default, so only the example is named in the address.
+  const show = (boardKey: string, from: Source) =>
+    navigate('toc', { board: boardKey, ...(from === 'example' ? { source: from } : {}) });
   const sourceButton = (candidate: Source, label: TextKey) => (
     <button
       type="button"
       className={candidate === source ? 'active' : ''}
-      onClick={() =>
-        navigate('toc', { board: board.key, ...(candidate === 'example' ? { source: candidate } : {}) })
-      }
+      onClick={() => show(board.key, candidate)}
       data-testid={`source-${candidate}`}
     >
       {t(label)}
@@ -152,9 +154,7 @@ export function TocPage({ params }: { params: URLSearchParams }) {
             key={candidate.key}
             type="button"
             className={candidate.key === board.key ? 'active' : ''}
-            onClick={() =>
-              navigate('toc', { board: candidate.key, ...(source === 'example' ? { source } : {}) })
-            }
+            onClick={() => show(candidate.key, source)}
             data-testid={`board-${candidate.key}`}
           >
             {t(candidate.label)}
