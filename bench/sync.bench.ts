@@ -89,7 +89,9 @@ export default async function syncBenchmark(): Promise<BenchLine[]> {
   });
   if (env.DATABASE_URL)
     await store.db.exec(
-      'TRUNCATE golden_records, source_records, xref, outbox, sync_state, sync_runs, failed_syncs, outbound_writes, last_written, webhook_events, connections CASCADE',
+      `TRUNCATE golden_records, source_records, xref, change_log, outbox, sync_state, sync_runs, failed_syncs,
+       outbound_writes, last_written, webhook_events, pending_refs, mdm_blocking_keys, mdm_matches, mdm_mint_counts,
+       merge_history, connections CASCADE`,
     );
   const queuePrefix = `thub-bench-${randomBytes(3).toString('hex')}`;
   const queue = openQueue({ redisUrl: env.REDIS_URL, prefix: queuePrefix });
