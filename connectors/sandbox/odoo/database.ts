@@ -1,3 +1,4 @@
+import { withDefaults } from './defaults.ts';
 import { type Domain, DomainError, matchesDomain } from './domain.ts';
 import { type ModelDef, odooModels } from './models.ts';
 
@@ -124,8 +125,9 @@ export function createOdooDatabase() {
     return plain;
   }
 
-  function create(model: string, values: OdooValues): number {
-    assertFields(model, values);
+  function create(model: string, given: OdooValues): number {
+    assertFields(model, given);
+    const values = withDefaults({ records: (name) => tableOf(name).values() }, model, given);
     const def = modelOf(model);
     const missing = Object.entries(def.required).find(
       ([field]) => values[field] === undefined || values[field] === false,

@@ -61,3 +61,35 @@ describe('the Odoo sandbox answers the items stream as Odoo 18 does', () => {
     });
   });
 });
+
+describe('the Odoo sandbox fills in what the ORM fills in on create', () => {
+  it('names a manufacturing order the hub creates from the sequence, as a draft in the product unit', async () => {
+    const [result] = await odooConnector.write(context(), 'work_orders', [
+      {
+        idempotencyKey: 'wo-defaults',
+        action: 'upsert',
+        canonicalId: 'c5a1f6de-0000-4000-8000-000000000001',
+        record: { product_id: ids.disc, product_qty: 10, origin: 'WO-HUB-1', priority: '0' },
+      },
+    ]);
+    expect(result).toMatchObject({ ok: true, created: true });
+    sandbox.db.backdate(60);
+    const pages: ReadPage[] = [];
+    for await (const page of odooConnector.read(context(), 'work_orders')) pages.push(page);
+    const created = pages
+      .flatMap((page) => page.records as Array<Record<string, unknown>>)
+      .find((record) => record.origin === 'WO-HUB-1');
+    expect(created).toMatchObject({ name: 'WH/MO/00001', state: 'draft', product_uom_id: [1, 'Units'] });
+  });
+
+  it('keeps what the caller set and counts on from the highest name', () => {
+    const { db } = sandbox;
+    db.create('mrp.production', { product_id: ids.disc, name: 'WH/MO/00040', state: 'confirmed' });
+    const next = db.create('mrp.production', { product_id: ids.disc });
+    const [record] = db.search('mrp.production', [['id', '=', next]], {});
+    expect(db.read('mrp.production', record!, ['name', 'state'])).toMatchObject({
+      name: 'WH/MO/00041',
+      state: 'draft',
+    });
+  });
+});
