@@ -99,6 +99,17 @@ describe('failures and runs pages in a browser', () => {
     const range = page.getByTestId('page-range');
     await expect.poll(() => range.textContent()).toBe('Showing 1–100 of 150');
     expect(await page.getByTestId('failure-row').count()).toBe(100);
+    expect(await page.locator('[data-testid=failures] th').allTextContents()).toEqual([
+      'State',
+      'Connection / Stream',
+      'Error class',
+      'Message',
+      'Last seen',
+    ]);
+    // Before a failure is opened, the list has the page's whole width.
+    const list = await page.getByTestId('failures').boundingBox();
+    const section = await page.locator('section').first().boundingBox();
+    expect(list!.width).toBeGreaterThan(section!.width * 0.9);
 
     await page.getByTestId('page-next').click();
     await expect.poll(() => range.textContent()).toBe('Showing 101–150 of 150');

@@ -170,6 +170,17 @@ export function FailuresPage({ me, params }: { me: Me; params: URLSearchParams }
       />
       <div className="split">
         <table data-testid="failures">
+          <thead>
+            <tr>
+              <th>{t('state')}</th>
+              <th>
+                {t('connection')} / {t('stream')}
+              </th>
+              <th>{t('errorClass')}</th>
+              <th>{t('message')}</th>
+              <th>{t('lastSeen')}</th>
+            </tr>
+          </thead>
           <tbody>
             {list.data?.items.map((failure) => (
               <tr
