@@ -114,6 +114,13 @@ describe('admin UI in a browser', () => {
     await editor.getByTestId('save-mapping').click();
     await expect.poll(() => editor.getByTestId('mapping-message').textContent()).toContain('v2');
     await screenshot(page, '04-mapping-fixed');
+    expect(await page.locator('[data-testid=mappings] th').allTextContents()).toEqual([
+      'Connection',
+      'Stream',
+      'Direction',
+      'Entity',
+      'Version',
+    ]);
 
     await page.goto(failureUrl);
     await page.getByTestId('replay-one').click();

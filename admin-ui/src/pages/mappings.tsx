@@ -225,7 +225,16 @@ export function MappingsPage({ me, params }: { me: Me; params: URLSearchParams }
     <section>
       <h2>{t('mappings')}</h2>
       <ErrorLine error={list.error} />
-      <table>
+      <table data-testid="mappings">
+        <thead>
+          <tr>
+            <th>{t('connection')}</th>
+            <th>{t('stream')}</th>
+            <th>{t('direction')}</th>
+            <th>{t('entity')}</th>
+            <th>{t('version')}</th>
+          </tr>
+        </thead>
         <tbody>
           {list.data?.items.map((item) => (
             <tr
