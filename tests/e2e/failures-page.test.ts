@@ -153,4 +153,35 @@ describe('failures and runs pages in a browser', () => {
     await expect.poll(() => range.textContent()).toBe(`Showing 101–${total} of ${total}`);
     expect(await runRows.count()).toBe(total - 100);
   });
+
+  it('shows why a run is partial, the fields that drifted and how long it took, and filters by status', async () => {
+    const { rows } = await hub.test.hub.store.db.query<{ id: string }>(
+      `INSERT INTO sync_runs (id, connection_id, stream, mode, status, status_reason, schema_drift, started_at, finished_at)
+       VALUES (gen_random_uuid(), 'crm-quota', 'contacts', 'incremental', 'partial', 'quota',
+               '{"added": ["properties.fax"], "removed": ["properties.phone"]}', now(), now() + interval '12.4 seconds')
+       RETURNING id`,
+    );
+    await page.goto(`${hub.url}/#/runs?status=partial&connection=crm-quota`);
+    expect(await page.inputValue('input[name=connection]')).toBe('crm-quota');
+    const row = page.getByTestId('run-row');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getByTestId('run-status').textContent()).toBe('partial · quota');
+    expect(await row.getByTestId('run-drift').textContent()).toBe('Schema drift');
+    expect(await row.locator('td').last().textContent()).toBe('12.4 s');
+
+    await row.click();
+    const detail = page.getByTestId('run-detail');
+    await expect.poll(() => detail.getByTestId('run-drift-fields').textContent()).toBe(
+      'Schema driftFields added: properties.faxFields removed: properties.phone',
+    );
+    expect(page.url()).toContain(`id=${rows[0]!.id}`);
+    // The detail opens beside the list, not under a hundred rows.
+    const list = await page.getByTestId('runs').boundingBox();
+    const card = await detail.boundingBox();
+    expect(card!.x).toBeGreaterThan(list!.x + list!.width - 1);
+    await screenshot(page, '22-partial-run');
+
+    await page.selectOption('select[name=status]', 'succeeded');
+    await expect.poll(() => row.count()).toBe(0);
+  });
 });
