@@ -171,9 +171,9 @@ describe('failures and runs pages in a browser', () => {
 
     await row.click();
     const detail = page.getByTestId('run-detail');
-    await expect.poll(() => detail.getByTestId('run-drift-fields').textContent()).toBe(
-      'Schema driftFields added: properties.faxFields removed: properties.phone',
-    );
+    await expect
+      .poll(() => detail.getByTestId('run-drift-fields').textContent())
+      .toBe('Schema driftFields added: properties.faxFields removed: properties.phone');
     expect(page.url()).toContain(`id=${rows[0]!.id}`);
     // The detail opens beside the list, not under a hundred rows.
     const list = await page.getByTestId('runs').boundingBox();
