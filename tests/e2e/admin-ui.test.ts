@@ -83,6 +83,11 @@ describe('admin UI in a browser', () => {
       .getByRole('row', { name: /customers/ })
       .getByRole('button', { name: 'Run now' })
       .click();
+    // The stream's row shows its last run: partial, as a record failed, never plain success.
+    await expect
+      .poll(() => card.getByTestId('last-run-crm-e2e-customers').textContent(), { timeout: 15_000 })
+      .toMatch(/^partial/);
+    expect(await card.getByRole('row', { name: /contacts/ }).textContent()).toContain('–');
     await page.getByTestId('nav-failures').click();
     const row = page.getByTestId('failure-row').first();
     await row.waitFor({ timeout: 20_000 });

@@ -28,7 +28,30 @@ interface Connection {
   streams: Stream[];
   status: string;
   statusMessage: string | null;
-  health: { lastRun: { status: string; stream: string; startedAt: string } | null; openFailures: number };
+  health: {
+    lastRun: (RunSummary & { stream: string }) | null;
+    openFailures: number;
+    streams: Record<string, RunSummary>;
+  };
+}
+interface RunSummary {
+  status: string;
+  statusReason: string | null;
+  startedAt: string;
+}
+
+/** A stream's last run (partial · quota, 12/4/2026 7:40 PM), linking to the stream's runs. */
+function LastRun({ connectionId, stream, run }: { connectionId: string; stream: string; run?: RunSummary }) {
+  if (!run) return <span className="muted">–</span>;
+  const reason =
+    run.statusReason && run.statusReason.length > 40 ? `${run.statusReason.slice(0, 39)}…` : run.statusReason;
+  return (
+    <a href={`#/runs?connection=${connectionId}&stream=${stream}`} title={run.statusReason ?? undefined}>
+      <Badge tone={toneOf(run.status)} testId={`last-run-${connectionId}-${stream}`}>
+        {reason ? `${run.status} · ${reason}` : run.status} {when(run.startedAt)}
+      </Badge>
+    </a>
+  );
 }
 interface Schedule {
   connectionId: string;
@@ -248,6 +271,13 @@ export function ConnectionsPage({ me }: { me: Me }) {
                       return (
                         <tr key={stream.name}>
                           <td>{stream.name}</td>
+                          <td>
+                            <LastRun
+                              connectionId={connection.id}
+                              stream={stream.name}
+                              run={connection.health.streams[stream.name]}
+                            />
+                          </td>
                           <td className="muted">
                             {schedule ? `${schedule.cron}${schedule.enabled ? '' : ' (off)'}` : ''}
                           </td>

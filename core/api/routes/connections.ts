@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { secretPaths } from '../../connector/define.ts';
+import type { StreamSpec } from '../../connector/types.ts';
 import { HubError } from '../../errors/index.ts';
 import { takeUpRunsWaitingOn } from '../../flow/service.ts';
 import { logger } from '../../log/logger.ts';
@@ -14,6 +15,7 @@ import { SYNC_RUNS_QUEUE } from '../../sync/sync-jobs.ts';
 import { requestDrain, WEBHOOKS_QUEUE } from '../../sync/webhooks.ts';
 import { writeQueueName } from '../../sync/write-targets.ts';
 import { paged, pageQuerySchema, parseBody, parseQuery } from '../validate.ts';
+import { healthOf, noHealth } from './connection-health.ts';
 import {
   describeConnector,
   describeStream,
@@ -21,6 +23,9 @@ import {
   streamsOfConnection,
 } from './connector-schema.ts';
 import { connectionWithReadableStream } from './readable-stream.ts';
+
+const streamNames = (streams: Map<string, StreamSpec[]>) =>
+  new Map([...streams].map(([id, specs]) => [id, specs.map((spec) => spec.name)]));
 
 const configSchema = z.record(z.string(), z.unknown());
 export const connectionBodySchema = z.object({
@@ -44,47 +49,6 @@ export const scheduleBodySchema = z.object({ cron: z.string().min(1), enabled: z
 export const scheduleQuerySchema = z.object({ connection: z.string().optional() });
 
 type StreamView = ReturnType<typeof describeStream>;
-
-interface Health {
-  lastRun: {
-    id: string;
-    stream: string;
-    status: string;
-    startedAt: string;
-    finishedAt: string | null;
-  } | null;
-  openFailures: number;
-}
-
-async function healthOf(hub: Hub): Promise<Map<string, Health>> {
-  const [runs, failures] = await Promise.all([
-    hub.store.db.query<{
-      connection_id: string;
-      id: string;
-      stream: string;
-      status: string;
-      started_at: string;
-      finished_at: string | null;
-    }>(
-      'SELECT DISTINCT ON (connection_id) connection_id, id, stream, status, started_at, finished_at FROM sync_runs ORDER BY connection_id, started_at DESC',
-    ),
-    hub.store.db.query<{ connection_id: string; n: number }>(
-      `SELECT connection_id, count(*)::int AS n FROM failed_syncs WHERE state IN ('open', 'replayed') GROUP BY connection_id`,
-    ),
-  ]);
-  const health = new Map<string, Health>();
-  const entry = (id: string) => health.get(id) ?? health.set(id, { lastRun: null, openFailures: 0 }).get(id)!;
-  for (const run of runs.rows)
-    entry(run.connection_id).lastRun = {
-      id: run.id,
-      stream: run.stream,
-      status: run.status,
-      startedAt: run.started_at,
-      finishedAt: run.finished_at,
-    };
-  for (const row of failures.rows) entry(row.connection_id).openFailures = row.n;
-  return health;
-}
 
 /** The connection as the API shows it, with its streams (read from its full config, never shown). */
 async function viewOf(hub: Hub, id: string): Promise<ConnectionView & { streams: StreamView[] }> {
@@ -194,21 +158,19 @@ export function connectionRoutes(hub: Hub): Router {
   });
   router.get('/connections', async (req, res) => {
     const page = parseQuery(pageQuerySchema, req);
-    const [all, health, streams] = await Promise.all([
-      hub.store.connections.list(),
-      healthOf(hub),
-      streamsByConnection(hub),
-    ]);
+    const [all, streams] = await Promise.all([hub.store.connections.list(), streamsByConnection(hub)]);
+    const health = await healthOf(hub.store.db, streamNames(streams));
     const items = all.slice(page.offset, page.offset + page.limit).map((view) => ({
       ...view,
       streams: (streams.get(view.id) ?? []).map(describeStream),
-      health: health.get(view.id) ?? { lastRun: null, openFailures: 0 },
+      health: health.get(view.id) ?? noHealth(),
     }));
     res.json(paged(items, all.length, page));
   });
   router.get('/connections/:id', async (req, res) => {
     const view = await viewOf(hub, req.params.id);
-    const health = (await healthOf(hub)).get(view.id) ?? { lastRun: null, openFailures: 0 };
+    const streams = new Map([[view.id, view.streams.map((stream) => stream.name)]]);
+    const health = (await healthOf(hub.store.db, streams)).get(view.id) ?? noHealth();
     res.json({ ...view, health });
   });
   router.post('/connections', async (req, res) => {
