@@ -43,7 +43,8 @@ export const configOperations: ApiOperation[] = [
     path: '/api/connections',
     role: 'viewer',
     tag: 'Connections',
-    summary: 'Connections with health: status, last run, open failures; secrets never included',
+    summary:
+      "Connections with health: status, last run, each stream's last run, open failures; secrets never included",
     query: pageQuerySchema,
     response: pageOf(anyObject),
   },
