@@ -23,6 +23,7 @@ import { deferBusy, deferWaiting, type WaitingRecord } from './write-deferrals.t
 import {
   batchRetryError,
   failIfTargetDown,
+  namingUnwritten,
   type PlannedOp,
   recordWrites,
   sortResults,
@@ -216,10 +217,13 @@ async function writeBatch(
     .finally(timer)
     .catch(async (error: unknown) => {
       await noteCredentials(hub.store.connections, connection, error);
-      throw error;
+      throw namingUnwritten(
+        error,
+        planned.map((item) => item.record.id),
+      );
     });
   await noteCredentials(hub.store.connections, connection, credentialsRefusedByAll(results));
-  const { done, refused, retryable } = sortResults(planned, results);
+  const { done, refused, retryable, retriedIds } = sortResults(planned, results);
   const staleCreates = done.filter(({ planned: item }) => claims.stale.has(item.record.id));
   if (staleCreates.length > 0)
     retryable.push(
@@ -253,7 +257,10 @@ async function writeBatch(
     });
   });
   noteRowsWritten(db, recorded.length, OUTBOUND_TABLES);
-  if (retryable.length > 0) throw batchRetryError(retryable, planned.length);
+  if (retryable.length > 0) {
+    const unwritten = [...retriedIds, ...staleCreates.map(({ planned: item }) => item.record.id)];
+    throw namingUnwritten(batchRetryError(retryable, planned.length), unwritten);
+  }
   return busy;
 }
 

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { StreamSpec, WriteOp, WriteResult } from '../connector/types.ts';
-import { HubError } from '../errors/index.ts';
+import { HubError, toHubError } from '../errors/index.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
 import type { GoldenBody } from '../store/repos/golden.ts';
@@ -23,12 +24,14 @@ export interface SortedResults {
   refused: Array<{ planned: PlannedOp; error: HubError }>;
   /** Worth another try (rate limit, 5xx, timeout, no answer for the record). */
   retryable: HubError[];
+  /** The canonical ids of the records worth another try. */
+  retriedIds: string[];
 }
 
 /** Sorts a target's answers by outcome; an op the target gave no answer for is retried. */
 export function sortResults(planned: PlannedOp[], results: WriteResult[]): SortedResults {
   const byKey = new Map(results.map((result) => [result.idempotencyKey, result]));
-  const sorted: SortedResults = { done: [], refused: [], retryable: [] };
+  const sorted: SortedResults = { done: [], refused: [], retryable: [], retriedIds: [] };
   for (const item of planned) {
     const result = byKey.get(item.op.idempotencyKey);
     if (result?.ok) {
@@ -41,8 +44,10 @@ export function sortResults(planned: PlannedOp[], results: WriteResult[]): Sorte
           retryAfterMs: result.error.retryAfterMs,
         })
       : new HubError('transient', 'no_write_result', `the target answered nothing for ${item.record.id}`);
-    if (error.retryable) sorted.retryable.push(error);
-    else sorted.refused.push({ planned: item, error });
+    if (error.retryable) {
+      sorted.retryable.push(error);
+      sorted.retriedIds.push(item.record.id);
+    } else sorted.refused.push({ planned: item, error });
   }
   return sorted;
 }
@@ -61,6 +66,28 @@ export function batchRetryError(retryable: HubError[], total: number): HubError 
     `${retryable.length} of ${total} writes must be retried: ${first.message}`,
     { retryAfterMs: wait || undefined },
   );
+}
+
+const unwrittenIdsSchema = z.array(z.string());
+
+/**
+ * `error` naming the records of a job it left unwritten. A job that gives up files a failure for
+ * those alone: the records it filed itself (refused by the target, or by the mapping) keep theirs.
+ */
+export function namingUnwritten(error: unknown, canonicalIds: string[]): HubError {
+  const cause = toHubError(error);
+  return new HubError(cause.kind, cause.code, cause.message, {
+    details: { ...cause.details, unwrittenIds: canonicalIds },
+    fieldPath: cause.fieldPath,
+    retryAfterMs: cause.retryAfterMs,
+    cause,
+  });
+}
+
+/** The records a write job's error names as left unwritten (namingUnwritten), if it names them. */
+export function unwrittenIdsOf(error: HubError): string[] | undefined {
+  const parsed = unwrittenIdsSchema.safeParse(error.details.unwrittenIds);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /**

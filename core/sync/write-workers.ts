@@ -1,3 +1,4 @@
+import type { HubError } from '../errors/index.ts';
 import { parseOrThrow } from '../errors/validation.ts';
 import { logger } from '../log/logger.ts';
 import type { Consumer } from '../queue/port.ts';
@@ -10,8 +11,20 @@ import {
 import { releaseClaims } from './create-claims.ts';
 import { recordFailure } from './failures.ts';
 import { handleWriteJob } from './outbound.ts';
-import { itemsNotWritten } from './write-results.ts';
+import { itemsNotWritten, unwrittenIdsOf } from './write-results.ts';
 import { type WriteJob, writeJobSchema, writeQueueName } from './write-targets.ts';
+
+/**
+ * The items a job that gave up leaves unwritten, and whose failure it has not filed itself: those
+ * its error names, when it names them. Else items this job (or a later one) did write are done:
+ * only the others failed. A replay (forced) sends again what an earlier write may have recorded:
+ * none of it got through.
+ */
+async function itemsFailed(hub: Hub, job: WriteJob, error: HubError): Promise<WriteJob['items']> {
+  const named = unwrittenIdsOf(error);
+  if (named) return job.items.filter((item) => named.includes(item.canonicalId));
+  return job.force ? job.items : itemsNotWritten(hub.store.db, job);
+}
 
 /** The options a consumer is built with: when they change, the consumer is built again. */
 const consumerSettings = (connection: ConnectionSummary) =>
@@ -69,9 +82,7 @@ export function startWriteWorkers(hub: Hub, refreshMs = 2_000) {
             logger.error('malformed write job failed', { jobId: job.id, error });
             return;
           }
-          // Items this job (or a later one) did write are done: only the others failed. A replay
-          // (forced) sends again what an earlier write may have recorded: none of it got through.
-          const failed = job.data.force ? job.data.items : await itemsNotWritten(hub.store.db, job.data);
+          const failed = await itemsFailed(hub, job.data, error);
           for (const item of failed) {
             await recordFailure(hub.store.db, {
               connectionId: job.data.connectionId,

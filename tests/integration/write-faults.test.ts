@@ -137,6 +137,50 @@ describe('outbound writes under faults', () => {
     expect(rows).toEqual([{ canonical_id: flaky.canonicalId, state: 'open' }]);
   }, 40_000);
 
+  it('keeps the field path of a record the target refused when its job gives up on the rest of the batch', async () => {
+    const { hub, source } = await memoryHub(
+      async (ops) =>
+        ops.map((op): WriteResult => {
+          const name = String(op.record.name);
+          const error = name.startsWith('Refused')
+            ? {
+                kind: 'invalid_data' as const,
+                code: 'http_400',
+                message: 'name: too long',
+                fieldPath: 'name',
+              }
+            : { kind: 'transient' as const, code: 'http_503', message: 'Service Unavailable' };
+          return { ok: false, idempotencyKey: op.idempotencyKey, error };
+        }),
+      true,
+    );
+    source.put('customers', { id: 'REFUSED', name: 'Refused Customer Ltd' });
+    source.put('customers', { id: 'FLAKY', name: 'Flaky Customer Ltd' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    const [refused, flaky] = [await itemOf('REFUSED'), await itemOf('FLAKY')];
+    // The write worker of a new connection starts within its refresh interval.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await hub.queue.add(
+      writeQueueName('erp'),
+      'write',
+      { connectionId: 'erp', stream: 'customers', items: [refused, flaky] },
+      { attempts: 1 },
+    );
+    await eventually(async () => (await hub.queue.counts(writeQueueName('erp'))).failed === 1, 20_000);
+    const { rows } = await hub.store.db.query<{
+      canonical_id: string;
+      error_class: string;
+      field_path: string;
+    }>(
+      `SELECT canonical_id::text, error_class, field_path FROM failed_syncs WHERE connection_id = 'erp'
+       ORDER BY error_class`,
+    );
+    expect(rows).toEqual([
+      { canonical_id: flaky.canonicalId, error_class: 'intermittent', field_path: null },
+      { canonical_id: refused.canonicalId, error_class: 'value', field_path: 'name' },
+    ]);
+  }, 40_000);
+
   it('records the other writes of a batch when the target matched one record to another', async () => {
     // A target that upserts on email, as HubSpot's batch upsert does.
     const idByEmail = new Map<string, string>();
