@@ -27,6 +27,7 @@ import {
   type PlannedOp,
   recordWrites,
   sortResults,
+  supersededWrites,
 } from './write-results.ts';
 import type { WriteItem, WriteJob } from './write-targets.ts';
 import { createXrefResolver } from './xref-resolver.ts';
@@ -224,15 +225,9 @@ async function writeBatch(
     });
   await noteCredentials(hub.store.connections, connection, credentialsRefusedByAll(results));
   const { done, refused, retryable, retriedIds } = sortResults(planned, results);
-  const staleCreates = done.filter(({ planned: item }) => claims.stale.has(item.record.id));
-  if (staleCreates.length > 0)
-    retryable.push(
-      new HubError(
-        'transient',
-        'newer_version_follows',
-        `${staleCreates.length} records were created from their first try; their newer version follows as an update`,
-      ),
-    );
+  const staleCreates = done
+    .filter(({ planned: item }) => claims.stale.has(item.record.id))
+    .map(({ planned: item }) => item.record.id);
   const fileFailure = (tx: Queryable, item: PlannedOp, error: HubError) =>
     recordFailure(tx, {
       connectionId: connection.id,
@@ -244,7 +239,8 @@ async function writeBatch(
       error,
       mappingVersion: mapping.label,
     });
-  const recorded = await db.transaction(async (tx) => {
+  const { recorded, superseded } = await db.transaction(async (tx) => {
+    const superseded = await supersededWrites(tx, job, done);
     for (const { planned: item, error } of refused) await fileFailure(tx, item, error);
     await dropClaims(
       tx,
@@ -252,16 +248,40 @@ async function writeBatch(
         .filter(({ planned: item }) => isCreate(item))
         .map(({ planned: item }) => item.op.idempotencyKey),
     );
-    return recordWrites(tx, job, spec, done, async (write, error) => {
+    const recorded = await recordWrites(tx, job, spec, done, async (write, error) => {
       await fileFailure(tx, write.planned, error);
     });
+    return { recorded, superseded };
   });
   noteRowsWritten(db, recorded.length, OUTBOUND_TABLES);
-  if (retryable.length > 0) {
-    const unwritten = [...retriedIds, ...staleCreates.map(({ planned: item }) => item.record.id)];
-    throw namingUnwritten(batchRetryError(retryable, planned.length), unwritten);
+  const follows = newerVersionsFollow(staleCreates, superseded);
+  if (retryable.length + follows.length > 0) {
+    const unwritten = [...retriedIds, ...staleCreates, ...superseded];
+    throw namingUnwritten(batchRetryError([...retryable, ...follows], planned.length), unwritten);
   }
   return busy;
+}
+
+/** Retries for records whose newest version did not reach the target by this batch's writes. */
+function newerVersionsFollow(staleCreates: string[], superseded: string[]): HubError[] {
+  const follows: HubError[] = [];
+  if (staleCreates.length > 0)
+    follows.push(
+      new HubError(
+        'transient',
+        'newer_version_follows',
+        `${staleCreates.length} records were created from their first try; their newer version follows as an update`,
+      ),
+    );
+  if (superseded.length > 0)
+    follows.push(
+      new HubError(
+        'transient',
+        'newer_version_follows',
+        `${superseded.length} records were written at an older version after a newer one; the newest follows`,
+      ),
+    );
+  return follows;
 }
 
 /**

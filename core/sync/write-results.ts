@@ -109,6 +109,30 @@ export function failIfTargetDown(results: WriteResult[]): WriteResult[] {
 const isDelete = ({ planned }: DoneWrite) => planned.op.action === 'delete';
 
 /**
+ * The records of `done` whose newer version another job wrote while this write was on its way:
+ * the target may have taken this older one last. Those newer writes are forgotten, so that a retry
+ * sends the newest version again instead of skipping it as written. To run first in the recording
+ * transaction: its per-record locks make the later of two jobs recording at once see the other.
+ */
+export async function supersededWrites(tx: Queryable, job: WriteJob, done: DoneWrite[]): Promise<string[]> {
+  if (done.length === 0) return [];
+  const ids = done.map(({ planned }) => planned.record.id);
+  await tx.query(
+    `SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2 || ':' || id))
+     FROM (SELECT DISTINCT id FROM unnest($3::text[]) AS id ORDER BY id) AS records`,
+    [job.connectionId, job.stream, ids],
+  );
+  const { rows } = await tx.query<{ canonical_id: string }>(
+    `DELETE FROM outbound_writes o USING unnest($3::uuid[], $4::int[]) AS w(canonical_id, version)
+     WHERE o.connection_id = $1 AND o.stream = $2 AND o.status = 'done'
+       AND o.canonical_id = w.canonical_id AND o.version > w.version
+     RETURNING o.canonical_id::text`,
+    [job.connectionId, job.stream, ids, done.map(({ planned }) => planned.record.version)],
+  );
+  return [...new Set(rows.map((row) => row.canonical_id))];
+}
+
+/**
  * Records the writes that took effect: the xref of every new target id, the idempotency key, what
  * was written (for echo suppression), and resolves the records' failures. A new id already linked
  * elsewhere (the target matched it to another record) is handed to `onConflict` and left out,
