@@ -16,14 +16,14 @@ import { type WriteJob, writeJobSchema, writeQueueName } from './write-targets.t
 
 /**
  * The items a job that gave up leaves unwritten, and whose failure it has not filed itself: those
- * its error names, when it names them. Else items this job (or a later one) did write are done:
- * only the others failed. A replay (forced) sends again what an earlier write may have recorded:
- * none of it got through.
+ * its error names, when it names them. Of those, items a later job did write are done: only the
+ * others failed. A replay (forced) sends again what an earlier write may have recorded: none of it
+ * got through.
  */
 async function itemsFailed(hub: Hub, job: WriteJob, error: HubError): Promise<WriteJob['items']> {
   const named = unwrittenIdsOf(error);
-  if (named) return job.items.filter((item) => named.includes(item.canonicalId));
-  return job.force ? job.items : itemsNotWritten(hub.store.db, job);
+  const items = named ? job.items.filter((item) => named.includes(item.canonicalId)) : job.items;
+  return job.force ? items : itemsNotWritten(hub.store.db, { ...job, items });
 }
 
 /** The options a consumer is built with: when they change, the consumer is built again. */
