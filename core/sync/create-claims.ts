@@ -54,6 +54,17 @@ async function pendingClaims(
   return rows;
 }
 
+/** The records among `canonicalIds` whose create was sent and never answered: it may have taken effect. */
+export async function createsInDoubt(
+  db: Queryable,
+  target: { connectionId: string; stream: string },
+  canonicalIds: string[],
+): Promise<Set<string>> {
+  if (canonicalIds.length === 0) return new Set();
+  const rows = await pendingClaims(db, target, canonicalIds);
+  return new Set(rows.map((row) => row.canonical_id));
+}
+
 /**
  * Waits until no other job holds a fresh claim on these records' creates (their answer recorded,
  * their claim dropped or released, or its lease run out) or until `deadline` (epoch ms) passes.

@@ -14,6 +14,7 @@ import {
   CREATE_CLAIM_LEASE_MS,
   claimCreates,
   claimsSettled,
+  createsInDoubt,
   dropClaims,
   releaseClaims,
 } from './create-claims.ts';
@@ -137,8 +138,13 @@ async function writeBatch(
   const keys = candidates.map((record) =>
     idempotencyKeyOf(connection.id, spec.name, record.id, record.version),
   );
-  const [skip] = await Promise.all([
+  const [skip, inDoubt] = await Promise.all([
     job.force ? new Set<string>() : alreadyWritten(db, keys),
+    createsInDoubt(
+      db,
+      job,
+      candidates.filter((record) => record.deleted).map((record) => record.id),
+    ),
     resolver.prefetchCanonical(
       spec.entity,
       [...golden.keys()],
@@ -152,7 +158,9 @@ async function writeBatch(
     const idempotencyKey = idempotencyKeyOf(connection.id, spec.name, record.id, record.version);
     if (skip.has(idempotencyKey)) continue;
     const externalId = await resolver.toExternal(spec.entity, record.id);
-    if (record.deleted) {
+    // A record deleted while its create went unanswered is created again with that create's key:
+    // the target answers with the id it made, and the delete (a newer version) follows.
+    if (record.deleted && (externalId || !inDoubt.has(record.id))) {
       if (externalId)
         planned.push({
           record,

@@ -4,8 +4,9 @@ import type { Connector, WriteOp, WriteResult } from '../../core/connector/types
 import type { HubError } from '../../core/errors/index.ts';
 import { createMemoryQueue } from '../../core/queue/memory-driver.ts';
 import { resetCircuits } from '../../core/sync/circuit.ts';
+import { processInboundPage } from '../../core/sync/inbound.ts';
 import { handleWriteJob } from '../../core/sync/outbound.ts';
-import { runSync } from '../../core/sync/run-sync.ts';
+import { inboundStreamFor, runSync } from '../../core/sync/run-sync.ts';
 import { writeQueueName } from '../../core/sync/write-targets.ts';
 import { openEmbeddedStore } from '../support/drivers.ts';
 import { type HttpTarget, restTargetConfig, startHttpTarget } from '../support/http-target.ts';
@@ -328,6 +329,26 @@ describe('a create whose answer never arrived', () => {
     expect(await write()).toBe('newer_version_follows');
     expect(await write()).toBe('ok');
     expect([...target.records.values()].map((record) => record.name)).toEqual(['Lost Answer Ltd (renamed)']);
+  }, 30_000);
+
+  it('is deleted from the target when the record is deleted in the hub before the retry', async () => {
+    const { hub, source, sink } = await memoryHub(async (_ops, write) => write(), false);
+    source.put('customers', { id: 'G1', name: 'Gone Before Retry Ltd' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    const job = { connectionId: 'erp', stream: 'customers', items: [await itemOf('G1')] };
+    const write = () => outcomeOf(handleWriteJob(hub, job, 'job-G1'));
+    sink.faults.push({ status: 'lost-answer', stream: 'customers' });
+    expect(await write()).toBe('timeout');
+    expect(sink.list('customers')).toHaveLength(1);
+    await processInboundPage(await inboundStreamFor(hub, 'crm', 'customers'), {
+      records: [],
+      deleted: ['G1'],
+    });
+    // The job is tried again, as often as it asks.
+    let outcome = await write();
+    for (let retries = 0; outcome !== 'ok' && retries < 3; retries++) outcome = await write();
+    expect(outcome).toBe('ok');
+    expect(sink.list('customers')).toEqual([]);
   }, 30_000);
 
   it('is not sent a second time by a job racing it while the record changes', async () => {
