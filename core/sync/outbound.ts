@@ -256,8 +256,10 @@ async function writeBatch(
         .filter(({ planned: item }) => isCreate(item))
         .map(({ planned: item }) => item.op.idempotencyKey),
     );
+    // A create the target matched to another record is refused for good too: its claim goes.
     const recorded = await recordWrites(tx, job, spec, done, async (write, error) => {
       await fileFailure(tx, write.planned, error);
+      if (isCreate(write.planned)) await dropClaims(tx, [write.planned.op.idempotencyKey]);
     });
     return { recorded, superseded };
   });

@@ -224,6 +224,29 @@ describe('outbound writes under faults', () => {
     ]);
   }, 30_000);
 
+  it('asks the target again for a record it matched to another, instead of waiting on its first create', async () => {
+    const { hub, source } = await memoryHub(
+      async (ops) =>
+        ops.map((op) => ({ ok: true, idempotencyKey: op.idempotencyKey, externalId: 'H-1', created: false })),
+      false,
+    );
+    source.put('customers', { id: 'A', name: 'Alpha Trading GmbH' });
+    source.put('customers', { id: 'B', name: 'Bravo Duplicate Holdings' });
+    await runSync(hub, { connectionId: 'crm', stream: 'customers' });
+    const write = (id: string) =>
+      itemOf(id).then((item) =>
+        outcomeOf(
+          handleWriteJob(hub, { connectionId: 'erp', stream: 'customers', items: [item] }, undefined, {
+            claimWaitMs: 1_000,
+          }),
+        ),
+      );
+    expect([await write('A'), await write('B')]).toEqual(['ok', 'ok']);
+    // The conflict was filed; a later write of the record is answered by the target again.
+    expect(await write('B')).toBe('ok');
+    expect(await count(`SELECT attempts AS n FROM failed_syncs WHERE error_code = 'xref_conflict'`)).toBe(2);
+  }, 30_000);
+
   it('opens the circuit for a target that fails every record of every batch', async () => {
     const { hub, source, target } = await restHub(1_000, false, { circuitHalfOpenMs: 60_000 });
     source.put('customers', { id: 'D1', name: 'Down Target Customer', email: 'd1@example.com' });
