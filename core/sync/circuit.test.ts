@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HubError } from '../errors/index.ts';
-import { resetCircuits, throughCircuit } from './circuit.ts';
+import { circuitPauseOf, resetCircuits, throughCircuit } from './circuit.ts';
 
 const down = () => Promise.reject(new HubError('transient', 'http_503', 'unavailable'));
 const codeOf = (promise: Promise<unknown>) =>
@@ -26,5 +26,14 @@ describe('throughCircuit', () => {
     expect(await codeOf(throughCircuit('erp', down, shorter))).toBe('circuit_open');
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(await codeOf(throughCircuit('erp', () => Promise.resolve('probe'), shorter))).toBe('ok');
+  });
+});
+
+describe('circuitPauseOf', () => {
+  it('pauses for the default when options saved before they were checked name no usable pause', () => {
+    expect(
+      [undefined, 'ten seconds', 0, -5, 1.5].map((pause) => circuitPauseOf({ circuitHalfOpenMs: pause })),
+    ).toEqual([10_000, 10_000, 10_000, 10_000, 10_000]);
+    expect(circuitPauseOf({ circuitHalfOpenMs: 300 })).toBe(300);
   });
 });

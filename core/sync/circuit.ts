@@ -5,6 +5,7 @@ import {
   circuitBreaker,
   handleWhen,
 } from 'cockatiel';
+import { z } from 'zod';
 import { HubError, isHubError } from '../errors/index.ts';
 import { logger } from '../log/logger.ts';
 import { CIRCUIT_OPEN } from '../queue/retry-policy.ts';
@@ -16,6 +17,18 @@ export interface CircuitOptions {
   halfOpenAfterMs?: number;
 }
 
+const DEFAULT_PAUSE_MS = 10_000;
+const pauseSchema = z.number().int().positive();
+
+/**
+ * The pause a connection's options name. One saved before options were checked may name none
+ * that works (a text, zero): a breaker would then never pause, so it pauses for the default.
+ */
+export function circuitPauseOf(options: { circuitHalfOpenMs?: unknown }): number {
+  const pause = pauseSchema.safeParse(options.circuitHalfOpenMs);
+  return pause.success ? pause.data : DEFAULT_PAUSE_MS;
+}
+
 const breakers = new Map<string, { policy: CircuitBreakerPolicy; settings: string }>();
 
 /**
@@ -23,7 +36,7 @@ const breakers = new Map<string, { policy: CircuitBreakerPolicy; settings: strin
  * it. Changed options (an admin shortened the pause) take effect with a fresh, closed breaker.
  */
 export function circuitFor(connectionId: string, options: CircuitOptions = {}): CircuitBreakerPolicy {
-  const halfOpenAfter = options.halfOpenAfterMs ?? 10_000;
+  const halfOpenAfter = options.halfOpenAfterMs ?? DEFAULT_PAUSE_MS;
   const threshold = options.threshold ?? 5;
   const settings = `${halfOpenAfter}/${threshold}`;
   const existing = breakers.get(connectionId);
@@ -57,7 +70,7 @@ export async function throughCircuit<T>(
         CIRCUIT_OPEN,
         `writes to ${connectionId} are paused: the target failed repeatedly`,
         {
-          retryAfterMs: options.halfOpenAfterMs ?? 10_000,
+          retryAfterMs: options.halfOpenAfterMs ?? DEFAULT_PAUSE_MS,
         },
       );
     }

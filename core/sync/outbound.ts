@@ -8,7 +8,7 @@ import type { Hub } from '../runtime/hub.ts';
 import type { Queryable } from '../store/db.ts';
 import { noteRowsWritten, OUTBOUND_TABLES } from '../store/planner-stats.ts';
 import { type GoldenBody, goldenBodiesByIds } from '../store/repos/golden.ts';
-import { throughCircuit } from './circuit.ts';
+import { circuitPauseOf, throughCircuit } from './circuit.ts';
 import { contextFor } from './connector-context.ts';
 import {
   CREATE_CLAIM_LEASE_MS,
@@ -209,7 +209,7 @@ async function writeBatch(
   if (planned.length === 0) return busy;
 
   const ctx = contextFor(hub.store, connector, connection);
-  const halfOpenAfterMs = Number(connection.options.circuitHalfOpenMs ?? 10_000);
+  const halfOpenAfterMs = circuitPauseOf(connection.options);
   const timer = writeLatency.startTimer({ connection: connection.id });
   const results = await throughCircuit(
     connection.id,

@@ -50,6 +50,8 @@ describe.each(storeDrivers())('connection options on $name', (store) => {
     [{ rateLimit: { max: 0, perMs: 1000 } }, 'options.rateLimit.max'],
     [{ rateLimit: { max: 10, perMs: -1 } }, 'options.rateLimit.perMs'],
     [{ rateLimit: { max: 10 } }, 'options.rateLimit.perMs'],
+    [{ circuitHalfOpenMs: 'ten seconds' }, 'options.circuitHalfOpenMs'],
+    [{ circuitHalfOpenMs: 0 }, 'options.circuitHalfOpenMs'],
   ])('refuses to create a connection with options %j, naming %s', async (options, fieldPath) => {
     const response = await create(options);
     expect(response.status).toBe(400);

@@ -14,10 +14,16 @@ export const writeQueueOptionsSchema = z.object({
   concurrency: positiveInt.optional(),
 });
 
-/** A connection's options as saved: the write queue's are checked, the others are the connector's. */
-export const connectionOptionsSchema = writeQueueOptionsSchema.catchall(z.unknown());
+/** The options of a connection's writes beyond its queue's. */
+const writeOptionsSchema = writeQueueOptionsSchema.extend({
+  /** How long writes pause once the target's circuit opened, before one probe (ms). */
+  circuitHalfOpenMs: positiveInt.optional(),
+});
 
-export interface ConnectionOptions extends z.infer<typeof writeQueueOptionsSchema> {
+/** A connection's options as saved: the write path's are checked, the others are the connector's. */
+export const connectionOptionsSchema = writeOptionsSchema.catchall(z.unknown());
+
+export interface ConnectionOptions extends z.infer<typeof writeOptionsSchema> {
   allowPrivateNetwork?: boolean;
   defaultRegion?: string;
   [key: string]: unknown;
