@@ -308,12 +308,25 @@ function whereOf(filter: FailureFilter): { sql: string; params: unknown[] } {
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
-export async function listFailures(db: Queryable, filter: FailureFilter, page = { limit: 50, offset: 0 }) {
+/** Newest first for reading; oldest first for working through them (see replayMatching). */
+export type FailureOrder = 'newest_first' | 'oldest_first';
+
+const orderBy: Record<FailureOrder, string> = {
+  newest_first: 'last_seen DESC, id',
+  oldest_first: 'last_seen, id',
+};
+
+export async function listFailures(
+  db: Queryable,
+  filter: FailureFilter,
+  page = { limit: 50, offset: 0 },
+  order: FailureOrder = 'newest_first',
+) {
   const where = whereOf(filter);
   const n = where.params.length;
   const [items, total] = await Promise.all([
     db.query<FailedSync>(
-      `SELECT ${columns} FROM failed_syncs ${where.sql} ORDER BY last_seen DESC, id LIMIT $${n + 1} OFFSET $${n + 2}`,
+      `SELECT ${columns} FROM failed_syncs ${where.sql} ORDER BY ${orderBy[order]} LIMIT $${n + 1} OFFSET $${n + 2}`,
       [...where.params, page.limit, page.offset],
     ),
     db.query<{ count: number }>(`SELECT count(*)::int AS count FROM failed_syncs ${where.sql}`, where.params),

@@ -123,12 +123,17 @@ function settledSkip(failure: FailedSync): SkippedReplay {
   };
 }
 
-/** Replays every matching failure up to `limit`; one that cannot be replayed does not stop the rest. */
+/**
+ * Replays every matching failure up to `limit`; one that cannot be replayed does not stop the rest.
+ * The longest unseen go first: a replay that fails again is seen now, so a later call with the same
+ * filter takes up the failures left beyond the limit instead of replaying the same ones again.
+ */
 export async function replayMatching(hub: Hub, filter: FailureFilter, limit = 1000): Promise<MatchingReplay> {
   const { items, total } = await listFailures(
     hub.store.db,
     { ...filter, state: filter.state ?? 'open' },
     { limit, offset: 0 },
+    'oldest_first',
   );
   const results: ReplayResult[] = [];
   const skips: SkippedReplay[] = [];

@@ -100,4 +100,24 @@ describe.each(storeDrivers())('failures through the API on $name', (store) => {
     const result = await replayMatching(fixture.test.hub, { connectionId: 'crm', text: 'T' }, 2);
     expect(result).toMatchObject({ replayed: 2, skipped: 0, beyondLimit: 1 });
   });
+
+  it('takes up in a later call the failures left beyond the limit, not those that just failed again', async () => {
+    await fileInbound([
+      { id: 'L1', name: 'Bad', email: 'bad at example.com' },
+      { id: 'L2', name: 'Bad', email: 'bad at example.com' },
+      { id: 'L3', name: 'Bad', email: 'bad at example.com' },
+    ]);
+    const filter = { connectionId: 'crm', text: 'L' };
+    const first = await replayMatching(fixture.test.hub, filter, 2);
+    const second = await replayMatching(fixture.test.hub, filter, 2);
+    const externalIdOf = async (id: string) =>
+      (
+        await fixture.test.hub.store.db.query<{ external_id: string }>(
+          'SELECT external_id FROM failed_syncs WHERE id = $1',
+          [id],
+        )
+      ).rows[0]!.external_id;
+    const replayed = [...first.results, ...second.results].map((result) => externalIdOf(result.id));
+    expect(new Set(await Promise.all(replayed))).toEqual(new Set(['L1', 'L2', 'L3']));
+  });
 });
