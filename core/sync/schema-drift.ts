@@ -61,6 +61,35 @@ async function saveKnownFields(db: Queryable, connectionId: string, key: string,
   );
 }
 
+const isUnder = (field: string, parent: string) => field.startsWith(`${parent}.`);
+
+/**
+ * A nested object that is null or empty in a record shows as its own path (`address`) where a
+ * filled one shows its fields (`address.city`). Where the fields of a path were seen, the bare
+ * path says nothing more and is left out, so an object empty in some records is no drift.
+ */
+const withoutBareParents = (fields: string[]) =>
+  fields.filter((field) => !fields.some((other) => isUnder(other, field)));
+
+/** Fields seen now and never before; an object seen empty now is known when its fields are. */
+function fieldsAdded(known: string[], current: string[]): string[] {
+  const knownFields = withoutBareParents(known);
+  return withoutBareParents(current).filter(
+    (field) => !knownFields.some((knownField) => knownField === field || isUnder(knownField, field)),
+  );
+}
+
+/**
+ * Known fields no record of the run had: neither the field, nor its fields (an object known only
+ * empty, filled now), nor its object empty in every record (which tells nothing of its fields).
+ */
+function fieldsRemoved(known: string[], current: string[]): string[] {
+  const seen = withoutBareParents(current);
+  return withoutBareParents(known).filter(
+    (field) => !seen.some((now) => now === field || isUnder(now, field) || isUnder(field, now)),
+  );
+}
+
 /**
  * Compares the fields seen in this run with the stream's known fields, the union of the fields
  * seen so far. Added fields are kept in the raw payload of every source record, so nothing is
@@ -84,8 +113,8 @@ export async function detectSchemaDrift(
     await saveKnownFields(db, connectionId, key, current);
     return {};
   }
-  const added = current.filter((field) => !known.includes(field));
-  const removed = options.sawEveryRecord ? known.filter((field) => !current.includes(field)) : [];
+  const added = fieldsAdded(known, current);
+  const removed = options.sawEveryRecord ? fieldsRemoved(known, current) : [];
   if (added.length || removed.length) {
     const stillKnown = known.filter((field) => !removed.includes(field));
     await saveKnownFields(db, connectionId, key, [...stillKnown, ...added].sort());

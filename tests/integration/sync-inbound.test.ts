@@ -242,6 +242,30 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(run.schemaDrift).toEqual({ added: ['properties.vat_id'], removed: ['properties.phone'] });
     });
 
+    it('reports no drift for a nested object that is empty in some records', async () => {
+      const crm = memorySystem(systemName);
+      crm.put('customers', { id: 'E1', name: 'Full Co', address: { city: 'Hamburg', street: 'Kai 1' } });
+      await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      crm.put('customers', { id: 'E2', name: 'No Address Co', address: null });
+      crm.put('customers', { id: 'E3', name: 'Blank Address Co', address: {} });
+      const incremental = await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      expect(incremental.schemaDrift).toEqual({});
+      crm.remove('customers', 'E2');
+      crm.remove('customers', 'E3');
+      const full = await runSync(test.hub, { connectionId: 'crm', stream: 'customers', full: true });
+      expect(full).toMatchObject({ status: 'succeeded', schemaDrift: {} });
+    });
+
+    it('reports no drift when a nested object seen only empty is filled in later', async () => {
+      const crm = memorySystem(systemName);
+      crm.put('customers', { id: 'F1', name: 'Full Co', address: { city: 'Hamburg' } });
+      crm.put('customers', { id: 'F2', name: 'No Address Co', address: null });
+      await runSync(test.hub, { connectionId: 'crm', stream: 'customers' });
+      crm.put('customers', { id: 'F2', name: 'No Address Co', address: { city: 'Bremen' } });
+      const full = await runSync(test.hub, { connectionId: 'crm', stream: 'customers', full: true });
+      expect(full).toMatchObject({ status: 'succeeded', schemaDrift: {} });
+    });
+
     it('keeps every version in the change log', async () => {
       const crm = memorySystem(systemName);
       crm.put('customers', { id: 'V1', name: 'One' });
