@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFailures } from '../../core/sync/failures.ts';
@@ -105,5 +107,37 @@ describe.each(storeDrivers())('webhook intake on $name', (store) => {
       `SELECT raw FROM source_records WHERE external_id = 'R-ord'`,
     );
     expect(rows.map((row) => row.raw.name)).toEqual(['Second']);
+  });
+
+  it('takes the body of a delivery sent without a Content-Type', async () => {
+    const body = event('no-type-1');
+    const server = fixture.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const answer = await new Promise<{ status?: number; text: string }>((resolve, reject) => {
+        const call = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/webhooks/crm',
+            method: 'POST',
+            headers: { 'X-Signature': signed(body) },
+          },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk) => {
+              text += chunk;
+            });
+            response.on('end', () => resolve({ status: response.statusCode, text }));
+          },
+        );
+        call.on('error', reject);
+        call.end(body);
+      });
+      expect(answer).toEqual({ status: 202, text: JSON.stringify({ accepted: 1, duplicates: 0 }) });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

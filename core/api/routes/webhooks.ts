@@ -6,7 +6,8 @@ import { tagRequest } from '../middleware/request-id.ts';
 
 const WEBHOOK_PATH = /^\/webhooks\/([^/?#]+)\/?(?:\?.*)?$/i;
 const ROUTE = '/webhooks/:connectionId';
-const readRawBody = express.raw({ type: '*/*', limit: '5mb' });
+// Every body, also one sent without a Content-Type ('*/*' passes those over): the signature covers it.
+const readRawBody = express.raw({ type: () => true, limit: '5mb' });
 
 function decodedParam(raw: string): string | undefined {
   try {
