@@ -312,6 +312,22 @@ async function fileUnprocessable(
   return { ...emptyCounts(), read: events.length, failed: events.length };
 }
 
+/**
+ * The ids of delete events that no later event of the batch carrying the record undoes: a page
+ * writes its records before its deletes, so a record deleted and then restored (or created again
+ * under its id) would otherwise end deleted.
+ */
+function deletesStillStanding(events: ChangeEvent[]): string[] {
+  const restoredLater = new Set<string>();
+  const deleted: string[] = [];
+  for (const event of [...events].reverse()) {
+    if (event.action === 'upsert' && event.record !== undefined) restoredLater.add(event.externalId);
+    else if (event.action === 'delete' && !restoredLater.has(event.externalId))
+      deleted.push(event.externalId);
+  }
+  return deleted.reverse();
+}
+
 /** Writes a stream's events in the drain's transaction and marks them processed there. */
 async function writeStreamEvents(
   tx: Queryable,
@@ -321,7 +337,7 @@ async function writeStreamEvents(
   const records = events
     .filter((event) => event.action === 'upsert' && event.record !== undefined)
     .map((event) => event.record);
-  const deleted = events.filter((event) => event.action === 'delete').map((event) => event.externalId);
+  const deleted = deletesStillStanding(events);
   const outcome = await processInboundPage(stream, { records, deleted }, { within: tx });
   await markProcessed(tx, stream.connection.id, events);
   return outcome;
