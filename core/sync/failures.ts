@@ -277,6 +277,25 @@ export async function resolveFailuresWithoutWrite(
   return rowCount;
 }
 
+/**
+ * Resolves the open or replayed inbound failures of records their source deleted: a replay would
+ * write a record that no longer exists. The reason goes before their message.
+ */
+export async function resolveFailuresOfDeleted(
+  db: Queryable,
+  where: { connectionId: string; stream: string; externalIds: string[] },
+): Promise<number> {
+  if (where.externalIds.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `UPDATE failed_syncs SET state = 'resolved', resolved_at = now(),
+       message = 'The record was deleted in the source. The failure was: ' || message
+     WHERE connection_id = $1 AND stream = $2 AND direction = 'in' AND state IN ('open', 'replayed')
+       AND external_id = ANY($3::text[])`,
+    [where.connectionId, where.stream, where.externalIds],
+  );
+  return rowCount;
+}
+
 export interface FailureFilter {
   connectionId?: string;
   stream?: string;

@@ -78,6 +78,30 @@ describe.each(storeDrivers())('inbound pages on $name', (store) => {
     expect(await count('SELECT count(*)::int AS n FROM pending_refs')).toBe(1);
   });
 
+  it('forgets a parked record its source deleted, so its reference arriving later does not bring it back', async () => {
+    const contacts = await streamOf('contacts');
+    await processInboundPage(contacts, { records: [{ id: 'P3', lastName: 'Lee', accountId: 'ACC-9' }] });
+    const deletion = await processInboundPage(contacts, { records: [], deleted: ['P3'] });
+    expect(deletion.counts.pending).toBe(0);
+    const customers = await processInboundPage(await streamOf('customers'), {
+      records: [{ id: 'ACC-9', name: 'Nine Forge' }],
+    });
+    await releaseParked(test.hub.store.db, streamOf, 'crm', 'customer', customers.written);
+    expect(await count('SELECT count(*)::int AS n FROM pending_refs')).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM source_records WHERE external_id = 'P3'`)).toBe(0);
+  });
+
+  it('resolves the open failure of a record its source deleted, so no replay brings it back', async () => {
+    const customers = await streamOf('customers');
+    await processInboundPage(customers, {
+      records: [{ id: 'F4', name: 'Four Ltd', email: 'four at example' }],
+    });
+    await processInboundPage(customers, { records: [], deleted: ['F4'] });
+    const { items } = await listFailures(test.hub.store.db, { connectionId: 'crm' });
+    expect(items.map((failure) => [failure.externalId, failure.state])).toEqual([['F4', 'resolved']]);
+    expect(items[0]!.message).toMatch(/^The record was deleted in the source\. The failure was: /);
+  });
+
   it('dry-runs a record the run refuses before mapping as invalid, with the run’s error', async () => {
     const customers = await streamOf('customers');
     const refused = [

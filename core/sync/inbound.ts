@@ -16,7 +16,7 @@ import type { Connection } from '../store/repos/connections.ts';
 import { type IncomingRecord, writeMasterData } from '../store/repos/master-data.ts';
 import { saveCursor } from '../store/repos/sync-state.ts';
 import { canonicalIdsFor } from '../store/repos/xref.ts';
-import { type NewFailure, recordFailure, resolveFailuresFor } from './failures.ts';
+import { type NewFailure, recordFailure, resolveFailuresFor, resolveFailuresOfDeleted } from './failures.ts';
 import type { ConnectionMapping } from './mapping-source.ts';
 import {
   createParkedInRun,
@@ -235,6 +235,10 @@ export async function commitPage(
       direction: 'in',
       externalIds: succeeded,
     });
+    // A deleted record waits for nothing and has nothing left to replay: it must not come back.
+    const deleted = { connectionId: connection.id, stream: spec.name, externalIds: page.deleted ?? [] };
+    await unparkRecords(tx, deleted.connectionId, deleted.stream, deleted.externalIds);
+    await resolveFailuresOfDeleted(tx, deleted);
     if (page.cursor !== undefined) await saveCursor(tx, connection.id, spec.name, page.cursor);
     await hooks.onCommitted?.(tx, counts);
   });
