@@ -6,7 +6,9 @@ import { dryRun, zodValidator } from '../mapping/index.ts';
 import { entitySchemas } from '../model/index.ts';
 import { listFailures } from './failures.ts';
 import { commitPage, preparePage, processInboundPage, releaseParked } from './inbound.ts';
+import { saveMappingOverride } from './mapping-source.ts';
 import { inboundRecordCheck } from './record-checks.ts';
+import { replayFailure } from './replay.ts';
 import { inboundStreamFor } from './run-sync.ts';
 import { createXrefResolver } from './xref-resolver.ts';
 
@@ -100,6 +102,32 @@ describe.each(storeDrivers())('inbound pages on $name', (store) => {
     const { items } = await listFailures(test.hub.store.db, { connectionId: 'crm' });
     expect(items.map((failure) => [failure.externalId, failure.state])).toEqual([['F4', 'resolved']]);
     expect(items[0]!.message).toMatch(/^The record was deleted in the source\. The failure was: /);
+  });
+
+  it('writes the records parked for a record once a replay writes it', async () => {
+    const customers = await streamOf('customers');
+    await processInboundPage(customers, {
+      records: [{ id: 'ACC-6', name: 'Six Ltd', email: 'six at example.com' }],
+    });
+    await processInboundPage(await streamOf('contacts'), {
+      records: [{ id: 'P6', lastName: 'Kim', accountId: 'ACC-6' }],
+    });
+    expect(await count('SELECT count(*)::int AS n FROM pending_refs')).toBe(1);
+    const mapping = `fields:\n  email: { expr: "$replace(email, ' at ', '@')" }\n`;
+    const connection = { id: 'crm', kind: 'memory' };
+    await saveMappingOverride(
+      test.hub.store.db,
+      connection,
+      'customers',
+      'in',
+      mapping,
+      'test',
+      'tests/support/mappings',
+    );
+    const [failure] = (await listFailures(test.hub.store.db, { connectionId: 'crm' })).items;
+    expect(await replayFailure(test.hub, failure!.id)).toMatchObject({ state: 'resolved' });
+    expect(await count('SELECT count(*)::int AS n FROM pending_refs')).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM source_records WHERE external_id = 'P6'`)).toBe(1);
   });
 
   it('dry-runs a record the run refuses before mapping as invalid, with the run’s error', async () => {

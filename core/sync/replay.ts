@@ -10,7 +10,7 @@ import {
   recordFailure,
   setFailureState,
 } from './failures.ts';
-import { processInboundPage } from './inbound.ts';
+import { type InboundStream, type PageOutcome, processInboundPage, releaseParked } from './inbound.ts';
 import { inboundStreamFor } from './run-sync.ts';
 import { enqueueWrites } from './write-targets.ts';
 
@@ -56,12 +56,9 @@ async function replayInbound(hub: Hub, failure: FailedSync): Promise<ReplayResul
   const stream = await inboundStreamFor(hub, failure.connectionId, failure.stream);
   const { rows } = await hub.store.db.query<{ since: string }>('SELECT now()::text AS since');
   await setFailureState(hub.store.db, failure.id, 'replayed');
+  let outcome: PageOutcome | undefined;
   try {
-    const outcome = await processInboundPage(stream, { records: [failure.rawPayload] });
-    if (outcome.counts.failed === 0 && outcome.counts.pending === 0) {
-      await setFailureState(hub.store.db, failure.id, 'resolved');
-      return { id: failure.id, state: 'resolved' };
-    }
+    outcome = await processInboundPage(stream, { records: [failure.rawPayload] });
   } catch (error) {
     await recordFailure(hub.store.db, {
       connectionId: failure.connectionId,
@@ -72,9 +69,22 @@ async function replayInbound(hub: Hub, failure: FailedSync): Promise<ReplayResul
       error: toHubError(error),
     });
   }
+  if (outcome && outcome.counts.failed === 0 && outcome.counts.pending === 0) {
+    await setFailureState(hub.store.db, failure.id, 'resolved');
+    await releaseWaitingFor(hub, stream, outcome.written);
+    return { id: failure.id, state: 'resolved' };
+  }
   await foldIntoReplayed(hub.store.db, failure, rows[0]!.since);
   const after = await getFailure(hub.store.db, failure.id);
   return { id: failure.id, state: after?.state ?? 'open', message: after?.message };
+}
+
+/** Parked records that waited for the replayed record are written now, as after a run's page. */
+async function releaseWaitingFor(hub: Hub, stream: InboundStream, written: string[]): Promise<void> {
+  const connectionId = stream.connection.id;
+  const streamOf = (name: string) =>
+    name === stream.spec.name ? Promise.resolve(stream) : inboundStreamFor(hub, connectionId, name);
+  await releaseParked(hub.store.db, streamOf, connectionId, stream.spec.entity, written);
 }
 
 async function replayOutbound(hub: Hub, failure: FailedSync): Promise<ReplayResult> {
