@@ -130,6 +130,24 @@ describe.each(storeDrivers())('inbound pages on $name', (store) => {
     expect(await count(`SELECT count(*)::int AS n FROM source_records WHERE external_id = 'P6'`)).toBe(1);
   });
 
+  it('tells newer from older copies by the time their cursor field names, not by its text', async () => {
+    const customers = await streamOf('customers');
+    const copy = (name: string, seq: string) => ({ id: 'T1', name, seq });
+    const nameHeld = async () =>
+      (
+        await test.hub.store.db.query<{ name: string }>(
+          `SELECT raw->>'name' AS name FROM source_records WHERE external_id = 'T1'`,
+        )
+      ).rows[0]!.name;
+    await processInboundPage(customers, { records: [copy('Whole Second', '2024-05-01T10:00:05Z')] });
+    await processInboundPage(customers, { records: [copy('Half Past', '2024-05-01T10:00:05.5Z')] });
+    expect(await nameHeld()).toBe('Half Past');
+    await processInboundPage(customers, {
+      records: [copy('Eleven UTC', '2024-05-01T11:00:00Z'), copy('Ten UTC', '2024-05-01T12:00:00+02:00')],
+    });
+    expect(await nameHeld()).toBe('Eleven UTC');
+  });
+
   it('dry-runs a record the run refuses before mapping as invalid, with the run’s error', async () => {
     const customers = await streamOf('customers');
     const refused = [

@@ -298,12 +298,21 @@ async function dropOlderThanHeld(
   return records.filter((record) => !isOlder(readPath(record.raw, field), held.get(record.externalId)));
 }
 
-/** Whether one cursor value is before another; values of different or other types never are. */
+/** An ISO 8601 date and time, with a space for the T, a fraction and an offset allowed. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
+
+const instantOf = (text: string) => (DATE_TIME.test(text) ? Date.parse(text) : Number.NaN);
+
+/**
+ * Whether one cursor value is before another; values of different or other types never are.
+ * Two date-times compare as the instants they name: as text, `10:00:05Z` would come after
+ * `10:00:05.5Z`, and `12:00+02:00` after `11:00Z`.
+ */
 function isOlder(value: unknown, than: unknown): boolean {
-  return (typeof value === 'number' && typeof than === 'number') ||
-    (typeof value === 'string' && typeof than === 'string')
-    ? value < than
-    : false;
+  if (typeof value === 'number' && typeof than === 'number') return value < than;
+  if (typeof value !== 'string' || typeof than !== 'string') return false;
+  const [instant, thanInstant] = [instantOf(value), instantOf(than)];
+  return Number.isNaN(instant) || Number.isNaN(thanInstant) ? value < than : instant < thanInstant;
 }
 
 export function addCounts(into: RunCounts, from: RunCounts): RunCounts {
