@@ -73,6 +73,25 @@ export function classifyOAuthError(name: string, message: string): HubError | un
   return undefined;
 }
 
+/** Long-running calls count toward the concurrency limit for about 20 seconds. */
+const concurrentLimitWaitMs = 30_000;
+
+/**
+ * REQUEST_LIMIT_EXCEEDED names the limit in its message: "TotalRequests Limit exceeded." is the
+ * daily allowance; "ConcurrentRequests ..." or "ConcurrentPerOrgLongTxn ..." clear once the org's
+ * long-running calls finish.
+ */
+function requestLimitError(message: string, quotaRetryAfterMs: number): HubError {
+  if (/^Concurrent/i.test(message.trim())) {
+    return new HubError('rate_limited', 'concurrent_request_limit_exceeded', `Salesforce: ${message}`, {
+      retryAfterMs: concurrentLimitWaitMs,
+    });
+  }
+  return new HubError('rate_limited', 'request_limit_exceeded', `Salesforce: ${message}`, {
+    retryAfterMs: quotaRetryAfterMs,
+  });
+}
+
 export function classifySalesforceError(error: unknown, quotaRetryAfterMs: number): HubError {
   if (error instanceof HubError) return error;
   const vendor = (error ?? {}) as VendorError;
@@ -80,11 +99,7 @@ export function classifySalesforceError(error: unknown, quotaRetryAfterMs: numbe
   if (oauth) return oauth;
   const code = vendor.errorCode ?? (vendor.name?.startsWith('ERROR_HTTP_') ? vendor.name : undefined);
   if (!code) return classifyHttpError(error, 'Salesforce');
-  if (code === 'REQUEST_LIMIT_EXCEEDED') {
-    return new HubError('rate_limited', 'request_limit_exceeded', `Salesforce: ${vendor.message}`, {
-      retryAfterMs: quotaRetryAfterMs,
-    });
-  }
+  if (code === 'REQUEST_LIMIT_EXCEEDED') return requestLimitError(vendor.message ?? '', quotaRetryAfterMs);
   return new HubError(
     kindOf(code),
     code.toLowerCase(),

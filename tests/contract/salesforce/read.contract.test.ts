@@ -298,4 +298,22 @@ describe('Salesforce reads', () => {
     });
     expect(nock.pendingMocks()).toEqual([]);
   });
+
+  // Too many long-running calls at once: the limit frees up within seconds, the daily quota is untouched.
+  it('treats a REQUEST_LIMIT_EXCEEDED on concurrent requests as a short rate limit, not the daily quota', async () => {
+    const ctx = await signedIn();
+    api().get(`${data}/query`).query(true).reply(403, fixture('error-concurrent-request-limit'));
+    const error = await salesforce
+      .read(ctx, 'accounts', previousCursor)
+      [Symbol.asyncIterator]()
+      .next()
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      kind: 'rate_limited',
+      code: 'concurrent_request_limit_exceeded',
+      retryable: true,
+      retryAfterMs: 30_000,
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
 });
