@@ -70,3 +70,16 @@ export function findStream(connector: Connector<unknown>, name: string, config?:
   }
   return stream;
 }
+
+/** The connector's hubIdOf for one connection's stream, with its config parsed once; none if it has none. */
+export function hubIdReader(
+  connector: Connector<unknown>,
+  config: unknown,
+  stream: string,
+): ((raw: unknown) => string | undefined) | undefined {
+  const { hubIdOf } = connector;
+  if (!hubIdOf) return undefined;
+  const parsed = connector.configSchema.safeParse(config);
+  if (!parsed.success) return undefined;
+  return (raw) => hubIdOf(parsed.data, stream, raw);
+}

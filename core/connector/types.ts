@@ -142,4 +142,11 @@ export interface Connector<Config = unknown> {
   read(ctx: ConnectorContext<Config>, stream: string, cursor?: Cursor): AsyncIterable<ReadPage>;
   write(ctx: ConnectorContext<Config>, stream: string, ops: WriteOp[]): Promise<WriteResult[]>;
   webhook?(ctx: ConnectorContext<Config>, request: WebhookRequest): Promise<ChangeEvent[]>;
+  /**
+   * The canonical id a record read from `stream` carries because the hub created it (the
+   * connector writes it there on create, as its key for finding a create it sent twice). A read
+   * that sees the record before the hub recorded the create then links it to that record,
+   * instead of taking it for a new one.
+   */
+  hubIdOf?(config: Config, stream: string, raw: unknown): string | undefined;
 }

@@ -1,3 +1,4 @@
+import { hubIdReader } from '../connector/define.ts';
 import type { Connector, Cursor, ReadPage, StreamSpec } from '../connector/types.ts';
 import { HubError, isHubError } from '../errors/index.ts';
 import { applyMapping, type PendingRef } from '../mapping/index.ts';
@@ -211,6 +212,7 @@ export async function commitPage(
       replaced: page.replaced,
       match,
       matched: ready.matched,
+      hubIdOf: hubIdReader(stream.connector, connection.config, spec.name),
     });
     for (const row of written) counts[row.outcome] += 1;
     const valid = prepared.filter((item) => item.kind === 'ok').length;

@@ -146,6 +146,10 @@ export const memoryConnector = defineConnector({
       yield { records: page.map((record) => structuredClone(record)), cursor: after };
     }
   },
+  hubIdOf: (_config, _stream, raw) => {
+    const hubId = (raw as { hubId?: unknown } | null)?.hubId;
+    return typeof hubId === 'string' ? hubId : undefined;
+  },
   async write(ctx, stream, ops) {
     const system = memorySystem(ctx.config.system);
     system.writeCalls.push({ at: Date.now(), stream, count: ops.length });

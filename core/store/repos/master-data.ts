@@ -12,6 +12,7 @@ import { changedKeys, contentHash, stableStringify } from '../hash.ts';
 import { appendChangeRows, type ChangeRow } from './change-rows.ts';
 import { type GoldenRecord, goldenByIds, insertGoldenRows } from './golden.ts';
 import { redirectMergedMatches, settleKnown, settleReplacements } from './settle-page.ts';
+import { recordsCreatedByHub } from './hub-created.ts';
 import { heldOnceReplaced, markDeleted } from './source-deletes.ts';
 import { canonicalIdsFor, linkXrefs } from './xref.ts';
 
@@ -34,6 +35,8 @@ export interface PageWrite {
   match?: MasterDataMatch;
   /** Matches found before the transaction (pipelined runs); records they miss go through `match`. */
   matched?: PageMatches;
+  /** The canonical id a record carries because the hub created it in the source (Connector.hubIdOf). */
+  hubIdOf?: (raw: unknown) => string | undefined;
 }
 
 export type RecordOutcome = 'created' | 'updated' | 'unchanged' | 'echo' | 'deleted';
@@ -139,9 +142,12 @@ async function planPage(db: Queryable, page: PageWrite, now: string): Promise<Pl
   const held = await canonicalIdsFor(db, page.entity, page.connectionId, [...externalIds, ...replacedIds]);
   const linked = heldOnceReplaced(page, held);
   const unknown = page.records.filter((r) => !linked.has(r.externalId));
+  const createdByHub = await recordsCreatedByHub(db, page, unknown, page.hubIdOf);
+  const unmatched = unknown.filter((r) => !createdByHub.has(r.externalId));
   // Taken before any golden record is locked, so that pages wait for it holding no row locks.
-  if (unknown.length > 0 && page.match) await lockMinting(db, page.entity);
-  const { matched, minted } = await matchUnknown(db, page, unknown);
+  if (unmatched.length > 0 && page.match) await lockMinting(db, page.entity);
+  const { matched, minted } = await matchUnknown(db, page, unmatched);
+  for (const [externalId, canonicalId] of createdByHub) matched.set(externalId, canonicalId);
   // Ids the matcher minted for this page's new records have no golden record to read or lock yet.
   const ids = [...new Set([...held.values(), ...matched.values()])].filter((id) => !minted.has(id));
   const golden = await goldenByIds(db, ids, { lock: true });
