@@ -164,6 +164,21 @@ describe.each(hubDriverPairs(storeDrivers(), queueDrivers()))(
       expect(erp.sink.list('customers').map((r) => r.name)).toEqual(['Short Ltd']);
     });
 
+    it('leaves a failure open when its replay could not be queued', async () => {
+      const erp = await crmToErp();
+      erp.setHook(unauthorized);
+      erp.source.put('customers', { id: 'C1', name: 'Hengda Auto Parts' });
+      await erp.sync();
+      const failure = await erp.openFailure();
+
+      const { queue } = erp.hub;
+      const addBulk = queue.addBulk.bind(queue);
+      queue.addBulk = () => Promise.reject(new Error('queue unreachable'));
+      await expect(replayFailure(erp.hub, failure.id)).rejects.toThrow('queue unreachable');
+      queue.addBulk = addBulk;
+      expect((await erp.erpFailures()).map((f) => f.state)).toEqual(['open']);
+    });
+
     it('resolves, saying why, the replayed failure of a record merged into another', async () => {
       const erp = await crmToErp();
       const shop = memorySystem(`out-fail-shop-${run}-${Date.now()}`);

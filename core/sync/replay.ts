@@ -103,7 +103,12 @@ async function replayOutbound(hub: Hub, failure: FailedSync): Promise<ReplayResu
     items: [{ canonicalId: failure.canonicalId, version: 0 }],
     force: true,
   };
-  await enqueueWrites(hub, job, spec, `replay-${failure.id}-${Date.now()}`);
+  // Marked before it is queued, so that a write done at once is not marked over. A replay that
+  // could not be queued leaves the failure as it was: marked replayed, no write would settle it.
+  await enqueueWrites(hub, job, spec, `replay-${failure.id}-${Date.now()}`).catch(async (error: unknown) => {
+    await setFailureState(hub.store.db, failure.id, failure.state);
+    throw error;
+  });
   return { id: failure.id, state: 'replayed' };
 }
 
