@@ -117,7 +117,7 @@ export const platformOperations: ApiOperation[] = [
     role: 'operator',
     tag: 'Failed syncs',
     summary: 'Replay every failed sync matching the filter',
-    body: z.object(failureFilter),
+    body: z.strictObject(failureFilter),
     response: z.object({ replayed: z.number(), results: z.array(replayResult) }),
     audit: 'failure.replay_matching',
   },

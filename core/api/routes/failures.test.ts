@@ -29,6 +29,16 @@ describe.each(storeDrivers())('POST /api/failures/replay on $name', (store) => {
   const replay = (filter: Record<string, string>) =>
     request(fixture.app).post('/api/failures/replay').set(bearer(fixture.tokens.operator)).send(filter);
 
+  it('refuses a filter naming a field it does not know, instead of replaying every failure', async () => {
+    await fileFailure('K1', { id: 'K1', email: 'bad at example.com' });
+    const answer = await replay({ connectionId: 'erp' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toContain('connectionId');
+    const [failure] = (await request(fixture.app).get('/api/failures').set(bearer(fixture.tokens.viewer)))
+      .body.items;
+    expect(failure).toMatchObject({ externalId: 'K1', attempts: 1 });
+  });
+
   it('counts resolved and ignored failures as skipped, not replayed', async () => {
     for (const n of [1, 2]) await fileFailure(`R${n}`, { id: `R${n}` }, 'resolved');
     const ignored = await fileFailure('I1', { id: 'I1' }, 'ignored');

@@ -51,7 +51,8 @@ export function failureRoutes(hub: Hub): Router {
     res.json({ ...failure, advice: errorClassAdvice[failure.errorClass] });
   });
   router.post('/failures/replay', async (req, res) => {
-    const filter = parseBody(z.object(filterFields), req);
+    // A misspelt field must not widen the filter to every failure: unknown fields are refused.
+    const filter = parseBody(z.strictObject(filterFields), req);
     res.json(await replayMatching(hub, toFilter(filter)));
   });
   router.post('/failures/:id/replay', async (req, res) => {
