@@ -67,3 +67,45 @@ describe.each(storeDrivers())('a sync run that lost its stream lease ($name)', (
     expect(rows[0]!.n).toBe(RECORDS);
   }, 60_000);
 });
+
+// A connection's delete refuses while a stream of it is leased; one that comes between a run's
+// read of the connection and its lease of the stream must keep the run from starting at all.
+
+describe.each(storeDrivers())('a sync run of a connection deleted as it starts ($name)', (driver) => {
+  let hub: Hub | undefined;
+  afterEach(async () => {
+    await hub?.close();
+    hub = undefined;
+  });
+
+  it('does not start a run of a connection deleted after the run read it', async () => {
+    hub = await openHub(loadEnv({}), {
+      store: await driver.open(),
+      queue: createMemoryQueue(),
+      connectors: [memoryConnector as Connector<unknown>],
+      mappingsRoot: 'tests/support/mappings',
+    });
+    const system = `deleted-at-start-${driver.name}-${Date.now()}-${Math.random()}`;
+    const { connections } = hub.store;
+    await connections.save(
+      { id: 'crm', kind: 'memory', name: 'CRM', config: { system } },
+      memoryConnector.configSchema,
+    );
+    memorySystem(system).put('customers', { id: 'C-1', name: 'Customer 1' });
+    // The connection is deleted between the run's read of it and its lease of the stream.
+    const read = connections.get;
+    connections.get = async (id) => {
+      const connection = await read(id);
+      await connections.remove(id);
+      return connection;
+    };
+    await expect(runSync(hub, { connectionId: 'crm', stream: 'customers' })).rejects.toMatchObject({
+      code: 'connection_not_found',
+    });
+    const { rows } = await hub.store.db.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM source_records)::int + (SELECT count(*) FROM stream_locks)::int
+         + (SELECT count(*) FROM sync_runs)::int AS n`,
+    );
+    expect(rows[0]!.n, 'source records, leases and runs left').toBe(0);
+  });
+});

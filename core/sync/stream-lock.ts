@@ -47,26 +47,18 @@ export async function acquireStreamLease(
   ttlMs = 30_000,
 ): Promise<StreamLease> {
   const owner = `${processOwner}:${randomUUID().slice(0, 8)}`;
+  // Only while the connection is there: its delete (which locks it, then refuses while a stream is
+  // leased) is waited for, so a run never starts for a connection deleted after the run read it.
   const { rowCount } = await db.query(
     `INSERT INTO stream_locks (connection_id, stream, owner, expires_at, grace_ms)
-     VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond', $5)
+     SELECT $1, $2, $3, now() + $4 * interval '1 millisecond', $5 FROM connections WHERE id = $1 FOR KEY SHARE
      ON CONFLICT (connection_id, stream) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at,
        grace_ms = EXCLUDED.grace_ms
      WHERE stream_locks.expires_at < now()`,
     // The run counts as alive one renewal past the lease's end (see abandonUnleasedRuns).
     [connectionId, stream, owner, ttlMs, leaseRenewalMs(ttlMs)],
   );
-  if (rowCount === 0) {
-    const { rows } = await db.query<{ owner: string }>(
-      'SELECT owner FROM stream_locks WHERE connection_id = $1 AND stream = $2',
-      [connectionId, stream],
-    );
-    throw new HubError(
-      'conflict',
-      'stream_busy',
-      `${connectionId}/${stream} is already being synced by ${rows[0]?.owner ?? 'another worker'}`,
-    );
-  }
+  if (rowCount === 0) await refuseLease(db, connectionId, stream);
   const key = [connectionId, stream, owner];
   const lost = new AbortController();
   const loseLease = () => {
@@ -111,5 +103,20 @@ function leaseLostError(connectionId: string, stream: string): HubError {
     'conflict',
     STREAM_LEASE_LOST,
     `${connectionId}/${stream}: the run lost its stream lease (renewed too late, or taken over by another worker)`,
+  );
+}
+
+/** Why no lease was had: the connection is gone, or another run holds the stream. */
+async function refuseLease(db: Queryable, connectionId: string, stream: string): Promise<never> {
+  const { rows } = await db.query<{ owner: string | null }>(
+    `SELECT (SELECT owner FROM stream_locks WHERE connection_id = $1 AND stream = $2) AS owner
+     FROM connections WHERE id = $1`,
+    [connectionId, stream],
+  );
+  if (!rows[0]) throw new HubError('not_found', 'connection_not_found', `No connection "${connectionId}"`);
+  throw new HubError(
+    'conflict',
+    'stream_busy',
+    `${connectionId}/${stream} is already being synced by ${rows[0].owner ?? 'another worker'}`,
   );
 }
