@@ -1,4 +1,5 @@
 import { AxiosError } from 'axios';
+import { z } from 'zod';
 import { HubError } from '../../core/errors/index.ts';
 import { parseRetryAfter } from '../../core/http/index.ts';
 
@@ -28,6 +29,24 @@ export function rateLimitWait(
   if (body?.policyName === 'DAILY') return hourMs;
   const interval = Number(headers['x-hubspot-ratelimit-interval-milliseconds']);
   return Number.isFinite(interval) && interval > 0 ? interval : 1_000;
+}
+
+/** The entries of "Property values were not valid: [...]", one per refused property. */
+const invalidPropertiesSchema = z.array(z.looseObject({ name: z.string() }));
+
+/** A VALIDATION_ERROR names its properties only inside the message, as a JSON list. */
+export function invalidPropertiesPath(message: string | undefined): string | undefined {
+  const list = message ? /not valid: (\[[\s\S]*\])\s*$/.exec(message)?.[1] : undefined;
+  if (!list) return undefined;
+  let entries: unknown;
+  try {
+    entries = JSON.parse(list);
+  } catch {
+    return undefined;
+  }
+  const parsed = invalidPropertiesSchema.safeParse(entries);
+  if (!parsed.success || parsed.data.length === 0) return undefined;
+  return [...new Set(parsed.data.map((entry) => `properties.${entry.name}`))].join(',');
 }
 
 export function classifyHubspotError(error: unknown): HubError | undefined {
@@ -73,6 +92,7 @@ export function classifyHubspotError(error: unknown): HubError | undefined {
   if (status === 404) return new HubError('not_found', 'object_not_found', message, { details });
   if (status >= 500) return new HubError('transient', `http_${status}`, message, { details });
   return new HubError('invalid_data', (body?.category ?? `http_${status}`).toLowerCase(), message, {
+    fieldPath: invalidPropertiesPath(body?.message),
     details,
   });
 }

@@ -31,7 +31,7 @@ function refusedAlone(op: WriteOp, error: HubError): WriteResult {
   return {
     ok: false,
     idempotencyKey: op.idempotencyKey,
-    error: { kind: 'invalid_data', code: error.code, message: error.message },
+    error: { kind: 'invalid_data', code: error.code, message: error.message, fieldPath: error.fieldPath },
   };
 }
 
