@@ -27,17 +27,20 @@ function inputOf(op: WriteOp, idProperty: string, mode: Mode) {
   return { idProperty, id: hubId, properties, objectWriteTraceId };
 }
 
+/** Refusals of a record's values: a 400 (invalid data) or a 409 (a unique value another object holds). */
+const refusesRecords = (error: HubError) => error.kind === 'invalid_data' || error.kind === 'conflict';
+
 function refusedAlone(op: WriteOp, error: HubError): WriteResult {
   return {
     ok: false,
     idempotencyKey: op.idempotencyKey,
-    error: { kind: 'invalid_data', code: error.code, message: error.message, fieldPath: error.fieldPath },
+    error: { kind: error.kind, code: error.code, message: error.message, fieldPath: error.fieldPath },
   };
 }
 
 /**
- * One call for `ops`. HubSpot refuses a whole batch with a 400 when one input is invalid and
- * names no record, so such a batch is split in halves until the refused ops stand alone.
+ * One call for `ops`. HubSpot refuses a whole batch with a 400 or 409 when one input is invalid or
+ * a duplicate and names no record, so such a batch is split in halves until the refused ops stand alone.
  */
 async function writeBatch(
   client: HubspotClient,
@@ -55,7 +58,7 @@ async function writeBatch(
       mode === 'upsert' ? `${what} on ${idProperty}` : what,
     );
   } catch (error) {
-    if (!isHubError(error) || error.kind !== 'invalid_data') throw error;
+    if (!isHubError(error) || !refusesRecords(error)) throw error;
     if (ops.length === 1) return [refusedAlone(ops[0]!, error)];
     const half = Math.ceil(ops.length / 2);
     const first = await writeBatch(client, stream, idProperty, mode, ops.slice(0, half));

@@ -9,9 +9,9 @@ afterEach(() => nock.cleanAll());
 
 const upsertUrl = '/crm/v3/objects/companies/batch/upsert';
 
-type CompanyOp = WriteOp & { record: Record<string, string> };
+type UpsertOp = WriteOp & { record: Record<string, string> };
 
-function company(index: number, properties: Record<string, string>): CompanyOp {
+function upsertOp(index: number, properties: Record<string, string>): UpsertOp {
   return {
     idempotencyKey: `key-${index}`,
     action: 'upsert',
@@ -20,7 +20,7 @@ function company(index: number, properties: Record<string, string>): CompanyOp {
   };
 }
 
-function inputOf(op: CompanyOp) {
+function inputOf(op: UpsertOp) {
   return {
     idProperty: 'hub_id',
     id: op.canonicalId,
@@ -32,7 +32,7 @@ function inputOf(op: CompanyOp) {
 describe('HubSpot write errors', () => {
   // A 400 VALIDATION_ERROR names the properties only inside its message, as a JSON list.
   it('names the property of a dropdown value HubSpot does not offer', async () => {
-    const op = company(1, { name: 'Acme Machining', buffer_status: 'amber' });
+    const op = upsertOp(1, { name: 'Acme Machining', buffer_status: 'amber' });
     api()
       .post(upsertUrl, { inputs: [inputOf(op)] })
       .reply(400, fixture('error-invalid-option'));
@@ -51,7 +51,7 @@ describe('HubSpot write errors', () => {
   });
 
   it('names every property that does not exist in the portal', async () => {
-    const op = company(2, { name: 'Borg Castings', promise_date: '2024-06-14', throughput: '12.5' });
+    const op = upsertOp(2, { name: 'Borg Castings', promise_date: '2024-06-14', throughput: '12.5' });
     api()
       .post(upsertUrl, { inputs: [inputOf(op)] })
       .reply(400, fixture('error-property-doesnt-exist'));
@@ -62,6 +62,50 @@ describe('HubSpot write errors', () => {
         kind: 'invalid_data',
         code: 'validation_error',
         fieldPath: 'properties.promise_date,properties.throughput',
+      },
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  // A batch with one contact whose email another contact holds is refused whole with a 409.
+  it('splits a batch refused with a 409 until only the duplicate contact fails, naming the existing id', async () => {
+    const ops = ['a@example.com', 'taken@example.com', 'c@example.com'].map((email, index) =>
+      upsertOp(index, { email }),
+    );
+    const url = '/crm/v3/objects/contacts/batch/upsert';
+    const saved = (index: number) => ({
+      status: 'COMPLETE',
+      results: [
+        {
+          id: String(7000 + index),
+          properties: { hub_id: ops[index]!.canonicalId, email: ops[index]!.record.email },
+          createdAt: '2024-05-01T10:00:00.000Z',
+          updatedAt: '2024-05-01T10:00:00.000Z',
+          archived: false,
+          new: true,
+          objectWriteTraceId: ops[index]!.idempotencyKey,
+        },
+      ],
+      startedAt: '2024-05-01T10:00:00.000Z',
+      completedAt: '2024-05-01T10:00:00.100Z',
+    });
+    const body = (...indexes: number[]) => ({ inputs: indexes.map((index) => inputOf(ops[index]!)) });
+    api()
+      .post(url, body(0, 1, 2))
+      .reply(409, fixture('error-contact-exists'));
+    api().post(url, body(0, 1)).reply(409, fixture('error-contact-exists'));
+    api().post(url, body(0)).reply(200, saved(0));
+    api().post(url, body(1)).reply(409, fixture('error-contact-exists'));
+    api().post(url, body(2)).reply(200, saved(2));
+    const results = await hubspot.write(makeContext(makeConfig()), 'contacts', ops);
+    expect(results.map((result) => result.ok)).toEqual([true, false, true]);
+    expect(results[1]).toEqual({
+      ok: false,
+      idempotencyKey: 'key-1',
+      error: {
+        kind: 'conflict',
+        code: 'conflict',
+        message: expect.stringContaining('Existing ID: 2926551'),
       },
     });
     expect(nock.pendingMocks()).toEqual([]);
