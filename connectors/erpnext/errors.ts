@@ -61,7 +61,8 @@ export function messageOf(body: FrappeError): string {
 /** MandatoryError names the fields after the document: "[Sales Order, new-1]: customer, items". */
 function fieldPathOf(body: FrappeError): string | undefined {
   if (body.exc_type !== 'MandatoryError' || !body.exception) return undefined;
-  return /\]: ([a-z0-9_]+)/.exec(body.exception)?.[1];
+  const fields = /\]: ([a-z0-9_]+(?:, [a-z0-9_]+)*)/.exec(body.exception)?.[1];
+  return fields?.split(', ').join(',');
 }
 
 export function classifyErpnextError(error: unknown): HubError | undefined {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { erpnextConnector } from '../../../connectors/erpnext/index.ts';
+import type { WriteOp } from '../../../core/connector/index.ts';
+import { enforceStrictNock } from '../../support/strict-nock.ts';
+import { api, erpnextContext, fixture } from './harness.ts';
+
+enforceStrictNock();
+
+const customerPath = '/api/resource/Customer/CUST-2026-00006';
+const update: WriteOp = {
+  idempotencyKey: 'key-c1',
+  action: 'upsert',
+  canonicalId: 'c1',
+  externalId: 'CUST-2026-00006',
+  record: { customer_group: 'Commercial' },
+};
+
+describe('erpnext write errors', () => {
+  it('names every field a MandatoryError lists', async () => {
+    api().put(customerPath).reply(417, fixture('error-mandatory-several'));
+    const [result] = await erpnextConnector.write(erpnextContext(), 'customers', [update]);
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'invalid_data',
+        code: 'erpnext_mandatory_missing',
+        fieldPath: 'customer_name,customer_group',
+      },
+    });
+  });
+});
