@@ -33,6 +33,7 @@ const kinds: Record<string, { kind: HubError['kind']; code: string }> = {
   MandatoryError: { kind: 'invalid_data', code: 'erpnext_mandatory_missing' },
   LinkValidationError: { kind: 'invalid_data', code: 'erpnext_link_invalid' },
   ValidationError: { kind: 'invalid_data', code: 'erpnext_validation_error' },
+  CharacterLengthExceededError: { kind: 'invalid_data', code: 'erpnext_value_too_large' },
   RateLimitExceededError: { kind: 'rate_limited', code: 'erpnext_rate_limited' },
   TooManyRequestsError: { kind: 'rate_limited', code: 'erpnext_rate_limited' },
   QueryDeadlockError: { kind: 'transient', code: 'erpnext_deadlock' },

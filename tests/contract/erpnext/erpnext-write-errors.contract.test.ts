@@ -28,4 +28,18 @@ describe('erpnext write errors', () => {
       },
     });
   });
+
+  // Frappe refuses a value longer than its field (a Data field holds 140 characters) instead of cutting it.
+  it('reports a value longer than its field as too large, with the message naming the field', async () => {
+    api().put(customerPath).reply(417, fixture('error-length-exceeded'));
+    const [result] = await erpnextConnector.write(erpnextContext(), 'customers', [update]);
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'invalid_data',
+        code: 'erpnext_value_too_large',
+        message: expect.stringContaining("'Customer Name'"),
+      },
+    });
+  });
 });
