@@ -20,7 +20,8 @@ type FrappeError = z.infer<typeof frappeErrorSchema>;
 const kinds: Record<string, { kind: HubError['kind']; code: string }> = {
   DuplicateEntryError: { kind: 'conflict', code: 'erpnext_duplicate_entry' },
   UniqueValidationError: { kind: 'conflict', code: 'erpnext_duplicate_entry' },
-  TimestampMismatchError: { kind: 'conflict', code: 'erpnext_timestamp_mismatch' },
+  // Another save came between loading the document and saving it: sent again, it is loaded afresh.
+  TimestampMismatchError: { kind: 'transient', code: 'erpnext_timestamp_mismatch' },
   DoesNotExistError: { kind: 'not_found', code: 'erpnext_not_found' },
   AuthenticationError: { kind: 'auth', code: 'erpnext_authentication_failed' },
   SessionExpired: { kind: 'auth', code: 'erpnext_authentication_failed' },

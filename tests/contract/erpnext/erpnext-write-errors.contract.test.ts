@@ -42,4 +42,13 @@ describe('erpnext write errors', () => {
       },
     });
   });
+
+  // Someone saved the document between Frappe loading it for the PUT and saving it: sent again, it
+  // is loaded afresh and saved.
+  it('sends an update again after a TimestampMismatchError instead of failing it as a duplicate', async () => {
+    api().put(customerPath).reply(417, fixture('error-timestamp'));
+    api().put(customerPath).reply(200, fixture('customer-created'));
+    const [result] = await erpnextConnector.write(erpnextContext(), 'customers', [update]);
+    expect(result).toMatchObject({ ok: true, idempotencyKey: 'key-c1' });
+  });
 });

@@ -271,7 +271,7 @@ describe('erpnext writes', () => {
     api().put('/api/resource/Customer/CUST-2026-00006').reply(417, fixture('error-mandatory'));
     api().put('/api/resource/Customer/CUST-2026-00007').reply(417, fixture('error-link-validation'));
     api().put('/api/resource/Customer/CUST-2026-00008').reply(409, fixture('error-duplicate'));
-    api().put('/api/resource/Customer/CUST-2026-00009').reply(417, fixture('error-timestamp'));
+    api().put('/api/resource/Customer/CUST-2026-00009').times(3).reply(417, fixture('error-timestamp'));
     api().put('/api/resource/Customer/CUST-2026-00005').reply(200, fixture('customer-created'));
     const ops = ['00006', '00007', '00008', '00009', '00005'].map((suffix) =>
       op({
@@ -286,7 +286,7 @@ describe('erpnext writes', () => {
         'invalid_data/erpnext_mandatory_missing',
         'invalid_data/erpnext_link_invalid',
         'conflict/erpnext_duplicate_entry',
-        'conflict/erpnext_timestamp_mismatch',
+        'transient/erpnext_timestamp_mismatch',
         'ok',
       ],
     );
