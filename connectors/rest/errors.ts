@@ -43,6 +43,17 @@ const fieldPaths = [
 
 const read = (body: unknown, path: string) => compileSourcePath(path)(body);
 
+/** A JSON pointer as is ("/email") or as a URI fragment ("#/email", percent-encoded), as RFC 9457 writes it. */
+function jsonPointerOf(value: string): string | undefined {
+  if (value.startsWith('/')) return value;
+  if (!value.startsWith('#/')) return undefined;
+  try {
+    return decodeURIComponent(value.slice(1));
+  } catch {
+    return value.slice(1);
+  }
+}
+
 function fieldFrom(value: unknown): string | undefined {
   if (Array.isArray(value)) {
     // pydantic locations start with where the value came from: ["body", "email"].
@@ -52,9 +63,10 @@ function fieldFrom(value: unknown): string | undefined {
     return parts.length > 0 ? parts.join('.') : undefined;
   }
   if (typeof value !== 'string' || value === '') return undefined;
-  if (!value.startsWith('/')) return value;
+  const pointer = jsonPointerOf(value);
+  if (pointer === undefined) return value;
   // JSON pointer: /data/attributes/email or /email.
-  const parts = value
+  const parts = pointer
     .slice(1)
     .split('/')
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));

@@ -215,4 +215,24 @@ describe('REST writes', () => {
       },
     });
   });
+
+  // RFC 9457 writes its pointers as URI fragments ("#/terms/payment").
+  it('names the field of a problem detail whose errors point into the request', async () => {
+    const record = { name: 'Acme', terms: { payment: 'net90' }, leadTimeDays: -2 };
+    portal('k-1')
+      .post('/v1/suppliers', record)
+      .reply(422, fixture('problem-errors-pointer'), { 'Content-Type': 'application/problem+json' });
+    const [result] = await write([op('k-1', record)]);
+    expect(result).toEqual({
+      ok: false,
+      idempotencyKey: 'k-1',
+      error: {
+        kind: 'invalid_data',
+        code: 'http_422',
+        message: "POST /v1/suppliers: HTTP 422: must be 'net30', 'net60' or 'prepaid'",
+        fieldPath: 'terms.payment',
+      },
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
 });
