@@ -18,7 +18,8 @@ const transientCodes = new Set([
 ]);
 const configCodes = new Set(['INVALID_FIELD', 'INVALID_TYPE', 'MALFORMED_QUERY', 'API_DISABLED_FOR_ORG']);
 const conflictCodes = new Set(['DUPLICATE_VALUE', 'DUPLICATES_DETECTED', 'DUPLICATE_EXTERNAL_ID']);
-const notFoundCodes = new Set(['NOT_FOUND', 'ENTITY_IS_DELETED']);
+// INVALID_CROSS_REFERENCE_KEY: a lookup names an Id the org does not hold (never synced, or deleted there).
+const notFoundCodes = new Set(['NOT_FOUND', 'ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY']);
 const authCodes = new Set(['INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'INVALID_SESSION_ID']);
 
 /** What jsforce throws: an Error whose `name`/`errorCode` carries the vendor code. */

@@ -210,6 +210,37 @@ describe('Salesforce writes', () => {
     ]);
     expect(nock.pendingMocks()).toEqual([]);
   });
+
+  // A lookup to an Id the org does not hold (the account was never synced, or was deleted there).
+  it('reports a lookup to a record Salesforce does not hold as a missing reference', async () => {
+    const ctx = await signedIn();
+    const op = upsert(1, { LastName: 'Okafor', AccountId: '001Hs00009ZzZzZIAZ' });
+    api()
+      .patch(`${data}/composite/sobjects/Contact/Hub_Id__c`, {
+        allOrNone: false,
+        records: [{ attributes: { type: 'Contact' }, ...op.record, Hub_Id__c: 'cus_1' }],
+      })
+      .reply(200, [
+        {
+          success: false,
+          errors: [
+            { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] },
+          ],
+        },
+      ]);
+    expect(await salesforce.write(ctx, 'contacts', [op])).toEqual([
+      {
+        ok: false,
+        idempotencyKey: 'key-1',
+        error: {
+          kind: 'not_found',
+          code: 'invalid_cross_reference_key',
+          message: 'invalid cross reference id',
+        },
+      },
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
 });
 
 describe('Salesforce check', () => {
