@@ -20,9 +20,9 @@ function toCsv(writes: PreparedWrite[]): string {
   return stringify([columns, ...rows], { record_delimiter: '\n' });
 }
 
-/** sf__Error reads `STATUS_CODE:message:Field1,Field2 --`. */
+/** sf__Error reads `STATUS_CODE:message:Field1,Field2 --`, or `STATUS_CODE:message:--` naming no field. */
 export function parseBulkError(text: string | null): ReturnType<typeof toWriteError> {
-  const match = /^([A-Z_]+):(.*?)(?::([\w,]*))? --$/.exec(text ?? '');
+  const match = /^([A-Z_]+):(.*?)(?::([\w,]*))? ?--$/.exec(text ?? '');
   if (!match)
     return toWriteError([{ statusCode: 'UNKNOWN_EXCEPTION', message: text ?? 'Salesforce gave no reason' }]);
   const fields = match[3] ? match[3].split(',').filter(Boolean) : [];

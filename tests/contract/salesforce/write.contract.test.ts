@@ -241,6 +241,50 @@ describe('Salesforce writes', () => {
     ]);
     expect(nock.pendingMocks()).toEqual([]);
   });
+
+  // A failed row with no field ends its sf__Error in ":--", as Salesforce writes it.
+  it('reads Bulk API errors that name no field: a locked row is retried, a bad lookup is a missing reference', async () => {
+    const ctx = await signedIn({ bulkWriteThreshold: 2 });
+    const ops = [
+      upsert(1, { Name: 'Acme Machining', ParentId: '001Hs00001PaReNIAA' }),
+      upsert(2, { Name: 'Borg Castings', ParentId: '001Hs00001PaReNIAA' }),
+      upsert(3, { Name: 'Crane Foundry', ParentId: '001Hs00009ZzZzZIAZ' }),
+    ];
+    const job = `${data}/jobs/ingest/750Hs00000InGs1IAA`;
+    api().post(`${data}/jobs/ingest`).reply(200, fixture('bulk-ingest-job'));
+    api().put(`${job}/batches`).reply(201);
+    api().patch(job, { state: 'UploadComplete' }).reply(200, fixture('bulk-ingest-job-upload-complete'));
+    api().get(job).reply(200, fixture('bulk-ingest-job-complete'));
+    api()
+      .get(`${job}/successfulResults/`)
+      .reply(200, csvFixture('bulk-ingest-successful-one'), { 'Content-Type': 'text/csv' });
+    api()
+      .get(`${job}/failedResults/`)
+      .reply(200, csvFixture('bulk-ingest-failed-lock'), { 'Content-Type': 'text/csv' });
+    const results = await salesforce.write(ctx, 'accounts', ops);
+    expect(results).toEqual([
+      { ok: true, idempotencyKey: 'key-1', externalId: '001Hs00001NeW1IAA', created: true },
+      {
+        ok: false,
+        idempotencyKey: 'key-2',
+        error: {
+          kind: 'transient',
+          code: 'unable_to_lock_row',
+          message: 'unable to obtain exclusive access to this record or 1 records: 001Hs00001PaReNIAA',
+        },
+      },
+      {
+        ok: false,
+        idempotencyKey: 'key-3',
+        error: {
+          kind: 'not_found',
+          code: 'invalid_cross_reference_key',
+          message: 'invalid cross reference id',
+        },
+      },
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
 });
 
 describe('Salesforce check', () => {
