@@ -51,10 +51,16 @@ const rules: Array<[string, Rule]> = [
   ['psycopg2.IntegrityError', { kind: 'invalid_data', code: 'odoo_constraint_violation' }],
 ];
 
-/** The field named in the message, when Odoo gives one only in prose ("Field: Customer (partner_id)"). */
+/**
+ * The field named in the message, when Odoo gives one only in prose: "Field: Customer (partner_id)",
+ * "Invalid field 'x' on model ...", or "Wrong value for res.partner.company_type: 'x'" (a value a
+ * selection or many2one field refuses; the field follows the model's dotted name).
+ */
 function fieldPathOf(message: string): string | undefined {
   const required = /\nField: [^\n(]*\(([a-z0-9_]+)\)/.exec(message);
   if (required) return required[1];
+  const refused = /^Wrong value for [a-z0-9_.]+\.([a-z0-9_]+): /i.exec(message);
+  if (refused) return refused[1];
   return /^Invalid field '([a-z0-9_.]+)'/i.exec(message)?.[1];
 }
 

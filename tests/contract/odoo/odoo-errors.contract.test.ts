@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOdooClient, createOdooRpc } from '../../../connectors/odoo/client.ts';
 import { classifyOdooFault } from '../../../connectors/odoo/errors.ts';
 import { hubErrorOf as failureOf } from '../../support/hub-error-of.ts';
-import { loadFixture, odooContext, odooOrigin, replay, withCachedUid } from './replay.ts';
+import { expectRpc, loadFixture, odooContext, odooOrigin, replay, withCachedUid } from './replay.ts';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
@@ -139,5 +139,51 @@ describe('odoo transient failures', () => {
     ]);
     expect(results[0]).toMatchObject({ ok: false, error: { kind: 'transient', code: 'http_503' } });
     expect(results[1]).toMatchObject({ ok: true, externalId: '45' });
+  });
+});
+
+describe('odoo refused values', () => {
+  // Odoo's selection and many2one fields refuse a value with "Wrong value for <model>.<field>: <value>".
+  it('a value a selection field does not offer fails its record alone, naming the field', async () => {
+    const ctx = await withCachedUid(odooContext());
+    const message = "Wrong value for res.partner.company_type: 'partnership'";
+    const params = {
+      service: 'object',
+      method: 'execute_kw',
+      args: ['demo', 2, 'admin', 'res.partner', 'write', [[44], { company_type: 'partnership' }]],
+    };
+    expectRpc(params, {
+      status: 200,
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      body: {
+        jsonrpc: '2.0',
+        id: null,
+        error: {
+          code: 200,
+          message: 'Odoo Server Error',
+          data: {
+            name: 'builtins.ValueError',
+            debug: `Traceback (most recent call last):\nValueError: ${message}\n`,
+            message,
+            arguments: [message],
+            context: {},
+          },
+        },
+      },
+    });
+    const { odooConnector } = await import('../../../connectors/odoo/index.ts');
+    const [result] = await odooConnector.write(ctx, 'customers', [
+      {
+        idempotencyKey: 'k1',
+        action: 'upsert',
+        canonicalId: 'a',
+        externalId: '44',
+        record: { company_type: 'partnership' },
+      },
+    ]);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_data', code: 'odoo_invalid_value', fieldPath: 'company_type' },
+    });
   });
 });
