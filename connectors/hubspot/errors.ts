@@ -31,22 +31,36 @@ export function rateLimitWait(
   return Number.isFinite(interval) && interval > 0 ? interval : 1_000;
 }
 
+const asPropertyPaths = (names: string[]) =>
+  names.length === 0 ? undefined : [...new Set(names.map((name) => `properties.${name}`))].join(',');
+
 /** The entries of "Property values were not valid: [...]", one per refused property. */
 const invalidPropertiesSchema = z.array(z.looseObject({ name: z.string() }));
 
-/** A VALIDATION_ERROR names its properties only inside the message, as a JSON list. */
-export function invalidPropertiesPath(message: string | undefined): string | undefined {
+/** A VALIDATION_ERROR's message may list the refused properties as JSON. */
+function propertiesInMessage(message: string | undefined): string[] {
   const list = message ? /not valid: (\[[\s\S]*\])\s*$/.exec(message)?.[1] : undefined;
-  if (!list) return undefined;
+  if (!list) return [];
   let entries: unknown;
   try {
     entries = JSON.parse(list);
   } catch {
-    return undefined;
+    return [];
   }
   const parsed = invalidPropertiesSchema.safeParse(entries);
-  if (!parsed.success || parsed.data.length === 0) return undefined;
-  return [...new Set(parsed.data.map((entry) => `properties.${entry.name}`))].join(',');
+  return parsed.success ? parsed.data.map((entry) => entry.name) : [];
+}
+
+/** Error details as HubSpot documents them: `errors: [{ message, in: "name" }]`, `in` naming the property. */
+const errorDetailsSchema = z.object({ errors: z.array(z.looseObject({ in: z.string().optional() })) });
+
+/** The properties a refusal names: in its error details, else inside its message. */
+function refusedPropertiesPath(data: unknown, message: string | undefined): string | undefined {
+  const details = errorDetailsSchema.safeParse(data);
+  const named = details.success
+    ? details.data.errors.flatMap((detail) => (detail.in ? [detail.in] : []))
+    : [];
+  return asPropertyPaths(named.length > 0 ? named : propertiesInMessage(message));
 }
 
 export function classifyHubspotError(error: unknown): HubError | undefined {
@@ -92,7 +106,7 @@ export function classifyHubspotError(error: unknown): HubError | undefined {
   if (status === 404) return new HubError('not_found', 'object_not_found', message, { details });
   if (status >= 500) return new HubError('transient', `http_${status}`, message, { details });
   return new HubError('invalid_data', (body?.category ?? `http_${status}`).toLowerCase(), message, {
-    fieldPath: invalidPropertiesPath(body?.message),
+    fieldPath: refusedPropertiesPath(data, body?.message),
     details,
   });
 }

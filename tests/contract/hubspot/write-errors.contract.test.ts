@@ -67,6 +67,20 @@ describe('HubSpot write errors', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  // The documented error shape names the property in `errors[].in`.
+  it('names the property an error detail points at', async () => {
+    const op = upsertOp(3, { name: 'Crane Foundry', numberofemployees: 'about 40' });
+    api()
+      .post(upsertUrl, { inputs: [inputOf(op)] })
+      .reply(400, fixture('error-validation-in'));
+    const [result] = await hubspot.write(makeContext(makeConfig()), 'companies', [op]);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_data', code: 'validation_error', fieldPath: 'properties.numberofemployees' },
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   // A batch with one contact whose email another contact holds is refused whole with a 409.
   it('splits a batch refused with a 409 until only the duplicate contact fails, naming the existing id', async () => {
     const ops = ['a@example.com', 'taken@example.com', 'c@example.com'].map((email, index) =>
