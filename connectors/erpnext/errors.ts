@@ -39,6 +39,8 @@ const kinds: Record<string, { kind: HubError['kind']; code: string }> = {
   TooManyRequestsError: { kind: 'rate_limited', code: 'erpnext_rate_limited' },
   QueryDeadlockError: { kind: 'transient', code: 'erpnext_deadlock' },
   QueryTimeoutError: { kind: 'transient', code: 'erpnext_query_timeout' },
+  // A background job holds the document; it is free again once the job ends.
+  DocumentLockedError: { kind: 'transient', code: 'erpnext_document_locked' },
 };
 
 const stripTags = (text: string) => text.replace(/<[^>]+>/g, '').trim();

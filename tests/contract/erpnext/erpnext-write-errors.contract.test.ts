@@ -51,4 +51,12 @@ describe('erpnext write errors', () => {
     const [result] = await erpnextConnector.write(erpnextContext(), 'customers', [update]);
     expect(result).toMatchObject({ ok: true, idempotencyKey: 'key-c1' });
   });
+
+  // A document a background job holds (Frappe's document lock) is free again once the job ends.
+  it('sends an update again after a DocumentLockedError instead of failing it as bad data', async () => {
+    api().put(customerPath).reply(417, fixture('error-document-locked'));
+    api().put(customerPath).reply(200, fixture('customer-created'));
+    const [result] = await erpnextConnector.write(erpnextContext(), 'customers', [update]);
+    expect(result).toMatchObject({ ok: true, idempotencyKey: 'key-c1' });
+  });
 });
