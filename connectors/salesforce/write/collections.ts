@@ -116,6 +116,12 @@ export function updateCollections(
   );
 }
 
+/** A record already deleted (a delete sent again after its answer was lost): the delete is done. */
+function alreadyDeletedAsDone(result: WriteResult, id: string): WriteResult {
+  if (result.ok || result.error.code !== 'entity_is_deleted') return result;
+  return { ok: true, idempotencyKey: result.idempotencyKey, externalId: id, created: false };
+}
+
 /** @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_delete.htm */
 export async function deleteCollections(
   client: SalesforceClient,
@@ -133,13 +139,12 @@ export async function deleteCollections(
       },
       what,
     );
-    results.push(
-      ...toResults(
-        batch.map((item) => item.idempotencyKey),
-        response.body,
-        what,
-      ),
+    const answers = toResults(
+      batch.map((item) => item.idempotencyKey),
+      response.body,
+      what,
     );
+    results.push(...answers.map((result, index) => alreadyDeletedAsDone(result, batch[index]!.id)));
   }
   return results;
 }

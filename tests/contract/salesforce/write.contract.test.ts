@@ -285,6 +285,34 @@ describe('Salesforce writes', () => {
     ]);
     expect(nock.pendingMocks()).toEqual([]);
   });
+
+  // A delete retried after its answer was lost finds the record already in the recycle bin.
+  it('counts a delete whose record is already deleted as done', async () => {
+    const ctx = await signedIn();
+    api()
+      .delete(`${data}/composite/sobjects`)
+      .query({ ids: '003Hs00000CoN01IAA', allOrNone: 'false' })
+      .reply(200, [
+        {
+          id: '003Hs00000CoN01IAA',
+          success: false,
+          errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }],
+        },
+      ]);
+    const results = await salesforce.write(ctx, 'contacts', [
+      {
+        idempotencyKey: 'd1',
+        action: 'delete',
+        canonicalId: 'con_1',
+        externalId: '003Hs00000CoN01IAA',
+        record: {},
+      },
+    ]);
+    expect(results).toEqual([
+      { ok: true, idempotencyKey: 'd1', externalId: '003Hs00000CoN01IAA', created: false },
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
 });
 
 describe('Salesforce check', () => {
