@@ -117,10 +117,22 @@ export interface RecordError {
   fields?: string[];
 }
 
+/**
+ * A trigger or flow that failed reports its own DML error inside CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY
+ * ("...; first error: UNABLE_TO_LOCK_ROW, ..."): a transient one there is transient for the record too.
+ */
+function recordErrorKind(error: RecordError): HubError['kind'] {
+  if (error.statusCode === 'REQUEST_LIMIT_EXCEEDED') return 'rate_limited';
+  const inner = /first error: ([A-Z_]+)/.exec(error.message)?.[1];
+  if (error.statusCode === 'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY' && inner && transientCodes.has(inner))
+    return 'transient';
+  return kindOf(error.statusCode);
+}
+
 /** One record's failure in an sObject Collections or Bulk API result. */
 export function toWriteError(errors: RecordError[]): WriteError {
   const first = errors[0] ?? { statusCode: 'UNKNOWN_EXCEPTION', message: 'Salesforce gave no reason' };
-  const kind = first.statusCode === 'REQUEST_LIMIT_EXCEEDED' ? 'rate_limited' : kindOf(first.statusCode);
+  const kind = recordErrorKind(first);
   const fields = errors.flatMap((error) => error.fields ?? []);
   return {
     kind: kind === 'config' ? 'invalid_data' : kind,
