@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { WriteError, WriteResult } from '../../core/connector/types.ts';
 import { parseOrThrow } from '../../core/errors/index.ts';
+import { propertiesPathInMessage } from './errors.ts';
 
 /**
  * The answer of batch/upsert and batch/update: 200 when every input was written, 207 Multi-Status
@@ -40,11 +41,12 @@ function kindOf(category: string | undefined): WriteError['kind'] {
 
 function toWriteError(error: BatchError): WriteError {
   const property = error.context?.propertyName?.[0];
+  const fieldPath = property ? `properties.${property}` : propertiesPathInMessage(error.message);
   return {
     kind: kindOf(error.category),
     code: (error.category ?? 'error').toLowerCase(),
     message: error.message,
-    ...(property ? { fieldPath: `properties.${property}` } : {}),
+    ...(fieldPath ? { fieldPath } : {}),
   };
 }
 

@@ -51,6 +51,10 @@ function propertiesInMessage(message: string | undefined): string[] {
   return parsed.success ? parsed.data.map((entry) => entry.name) : [];
 }
 
+/** The properties a message lists ("Property values were not valid: [...]"), as field paths. */
+export const propertiesPathInMessage = (message: string | undefined) =>
+  asPropertyPaths(propertiesInMessage(message));
+
 /** Error details as HubSpot documents them: `errors: [{ message, in: "name" }]`, `in` naming the property. */
 const errorDetailsSchema = z.object({ errors: z.array(z.looseObject({ in: z.string().optional() })) });
 
@@ -60,7 +64,7 @@ function refusedPropertiesPath(data: unknown, message: string | undefined): stri
   const named = details.success
     ? details.data.errors.flatMap((detail) => (detail.in ? [detail.in] : []))
     : [];
-  return asPropertyPaths(named.length > 0 ? named : propertiesInMessage(message));
+  return named.length > 0 ? asPropertyPaths(named) : propertiesPathInMessage(message);
 }
 
 export function classifyHubspotError(error: unknown): HubError | undefined {

@@ -124,4 +124,47 @@ describe('HubSpot write errors', () => {
     });
     expect(nock.pendingMocks()).toEqual([]);
   });
+
+  // A 207 error may name the property only inside its message, like a 400 does.
+  it('names the property of a multi-status error from the list in its message', async () => {
+    const ops = [
+      upsertOp(4, { name: 'Dyna Tools' }),
+      upsertOp(5, { name: 'Elm Works', industry: 'FORGING' }),
+    ];
+    api()
+      .post(upsertUrl, { inputs: ops.map(inputOf) })
+      .reply(207, {
+        status: 'COMPLETE',
+        results: [
+          {
+            id: '5004',
+            properties: { hub_id: 'cus_4', name: 'Dyna Tools' },
+            createdAt: '2024-05-01T10:00:00.000Z',
+            updatedAt: '2024-05-01T10:00:00.000Z',
+            archived: false,
+            new: true,
+            objectWriteTraceId: 'key-4',
+          },
+        ],
+        numErrors: 1,
+        errors: [
+          {
+            status: 'error',
+            category: 'VALIDATION_ERROR',
+            message:
+              'Property values were not valid: [{"isValid":false,"message":"FORGING was not one of the allowed options","error":"INVALID_OPTION","name":"industry"}]',
+            context: { objectWriteTraceId: ['key-5'] },
+          },
+        ],
+        startedAt: '2024-05-01T10:00:00.000Z',
+        completedAt: '2024-05-01T10:00:00.100Z',
+      });
+    const results = await hubspot.write(makeContext(makeConfig()), 'companies', ops);
+    expect(results[0]).toMatchObject({ ok: true, externalId: '5004' });
+    expect(results[1]).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_data', code: 'validation_error', fieldPath: 'properties.industry' },
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
 });
