@@ -11,8 +11,8 @@ import type { Queryable } from '../db.ts';
 import { changedKeys, contentHash, stableStringify } from '../hash.ts';
 import { appendChangeRows, type ChangeRow } from './change-rows.ts';
 import { type GoldenRecord, goldenByIds, insertGoldenRows } from './golden.ts';
-import { redirectMergedMatches, settleKnown, settleReplacements } from './settle-page.ts';
 import { recordsCreatedByHub } from './hub-created.ts';
+import { redirectMergedMatches, settleKnown, settleReplacements } from './settle-page.ts';
 import { heldOnceReplaced, markDeleted } from './source-deletes.ts';
 import { canonicalIdsFor, linkXrefs } from './xref.ts';
 
