@@ -108,19 +108,24 @@ export function failIfTargetDown(results: WriteResult[]): WriteResult[] {
 
 const isDelete = ({ planned }: DoneWrite) => planned.op.action === 'delete';
 
+/** A target stream's records hash into this many locks while their writes are recorded. */
+const WRITE_LOCK_BUCKETS = 64;
+
 /**
  * The records of `done` whose newer version another job wrote while this write was on its way:
  * the target may have taken this older one last. Those newer writes are forgotten, so that a retry
  * sends the newest version again instead of skipping it as written. To run first in the recording
- * transaction: its per-record locks make the later of two jobs recording at once see the other.
+ * transaction: its locks make the later of two jobs recording the same records at once see the other.
  */
 export async function supersededWrites(tx: Queryable, job: WriteJob, done: DoneWrite[]): Promise<string[]> {
   if (done.length === 0) return [];
   const ids = done.map(({ planned }) => planned.record.id);
+  // Locks by hash bucket, not by record: a batch of a thousand records would otherwise take a
+  // thousand slots of PostgreSQL's shared lock table, which a few workers at once can fill.
   await tx.query(
-    `SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2 || ':' || id))
-     FROM (SELECT DISTINCT id FROM unnest($3::text[]) AS id ORDER BY id) AS records`,
-    [job.connectionId, job.stream, ids],
+    `SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2 || ':' || bucket))
+     FROM (SELECT DISTINCT abs(hashtext(id) % $4) AS bucket FROM unnest($3::text[]) AS id ORDER BY 1) AS buckets`,
+    [job.connectionId, job.stream, ids, WRITE_LOCK_BUCKETS],
   );
   const { rows } = await tx.query<{ canonical_id: string }>(
     `DELETE FROM outbound_writes o USING unnest($3::uuid[], $4::int[]) AS w(canonical_id, version)
