@@ -25,7 +25,8 @@ export const errorClassAdvice: Record<ErrorClass, string> = {
   too_large: 'The record exceeds a size limit of the target; shorten it, then replay.',
   parse: 'The payload could not be read; check the source format, then replay.',
   duplicate: 'The target already holds a record with this key; link or merge it, then replay.',
-  intermittent: 'A temporary failure; it is retried and resolves itself when a later attempt succeeds.',
+  intermittent:
+    'A temporary or unexpected failure: a temporary one is retried and resolves itself when a later attempt succeeds; one still open after that was not temporary: read its message, then replay.',
 };
 
 export function classifyFailure(error: HubError): ErrorClass {
