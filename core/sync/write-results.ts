@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { StreamSpec, WriteOp, WriteResult } from '../connector/types.ts';
 import { HubError, toHubError } from '../errors/index.ts';
+import { lockIdBuckets } from '../store/bucket-locks.ts';
 import type { Queryable } from '../store/db.ts';
 import { contentHash } from '../store/hash.ts';
 import type { GoldenBody } from '../store/repos/golden.ts';
@@ -108,9 +109,6 @@ export function failIfTargetDown(results: WriteResult[]): WriteResult[] {
 
 const isDelete = ({ planned }: DoneWrite) => planned.op.action === 'delete';
 
-/** A target stream's records hash into this many locks while their writes are recorded. */
-const WRITE_LOCK_BUCKETS = 64;
-
 /**
  * The records of `done` whose newer version another job wrote while this write was on its way:
  * the target may have taken this older one last. Those newer writes are forgotten, so that a retry
@@ -120,13 +118,7 @@ const WRITE_LOCK_BUCKETS = 64;
 export async function supersededWrites(tx: Queryable, job: WriteJob, done: DoneWrite[]): Promise<string[]> {
   if (done.length === 0) return [];
   const ids = done.map(({ planned }) => planned.record.id);
-  // Locks by hash bucket, not by record: a batch of a thousand records would otherwise take a
-  // thousand slots of PostgreSQL's shared lock table, which a few workers at once can fill.
-  await tx.query(
-    `SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2 || ':' || bucket))
-     FROM (SELECT DISTINCT abs(hashtext(id) % $4) AS bucket FROM unnest($3::text[]) AS id ORDER BY 1) AS buckets`,
-    [job.connectionId, job.stream, ids, WRITE_LOCK_BUCKETS],
-  );
+  await lockIdBuckets(tx, `${job.connectionId}:${job.stream}`, ids);
   const { rows } = await tx.query<{ canonical_id: string }>(
     `DELETE FROM outbound_writes o USING unnest($3::uuid[], $4::int[]) AS w(canonical_id, version)
      WHERE o.connection_id = $1 AND o.stream = $2 AND o.status = 'done'

@@ -7,6 +7,7 @@ import { loadPageSurvivor } from '../../mdm/service/survivorship.ts';
 import { indexGoldenRecords } from '../../mdm/store/blocking-index.ts';
 import { insertMatches } from '../../mdm/store/matches.ts';
 import { countMinting, lockMinting, unlessOthersMinted } from '../../mdm/store/mint-counts.ts';
+import { lockIdBuckets } from '../bucket-locks.ts';
 import type { Queryable } from '../db.ts';
 import { changedKeys, contentHash, stableStringify } from '../hash.ts';
 import { appendChangeRows, type ChangeRow } from './change-rows.ts';
@@ -116,23 +117,13 @@ async function matchUnknown(
   return { matched, minted };
 }
 
-/** A connection's source records hash into this many locks: few enough for the lock table. */
-const RECORD_LOCK_BUCKETS = 64;
-
 /**
  * Two writers may bring the same new source record at once (a run and a webhook drain, or drains
  * on two workers); each would find no xref and create its own golden record. Writers of the same
- * records queue on transaction-scoped advisory locks, by connection and a hash bucket of the id,
- * taken in bucket order so that they cannot deadlock; the later one then finds the xref.
+ * records queue on locks by connection and a hash bucket of the id; the later one then finds the xref.
  */
-async function lockSourceRecords(db: Queryable, page: PageWrite, externalIds: string[]): Promise<void> {
-  if (externalIds.length === 0) return;
-  await db.query(
-    `SELECT pg_advisory_xact_lock(hashtext($1 || ':' || bucket))
-     FROM (SELECT DISTINCT abs(hashtext(id) % $3) AS bucket FROM unnest($2::text[]) AS id ORDER BY 1) AS buckets`,
-    [`${page.entity}:${page.connectionId}`, externalIds, RECORD_LOCK_BUCKETS],
-  );
-}
+const lockSourceRecords = (db: Queryable, page: PageWrite, externalIds: string[]) =>
+  lockIdBuckets(db, `${page.entity}:${page.connectionId}`, externalIds);
 
 /** Decides, per record, the new golden body and version without writing anything; under the lock. */
 async function planPage(db: Queryable, page: PageWrite, now: string): Promise<PlannedRow[]> {
