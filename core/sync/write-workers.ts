@@ -22,7 +22,8 @@ import { type WriteJob, writeJobSchema, writeQueueName } from './write-targets.t
  */
 async function itemsFailed(hub: Hub, job: WriteJob, error: HubError): Promise<WriteJob['items']> {
   const named = unwrittenIdsOf(error);
-  const items = named ? job.items.filter((item) => named.includes(item.canonicalId)) : job.items;
+  const unwritten = named && new Set(named);
+  const items = unwritten ? job.items.filter((item) => unwritten.has(item.canonicalId)) : job.items;
   return job.force ? items : itemsNotWritten(hub.store.db, { ...job, items });
 }
 
