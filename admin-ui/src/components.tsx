@@ -162,6 +162,10 @@ export function Empty() {
   return <p className="muted">{t('none')}</p>;
 }
 
+/** A run's status with why it is partial or failed ("partial · quota"), so that it never reads as success. */
+export const runStatusText = (status: string, reason: string | null | undefined) =>
+  reason ? `${status} · ${reason}` : status;
+
 export const toneOf = (status: string) =>
   ({
     succeeded: 'green',

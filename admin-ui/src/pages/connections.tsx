@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { can, get, type Me, type Page, post, put } from '../api.ts';
-import { Badge, Empty, ErrorLine, toneOf, when } from '../components.tsx';
+import { Badge, Empty, ErrorLine, runStatusText, toneOf, when } from '../components.tsx';
 import { useLoad } from '../hooks.ts';
 import { useT } from '../i18n.ts';
 import { type JsonSchema, SchemaForm } from './schema-form.tsx';
@@ -48,7 +48,7 @@ function LastRun({ connectionId, stream, run }: { connectionId: string; stream: 
   return (
     <a href={`#/runs?connection=${connectionId}&stream=${stream}`} title={run.statusReason ?? undefined}>
       <Badge tone={toneOf(run.status)} testId={`last-run-${connectionId}-${stream}`}>
-        {reason ? `${run.status} · ${reason}` : run.status} {when(run.startedAt)}
+        {runStatusText(run.status, reason)} {when(run.startedAt)}
       </Badge>
     </a>
   );

@@ -1,6 +1,16 @@
 import { get, type Page, query } from '../api.ts';
 import { navigate, withParams } from '../app.tsx';
-import { Badge, Empty, ErrorLine, Json, offsetOf, Pager, toneOf, when } from '../components.tsx';
+import {
+  Badge,
+  Empty,
+  ErrorLine,
+  Json,
+  offsetOf,
+  Pager,
+  runStatusText,
+  toneOf,
+  when,
+} from '../components.tsx';
 import { useLoad } from '../hooks.ts';
 import { useT } from '../i18n.ts';
 
@@ -50,7 +60,7 @@ function RunStatus({ run }: { run: Run }) {
   return (
     <>
       <Badge tone={toneOf(run.status)} testId="run-status">
-        {run.statusReason ? `${run.status} · ${run.statusReason}` : run.status}
+        {runStatusText(run.status, run.statusReason)}
       </Badge>{' '}
       {drifted && (
         <Badge tone="yellow" testId="run-drift">
